@@ -1,0 +1,1 @@
+"""dangqun: a platform for the party-and-masses work of an enterprise."""

@@ -1,0 +1,3 @@
+from dangqun.cli import main
+
+main()

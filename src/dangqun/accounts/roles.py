@@ -1,0 +1,77 @@
+"""Roles and what each may do. A grant of a role on an organisation covers its whole sub-tree.
+
+Separation of duties (三员分立): the system admin runs accounts and structure, the security admin
+grants roles, the audit admin reads the audit log; none of them sees people's records by that role.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    capabilities: frozenset[str]
+    read_only: bool = False
+
+
+VIEW_ORGS = "orgs.view"
+CHANGE_ORGS = "orgs.change"
+VIEW_PEOPLE = "people.view"
+CHANGE_PEOPLE = "people.change"
+IMPORT_PEOPLE = "people.import"
+EXPORT_PEOPLE = "people.export"
+REVEAL_ID = "people.reveal_id"
+CHECK_CORRECTIONS = "corrections.check"  # the branch checks a member's correction request
+APPROVE_CORRECTIONS = "corrections.approve"  # the 基层党委 re-checks it
+MANAGE_ACCOUNTS = "accounts.manage"
+GRANT_ROLES = "accounts.grant"
+VIEW_AUDIT = "audit.view"
+
+_ROLES = [
+    Role("system_admin", "系统管理员", frozenset({VIEW_ORGS, CHANGE_ORGS, MANAGE_ACCOUNTS})),
+    Role("security_admin", "安全管理员", frozenset({GRANT_ROLES})),
+    Role("audit_admin", "审计管理员", frozenset({VIEW_AUDIT})),
+    Role(
+        "party_admin",
+        "党务管理员",
+        frozenset(
+            {
+                VIEW_ORGS,
+                CHANGE_ORGS,
+                VIEW_PEOPLE,
+                CHANGE_PEOPLE,
+                IMPORT_PEOPLE,
+                EXPORT_PEOPLE,
+                REVEAL_ID,
+                CHECK_CORRECTIONS,
+                APPROVE_CORRECTIONS,
+            }
+        ),
+    ),
+    Role(
+        "branch_secretary",
+        "支部书记/支委",
+        frozenset({VIEW_ORGS, VIEW_PEOPLE, CHANGE_PEOPLE, EXPORT_PEOPLE, CHECK_CORRECTIONS}),
+    ),
+    Role(
+        "mass_admin", "群工管理员", frozenset({VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE})
+    ),
+    Role("handler", "承办人", frozenset({VIEW_ORGS})),
+    Role(
+        "union_admin", "工会管理员", frozenset({VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE})
+    ),
+    Role(
+        "league_admin",
+        "团委管理员",
+        frozenset({VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE}),
+    ),
+    Role("leader", "领导（只读）", frozenset({VIEW_ORGS, VIEW_PEOPLE}), read_only=True),
+]
+
+ROLES: dict[str, Role] = {role.code: role for role in _ROLES}
+ROLE_CHOICES = [(role.code, role.label) for role in _ROLES]
+
+
+def roles_with(capability: str) -> list[str]:
+    return [role.code for role in _ROLES if capability in role.capabilities]

@@ -1,0 +1,141 @@
+"""Who may see and do what: role grants on organisation sub-trees turned into query filters.
+
+Every view, export and API call asks the user's ``Scope``. Outside the scope an object is not found
+(404); inside it but without the capability to change, a write is forbidden (403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from dangqun.accounts.roles import CHANGE_ORGS, ROLES, VIEW_PEOPLE
+from dangqun.orgs.models import Org, System
+
+
+@dataclass(frozen=True)
+class GrantedNode:
+    role: str
+    org_id: int
+    path: str
+    system: str
+    unit_path: str | None = None  # the enterprise unit the granted org sits in, if any
+
+
+class Scope:
+    """The grants of one user, loaded once per request (one query)."""
+
+    def __init__(self, user):
+        self.user = user
+        self.nodes: list[GrantedNode] = []
+        if user is not None and user.is_authenticated and user.is_active:
+            self.nodes = [
+                GrantedNode(role, org_id, path, system, unit_path)
+                for role, org_id, path, system, unit_path in user.grants.values_list(
+                    "role", "org_id", "org__path", "org__system", "org__unit__path"
+                )
+            ]
+
+    @classmethod
+    def of(cls, user) -> Scope:
+        scope = getattr(user, "_dangqun_scope", None)
+        if scope is None:
+            scope = cls(user)
+            if user is not None:
+                user._dangqun_scope = scope
+        return scope
+
+    @property
+    def person_id(self) -> int | None:
+        return getattr(self.user, "person_id", None)
+
+    def roles(self) -> set[str]:
+        return {node.role for node in self.nodes}
+
+    def _paths(self, capability: str) -> list[GrantedNode]:
+        nodes = [n for n in self.nodes if capability in ROLES[n.role].capabilities]
+        # A grant inside another grant's sub-tree adds nothing; keep the outermost ones.
+        nodes.sort(key=lambda n: len(n.path))
+        kept: list[GrantedNode] = []
+        for node in nodes:
+            if not any(node.path.startswith(k.path) for k in kept):
+                kept.append(node)
+        return kept
+
+    def has(self, capability: str) -> bool:
+        return bool(self._paths(capability))
+
+    def covered_paths(self, capability: str) -> list[str]:
+        """Granted sub-trees plus the enterprise units the granted orgs sit in.
+
+        A 党委 or branch serves the unit it sits in: its admins see that unit's organisations
+        and employees (members and non-members alike, e.g. applicants).
+        """
+        paths: list[str] = []
+        for node in self._paths(capability):
+            paths.append(node.path)
+            # Seeing and staffing the unit, yes; restructuring it stays with its own admins.
+            if node.unit_path and capability != CHANGE_ORGS:
+                paths.append(node.unit_path)
+        return paths
+
+    def can(self, capability: str, org: Org) -> bool:
+        return any(org.path.startswith(path) for path in self.covered_paths(capability))
+
+    # Organisations -------------------------------------------------------------------------
+    def org_q(self, capability: str) -> Q:
+        query = Q(pk__in=[])
+        for path in self.covered_paths(capability):
+            query |= Q(path__startswith=path)
+        return query
+
+    def orgs(self, capability: str, queryset: QuerySet | None = None) -> QuerySet:
+        queryset = Org.objects.all() if queryset is None else queryset
+        return queryset.filter(self.org_q(capability))
+
+    # People --------------------------------------------------------------------------------
+    def person_q(self, capability: str, include_self: bool = True) -> Q:
+        """People attached to a granted sub-tree through their unit, branch, union or league."""
+        query = Q(pk__in=[])
+        for node in self._paths(capability):
+            in_subtree = Org.objects.filter(path__startswith=node.path).values("pk")
+            if node.system == System.ENTERPRISE:
+                query |= Q(unit__in=in_subtree)
+            elif node.system == System.PARTY:
+                query |= Q(party_branch__in=in_subtree)
+            elif node.system == System.UNION:
+                query |= Q(union_org__in=in_subtree)
+            elif node.system == System.LEAGUE:
+                query |= Q(league_org__in=in_subtree)
+            if node.unit_path:
+                query |= Q(
+                    unit__in=Org.objects.filter(path__startswith=node.unit_path).values("pk")
+                )
+        if include_self and capability == VIEW_PEOPLE and self.person_id:
+            query |= Q(pk=self.person_id)
+        return query
+
+    def people(self, capability: str = VIEW_PEOPLE, queryset: QuerySet | None = None) -> QuerySet:
+        from dangqun.people.models import Person
+
+        queryset = Person.objects.all() if queryset is None else queryset
+        return queryset.filter(self.person_q(capability))
+
+    def is_self(self, person) -> bool:
+        return self.person_id is not None and self.person_id == person.pk
+
+
+def get_in_scope(queryset: QuerySet, **lookup):
+    """Fetch one object from an already scoped queryset, or 404."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404("不存在或无权查看")
+    return obj
+
+
+def require(allowed: bool, message: str = "您没有执行此操作的权限") -> None:
+    if not allowed:
+        raise PermissionDenied(message)

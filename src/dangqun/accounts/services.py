@@ -1,0 +1,165 @@
+"""Accounts: API tokens (stored hashed) and role grants."""
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from dangqun.accounts.models import ApiToken, RoleGrant
+from dangqun.accounts.roles import GRANT_ROLES, ROLES
+from dangqun.accounts.scope import Scope, require
+from dangqun.core import audit
+
+TOKEN_PREFIX_LENGTH = 8
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(actor, user, name: str = "") -> str:
+    """Make a token for ``user`` and return it; only its hash is kept."""
+    if actor is not None and actor != user:
+        require(False, "只能为本人创建 API 令牌")
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[:TOKEN_PREFIX_LENGTH], key_hash=hash_token(raw)
+    )
+    audit.record(actor or user, "token.create", token, object_repr=f"{user} {token.prefix}…")
+    return raw
+
+
+def user_for_token(raw: str):
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def grant_role(actor, user, role: str, org) -> RoleGrant:
+    """Give a user a role on an organisation sub-tree (security admin only)."""
+    if role not in ROLES:
+        raise ValueError(f"未知角色 {role}")
+    if actor is not None:
+        require(Scope.of(actor).has(GRANT_ROLES), "只有安全管理员可以授权")
+        require(actor != user, "不能给自己授权")
+    grant, created = RoleGrant.objects.get_or_create(user=user, role=role, org=org)
+    if created:
+        audit.record(
+            actor, "role.grant", grant, after={"user": user.pk, "role": role, "org": org.pk}
+        )
+    return grant
+
+
+@transaction.atomic
+def revoke_role(actor, grant: RoleGrant) -> None:
+    if actor is not None:
+        require(Scope.of(actor).has(GRANT_ROLES), "只有安全管理员可以撤销授权")
+    audit.record(
+        actor,
+        "role.revoke",
+        grant,
+        before={"user": grant.user_id, "role": grant.role, "org": grant.org_id},
+    )
+    grant.delete()
+
+
+# Account administration (system admin) ------------------------------------------------------
+
+
+def _require_account_admin(actor) -> None:
+    if actor is not None:
+        from dangqun.accounts.roles import MANAGE_ACCOUNTS
+
+        require(Scope.of(actor).has(MANAGE_ACCOUNTS), "只有系统管理员可以管理账号")
+
+
+def _person_by_employee_no(employee_no: str):
+    from django.core.exceptions import ValidationError
+
+    from dangqun.people.models import Person
+
+    employee_no = (employee_no or "").strip()
+    if not employee_no:
+        return None
+    person = Person.objects.filter(employee_no=employee_no).first()
+    if person is None:
+        raise ValidationError({"employee_no": "找不到该工号的人员"})
+    if hasattr(person, "account"):
+        raise ValidationError({"employee_no": "该人员已关联其他账号"})
+    return person
+
+
+@transaction.atomic
+def create_account(actor, *, username: str, full_name: str, password: str, employee_no: str = ""):
+    """A new login, optionally linked to the person with that employee number."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from dangqun.accounts.models import User
+
+    _require_account_admin(actor)
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": "请填写用户名"})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "该用户名已被使用"})
+    user = User(username=username, first_name=(full_name or "").strip())
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.person = _person_by_employee_no(employee_no)
+    user.set_password(password)
+    user.save()
+    audit.record(
+        actor,
+        "account.create",
+        user,
+        after={"username": username, "person": user.person_id},
+    )
+    return user
+
+
+@transaction.atomic
+def update_account(actor, user, *, full_name=None, employee_no=None, is_active=None, password=None):
+    """Rename, relink, (de)activate or reset the password of an account."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    _require_account_admin(actor)
+    before = {"full_name": user.first_name, "person": user.person_id, "is_active": user.is_active}
+    if full_name is not None:
+        user.first_name = full_name.strip()
+    if employee_no is not None:
+        current = user.person.employee_no if user.person_id else ""
+        if employee_no.strip() != current:
+            user.person = _person_by_employee_no(employee_no)
+    if is_active is not None:
+        if actor is not None and actor.pk == user.pk and not is_active:
+            raise ValidationError({"is_active": "不能停用自己的账号"})
+        user.is_active = is_active
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+        user.set_password(password)
+    user.save()
+    after = {"full_name": user.first_name, "person": user.person_id, "is_active": user.is_active}
+    before, after = audit.diff(before, after)
+    if password:
+        after["password"] = "（已重置）"  # noqa: S105 - a label, not a secret
+    if after:
+        audit.record(actor, "account.update", user, before=before, after=after)
+    return user

@@ -1,0 +1,87 @@
+"""Rules as data: the TOML loads, every rule is complete, and local overrides apply."""
+
+import string
+
+import pytest
+
+from dangqun.core.models import RuleOverride
+from dangqun.core.rules import Finding, get_rule, national_rules
+
+# The facts each rule's message is filled with at its call site (orgs/checks.py and friends).
+FACTS = {
+    "org.branch_required": {"full_members"},
+    "org.branch_size": {"members"},
+    "org.committee_required": {"full_members"},
+    "org.committee_size": {"members"},
+    "org.term_expired": {"number", "ends_on"},
+    "org.term_ending": {"number", "ends_on", "days"},
+    "org.term_years": {"kind", "years"},
+    "org.joint_branch_units": {"units"},
+    "person.id_number": set(),
+}
+
+
+def placeholders(message: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+
+
+def test_national_rules_load_with_title_citation_and_message():
+    rules = national_rules()
+    assert set(rules) == set(FACTS)
+    for rule_id, rule in rules.items():
+        assert rule.id == rule_id
+        assert rule.title.strip(), rule_id
+        assert rule.citation.strip(), rule_id
+        assert rule.message.strip(), rule_id
+        assert rule.enabled
+
+
+@pytest.mark.parametrize("rule_id", sorted(FACTS))
+def test_every_placeholder_is_a_parameter_or_a_fact(rule_id):
+    rule = national_rules()[rule_id]
+    missing = placeholders(rule.message) - set(rule.params) - FACTS[rule_id]
+    assert not missing, f"{rule_id}: {missing}"
+    text = rule.explain(**dict.fromkeys(FACTS[rule_id], 7))
+    assert "{" not in text
+
+
+@pytest.mark.django_db
+def test_override_changes_parameters_and_marks_the_citation():
+    assert get_rule("org.branch_size")["max_members"] == 50
+    RuleOverride.objects.create(rule_id="org.branch_size", params={"max_members": 40})
+    rule = get_rule("org.branch_size")
+    assert rule["max_members"] == 40
+    assert rule.citation.endswith("（本单位调整）")
+    assert rule.explain(members=45) == "党支部有党员 45 名，一般不超过 40 名"
+    # other parameters of the same rule keep their national values
+    RuleOverride.objects.create(rule_id="org.committee_size", params={"max_members": 9})
+    assert get_rule("org.committee_size").params == {"min_members": 3, "max_members": 9}
+
+
+@pytest.mark.django_db
+def test_override_can_disable_a_rule():
+    override = RuleOverride.objects.create(rule_id="org.term_ending", enabled=False)
+    rule = get_rule("org.term_ending")
+    assert rule.enabled is False
+    assert rule.citation == national_rules()["org.term_ending"].citation
+    override.enabled = True
+    override.save()
+    assert get_rule("org.term_ending").enabled is True
+
+
+@pytest.mark.django_db
+def test_national_defaults_are_not_changed_by_an_override():
+    RuleOverride.objects.create(rule_id="org.branch_size", params={"max_members": 10})
+    assert national_rules()["org.branch_size"]["max_members"] == 50
+
+
+def test_finding_quotes_its_rule():
+    rule = national_rules()["org.branch_size"]
+    finding = Finding(rule, rule.explain(members=51))
+    assert finding.citation == rule.citation
+    assert str(finding) == f"党支部有党员 51 名，一般不超过 50 名（依据：{rule.citation}）"
+
+
+def test_unknown_rule_is_an_error():
+    with pytest.raises(KeyError):
+        national_rules()["org.no_such_rule"]

@@ -1,0 +1,89 @@
+"""Forms for organisation changes; each maps to one service function."""
+
+from django import forms
+from django.utils import timezone
+
+from dangqun.orgs.models import KINDS_BY_SYSTEM, Org, PostTitle, System, UnitSituation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class StyledForm(forms.Form):
+    """Give every widget Tabler's classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class OrgCreateForm(StyledForm):
+    name = forms.CharField(label="名称", max_length=100)
+    kind = forms.ChoiceField(label="类别")
+    unit = forms.ModelChoiceField(label="所在单位", queryset=Org.objects.none(), required=False)
+    founded_on = forms.DateField(label="成立日期", widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, parent: Org, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.value, k.label) for k in KINDS_BY_SYSTEM[parent.system]]
+        self.fields["unit"].queryset = units
+        if parent.system == System.ENTERPRISE:
+            del self.fields["unit"]
+
+
+class OrgEditForm(StyledForm):
+    name = forms.CharField(label="名称", max_length=100)
+    short_name = forms.CharField(label="简称", max_length=50, required=False)
+    unit = forms.ModelChoiceField(label="所在单位", queryset=Org.objects.none(), required=False)
+    unit_situation = forms.ChoiceField(
+        label="所在单位情况", choices=[("", "—"), *UnitSituation.choices], required=False
+    )
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    on = forms.DateField(label="生效日期", widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, org: Org, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if org.system == System.ENTERPRISE:
+            del self.fields["unit"]
+            del self.fields["unit_situation"]
+
+
+class OrgMoveForm(StyledForm):
+    new_parent = forms.ModelChoiceField(label="调整到", queryset=Org.objects.none())
+    on = forms.DateField(label="生效日期", widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = targets
+
+
+class OrgDissolveForm(StyledForm):
+    on = forms.DateField(label="撤销日期", widget=DateInput, initial=timezone.localdate)
+    note = forms.CharField(label="说明（批准文号等）", max_length=200, required=False)
+
+
+class TermForm(StyledForm):
+    elected_on = forms.DateField(label="选举日期", widget=DateInput)
+    years = forms.IntegerField(label="任期（年）", min_value=1, max_value=10, required=False)
+    has_committee = forms.BooleanField(label="设委员会", required=False, initial=True)
+
+
+class PostForm(StyledForm):
+    person = forms.CharField(label="人员工号", max_length=32)
+    title = forms.ChoiceField(label="职务", choices=PostTitle.choices)
+    started_on = forms.DateField(label="任职日期", widget=DateInput, initial=timezone.localdate)
+
+
+class PostEndForm(StyledForm):
+    ended_on = forms.DateField(label="离任日期", widget=DateInput, initial=timezone.localdate)

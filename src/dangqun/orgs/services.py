@@ -1,0 +1,243 @@
+"""Every change to organisations: one function each, permission-checked, audited, with history."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from dangqun.accounts.roles import CHANGE_ORGS
+from dangqun.accounts.scope import Scope, require
+from dangqun.core import audit
+from dangqun.core.rules import get_rule
+from dangqun.orgs.models import SYSTEM_OF_KIND, Kind, Org, OrgEvent, Post, System, Term
+
+TERM_YEARS_KEY = {
+    Kind.PARTY_COMMITTEE: "party_committee",
+    Kind.GENERAL_BRANCH: "general_branch",
+    Kind.BRANCH: "branch",
+    Kind.JOINT_BRANCH: "branch",
+    Kind.UNION_COMMITTEE: "union",
+    Kind.UNION_BRANCH: "union",
+    Kind.LEAGUE_COMMITTEE: "league",
+    Kind.LEAGUE_GENERAL_BRANCH: "league",
+    Kind.LEAGUE_BRANCH: "league",
+}
+
+TRACKED_FIELDS = [
+    "name",
+    "short_name",
+    "unit_id",
+    "unit_situation",
+    "contact_name",
+    "contact_phone",
+]
+
+
+def default_term_years(kind: str) -> int | None:
+    key = TERM_YEARS_KEY.get(kind)
+    return get_rule("org.term_years")[key] if key else None
+
+
+def _actor_name(actor) -> str:
+    return actor.get_username() if getattr(actor, "is_authenticated", False) else "系统"
+
+
+def _check_can_change(actor, org: Org) -> None:
+    if actor is None:  # trusted callers: seeding, migrations, commands run by an operator
+        return
+    require(Scope.of(actor).can(CHANGE_ORGS, org), "您无权修改该组织")
+
+
+def _validate_unit(unit: Org | None) -> None:
+    if unit is not None and unit.system != System.ENTERPRISE:
+        raise ValidationError({"unit": "所在单位必须是行政组织"})
+
+
+@transaction.atomic
+def create_org(
+    actor, *, parent: Org | None, name: str, kind: str, founded_on=None, **fields
+) -> Org:
+    """Add an organisation under ``parent`` (or a new root when the actor is trusted)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "请填写组织名称"})
+    system = SYSTEM_OF_KIND.get(kind)
+    if system is None:
+        raise ValidationError({"kind": "组织类别不正确"})
+    if parent is not None:
+        parent = Org.objects.select_for_update().get(pk=parent.pk)  # fresh: numchild, dissolved_on
+        _check_can_change(actor, parent)
+        if parent.system != system:
+            raise ValidationError(
+                {"kind": f"{parent.get_system_display()}下不能建立{Kind(kind).label}"}
+            )
+        if not parent.is_active:
+            raise ValidationError({"parent": "上级组织已撤销"})
+    elif actor is not None:
+        require(False, "只有系统初始化可以建立顶级组织")
+    _validate_unit(fields.get("unit"))
+    values = {"name": name, "kind": kind, "system": system, "founded_on": founded_on, **fields}
+    org = Org.objects.add_child(parent, values) if parent else Org.objects.add_root(values)
+    OrgEvent.objects.create(
+        org=org,
+        type=OrgEvent.Type.FOUNDED,
+        on=founded_on or timezone.localdate(),
+        after={"name": name, "parent": parent.name if parent else ""},
+        actor_name=_actor_name(actor),
+    )
+    audit.record(actor, "org.create", org, after=audit.snapshot(org, ["name", "kind", "path"]))
+    return org
+
+
+@transaction.atomic
+def update_org(actor, org: Org, *, on: datetime.date | None = None, **changes) -> Org:
+    """Rename or change the details of an organisation; a rename is kept in its history."""
+    org = Org.objects.select_for_update().get(pk=org.pk)
+    _check_can_change(actor, org)
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+        if not changes["name"]:
+            raise ValidationError({"name": "请填写组织名称"})
+    _validate_unit(changes.get("unit"))
+    before = audit.snapshot(org, TRACKED_FIELDS)
+    for field, value in changes.items():
+        setattr(org, field, value)
+    org.save()
+    before, after = audit.diff(before, audit.snapshot(org, TRACKED_FIELDS))
+    if after:
+        event_type = OrgEvent.Type.RENAMED if set(after) == {"name"} else OrgEvent.Type.CHANGED
+        OrgEvent.objects.create(
+            org=org,
+            type=event_type,
+            on=on or timezone.localdate(),
+            before=before,
+            after=after,
+            actor_name=_actor_name(actor),
+        )
+        audit.record(actor, "org.update", org, before=before, after=after)
+    return org
+
+
+@transaction.atomic
+def move_org(actor, org: Org, new_parent: Org, *, on: datetime.date | None = None) -> Org:
+    """Move a whole sub-tree under another parent of the same system, in one operation."""
+    org = Org.objects.select_for_update().get(pk=org.pk)
+    new_parent = Org.objects.get(pk=new_parent.pk)
+    _check_can_change(actor, org)
+    _check_can_change(actor, new_parent)
+    if new_parent.system != org.system:
+        raise ValidationError({"parent": "只能调整到同一体系的组织下"})
+    if new_parent.path.startswith(org.path):
+        raise ValidationError({"parent": "不能调整到本组织或其下级组织下"})
+    if not new_parent.is_active:
+        raise ValidationError({"parent": "目标上级组织已撤销"})
+    old_parent = org.get_parent()
+    Org.objects.move(org, new_parent, pos="last-child")
+    org.refresh_from_db()
+    before = {"parent": old_parent.name if old_parent else ""}
+    after = {"parent": new_parent.name}
+    OrgEvent.objects.create(
+        org=org,
+        type=OrgEvent.Type.MOVED,
+        on=on or timezone.localdate(),
+        before=before,
+        after=after,
+        actor_name=_actor_name(actor),
+    )
+    audit.record(actor, "org.move", org, before=before, after=after)
+    return org
+
+
+@transaction.atomic
+def dissolve_org(actor, org: Org, *, on: datetime.date, note: str = "") -> Org:
+    """Dissolve an organisation. Its record and history stay; active children must go first."""
+    org = Org.objects.select_for_update().get(pk=org.pk)
+    _check_can_change(actor, org)
+    if not org.is_active:
+        raise ValidationError("该组织已撤销")
+    if Org.objects.in_subtree(org).exclude(pk=org.pk).active().exists():
+        raise ValidationError("请先撤销或调出其下级组织")
+    from dangqun.people.models import EmploymentStatus, PartyProfile, Person
+
+    if PartyProfile.objects.filter(branch=org, left_on__isnull=True).exists():
+        raise ValidationError("该组织仍有党员，请先办理组织关系转接")
+    if (
+        Person.objects.filter(Q(unit=org) | Q(union_org=org) | Q(league_org=org))
+        .filter(employment_status=EmploymentStatus.ACTIVE)
+        .exists()
+    ):
+        raise ValidationError("该组织仍有在职人员，请先调整其所在单位或组织")
+    org.dissolved_on = on
+    org.save(update_fields=["dissolved_on"])
+    Post.objects.filter(org=org, ended_on__isnull=True).update(ended_on=on)
+    Term.objects.filter(org=org, closed_on__isnull=True).update(closed_on=on)
+    OrgEvent.objects.create(
+        org=org, type=OrgEvent.Type.DISSOLVED, on=on, note=note, actor_name=_actor_name(actor)
+    )
+    audit.record(actor, "org.dissolve", org, after={"dissolved_on": on, "note": note})
+    return org
+
+
+@transaction.atomic
+def start_term(
+    actor, org: Org, *, elected_on: datetime.date, years: int | None = None, has_committee=True
+) -> Term:
+    """Record an election: the previous term closes, a new one starts."""
+    org = Org.objects.select_for_update().get(pk=org.pk)
+    _check_can_change(actor, org)
+    years = years or default_term_years(org.kind)
+    if not years:
+        raise ValidationError({"years": "请填写任期年限"})
+    previous = org.terms.filter(closed_on__isnull=True).order_by("-number").first()
+    if previous and elected_on < previous.elected_on:
+        raise ValidationError({"elected_on": "选举日期不能早于上一届"})
+    last_number = org.terms.order_by("-number").values_list("number", flat=True).first() or 0
+    org.terms.filter(closed_on__isnull=True).update(closed_on=elected_on)
+    if previous:
+        Post.objects.filter(term=previous, ended_on__isnull=True).update(ended_on=elected_on)
+    term = Term.objects.create(
+        org=org,
+        number=last_number + 1,
+        elected_on=elected_on,
+        years=years,
+        has_committee=has_committee,
+    )
+    audit.record(
+        actor,
+        "org.term.start",
+        org,
+        after={"number": term.number, "elected_on": elected_on, "years": years},
+    )
+    return term
+
+
+@transaction.atomic
+def appoint(actor, org: Org, person, title: str, *, started_on: datetime.date) -> Post:
+    """A person takes a post in the organisation's current term."""
+    _check_can_change(actor, org)
+    term = org.terms.filter(closed_on__isnull=True).order_by("-number").first()
+    post = Post.objects.create(
+        org=org, term=term, person=person, title=title, started_on=started_on
+    )
+    audit.record(
+        actor,
+        "org.post.appoint",
+        org,
+        after={"person": person.pk, "title": title, "on": started_on},
+    )
+    return post
+
+
+@transaction.atomic
+def end_post(actor, post: Post, *, ended_on: datetime.date) -> Post:
+    _check_can_change(actor, post.org)
+    if ended_on < post.started_on:
+        raise ValidationError({"ended_on": "离任日期不能早于任职日期"})
+    post.ended_on = ended_on
+    post.save(update_fields=["ended_on"])
+    audit.record(actor, "org.post.end", post.org, after={"post": post.pk, "ended_on": ended_on})
+    return post

@@ -1,0 +1,48 @@
+"""The people list filters, shared by the page, the export and the API."""
+
+from dangqun.orgs.models import Org, System
+from dangqun.people.models import MemberCategory, PoliticalStatus
+
+FILTER_PARAMS = ("q", "org", "status", "category", "party", "standing", "left")
+
+
+def apply_filters(queryset, params, scope_orgs):
+    """Narrow a scoped people queryset by the request's filter parameters.
+
+    ``scope_orgs`` is the user's visible organisations: the ``org`` filter only accepts those.
+    """
+    queryset = queryset.search(params.get("q", ""))
+    org_id = params.get("org")
+    if org_id and str(org_id).isdigit():
+        org = scope_orgs.filter(pk=org_id).first()
+        if org is None:
+            return queryset.none()
+        in_subtree = Org.objects.filter(path__startswith=org.path).values("pk")
+        if org.system == System.PARTY:
+            queryset = queryset.filter(party_branch__in=in_subtree)
+        elif org.system == System.UNION:
+            queryset = queryset.filter(union_org__in=in_subtree)
+        elif org.system == System.LEAGUE:
+            queryset = queryset.filter(league_org__in=in_subtree)
+        else:
+            queryset = queryset.filter(unit__in=in_subtree)
+    status = params.get("status")
+    if status in PoliticalStatus.values:
+        queryset = queryset.filter(political_status=status)
+    category = params.get("category")
+    if category in MemberCategory.values:
+        queryset = queryset.filter(party_profile__category=category)
+    if params.get("party") == "1":  # members whose relation is here now
+        queryset = queryset.filter(party_profile__isnull=False, party_profile__left_on__isnull=True)
+    standing = params.get("standing")
+    if standing == "lost":
+        queryset = queryset.filter(party_profile__lost_contact_on__isnull=False)
+    elif standing == "floating":
+        queryset = queryset.exclude(party_profile__floating_to="").filter(
+            party_profile__isnull=False
+        )
+    elif standing == "suspended":
+        queryset = queryset.filter(party_profile__standing="suspended")
+    if params.get("left") == "1":
+        queryset = queryset.filter(party_profile__left_on__isnull=False)
+    return queryset

@@ -1,0 +1,177 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from dangqun.accounts.roles import (
+    CHANGE_PEOPLE,
+    CHECK_CORRECTIONS,
+    EXPORT_PEOPLE,
+    REVEAL_ID,
+    VIEW_ORGS,
+    VIEW_PEOPLE,
+)
+from dangqun.accounts.scope import Scope, get_in_scope, require
+from dangqun.people import exports, services
+from dangqun.people.filters import FILTER_PARAMS, apply_filters
+from dangqun.people.models import (
+    CorrectionRequest,
+    MemberCategory,
+    MemberEvent,
+    PoliticalStatus,
+)
+from dangqun.web.htmx import render_page
+
+PAGE_SIZE = 50
+
+
+def _filtered(request, capability=VIEW_PEOPLE):
+    scope = Scope.of(request.user)
+    queryset = scope.people(capability)
+    return apply_filters(queryset, request.GET, scope.orgs(VIEW_ORGS)), scope
+
+
+@login_required
+def person_list(request):
+    scope = Scope.of(request.user)
+    require(scope.has(VIEW_PEOPLE), "您没有查看人员的权限")
+    queryset, scope = _filtered(request)
+    queryset = queryset.select_related("unit", "party_profile__branch").order_by("employee_no")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    org = None
+    if request.GET.get("org", "").isdigit():
+        org = scope.orgs(VIEW_ORGS).filter(pk=request.GET["org"]).first()
+    return render_page(
+        request,
+        "people/list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "params": {k: request.GET.get(k, "") for k in FILTER_PARAMS},
+            "statuses": PoliticalStatus.choices,
+            "categories": MemberCategory.choices,
+            "filter_org": org,
+            "can_export": scope.has(EXPORT_PEOPLE),
+            "can_create": scope.has(CHANGE_PEOPLE),
+        },
+        partial="results",
+    )
+
+
+@login_required
+def person_export(request):
+    scope = Scope.of(request.user)
+    require(scope.has(EXPORT_PEOPLE), "您没有导出人员的权限")
+    queryset, scope = _filtered(request, EXPORT_PEOPLE)
+    content, count = exports.export_people(request.user, queryset, dict(request.GET.items()))
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''people.xlsx"
+    response["X-Row-Count"] = str(count)
+    return response
+
+
+def _person_context(request, person, scope):
+    profile = getattr(person, "party_profile", None)
+    events = list(
+        MemberEvent.objects.filter(person=person).select_related("from_branch", "to_branch")
+    )
+    posts = list(person.posts.select_related("org").order_by("-started_on"))
+    return {
+        "person": person,
+        "profile": profile,
+        "events": events,
+        "posts": posts,
+        "corrections": list(person.corrections.all()[:10]),
+        "can_reveal": scope.is_self(person)
+        or scope.people(REVEAL_ID).filter(pk=person.pk).exists(),
+        "can_change": scope.people(CHANGE_PEOPLE).filter(pk=person.pk).exists(),
+        "is_self": scope.is_self(person),
+        "correctable": services.CORRECTABLE_FIELDS,
+    }
+
+
+def _visible_person(request, pk):
+    scope = Scope.of(request.user)
+    queryset = scope.people(VIEW_PEOPLE).select_related(
+        "unit", "union_org", "league_org", "party_profile__branch"
+    )
+    return get_in_scope(queryset, pk=pk), scope
+
+
+@login_required
+def person_detail(request, pk: int):
+    person, scope = _visible_person(request, pk)
+    return render_page(request, "people/detail.html", _person_context(request, person, scope))
+
+
+@login_required
+def me(request):
+    if not request.user.person_id:
+        messages.info(request, "您的账号尚未关联人员档案，请联系党群工作部。")
+        return redirect("web:home")
+    return person_detail(request, request.user.person_id)
+
+
+@login_required
+@require_POST
+def reveal_id(request, pk: int):
+    person, _ = _visible_person(request, pk)
+    value = services.reveal_id_number(request.user, person)
+    return HttpResponse(f'<span class="masked" id="id-number">{value}</span>')
+
+
+@login_required
+@require_POST
+def request_correction(request, pk: int):
+    person, _ = _visible_person(request, pk)
+    changes = {f: request.POST.get(f, "") for f in services.CORRECTABLE_FIELDS}
+    try:
+        services.request_correction(request.user, person, changes, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "更正申请已提交，待支部审核。")
+    return redirect("people:detail", pk=person.pk)
+
+
+@login_required
+def corrections(request):
+    scope = Scope.of(request.user)
+    require(scope.has(CHECK_CORRECTIONS), "您没有审核更正申请的权限")
+    visible = scope.people(CHECK_CORRECTIONS).values("pk")
+    pending = (
+        CorrectionRequest.objects.filter(person__in=visible)
+        .filter(status__in=["submitted", "branch_checked"])
+        .select_related("person")
+    )
+    return render_page(request, "people/corrections.html", {"pending": pending})
+
+
+@login_required
+@require_POST
+def review_correction(request, pk: int):
+    scope = Scope.of(request.user)
+    visible = scope.people(CHECK_CORRECTIONS).values("pk")
+    item = get_in_scope(CorrectionRequest.objects.filter(person__in=visible), pk=pk)
+    try:
+        services.review_correction(
+            request.user,
+            item,
+            approve=request.POST.get("decision") == "approve",
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "已处理。")
+    return redirect("people:corrections")

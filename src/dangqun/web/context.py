@@ -1,0 +1,28 @@
+from dangqun.accounts.roles import (
+    CHECK_CORRECTIONS,
+    GRANT_ROLES,
+    IMPORT_PEOPLE,
+    MANAGE_ACCOUNTS,
+    VIEW_AUDIT,
+    VIEW_ORGS,
+    VIEW_PEOPLE,
+)
+from dangqun.accounts.scope import Scope
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = Scope.of(user)
+    return {
+        "nav": {
+            "orgs": scope.has(VIEW_ORGS),
+            "people": scope.has(VIEW_PEOPLE),
+            "import": scope.has(IMPORT_PEOPLE),
+            "audit": scope.has(VIEW_AUDIT),
+            "accounts": scope.has(MANAGE_ACCOUNTS) or scope.has(GRANT_ROLES),
+            "corrections": scope.has(CHECK_CORRECTIONS),
+            "self": user.person_id is not None,
+        }
+    }

@@ -1,0 +1,111 @@
+"""Every page for anonymous, outsider, read-only reader and owner (plus the member and the auditor).
+
+Outside the scope an object is not found (404); without the capability a page is forbidden (403).
+"""
+
+import pytest
+
+ANON = "anonymous"
+USERS = ["outsider", "reader", "owner", "member", "auditor"]
+
+# (name, method, url template, {user: status}); objects are company A's 党委 and 张三.
+MATRIX = [
+    ("home", "get", "/", dict.fromkeys(USERS, 200)),
+    ("org tree", "get", "/orgs/", dict.fromkeys(USERS, 200)),
+    (
+        "org detail",
+        "get",
+        "/orgs/{org}/",
+        {"outsider": 404, "reader": 200, "owner": 200, "member": 404, "auditor": 404},
+    ),
+    (
+        "org children",
+        "get",
+        "/orgs/{org}/children/",
+        {"outsider": 404, "reader": 200, "owner": 200, "member": 404, "auditor": 404},
+    ),
+    (
+        "people list",
+        "get",
+        "/people/",
+        {"outsider": 200, "reader": 200, "owner": 200, "member": 403, "auditor": 403},
+    ),
+    (
+        "person detail",
+        "get",
+        "/people/{person}/",
+        {"outsider": 404, "reader": 200, "owner": 200, "member": 200, "auditor": 404},
+    ),
+    (
+        "reveal id",
+        "post",
+        "/people/{person}/reveal-id/",
+        {"outsider": 404, "reader": 403, "owner": 200, "member": 200, "auditor": 404},
+    ),
+    (
+        "export",
+        "get",
+        "/people/export.xlsx",
+        {"outsider": 200, "reader": 403, "owner": 200, "member": 403, "auditor": 403},
+    ),
+    (
+        "my record",
+        "get",
+        "/people/me/",
+        {"outsider": 302, "reader": 302, "owner": 302, "member": 200, "auditor": 302},
+    ),
+    (
+        "corrections",
+        "get",
+        "/people/corrections/",
+        {"outsider": 200, "reader": 403, "owner": 200, "member": 403, "auditor": 403},
+    ),
+    (
+        "audit",
+        "get",
+        "/audit/",
+        {"outsider": 403, "reader": 403, "owner": 403, "member": 403, "auditor": 200},
+    ),
+]
+
+CASES = [
+    pytest.param(name, method, url, user, expected.get(user, 302), id=f"{name}-{user}")
+    for name, method, url, expected in MATRIX
+    for user in [ANON, *USERS]
+]
+
+
+@pytest.mark.parametrize(("name", "method", "url", "user", "status"), CASES)
+def test_permission_matrix(client, world, name, method, url, user, status):
+    url = url.format(org=world.committee_a.pk, person=world.zhang.pk)
+    if user != ANON:
+        client.force_login(getattr(world, user))
+    response = getattr(client, method)(url)
+    assert response.status_code == status, (name, user, response.status_code)
+    if user == ANON:
+        assert response["Location"].startswith("/accounts/login/?next=")
+    elif status == 302:
+        assert response["Location"] == "/"  # no linked person: back home with a message
+
+
+@pytest.mark.parametrize("url", ["/people/{person}/reveal-id/"])
+def test_writes_refuse_get(client, world, url):
+    client.force_login(world.owner)
+    assert client.get(url.format(person=world.zhang.pk)).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/orgs/999999/", "/orgs/999999/children/", "/people/999999/"],
+)
+def test_objects_that_do_not_exist_are_404(client, world, url):
+    client.force_login(world.owner)
+    assert client.get(url).status_code == 404
+
+
+def test_outsider_sees_the_same_404_for_a_hidden_and_a_missing_object(client, world):
+    client.force_login(world.outsider)
+    hidden = client.get(f"/people/{world.zhang.pk}/")
+    missing = client.get("/people/999999/")
+    assert hidden.status_code == missing.status_code == 404
+    assert "张三" not in hidden.content.decode()

@@ -1,0 +1,79 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from dangqun.accounts.roles import VIEW_AUDIT, VIEW_ORGS, VIEW_PEOPLE
+from dangqun.accounts.scope import Scope, require
+from dangqun.core.models import AuditLog
+from dangqun.orgs import checks
+from dangqun.orgs.models import Org
+from dangqun.web.htmx import render_page
+
+
+def people_counts(scope: Scope) -> dict[str, int]:
+    """Head counts for the home page in one aggregate query over the user's scope."""
+    today = timezone.localdate()
+    current = Q(party_profile__isnull=False, party_profile__left_on__isnull=True)
+    probationary = Q(party_profile__full_member_on__isnull=True) | Q(
+        party_profile__full_member_on__gt=today
+    )
+    return scope.people(VIEW_PEOPLE).aggregate(
+        people_count=Count("pk"),
+        member_count=Count("pk", filter=current),
+        probationary_count=Count("pk", filter=current & probationary),
+        lost_count=Count("pk", filter=current & Q(party_profile__lost_contact_on__isnull=False)),
+    )
+
+
+@login_required
+def home(request):
+    scope = Scope.of(request.user)
+    context = {"scope_roles": sorted(scope.roles())}
+    if scope.has(VIEW_ORGS):
+        orgs = list(
+            scope.orgs(VIEW_ORGS, Org.objects.active()).only(
+                "pk", "name", "path", "kind", "system", "depth"
+            )
+        )
+        findings = checks.findings_for(orgs)
+        context.update(org_count=len(orgs), findings=findings[:100], finding_count=len(findings))
+    if scope.has(VIEW_PEOPLE):
+        context.update(people_counts(scope))
+    return render_page(request, "web/home.html", context)
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    scope = Scope.of(request.user)
+    require(scope.has(VIEW_AUDIT), "只有审计管理员可以查看审计日志")
+    rows = AuditLog.objects.all()
+    params = {
+        k: request.GET.get(k, "").strip() for k in ("actor", "action", "object", "start", "end")
+    }
+    if params["actor"]:
+        rows = rows.filter(actor_name__icontains=params["actor"])
+    if params["action"]:
+        rows = rows.filter(action__startswith=params["action"])
+    if params["object"]:
+        rows = rows.filter(
+            Q(object_repr__icontains=params["object"]) | Q(object_id=params["object"])
+        )
+    if params["start"]:
+        rows = rows.filter(at__date__gte=params["start"])
+    if params["end"]:
+        rows = rows.filter(at__date__lte=params["end"])
+    page = Paginator(rows, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_page(
+        request,
+        "web/audit.html",
+        {"page": page, "params": params, "query": query.urlencode()},
+        partial="rows",
+    )
