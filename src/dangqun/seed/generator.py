@@ -1,0 +1,133 @@
+"""Seed a database with a generated enterprise: plan it (pure, deterministic), then write it."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dangqun.core import audit
+from dangqun.orgs.models import Org, OrgEvent, Post, System, Term
+from dangqun.people.models import PARTY_STATUSES, MemberEvent, PartyProfile, Person
+from dangqun.seed.accounts import create_demo_accounts
+from dangqun.seed.leadership import build_leadership
+from dangqun.seed.plan import SCALES, Plan
+from dangqun.seed.population import build_population
+from dangqun.seed.structure import build_structure
+from dangqun.seed.tree import assign_paths, next_root_step, tree_problems
+from dangqun.seed.writer import PlanWriter
+
+
+class SeedRefused(Exception):
+    """The database already holds people; seeding would mix generated data into real data."""
+
+
+def build_plan(scale: str, seed: int, today: datetime.date, first_root_step: int = 1) -> Plan:
+    """The whole generated enterprise as data. Same (scale, seed, today) → same plan."""
+    plan = Plan(scale=SCALES[scale], seed=seed, today=today)
+    build_structure(plan, random.Random(f"{seed}:structure"))  # noqa: S311 - not security
+    assign_paths(plan, first_root_step)
+    build_population(plan, random.Random(f"{seed}:people"))  # noqa: S311
+    build_leadership(plan, random.Random(f"{seed}:leaders"))  # noqa: S311
+    return plan
+
+
+@dataclass
+class SeedResult:
+    plan: Plan
+    org_pk: dict[int, int]
+    person_pk: dict[int, int]
+    counts: dict[str, int]
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def refuse_if_people_exist() -> None:
+    existing = Person.objects.count()
+    if existing:
+        if connection.vendor == "sqlite":
+            how = f"删除数据目录中的数据库文件 {settings.DATABASES['default']['NAME']}"
+        else:
+            how = f"删除并重建数据库 {connection.settings_dict['NAME']}"
+        raise SeedRefused(
+            f"数据库中已有 {existing} 名人员，为避免把生成的数据混入真实数据，已停止生成。"
+            f"如需重新生成，请先{how}，再执行 dangqun migrate。"
+        )
+
+
+def row_counts() -> dict[str, int]:
+    current = PartyProfile.objects.filter(left_on__isnull=True)
+    return {
+        "组织": Org.objects.count(),
+        "党组织": Org.objects.filter(system=System.PARTY).count(),
+        "党支部（含联合党支部）": Org.objects.filter(kind__in=["branch", "joint_branch"]).count(),
+        "工会组织": Org.objects.filter(system=System.UNION).count(),
+        "团组织": Org.objects.filter(system=System.LEAGUE).count(),
+        "组织沿革": OrgEvent.objects.count(),
+        "人员": Person.objects.count(),
+        "在册党员": current.count(),
+        "其中预备党员": current.filter(full_member_on__isnull=True).count(),
+        "已转出党员": PartyProfile.objects.filter(left_on__isnull=False).count(),
+        "党员事件": MemberEvent.objects.count(),
+        "政治面貌为党员": Person.objects.filter(political_status__in=PARTY_STATUSES).count(),
+        "工会会员": Person.objects.filter(union_org__isnull=False).count(),
+        "团员": Person.objects.filter(league_org__isnull=False).count(),
+        "任期": Term.objects.count(),
+        "职务": Post.objects.count(),
+    }
+
+
+def seed(
+    scale: str,
+    seed: int,
+    today: datetime.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> SeedResult:
+    """Generate and write the enterprise in one transaction; refuses when people already exist."""
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    progress = progress or (lambda message: None)
+    with transaction.atomic():
+        refuse_if_people_exist()
+        plan = build_plan(scale, seed, today, first_root_step=next_root_step())
+        progress(f"已生成数据方案（{time.monotonic() - started:.1f} 秒），开始写入数据库")
+        writer = PlanWriter(plan, progress)
+        writer.write()
+        problems = tree_problems()
+        if problems:
+            raise RuntimeError(f"组织树路径有误：{problems}")
+        notes = []
+        if plan.scale.demo_accounts:
+            targets = {system: writer.org_pk[index] for system, index in plan.roots.items()}
+            targets["branch"] = writer.org_pk[plan.demo["branch"]]
+            people = {
+                "secretary": writer.person_pk[plan.demo["secretary"]],
+                "member": writer.person_pk[plan.demo["member"]],
+            }
+            notes = create_demo_accounts(targets, people)
+        counts = row_counts()
+        audit.record(
+            None,
+            "seed.run",
+            object_type="seed",
+            object_repr=f"生成{scale}数据（seed={seed}，基准日 {today}）",
+            after={"scale": scale, "seed": seed, "today": today, **counts},
+        )
+    if connection.vendor == "postgresql":
+        # Fresh statistics: without them the planner guesses row counts for 300,000 new people.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return SeedResult(
+        plan=plan,
+        org_pk=writer.org_pk,
+        person_pk=writer.person_pk,
+        counts=counts,
+        seconds=time.monotonic() - started,
+        notes=notes,
+    )

@@ -1,0 +1,226 @@
+"""The small demo enterprise: deterministic, well-formed, and carrying exactly the deliberate warnings."""
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from dangqun.accounts.models import RoleGrant, User
+from dangqun.core import crypto, idnumber
+from dangqun.core.pinyin import search_key
+from dangqun.orgs.checks import findings_for
+from dangqun.orgs.models import BRANCH_KINDS, Kind, Org, Post, PostTitle, System, Term
+from dangqun.people.models import (
+    MemberEvent,
+    PartyProfile,
+    Person,
+    PoliticalStatus,
+    Standing,
+)
+from dangqun.seed.generator import build_plan, seed
+from dangqun.seed.structure import largest_remainder
+from dangqun.seed.tree import tree_problems
+
+TODAY = datetime.date(2025, 6, 30)
+SEED = 7
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module inside a transaction that is rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = seed("small", SEED, today=TODAY)
+        yield result
+        transaction.set_rollback(True)
+
+
+def fingerprint(plan):
+    return (
+        [(p.employee_no, p.name, p.id_number, p.phone, p.birth_date) for p in plan.people],
+        [(o.name, o.kind, o.path) for o in plan.orgs],
+        [(t.org, t.number, t.elected_on, t.has_committee) for t in plan.terms],
+        [(p.org, p.person, p.title, p.started_on) for p in plan.posts],
+        plan.expected,
+    )
+
+
+def test_same_seed_and_day_give_the_same_plan_and_another_seed_another():
+    first = build_plan("small", SEED, TODAY)
+    assert fingerprint(first) == fingerprint(build_plan("small", SEED, TODAY))
+    other = build_plan("small", SEED + 1, TODAY)
+    assert [p.name for p in other.people] != [p.name for p in first.people]
+    assert {p.id_number for p in other.people} != {p.id_number for p in first.people}
+
+
+def test_largest_remainder_hits_the_total_exactly():
+    assert largest_remainder([1, 1, 1], 10) == [4, 3, 3]
+    assert sum(largest_remainder([0.3, 2.7, 9.1, 5.5], 2000)) == 2000
+
+
+@pytest.mark.django_db
+def test_database_holds_what_the_plan_says(seeded):
+    plan = seeded.plan
+    rows = dict(Person.objects.values_list("employee_no", "name"))
+    assert rows == {p.employee_no: p.name for p in plan.people}
+    paths = dict(Org.objects.values_list("pk", "path"))
+    assert {paths[seeded.org_pk[o.index]] for o in plan.orgs} == {o.path for o in plan.orgs}
+    sample = Person.objects.get(pk=seeded.person_pk[plan.people[123].index])
+    assert sample.reveal_id_number() == plan.people[123].id_number
+
+
+@pytest.mark.django_db
+def test_id_numbers_are_valid_consistent_and_stored_like_set_id_number(seeded):
+    people = list(Person.objects.all())
+    assert len({p.id_number_hash for p in people}) == len(people)
+    for person in people:
+        value = person.reveal_id_number()
+        parsed = idnumber.parse(value)
+        assert parsed.birth_date == person.birth_date
+        assert parsed.gender == person.gender
+        assert person.id_number_hash == crypto.keyed_hash(value)
+        assert person.id_number_masked == idnumber.mask(value)
+        assert person.name_pinyin == search_key(person.name)
+        assert person.phone.isdigit() and len(person.phone) == 11 and person.phone[0] == "1"
+
+
+@pytest.mark.django_db
+def test_tree_paths_are_what_treebeard_expects(seeded):
+    assert Org.objects.find_problems() == ([], [], [], [], [])
+    assert tree_problems() == {}
+    group = Org.objects.get(pk=seeded.org_pk[seeded.plan.roots[System.ENTERPRISE]])
+    child = Org.objects.add_child(
+        group, {"name": "新设部门", "kind": Kind.COMPANY, "system": "enterprise"}
+    )
+    assert child.path.startswith(group.path) and Org.objects.find_problems() == ([], [], [], [], [])
+
+
+@pytest.mark.django_db
+def test_counts_are_in_the_promised_ranges(seeded):
+    assert 2000 <= Person.objects.count() <= 2100
+    current = PartyProfile.objects.filter(left_on__isnull=True)
+    assert 650 <= current.count() <= 760
+    assert 35 <= Org.objects.filter(kind__in=BRANCH_KINDS).count() <= 50
+    assert Org.objects.filter(kind=Kind.COMPANY).count() == 3
+    joints = Org.objects.filter(kind=Kind.JOINT_BRANCH)
+    assert joints.count() == 2
+    assert all(joint.covered_units.count() == 3 for joint in joints)
+    kinds = Counter(Org.objects.values_list("kind", flat=True))
+    for kind in (Kind.GENERAL_BRANCH, Kind.PARTY_GROUP, Kind.UNION_BRANCH, Kind.UNION_GROUP):
+        assert kinds[kind] > 0
+    for kind in (Kind.LEAGUE_COMMITTEE, Kind.LEAGUE_BRANCH, Kind.WOMEN_COMMITTEE):
+        assert kinds[kind] > 0
+    assert current.filter(full_member_on__isnull=True).exists()
+    assert current.filter(lost_contact_on__isnull=False).exists()
+    assert current.exclude(floating_to="").exists()
+    assert current.filter(standing=Standing.SUSPENDED).exists()
+    left = PartyProfile.objects.filter(left_reason="transferred_out")
+    assert left.exists()
+    assert MemberEvent.objects.filter(type=MemberEvent.Type.TRANSFER_OUT).count() == left.count()
+    assert Person.objects.filter(union_org__isnull=False).count() > 0.9 * Person.objects.count()
+    youngest = datetime.date(TODAY.year - 29, TODAY.month, TODAY.day)
+    league = Person.objects.filter(league_org__isnull=False)
+    assert league.exists() and not league.filter(birth_date__lte=youngest).exists()
+
+
+@pytest.mark.django_db
+def test_political_status_and_history_match_the_profile(seeded):
+    events = Counter(MemberEvent.objects.values_list("person_id", "type"))
+    for profile in PartyProfile.objects.select_related("person"):
+        expected = (
+            PoliticalStatus.PARTY_MEMBER if profile.full_member_on else PoliticalStatus.PROBATIONARY
+        )
+        assert profile.person.political_status == expected
+        assert events[(profile.person_id, MemberEvent.Type.JOINED)] == 1
+        assert events[(profile.person_id, MemberEvent.Type.CONFIRMED)] == (
+            1 if profile.full_member_on else 0
+        )
+        assert (profile.joined_on - profile.person.birth_date).days >= 18 * 365
+    assert not Person.objects.filter(
+        political_status__in=[PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY],
+        party_profile__isnull=True,
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_every_electing_org_has_a_term_and_leaders_from_its_own_members(seeded):
+    electing = Org.objects.exclude(kind__in=[Kind.PARTY_GROUP, Kind.UNION_GROUP]).exclude(
+        system=System.ENTERPRISE
+    )
+    with_terms = set(Term.objects.values_list("org_id", flat=True))
+    assert set(electing.values_list("pk", flat=True)) <= with_terms
+    branch_of = dict(PartyProfile.objects.values_list("person_id", "branch__path"))
+    for post in Post.objects.filter(org__system=System.PARTY).select_related("org"):
+        assert branch_of[post.person_id].startswith(post.org.path) or (
+            post.title == PostTitle.GROUP_LEADER
+            and branch_of[post.person_id] == post.org.path[: -Org.steplen]
+        )
+    titles = set(Post.objects.values_list("org__kind", "title"))
+    assert (Kind.UNION_COMMITTEE, PostTitle.CHAIR) in titles
+    assert (Kind.LEAGUE_COMMITTEE, PostTitle.SECRETARY) in titles
+    assert (Kind.BRANCH, PostTitle.SECRETARY) in titles
+
+
+@pytest.mark.django_db
+def test_exactly_the_deliberate_violations_show(seeded):
+    findings = findings_for(list(Org.objects.active()), today=TODAY)
+    shown: dict[str, set[int]] = {}
+    for finding in findings:
+        shown.setdefault(finding.finding.rule.id, set()).add(finding.org_id)
+    expected = {
+        rule: {seeded.org_pk[index] for index in indices}
+        for rule, indices in seeded.plan.expected.items()
+    }
+    assert set(expected) == {
+        "org.branch_required",
+        "org.branch_size",
+        "org.committee_required",
+        "org.committee_size",
+        "org.term_expired",
+        "org.term_ending",
+    }
+    assert all(expected.values())
+    assert shown == expected
+
+
+@pytest.mark.django_db
+def test_demo_accounts_have_their_roles(seeded, client):
+    grants = {
+        (g.user.username, g.role, g.org.kind)
+        for g in RoleGrant.objects.select_related("user", "org")
+    }
+    assert grants == {
+        ("admin", "system_admin", Kind.GROUP),
+        ("security", "security_admin", Kind.GROUP),
+        ("auditor", "audit_admin", Kind.GROUP),
+        ("dangwei", "party_admin", Kind.PARTY_COMMITTEE),
+        ("shuji", "branch_secretary", Kind.BRANCH),
+        ("qungong", "mass_admin", Kind.GROUP),
+        ("gonghui", "union_admin", Kind.UNION_COMMITTEE),
+        ("tuanwei", "league_admin", Kind.LEAGUE_COMMITTEE),
+        ("lingdao", "leader", Kind.GROUP),
+        ("lingdao", "leader", Kind.PARTY_COMMITTEE),
+    }
+    assert {g.org.depth for g in RoleGrant.objects.exclude(role="branch_secretary")} == {1}
+    shuji = User.objects.get(username="shuji")
+    branch = shuji.grants.get().org
+    assert Post.objects.filter(
+        org=branch, person=shuji.person, title=PostTitle.SECRETARY, ended_on__isnull=True
+    ).exists()
+    yuangong = User.objects.get(username="yuangong")
+    assert not yuangong.grants.exists()
+    assert yuangong.person.party_profile.is_current and yuangong.person.is_party_member
+    assert client.login(username="dangwei", password="dangqun123")
+
+
+@pytest.mark.django_db
+def test_seed_refuses_a_database_with_people(seeded):
+    with pytest.raises(CommandError, match=r"已有 \d+ 名人员"):
+        call_command("seed", "--scale", "small")
+
+
+def test_seed_command_rejects_a_bad_date():
+    with pytest.raises(CommandError):
+        call_command("seed", "--today", "2025-13-01")
