@@ -1,0 +1,25 @@
+"""Turn the services' exceptions into API responses: ValidationError → 400, PermissionDenied → 403."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's ``ValidationError`` as a 400 with the Chinese message per field.
+
+    DRF already turns ``Http404`` into 404 and ``PermissionDenied`` into 403, keeping the message.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    return drf_exception_handler(exc, context)
+
+
+def nested_errors(exc: DjangoValidationError, fields, under: str) -> exceptions.ValidationError:
+    """The same errors, with those of ``fields`` moved under one key (a nested object's errors)."""
+    detail = as_serializer_error(exc)
+    nested = {field: detail.pop(field) for field in list(detail) if field in fields}
+    if nested:
+        detail[under] = nested
+    return exceptions.ValidationError(detail)

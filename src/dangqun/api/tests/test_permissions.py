@@ -1,0 +1,185 @@
+"""Permission matrix: every endpoint and method as anonymous, outsider, read-only reader and owner.
+
+The objects are in company A (the owner's and reader's sub-tree); the outsider administers company B.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from dangqun.core.models import AuditLog
+from dangqun.people.models import PartyProfile, Person
+
+ROLES = ["anonymous", "outsider", "reader", "owner"]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    url: Any  # world -> str
+    body: Any = None  # world -> dict
+    expected: tuple[int, int, int, int] = (401, 404, 200, 200)  # in the order of ROLES
+
+
+NEW_PERSON = {"employee_no": "A0100", "name": "钱七", "gender": "F", "phone": "13900001234"}
+
+CASES = [
+    Case("orgs list", "get", lambda w: "/api/orgs/", expected=(401, 200, 200, 200)),
+    Case("org detail", "get", lambda w: f"/api/orgs/{w.branch_a.pk}/"),
+    Case("org detail (enterprise)", "get", lambda w: f"/api/orgs/{w.dept_a.pk}/"),
+    Case("people list", "get", lambda w: "/api/people/", expected=(401, 200, 200, 200)),
+    Case("person detail", "get", lambda w: f"/api/people/{w.zhang.pk}/"),
+    Case(
+        "person create",
+        "post",
+        lambda w: "/api/people/",
+        lambda w: {**NEW_PERSON, "unit": w.dept_a.pk},
+        # the outsider cannot place anyone in company A's units: the unit is not found → 400
+        expected=(401, 400, 403, 201),
+    ),
+    Case(
+        "person partial update",
+        "patch",
+        lambda w: f"/api/people/{w.zhang.pk}/",
+        lambda w: {"job_post": "会计"},
+        expected=(401, 404, 403, 200),
+    ),
+    Case(
+        "person replace (not offered)",
+        "put",
+        lambda w: f"/api/people/{w.zhang.pk}/",
+        lambda w: {"job_post": "会计"},
+        expected=(401, 405, 405, 405),
+    ),
+    Case(
+        "person delete (never)",
+        "delete",
+        lambda w: f"/api/people/{w.zhang.pk}/",
+        expected=(401, 405, 405, 405),
+    ),
+    Case("party profile", "get", lambda w: f"/api/people/{w.zhang.pk}/party-profile/"),
+    Case(
+        "party profile replace",
+        "put",
+        lambda w: f"/api/people/{w.zhang.pk}/party-profile/",
+        lambda w: {"branch": w.branch_a.pk, "joined_on": "2015-07-01", "category": "technical"},
+        expected=(401, 404, 403, 200),
+    ),
+    Case(
+        "party profile partial update",
+        "patch",
+        lambda w: f"/api/people/{w.zhang.pk}/party-profile/",
+        lambda w: {"floating_to": "深圳"},
+        expected=(401, 404, 403, 200),
+    ),
+    Case(
+        "party profile created",
+        "put",
+        lambda w: f"/api/people/{w.wang.pk}/party-profile/",
+        lambda w: {"branch": w.branch_a.pk, "joined_on": "2020-06-01"},
+        expected=(401, 404, 403, 201),
+    ),
+    Case(
+        "orgs write (read-only resource)",
+        "post",
+        lambda w: "/api/orgs/",
+        lambda w: {},
+        (401, 405, 405, 405),
+    ),
+]
+
+
+def _call(client, case: Case, world):
+    method = getattr(client, case.method)
+    url = case.url(world)
+    if case.method in ("get", "delete"):
+        return method(url)
+    return method(url, case.body(world) if case.body else {})
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(world, api, case, role):
+    user = None if role == "anonymous" else getattr(world, role)
+    people_before = Person.objects.count()
+    profiles_before = PartyProfile.objects.count()
+    audit_before = AuditLog.objects.count()
+
+    response = _call(api(user), case, world)
+
+    expected = case.expected[ROLES.index(role)]
+    assert response.status_code == expected, response.content.decode()
+    if expected == 401:
+        assert response.headers["WWW-Authenticate"] == "Token"
+    if expected >= 400 and case.method != "get":
+        # a refused write changes nothing (the token made for the caller is the only audit row)
+        assert Person.objects.count() == people_before
+        assert PartyProfile.objects.count() == profiles_before
+        assert AuditLog.objects.count() == audit_before + (user is not None)
+    if expected in (403, 404) and response.headers.get("Content-Type") == "application/json":
+        assert response.json()["detail"]  # a Chinese reason, not an empty body
+
+
+def test_lists_hold_only_what_is_in_scope(world, api):
+    owner_orgs = {
+        row["id"] for row in api(world.owner).get("/api/orgs/?page_size=200").json()["results"]
+    }
+    outsider_orgs = {
+        row["id"] for row in api(world.outsider).get("/api/orgs/?page_size=200").json()["results"]
+    }
+    assert world.branch_a.pk in owner_orgs and world.branch_b.pk not in owner_orgs
+    assert world.branch_b.pk in outsider_orgs and world.branch_a.pk not in outsider_orgs
+
+    def people(user):
+        rows = api(user).get("/api/people/?left=all").json()["results"]
+        return {row["id"] for row in rows}
+
+    company_a = {world.zhang.pk, world.li.pk, world.wang.pk}
+    assert people(world.owner) == company_a
+    assert people(world.reader) == company_a
+    assert people(world.outsider) == {world.zhao.pk}
+    # separation of duties: the audit admin's and system admin's roles show no one's record
+    assert people(world.auditor) == set()
+    assert people(world.sysadmin) == set()
+    # an employee with no role sees only themselves
+    assert people(world.member) == {world.zhang.pk}
+
+
+def test_member_reads_own_record_but_cannot_change_it(world, api):
+    client = api(world.member)
+    assert client.get(f"/api/people/{world.zhang.pk}/").status_code == 200
+    assert client.get(f"/api/people/{world.li.pk}/").status_code == 404
+    response = client.patch(f"/api/people/{world.zhang.pk}/", {"phone": "13911112222"})
+    assert response.status_code == 403
+    assert response.json()["detail"] == "您无权修改该人员信息"
+    assert client.post("/api/people/", {**NEW_PERSON, "unit": world.dept_a.pk}).status_code == 403
+
+
+def test_me(world, api):
+    assert api(None).get("/api/me/").status_code == 401
+    response = api(world.member).get("/api/me/")
+    assert response.status_code == 200
+    assert response.json()["id"] == world.zhang.pk
+    assert response.json()["party_profile"]["branch"] == world.branch_a.pk
+    # an account that is not linked to a person has no record to show
+    response = api(world.owner).get("/api/me/")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "您的账号尚未关联人员档案"
+    assert api(world.member).patch("/api/me/", {"phone": "13911112222"}).status_code == 405
+
+
+def test_owner_cannot_move_a_person_out_of_their_scope(world, api):
+    """The owner may not place 张三 in company B's unit: it is outside what they may change."""
+    response = api(world.owner).patch(f"/api/people/{world.zhang.pk}/", {"unit": world.dept_b.pk})
+    assert response.status_code == 400
+    assert "unit" in response.json()
+    world.zhang.refresh_from_db()
+    assert world.zhang.unit_id == world.dept_a.pk
+
+
+def test_party_profile_of_non_member_is_not_found(world, api):
+    response = api(world.owner).get(f"/api/people/{world.wang.pk}/party-profile/")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "该人员没有党员信息"

@@ -1,0 +1,106 @@
+"""The OpenAPI schema (valid, complete, with the token scheme) and the offline docs page."""
+
+import io
+import re
+from pathlib import Path
+
+import yaml
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.test import Client
+
+EXPECTED_OPERATIONS = {
+    ("/api/orgs/", "get"),
+    ("/api/orgs/{id}/", "get"),
+    ("/api/people/", "get"),
+    ("/api/people/", "post"),
+    ("/api/people/{id}/", "get"),
+    ("/api/people/{id}/", "patch"),
+    ("/api/people/{id}/party-profile/", "get"),
+    ("/api/people/{id}/party-profile/", "put"),
+    ("/api/people/{id}/party-profile/", "patch"),
+    ("/api/me/", "get"),
+}
+
+
+def _schema(tmp_path) -> dict:
+    """Generate the schema as the CI gate does: validated, and any warning is a failure."""
+    target = tmp_path / "schema.yaml"
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(target), stderr=io.StringIO()
+    )
+    return yaml.safe_load(target.read_text())
+
+
+def test_schema_is_valid_and_has_every_endpoint(db, tmp_path):
+    schema = _schema(tmp_path)
+    assert schema["openapi"].startswith("3.")
+    operations = {
+        (path, method)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+    assert operations == EXPECTED_OPERATIONS
+
+
+def test_schema_has_the_token_scheme_on_every_operation(db, tmp_path):
+    schema = _schema(tmp_path)
+    token = schema["components"]["securitySchemes"]["tokenAuth"]
+    assert token == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": token["description"],
+    }
+    assert "createtoken" in token["description"]
+    for item in schema["paths"].values():
+        for operation in item.values():
+            assert {"tokenAuth": []} in operation["security"]
+
+
+def test_schema_documents_filters_and_hides_the_id_number(db, tmp_path):
+    schema = _schema(tmp_path)
+    people = {p["name"] for p in schema["paths"]["/api/people/"]["get"]["parameters"]}
+    assert {"q", "org", "status", "category", "party", "standing", "left"} <= people
+    assert {"page", "page_size"} <= people
+    orgs = {p["name"] for p in schema["paths"]["/api/orgs/"]["get"]["parameters"]}
+    assert {"system", "kind", "parent", "active"} <= orgs
+    person = schema["components"]["schemas"]["Person"]["properties"]
+    assert person["id_number"]["writeOnly"] is True
+    assert person["id_number_masked"]["readOnly"] is True
+
+
+def test_schema_endpoint_serves_the_schema(db):
+    response = Client().get("/api/schema/")
+    assert response.status_code == 200
+    assert "/api/people/" in response.content.decode()
+
+
+def test_docs_page_works_offline_under_the_strict_csp(db):
+    response = Client().get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert scripts, "the page loads Swagger UI"
+    for attributes, body in scripts:
+        assert 'src="/static/' in attributes  # our own static files, no CDN
+        assert not body.strip()  # no inline script
+    assert "<style" not in html and " style=" not in html
+    assets = re.findall(r'(?:src|href)="/static/([^"]+)"', html)
+    assert {
+        "vendor/swagger-ui/swagger-ui-bundle.js",
+        "vendor/swagger-ui/swagger-ui.css",
+        "api/docs.js",
+    } <= set(assets)
+    for asset in assets:
+        assert finders.find(asset), f"static file {asset} is missing (npm install?)"
+    assert 'data-schema-url="/api/schema/"' in html
+
+
+def test_docs_initialiser_calls_no_outside_host():
+    source = Path(finders.find("api/docs.js")).read_text(encoding="utf-8")
+    assert "http" not in source
+    assert "validatorUrl: null" in source

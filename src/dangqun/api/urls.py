@@ -1,0 +1,18 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from dangqun.api import views
+
+app_name = "api"
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("orgs", views.OrgViewSet, basename="org")
+router.register("people", views.PersonViewSet, basename="person")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.DocsView.as_view(), name="docs"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,207 @@
+"""API endpoints: thin views over the scoped querysets and the services.
+
+Reads go through ``Scope.of(user)`` (outside the scope: 404). Writes check the change capability
+first (visible but read-only: 403), then call the service, which checks again and audits.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Left, Length
+from django.http import Http404
+from django.views.generic import TemplateView
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from dangqun.accounts.roles import CHANGE_PEOPLE, VIEW_ORGS, VIEW_PEOPLE
+from dangqun.accounts.scope import Scope, get_in_scope, require
+from dangqun.api import errors
+from dangqun.api.filters import OrgFilter, PersonFilter
+from dangqun.api.serializers import OrgSerializer, PartyProfileSerializer, PersonSerializer
+from dangqun.orgs.models import Org
+from dangqun.people import services
+from dangqun.people.models import PartyProfile
+
+PROFILE_KEYS = {f.removesuffix("_id") for f in services.PROFILE_FIELDS}
+NOT_FOUND = OpenApiResponse(description="不存在或不在授权范围内")
+FORBIDDEN = OpenApiResponse(description="只读授权或无权修改")
+
+
+class ServiceErrorsMixin:
+    """Services raise Django's ValidationError and PermissionDenied; answer them with 400 and 403."""
+
+    def get_exception_handler(self):
+        return errors.exception_handler
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="组织列表", description="授权范围内的组织；?parent=ID 列出直接下级。"
+    ),
+    retrieve=extend_schema(summary="组织详情", responses={200: OrgSerializer, 404: NOT_FOUND}),
+)
+class OrgViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
+    """Organisations of every system, scoped to the caller's grants."""
+
+    serializer_class = OrgSerializer
+    filterset_class = OrgFilter
+
+    def get_queryset(self):
+        parent = Org.objects.filter(
+            path=Left(OuterRef("path"), Length(OuterRef("path")) - Value(Org.steplen))
+        ).values("pk")[:1]
+        return (
+            Scope.of(self.request.user)
+            .orgs(VIEW_ORGS)
+            .annotate(parent_pk=Subquery(parent, output_field=IntegerField()))
+            .order_by("path")
+        )
+
+    def get_object(self):
+        return get_in_scope(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+def people_queryset(user):
+    return (
+        Scope.of(user)
+        .people(VIEW_PEOPLE)
+        .select_related("unit", "party_profile__branch")
+        .order_by("employee_no")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="人员列表", description="授权范围内的人员，筛选条件与人员页面相同。"
+    ),
+    retrieve=extend_schema(summary="人员详情", responses={200: PersonSerializer, 404: NOT_FOUND}),
+    create=extend_schema(
+        summary="登记人员",
+        description="可同时填写党员信息（party_profile）。",
+        responses={
+            201: PersonSerializer,
+            400: OpenApiResponse(description="数据有误"),
+            403: FORBIDDEN,
+        },
+    ),
+    partial_update=extend_schema(
+        summary="修改人员信息",
+        responses={
+            200: PersonSerializer,
+            400: OpenApiResponse(description="数据有误"),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    ),
+)
+class PersonViewSet(
+    ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """People, scoped to the caller's grants (and their own record)."""
+
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        return people_queryset(self.request.user)
+
+    def filter_queryset(self, queryset):
+        # The list filters (which hide members who left, by default) apply to the list only.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def get_object(self):
+        return get_in_scope(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def _changeable_object(self):
+        person = self.get_object()
+        scope = Scope.of(self.request.user)
+        require(scope.people(CHANGE_PEOPLE).filter(pk=person.pk).exists(), "您无权修改该人员信息")
+        return person
+
+    def _fresh(self, person):
+        return get_in_scope(self.get_queryset(), pk=person.pk)
+
+    def create(self, request, *args, **kwargs):
+        require(Scope.of(request.user).has(CHANGE_PEOPLE), "您无权登记人员")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, profile = serializer.service_data()
+        try:
+            person = services.create_person(request.user, data, profile)
+        except DjangoValidationError as exc:
+            raise errors.nested_errors(exc, PROFILE_KEYS, "party_profile") from exc
+        output = self.get_serializer(self._fresh(person))
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        person = self._changeable_object()
+        serializer = self.get_serializer(person, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data, _ = serializer.service_data()
+        services.update_person(request.user, person, data)
+        return Response(self.get_serializer(self._fresh(person)).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="党员信息",
+        responses={200: PartyProfileSerializer, 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["PUT", "PATCH"],
+        summary="建立或修改党员信息",
+        description="PUT 需填写全部可写字段；PATCH 只改所填字段。没有党员信息时建立之。",
+        responses={
+            200: PartyProfileSerializer,
+            201: PartyProfileSerializer,
+            400: OpenApiResponse(description="数据有误"),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get", "put", "patch"],
+        url_path="party-profile",
+        serializer_class=PartyProfileSerializer,
+    )
+    def party_profile(self, request, pk=None):
+        """One member's party profile: branch, dates, category, flags."""
+        if request.method == "GET":
+            person = self.get_object()
+            profile = getattr(person, "party_profile", None)
+            if profile is None:
+                raise Http404("该人员没有党员信息")
+            return Response(self.get_serializer(profile).data)
+        person = self._changeable_object()
+        existing = getattr(person, "party_profile", None)
+        serializer = self.get_serializer(
+            existing, data=request.data, partial=request.method == "PATCH"
+        )
+        serializer.is_valid(raise_exception=True)
+        profile = services.set_party_profile(request.user, person, dict(serializer.validated_data))
+        profile = PartyProfile.objects.select_related("branch").get(pk=profile.pk)
+        code = status.HTTP_200_OK if existing is not None else status.HTTP_201_CREATED
+        return Response(self.get_serializer(profile).data, status=code)
+
+
+@extend_schema(
+    summary="本人档案",
+    description="调用者账号所关联的人员；未关联时 404。",
+    responses={200: PersonSerializer, 404: NOT_FOUND},
+)
+class MeView(ServiceErrorsMixin, generics.RetrieveAPIView):
+    """The caller's own person record."""
+
+    serializer_class = PersonSerializer
+
+    def get_object(self):
+        if not self.request.user.person_id:
+            raise Http404("您的账号尚未关联人员档案")
+        return get_in_scope(people_queryset(self.request.user), pk=self.request.user.person_id)
+
+
+class DocsView(TemplateView):
+    """Swagger UI served from our own static files: works offline and under the strict CSP."""
+
+    template_name = "api/docs.html"
