@@ -1,0 +1,50 @@
+"""Rewrite the results table in docs/benchmarks.md from bench/results/*.json."""
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def table() -> str:
+    lines = []
+    pages = RESULTS / "pages.json"
+    if pages.exists():
+        data = json.loads(pages.read_text())
+        lines += [
+            f"Database: {data['database']}; {data['people']:,} people, "
+            f"{data['members_in_scope']:,} members in the 党委's scope, {data['branches']:,} branches.",
+            "",
+            "| case | median ms | p95 ms | queries | target |",
+            "| --- | ---: | ---: | ---: | --- |",
+        ]
+        for name, row in data["cases"].items():
+            ok = "✓" if row["p95_ms"] <= 100 else "✗ over 100 ms"
+            lines.append(
+                f"| {name} (`{row['url']}`) | {row['median_ms']} | {row['p95_ms']} | {row['queries']} | {ok} |"
+            )
+    imports = RESULTS / "import.json"
+    if imports.exists():
+        data = json.loads(imports.read_text())
+        ok = "✓" if data["seconds"] <= 60 else "✗ over 60 s"
+        lines += [
+            "",
+            "| import | rows | seconds | target |",
+            "| --- | ---: | ---: | --- |",
+            f"| {data['what']} | {data['rows']:,} | {data['seconds']} | {ok} |",
+        ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    text = DOC.read_text()
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    DOC.write_text(f"{head}{START}\n{table()}\n{END}{tail}")
+
+
+if __name__ == "__main__":
+    main()
