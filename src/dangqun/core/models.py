@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 
 class AuditLogQuerySet(models.QuerySet):
@@ -70,10 +72,6 @@ class RuleOverride(models.Model):
     def __str__(self):
         return self.rule_id
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
-
     @classmethod
     def cached(cls) -> dict[str, "RuleOverride"]:
         overrides = cache.get(cls.CACHE_KEY)
@@ -81,3 +79,9 @@ class RuleOverride(models.Model):
             overrides = {o.rule_id: o for o in cls.objects.all()}
             cache.set(cls.CACHE_KEY, overrides, 300)
         return overrides
+
+
+@receiver([post_save, post_delete], sender=RuleOverride)
+def _forget_cached_overrides(sender, **kwargs):
+    """A saved or deleted override applies at once (queryset deletes send this signal too)."""
+    cache.delete(RuleOverride.CACHE_KEY)

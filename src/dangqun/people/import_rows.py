@@ -71,7 +71,7 @@ COLUMNS = [
         "unit",
         "org",
         "是",
-        "行政组织的完整名称，须在您的管理范围内",
+        "行政组织的完整名称，须在您的管理范围内；有重名时填写带上级的名称，如 集团 / 公司 / 部门",
         system=System.ENTERPRISE,
     ),
     Column("工作岗位", "job_post", "text", "否", ""),
@@ -83,7 +83,7 @@ COLUMNS = [
         "branch",
         "org",
         "党员必填",
-        "党支部（或党总支、党委）的完整名称；仅党员填写",
+        "党支部（或党总支、党委）的完整名称；仅党员填写；有重名时填写带上级的名称",
         system=System.PARTY,
     ),
     Column("加入党组织日期", "joined_on", "date", "党员必填", "如 2015-07-01；仅党员填写"),
@@ -241,10 +241,12 @@ class OrgNames:
     """Find an organisation by its exact name among those the importing user may use."""
 
     def __init__(self, orgs: list[Org], names_by_path: dict[str, str]):
+        self.orgs = orgs
         self.by_name: dict[str, list[Org]] = defaultdict(list)
         for org in orgs:
             self.by_name[org.name.strip()].append(org)
         self.names_by_path = names_by_path
+        self._by_label: dict[str, list[Org]] | None = None
 
     def label(self, org: Org) -> str:
         """The name with its ancestors, to tell two organisations of the same name apart."""
@@ -256,7 +258,11 @@ class OrgNames:
         return " / ".join(parts)
 
     def find(self, name: str, system: str) -> Org:
-        found = self.by_name.get(name, [])
+        """By its name, or — when two share a name — by the name with its ancestors (a label)."""
+        if LABEL_SEPARATOR in name:
+            found = self._labels().get(_normal_label(name), [])
+        else:
+            found = self.by_name.get(name, [])
         active = [org for org in found if org.dissolved_on is None]
         if not active:
             if found:
@@ -267,10 +273,25 @@ class OrgNames:
         if len(candidates) > 1:
             labels = "；".join(self.label(org) for org in candidates[:5])
             raise CellError(
-                f"有 {len(candidates)} 个组织都叫“{name}”（{labels}），无法确定是哪一个"
+                f"有 {len(candidates)} 个组织都叫“{name}”（{labels}），无法确定是哪一个；"
+                "请改填带上级组织的名称，如“" + self.label(candidates[0]) + "”"
             )
         # A single organisation of another system is returned: the service rules say why it is wrong.
         return candidates[0]
+
+    def _labels(self) -> dict[str, list[Org]]:
+        if self._by_label is None:
+            self._by_label = defaultdict(list)
+            for org in self.orgs:
+                self._by_label[_normal_label(self.label(org))].append(org)
+        return self._by_label
+
+
+LABEL_SEPARATOR = "/"
+
+
+def _normal_label(label: str) -> str:
+    return LABEL_SEPARATOR.join(part.strip() for part in label.split(LABEL_SEPARATOR))
 
 
 # Rows --------------------------------------------------------------------------------------

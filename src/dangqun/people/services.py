@@ -227,8 +227,12 @@ def update_person(actor, person: Person, data: dict[str, Any]) -> Person:
         merged.pop("birth_date")
         merged.pop("gender")
     merged.update(data)
-    if not data.get("id_number"):
-        merged.pop("id_number", None)
+    merged.pop("id_number", None)
+    if data.get("id_number"):
+        merged["id_number"] = data["id_number"]
+    elif person.id_number_encrypted and ({"birth_date", "gender"} & data.keys()):
+        # the stored number still decides the birth date and gender
+        merged["id_number"] = crypto.decrypt(person.id_number_encrypted)
     errors = check_person_data(merged, instance=person)
     if errors:
         raise ValidationError(errors)
@@ -544,9 +548,9 @@ def review_correction(actor, request: CorrectionRequest, *, approve: bool, note:
             target = profile_changes if field in ("joined_on", "full_member_on") else person_changes
             target[field] = _parse_change(field, value)
         if person_changes:
-            update_person(None, request.person, person_changes)
+            update_person(actor, request.person, person_changes)
         if profile_changes:
-            set_party_profile(None, request.person, profile_changes)
+            set_party_profile(actor, request.person, profile_changes)
     audit.record(
         actor, "correction.review", request, after={"status": request.status, "note": note}
     )

@@ -10,6 +10,7 @@ from dangqun.accounts.roles import (
     CHANGE_PEOPLE,
     CHECK_CORRECTIONS,
     EXPORT_PEOPLE,
+    IMPORT_PEOPLE,
     REVEAL_ID,
     VIEW_ORGS,
     VIEW_PEOPLE,
@@ -58,6 +59,7 @@ def person_list(request):
             "filter_org": org,
             "can_export": scope.has(EXPORT_PEOPLE),
             "can_create": scope.has(CHANGE_PEOPLE),
+            "can_import": scope.has(IMPORT_PEOPLE),
         },
         partial="results",
     )

@@ -308,3 +308,14 @@ def test_findings_for_runs_in_a_fixed_number_of_queries(site):
     big_queries, big_orgs, big_found = measure()
     assert big_orgs > small_orgs and big_found > small_found
     assert small_queries == big_queries == 7
+
+
+def test_deleting_an_override_brings_the_national_rule_back(site):
+    add_members(site.branch, site.dept, full=12)
+    override = RuleOverride.objects.create(rule_id="org.committee_required", enabled=False)
+    assert findings([site.branch]) == []
+    override.delete()
+    assert {f.finding.rule.id for f in findings([site.branch])} == {"org.committee_required"}
+    RuleOverride.objects.create(rule_id="org.committee_required", enabled=False)
+    RuleOverride.objects.all().delete()
+    assert {f.finding.rule.id for f in findings([site.branch])} == {"org.committee_required"}

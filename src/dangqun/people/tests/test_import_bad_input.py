@@ -231,7 +231,8 @@ def test_unknown_and_ambiguous_organisations(world, refused, tmp_path):
     job = refused(write_xlsx(tmp_path / "f.xlsx", rows))
     text = messages_of(job)
     assert (
-        "有 2 个组织都叫“综合部”（示例集团 / 甲公司 / 甲公司综合部 / 综合部；示例集团 / 甲公司 / 综合部）"
+        "有 2 个组织都叫“综合部”（示例集团 / 甲公司 / 甲公司综合部 / 综合部；示例集团 / 甲公司 / 综合部），"
+        "无法确定是哪一个；请改填带上级组织的名称，如“示例集团 / 甲公司 / 甲公司综合部 / 综合部”"
         in text
     )
     assert "3|所在单位|找不到名为“乙公司生产部”的组织，或该组织不在您的管理范围内" in text

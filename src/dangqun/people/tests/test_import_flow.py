@@ -306,3 +306,11 @@ def test_invalid_file_without_valid_rows_only_writes_nothing_but_offers_the_erro
     assert (Person.objects.count(), AuditLog.objects.count()) == (people, audits)
     page = client_.get(f"/people/import/{job.pk}/").content.decode()
     assert 'id="error-file-link"' in page and "联系电话格式不正确" in page
+
+
+def test_two_organisations_of_one_name_are_told_apart_by_their_ancestors(world, run):
+    org_services.create_org(None, parent=world.company_a, name="综合部", kind="department")
+    inner = org_services.create_org(None, parent=world.dept_a, name="综合部", kind="department")
+    job = run([person_row(工号="O1", 所在单位="示例集团/甲公司 / 甲公司综合部 /综合部")])
+    assert job.status == "done", job.errors
+    assert Person.objects.get(employee_no="O1").unit == inner

@@ -317,3 +317,16 @@ def test_the_copy_of_the_branch_on_person_follows_every_service(world, make_user
         step()
         assert_branch_copies_agree()
     assert Person.objects.get(pk=world.li.pk).party_branch == other
+
+
+def test_update_keeps_birth_date_and_gender_bound_to_the_stored_id_number(world):
+    # 张三's stored number is 110105199001011232: born 1990-01-01, male
+    with pytest.raises(ValidationError) as exc:
+        services.update_person(world.owner, world.zhang, {"birth_date": datetime.date(1991, 1, 1)})
+    assert "与公民身份号码中的 1990-01-01 不一致" in exc.value.message_dict["birth_date"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.update_person(world.owner, world.zhang, {"gender": "F"})
+    assert "gender" in exc.value.message_dict
+    person = Person.objects.get(pk=world.zhang.pk)
+    assert (person.birth_date, person.gender) == (datetime.date(1990, 1, 1), "M")
+    services.update_person(world.owner, world.zhang, {"birth_date": datetime.date(1990, 1, 1)})

@@ -84,6 +84,7 @@ def test_the_full_workflow_applies_the_change(world, secretary):
     assert PartyProfile.objects.get(person=zhang).joined_on == datetime.date(2015, 6, 1)
     change = AuditLog.objects.get(action="person.update", object_id=str(zhang.pk))
     assert change.after == {"phone": "13911112222"}
+    assert change.actor == world.owner  # the trail names who applied the correction
     assert AuditLog.objects.filter(action="correction.review").count() == 2
 
     with pytest.raises(ValidationError, match="已办结"):
