@@ -23,6 +23,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from dangqun.accounts.models import User  # noqa: E402
+from dangqun.accounts.roles import VIEW_PEOPLE  # noqa: E402
+from dangqun.accounts.scope import Scope  # noqa: E402
 from dangqun.accounts.services import create_token, grant_role  # noqa: E402
 from dangqun.orgs.models import Kind, Org  # noqa: E402
 from dangqun.people.models import PartyProfile, Person  # noqa: E402
@@ -31,8 +33,8 @@ RESULTS = Path(__file__).with_name("results")
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 
 
-def bench_user(committee: Org) -> User:
-    user, _ = User.objects.get_or_create(username="bench", defaults={"first_name": "基准测试"})
+def bench_user(committee: Org, username: str = "bench") -> User:
+    user, _ = User.objects.get_or_create(username=username, defaults={"first_name": "基准测试"})
     grant_role(None, user, "party_admin", committee)
     return user
 
@@ -63,17 +65,30 @@ def main() -> None:
     committee = Org.objects.filter(kind=Kind.PARTY_COMMITTEE, depth=1).first()
     if committee is None:
         sys.exit("没有数据：请先运行 dangqun seed --scale large")
-    members = PartyProfile.objects.filter(branch__path__startswith=committee.path).count()
+    members = PartyProfile.objects.filter(
+        branch__path__startswith=committee.path, left_on__isnull=True
+    ).count()
     user = bench_user(committee)
     client = Client()
     client.force_login(user)
     token = create_token(None, user, "bench")
     person = Person.objects.filter(party_profile__isnull=False).order_by("pk")[5000]
     node = Org.objects.filter(kind=Kind.PARTY_COMMITTEE, depth=2).first()
+    # A subsidiary's 党委: its scope is a filter on every row, not the whole group
+    subsidiary = max(
+        Org.objects.filter(kind=Kind.PARTY_COMMITTEE, depth=2),
+        key=lambda org: Person.objects.filter(party_branch__path__startswith=org.path).count(),
+    )
+    sub_user = bench_user(subsidiary, "bench_sub")
+    sub_client = Client()
+    sub_client.force_login(sub_user)
     cases = {
         "people list, 党委 scope, page 200": "/people/?page=200",
-        "people list, filtered + searched": "/people/?q=zh&status=cpc&page=2",
+        "people list, filtered + searched, page 200": "/people/?q=zh&status=cpc&page=200",
+        "people list, searched by initials": "/people/?q=zhw",
         "people list, filtered, page 200": "/people/?status=cpc&party=1&page=200",
+        "people list, 公司党委 scope, page 20": ("/people/?page=20", sub_client),
+        "people list, 公司党委 scope, members searched": ("/people/?q=zh&party=1", sub_client),
         "tree node children": f"/orgs/{node.pk}/children/",
         "person page": f"/people/{person.pk}/",
         "API people list, page 200": "/api/people/?page=200",
@@ -83,13 +98,17 @@ def main() -> None:
         "database": connection.vendor,
         "people": Person.objects.count(),
         "members_in_scope": members,
+        "subsidiary": subsidiary.name,
+        "people_in_subsidiary_scope": Scope(sub_user).people(VIEW_PEOPLE).count(),
         "branches": Org.objects.filter(kind__in=[Kind.BRANCH, Kind.JOINT_BRANCH]).count(),
         "cases": {},
     }
-    for name, url in cases.items():
-        headers = {"HTTP_AUTHORIZATION": f"Token {token}"} if url.startswith("/api/") else None
-        api_client = Client() if headers else client
-        results["cases"][name] = measure(api_client, url, headers)
+    for name, case in cases.items():
+        url, case_client = case if isinstance(case, tuple) else (case, client)
+        headers = None
+        if url.startswith("/api/"):
+            headers, case_client = {"HTTP_AUTHORIZATION": f"Token {token}"}, Client()
+        results["cases"][name] = measure(case_client, url, headers)
         print(f"{name:40s} {results['cases'][name]}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "pages.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))

@@ -33,3 +33,15 @@ def test_wrong_password_is_refused_in_chinese(page, world):
     page.fill("#id_password", "wrong-password")
     page.click("button[type=submit]")
     assert "用户名或密码不正确" in page.inner_text("body")
+
+
+def test_filter_to_current_members(page, world):
+    log_in(page, "owner")
+    page.goto(page.base_url + "/people/")
+    assert "王五" in page.inner_text("#results tbody")  # 群众: listed among everyone
+    page.select_option("#party", "1")
+    page.wait_for_function(
+        "() => !document.querySelector('#results tbody').innerText.includes('王五')"
+    )
+    assert "张三" in page.inner_text("#results tbody")
+    assert "party=1" in page.url

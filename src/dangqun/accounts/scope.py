@@ -31,6 +31,7 @@ class Scope:
     def __init__(self, user):
         self.user = user
         self.nodes: list[GrantedNode] = []
+        self._all_unit_roots: set[str] | None = None
         if user is not None and user.is_authenticated and user.is_active:
             self.nodes = [
                 GrantedNode(role, org_id, path, system, unit_path)
@@ -99,6 +100,8 @@ class Scope:
     # People --------------------------------------------------------------------------------
     def person_q(self, capability: str, include_self: bool = True) -> Q:
         """People attached to a granted sub-tree through their unit, branch, union or league."""
+        if self._covers_every_unit(capability):
+            return Q()  # everyone works in some unit: no filter to evaluate on every row
         query = Q(pk__in=[])
         for node in self._paths(capability):
             in_subtree = Org.objects.filter(path__startswith=node.path).values("pk")
@@ -117,6 +120,22 @@ class Scope:
         if include_self and capability == VIEW_PEOPLE and self.person_id:
             query |= Q(pk=self.person_id)
         return query
+
+    def _covers_every_unit(self, capability: str) -> bool:
+        """True when the granted units include every enterprise tree (e.g. the group's 党委).
+
+        Only asked when a granted unit is a root, so smaller scopes cost no extra query.
+        """
+        units = [n.path for n in self._paths(capability) if n.system == System.ENTERPRISE]
+        units += [n.unit_path for n in self._paths(capability) if n.unit_path]
+        roots = {path for path in units if len(path) == Org.steplen}
+        if not roots:
+            return False
+        if self._all_unit_roots is None:
+            self._all_unit_roots = set(
+                Org.objects.filter(depth=1, system=System.ENTERPRISE).values_list("path", flat=True)
+            )
+        return self._all_unit_roots <= roots
 
     def people(self, capability: str = VIEW_PEOPLE, queryset: QuerySet | None = None) -> QuerySet:
         from dangqun.people.models import Person

@@ -50,7 +50,8 @@ class PersonFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=PoliticalStatus.choices, help_text="政治面貌")
     category = django_filters.ChoiceFilter(choices=MemberCategory.choices, help_text="党员人员类别")
     party = django_filters.ChoiceFilter(
-        choices=[("1", "只列出组织关系在本单位的党员")], help_text="1：只列出在册党员"
+        choices=[("1", "只列出在册党员"), ("left", "只列出已离开的党员")],
+        help_text="1：只列出组织关系在本单位的党员；left：只列出已转出、出党或去世的党员",
     )
     standing = django_filters.ChoiceFilter(
         choices=[("lost", "失联党员"), ("floating", "流动党员"), ("suspended", "停止党籍")],

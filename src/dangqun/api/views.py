@@ -18,6 +18,7 @@ from dangqun.accounts.roles import CHANGE_PEOPLE, VIEW_ORGS, VIEW_PEOPLE
 from dangqun.accounts.scope import Scope, get_in_scope, require
 from dangqun.api import errors
 from dangqun.api.filters import OrgFilter, PersonFilter
+from dangqun.api.pagination import PeoplePagination
 from dangqun.api.serializers import OrgSerializer, PartyProfileSerializer, PersonSerializer
 from dangqun.orgs.models import Org
 from dangqun.people import services
@@ -102,6 +103,7 @@ class PersonViewSet(
 
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
+    pagination_class = PeoplePagination
 
     def get_queryset(self):
         return people_queryset(self.request.user)

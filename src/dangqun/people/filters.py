@@ -6,15 +6,24 @@ from dangqun.people.models import MemberCategory, PoliticalStatus
 FILTER_PARAMS = ("q", "org", "status", "category", "party", "standing", "left")
 
 
-def apply_filters(queryset, params, scope_orgs):
+def selected_org(params, scope_orgs) -> Org | None:
+    """The organisation of the ``org`` parameter, if the user may see it."""
+    org_id = params.get("org")
+    if org_id and str(org_id).isdigit():
+        return scope_orgs.filter(pk=org_id).first()
+    return None
+
+
+def apply_filters(queryset, params, scope_orgs, *, org: Org | None = None):
     """Narrow a scoped people queryset by the request's filter parameters.
 
     ``scope_orgs`` is the user's visible organisations: the ``org`` filter only accepts those.
+    ``org`` is that filter's organisation when the caller has looked it up already.
     """
     queryset = queryset.search(params.get("q", ""))
     org_id = params.get("org")
     if org_id and str(org_id).isdigit():
-        org = scope_orgs.filter(pk=org_id).first()
+        org = org or selected_org(params, scope_orgs)
         if org is None:
             return queryset.none()
         in_subtree = Org.objects.filter(path__startswith=org.path).values("pk")
@@ -32,8 +41,11 @@ def apply_filters(queryset, params, scope_orgs):
     category = params.get("category")
     if category in MemberCategory.values:
         queryset = queryset.filter(party_profile__category=category)
-    if params.get("party") == "1":  # members whose relation is here now
-        queryset = queryset.filter(party_profile__isnull=False, party_profile__left_on__isnull=True)
+    party = params.get("party")
+    if party == "1":  # members whose relation is here now
+        queryset = queryset.filter(is_current_member=True)
+    elif party == "left" or params.get("left") == "1":  # transferred out, expelled or deceased
+        queryset = queryset.filter(party_branch__isnull=False, is_current_member=False)
     standing = params.get("standing")
     if standing == "lost":
         queryset = queryset.filter(party_profile__lost_contact_on__isnull=False)
@@ -43,6 +55,4 @@ def apply_filters(queryset, params, scope_orgs):
         )
     elif standing == "suspended":
         queryset = queryset.filter(party_profile__standing="suspended")
-    if params.get("left") == "1":
-        queryset = queryset.filter(party_profile__left_on__isnull=False)
     return queryset

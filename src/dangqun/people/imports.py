@@ -398,11 +398,12 @@ class Writer:
     def _create(self, plans: list[Plan], entries: list, events: list) -> None:
         if not plans:
             return
+        profiles = {}
         for plan in plans:
             if plan.profile is not None:
-                plan.person.party_branch = plan.profile["branch"]  # see docs/decisions/0005
+                profiles[id(plan)] = self._new_profile(plan.person, plan.profile, events)
+                plan.person.copy_party_profile(profiles[id(plan)])  # docs/decisions/0005
         Person.objects.bulk_create([plan.person for plan in plans], batch_size=500)
-        profiles = []
         for plan in plans:
             entries.append(
                 audit.build(
@@ -412,10 +413,9 @@ class Writer:
                     after=audit.snapshot(plan.person, PERSON_FIELDS),
                 )
             )
-            if plan.profile is not None:
-                profiles.append(self._new_profile(plan.person, plan.profile, events))
-        PartyProfile.objects.bulk_create(profiles, batch_size=500)
-        for profile in profiles:
+        # bulk_create takes each profile's person_id from its now saved person
+        PartyProfile.objects.bulk_create(profiles.values(), batch_size=500)
+        for profile in profiles.values():
             entries.append(
                 audit.build(
                     self.actor, "party_profile.create", profile, after=audit.snapshot(profile)
@@ -483,17 +483,17 @@ class Writer:
             if plan.profile is not None:
                 current = profiles.get(person.pk)
                 if current is None:
-                    new_profiles.append(self._new_profile(person, plan.profile, events))
+                    current = self._new_profile(person, plan.profile, events)
+                    new_profiles.append(current)
                     touched = True
                 elif self._change_profile(current, person, plan.profile, entries, events):
                     changed_profiles.append(current)
                     touched = True
-                branch = plan.profile["branch"]
-                if person.party_branch_id != branch.pk:  # the copy on Person: decisions/0005
-                    person.party_branch = branch
+                copied = person.copy_party_profile(current)  # docs/decisions/0005
+                if copied:
                     person.updated_at = now
                     changed_people[person.pk] = person
-                    changed_fields.add("party_branch_id")
+                    changed_fields.update(copied)
             self.updated += touched
         if changed_people:
             fields = sorted({Person._meta.get_field(name).name for name in changed_fields})

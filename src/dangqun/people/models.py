@@ -95,6 +95,9 @@ class Person(models.Model):
         related_name="+",
         editable=False,
     )
+    # Also copied from the profile (decisions/0005): true while the member's relation is here,
+    # so "在册党员" filters and counts need no join.
+    is_current_member = models.BooleanField("在册党员", default=False, editable=False)
     job_post = models.CharField("工作岗位", max_length=100, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     address = models.CharField("家庭住址", max_length=200, blank=True)
@@ -128,7 +131,13 @@ class Person(models.Model):
     class Meta:
         verbose_name = "人员"
         ordering = ["employee_no"]
-        indexes = [models.Index(fields=["unit", "party_branch"], name="person_scope_idx")]
+        indexes = [
+            models.Index(fields=["unit", "party_branch"], name="person_scope_idx"),
+            # "在册党员" lists and counts, by status: an index-only scan (decisions/0005)
+            models.Index(
+                fields=["is_current_member", "political_status"], name="person_member_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.employee_no}）"
@@ -148,6 +157,22 @@ class Person(models.Model):
     def reveal_id_number(self) -> str:
         """The full number. Callers must check the permission and write an audit row."""
         return crypto.decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""
+
+    def copy_party_profile(self, profile: "PartyProfile | None") -> list[str]:
+        """Mirror the profile's branch and standing onto the person (decisions/0005).
+
+        Every writer of profiles calls this in the same transaction; returns the changed fields.
+        """
+        branch_id = profile.branch_id if profile is not None else None
+        current = profile is not None and profile.left_on is None
+        changed = []
+        if self.party_branch_id != branch_id:
+            self.party_branch_id = branch_id
+            changed.append("party_branch")
+        if self.is_current_member != current:
+            self.is_current_member = current
+            changed.append("is_current_member")
+        return changed
 
     @property
     def is_party_member(self) -> bool:

@@ -253,11 +253,11 @@ def update_person(actor, person: Person, data: dict[str, Any]) -> Person:
     return person
 
 
-def _set_branch(person: Person, branch: Org) -> None:
-    """Keep the copy of the member's branch on Person equal to the profile's (decisions/0005)."""
-    if person.party_branch_id != branch.pk:
-        person.party_branch = branch
-        person.save(update_fields=["party_branch", "updated_at"])
+def _copy_profile(person: Person, profile: PartyProfile) -> None:
+    """Keep the copy of the member's branch and standing on Person equal to the profile's."""
+    changed = person.copy_party_profile(profile)
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
 
 
 def _save_profile(actor, person: Person, data: dict[str, Any], *, created: bool) -> PartyProfile:
@@ -267,7 +267,7 @@ def _save_profile(actor, person: Person, data: dict[str, Any], *, created: bool)
         if key in data:
             setattr(profile, key, data[key])
     profile.save()
-    _set_branch(person, profile.branch)
+    _copy_profile(person, profile)
     status = (
         PoliticalStatus.PARTY_MEMBER if profile.is_full_member() else PoliticalStatus.PROBATIONARY
     )
@@ -324,7 +324,7 @@ def set_party_profile(actor, person: Person, data: dict[str, Any]) -> PartyProfi
     if not after:
         return existing
     existing.save()
-    _set_branch(person, existing.branch)
+    _copy_profile(person, existing)
     if "branch_id" in after and existing.is_current:
         MemberEvent.objects.create(
             person=person,
@@ -434,7 +434,7 @@ def record_member_event(
     else:
         raise ValidationError({"type": "不支持的事件类型"})
     profile.save()
-    _set_branch(person, profile.branch)
+    _copy_profile(person, profile)
     if event_type == Type.EXPELLED:
         person.political_status = PoliticalStatus.MASSES
         person.save(update_fields=["political_status", "updated_at"])

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
@@ -16,8 +15,9 @@ from dangqun.accounts.roles import (
     VIEW_PEOPLE,
 )
 from dangqun.accounts.scope import Scope, get_in_scope, require
+from dangqun.core.paging import IdFirstPaginator
 from dangqun.people import exports, services
-from dangqun.people.filters import FILTER_PARAMS, apply_filters
+from dangqun.people.filters import FILTER_PARAMS, apply_filters, selected_org
 from dangqun.people.models import (
     CorrectionRequest,
     MemberCategory,
@@ -29,24 +29,30 @@ from dangqun.web.htmx import render_page
 PAGE_SIZE = 50
 
 
+SEARCH_COUNT_LIMIT = 10_000  # a search matching more than this is told to be narrowed
+
+
 def _filtered(request, capability=VIEW_PEOPLE):
+    """The scoped, filtered people and the organisation the list is narrowed to (if any)."""
     scope = Scope.of(request.user)
-    queryset = scope.people(capability)
-    return apply_filters(queryset, request.GET, scope.orgs(VIEW_ORGS)), scope
+    scope_orgs = scope.orgs(VIEW_ORGS)
+    org = selected_org(request.GET, scope_orgs)
+    queryset = apply_filters(scope.people(capability), request.GET, scope_orgs, org=org)
+    return queryset, org
 
 
 @login_required
 def person_list(request):
     scope = Scope.of(request.user)
     require(scope.has(VIEW_PEOPLE), "您没有查看人员的权限")
-    queryset, scope = _filtered(request)
+    queryset, org = _filtered(request)
     queryset = queryset.select_related("unit", "party_profile__branch").order_by("employee_no")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    searched = bool(request.GET.get("q", "").strip())
+    page = IdFirstPaginator(
+        queryset, PAGE_SIZE, count_limit=SEARCH_COUNT_LIMIT if searched else None
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    org = None
-    if request.GET.get("org", "").isdigit():
-        org = scope.orgs(VIEW_ORGS).filter(pk=request.GET["org"]).first()
     return render_page(
         request,
         "people/list.html",
@@ -69,7 +75,7 @@ def person_list(request):
 def person_export(request):
     scope = Scope.of(request.user)
     require(scope.has(EXPORT_PEOPLE), "您没有导出人员的权限")
-    queryset, scope = _filtered(request, EXPORT_PEOPLE)
+    queryset, _ = _filtered(request, EXPORT_PEOPLE)
     content, count = exports.export_people(request.user, queryset, dict(request.GET.items()))
     response = HttpResponse(
         content,

@@ -112,6 +112,9 @@ class PlanWriter:
                     party_branch_id=(
                         org_pk[planned.profile.branch] if planned.profile is not None else None
                     ),
+                    is_current_member=(
+                        planned.profile is not None and planned.profile.left_on is None
+                    ),
                     job_post=planned.job_post,
                     phone=planned.phone,
                     address=planned.address,

@@ -15,7 +15,7 @@ from dangqun.web.htmx import render_page
 def people_counts(scope: Scope) -> dict[str, int]:
     """Head counts for the home page in one aggregate query over the user's scope."""
     today = timezone.localdate()
-    current = Q(party_profile__isnull=False, party_profile__left_on__isnull=True)
+    current = Q(is_current_member=True)
     probationary = Q(party_profile__full_member_on__isnull=True) | Q(
         party_profile__full_member_on__gt=today
     )

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db.models import Q
 from django.http import Http404
 
 from dangqun.accounts.roles import (
@@ -184,3 +185,22 @@ def test_a_moved_subtree_moves_its_people_out_of_scope(world, make_user):
     assert people_names(outsider) == {"张三", "李四", "赵六"}
     assert Org.objects.get(pk=world.branch_a.pk).path.startswith(world.committee_b.path)
     assert Person.objects.count() == 4
+
+
+def test_a_grant_over_every_enterprise_tree_needs_no_row_filter(world, make_user):
+    """The group 党委 serves the group: everyone works in one of its units."""
+    admin = make_user("group_admin", role="party_admin", org=world.committee)
+    scope = Scope.of(admin)
+    assert scope.person_q(VIEW_PEOPLE) == Q()
+    assert people_names(admin) == set(Person.objects.values_list("name", flat=True))
+
+
+def test_a_second_enterprise_tree_keeps_the_filter(world, make_user):
+    other = org_services.create_org(None, parent=None, name="另一集团", kind="group")
+    people_services.create_person(
+        None, {"employee_no": "X0001", "name": "外人", "gender": "M", "unit": other}
+    )
+    admin = make_user("group_admin", role="party_admin", org=world.committee)
+    assert Scope.of(admin).person_q(VIEW_PEOPLE) != Q()
+    assert "外人" not in people_names(admin)
+    assert "张三" in people_names(admin)

@@ -252,6 +252,7 @@ def more_people(world):
         ({"category": "technical"}, ["floating"]),
         ({"standing": "floating"}, ["floating"]),
         ({"left": "1"}, ["left"]),
+        ({"party": "left"}, ["left"]),
         ({"org": "branch_a"}, ["zhang", "li", "left", "floating"]),
         ({"org": "dept_a"}, ["zhang", "li", "wang", "left", "floating"]),
         ({"org": "branch_b"}, []),  # outside the caller's scope: nothing, not an error

@@ -54,10 +54,11 @@ def add_crowd(world):
 
 
 LISTS = [
-    ("/api/people/", {}, 4),
-    ("/api/people/", {"q": "zs"}, 4),
-    ("/api/people/", {"party": "1", "category": "employed", "left": "all"}, 4),
-    ("/api/people/", {"org": "branch_a"}, 5),  # the org filter looks the organisation up
+    # token, grants, count, the page's ids, the page's rows
+    ("/api/people/", {}, 5),
+    ("/api/people/", {"q": "zs"}, 5),
+    ("/api/people/", {"party": "1", "category": "employed", "left": "all"}, 5),
+    ("/api/people/", {"org": "branch_a"}, 6),  # the org filter looks the organisation up
     ("/api/orgs/", {}, 4),
     ("/api/orgs/", {"system": "party", "active": "true"}, 4),
     ("/api/orgs/", {"parent": "committee_a"}, 5),  # the parent filter looks the parent up

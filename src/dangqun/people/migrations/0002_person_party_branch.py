@@ -2,15 +2,16 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
 
 
 def copy_branches(apps, schema_editor):
     Person = apps.get_model("people", "Person")
     PartyProfile = apps.get_model("people", "PartyProfile")
-    for person_id, branch_id in PartyProfile.objects.values_list(
-        "person_id", "branch_id"
-    ).iterator():
-        Person.objects.filter(pk=person_id).update(party_branch_id=branch_id)
+    branch = PartyProfile.objects.filter(person_id=OuterRef("pk")).values("branch_id")[:1]
+    Person.objects.filter(pk__in=PartyProfile.objects.values("person_id")).update(
+        party_branch_id=Subquery(branch)
+    )
 
 
 class Migration(migrations.Migration):

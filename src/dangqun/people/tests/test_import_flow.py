@@ -65,6 +65,7 @@ def test_valid_file_imports_people_and_members(world, client_, run):
     assert sun.party_profile.branch == world.branch_a
     assert sun.party_branch == world.branch_a  # the copy on Person (decisions/0005)
     assert qian.party_branch is None
+    assert sun.is_current_member and not qian.is_current_member
     assert sun.party_profile.category == "technical"
     assert sun.party_profile.joined_on == datetime.date(2015, 7, 1)
     assert set(MemberEvent.objects.filter(person=sun).values_list("type", flat=True)) == {
@@ -239,6 +240,7 @@ def test_party_columns_create_update_and_move_a_member(world, run):
     assert world.zhang.party_profile.branch.name == "甲公司第二党支部"
     assert world.zhang.party_branch == world.zhang.party_profile.branch
     assert world.wang.party_branch == world.branch_a
+    assert world.wang.is_current_member and world.zhang.is_current_member
     move = MemberEvent.objects.get(person=world.zhang, type="internal_move")
     assert move.from_branch == world.branch_a and move.actor_name == "owner"
     assert AuditLog.objects.filter(

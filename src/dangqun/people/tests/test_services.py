@@ -279,11 +279,13 @@ def test_set_party_profile_refuses_a_branch_outside_scope(world):
 
 
 def assert_branch_copies_agree():
-    """Person.party_branch repeats PartyProfile.branch (docs/decisions/0005)."""
+    """Person.party_branch and is_current_member repeat the profile (docs/decisions/0005)."""
     for person in Person.objects.select_related("party_profile"):
         profile = getattr(person, "party_profile", None)
         expected = profile.branch_id if profile is not None else None
         assert person.party_branch_id == expected, person.name
+        current = profile is not None and profile.left_on is None
+        assert person.is_current_member == current, person.name
 
 
 def test_the_copy_of_the_branch_on_person_follows_every_service(world, make_user):
@@ -317,6 +319,7 @@ def test_the_copy_of_the_branch_on_person_follows_every_service(world, make_user
         step()
         assert_branch_copies_agree()
     assert Person.objects.get(pk=world.li.pk).party_branch == other
+    assert not Person.objects.get(pk=world.zhao.pk).is_current_member  # expelled
 
 
 def test_update_keeps_birth_date_and_gender_bound_to_the_stored_id_number(world):

@@ -105,6 +105,7 @@ def names(world, params, user=None):
 def test_default_list_is_everyone_members_who_left_included(world, filtering):
     assert names(world, {}) == {"张三", "李四", "王五", "赵六", "孙九"}
     assert names(world, {"left": "1"}) == {"孙九"}
+    assert names(world, {"party": "left"}) == {"孙九"}
 
 
 def test_party_filter_is_the_members_here_now(world, filtering):
