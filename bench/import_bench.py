@@ -3,7 +3,7 @@
 Builds the file the way a 党群工作部 would fill the template (a third of the rows party members,
 units and branches taken from existing members so every row is valid), then runs the import job
 in-process exactly as the Huey worker does: first as new people, then the same file again
-(nothing may change). Rows from an earlier run are removed first, so the run is repeatable.
+(nothing may change). The imported people are removed before and after, so runs repeat.
 
     DATABASE_URL=postgres://… python bench/import_bench.py [ROWS]
 """
@@ -32,16 +32,15 @@ from django.db import connection  # noqa: E402
 
 from dangqun.accounts.models import User  # noqa: E402
 from dangqun.accounts.services import grant_role  # noqa: E402
-from dangqun.core import idnumber  # noqa: E402
+from dangqun.core import crypto, idnumber  # noqa: E402
 from dangqun.orgs.models import Org  # noqa: E402
 from dangqun.people import imports  # noqa: E402
 from dangqun.people.import_rows import LABELS  # noqa: E402
 from dangqun.people.models import ImportJob, Person  # noqa: E402
+from dangqun.seed.names import NameMaker  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results")
 PREFIX = "IMPB"  # employee numbers of the bench's people
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红"
 
 
 def remove_earlier_run() -> None:
@@ -69,6 +68,7 @@ def id_number(rng: random.Random, serial: int) -> tuple[str, datetime.date]:
 
 def build_file(path: Path, rows: int, seed: int = 7) -> None:
     rng = random.Random(seed)
+    names = NameMaker(rng)  # the seed's names: frequent surnames, era-typical given names
     pairs = list(
         Person.objects.filter(party_branch__isnull=False, party_profile__left_on__isnull=True)
         .values_list("unit__name", "party_branch__name")
@@ -78,19 +78,20 @@ def build_file(path: Path, rows: int, seed: int = 7) -> None:
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("人员")
     sheet.write_row(0, 0, LABELS)
-    used = set()
+    used = set(Person.objects.exclude(id_number_hash=None).values_list("id_number_hash", flat=True))
     for r in range(1, rows + 1):
         while True:
             number, birth = id_number(rng, r)
-            if number not in used:
-                used.add(number)
+            key = crypto.keyed_hash(number)
+            if key not in used:  # a new person, not one the seed already made
+                used.add(key)
                 break
         member = r % 3 == 0
         unit, branch = rng.choice(pairs) if member else (rng.choice(units), "")
-        joined = birth.replace(year=birth.year + 25) if member else None
+        joined = birth + datetime.timedelta(days=25 * 366) if member else None
         values = {
             "工号": f"{PREFIX}{r:06d}",
-            "姓名": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
+            "姓名": names.name("M" if int(number[16]) % 2 else "F", birth.year),
             "民族": "汉族",
             "公民身份号码": number,
             "学历": rng.choice(["大学本科", "大专", "硕士研究生", "高中"]),
@@ -100,7 +101,9 @@ def build_file(path: Path, rows: int, seed: int = 7) -> None:
             "政治面貌": "中共党员" if member else rng.choice(["群众", "群众", "共青团员"]),
             "所在党支部": branch,
             "加入党组织日期": joined.isoformat() if joined else "",
-            "转为正式党员日期": joined.replace(year=joined.year + 1).isoformat() if joined else "",
+            "转为正式党员日期": (joined + datetime.timedelta(days=366)).isoformat()
+            if joined
+            else "",
             "人员类别": "在岗职工" if member else "",
         }
         sheet.write_row(r, 0, [values.get(label, "") for label in LABELS])
@@ -152,6 +155,7 @@ def main() -> None:
         phases.clear()
         again = run_import(user, path)
         print("same file again:", again)
+    remove_earlier_run()  # leave the data set as seeded, for bench/run.py
     result = {
         "what": "new people from xlsx (a third party members)",
         "database": connection.vendor,

@@ -30,11 +30,17 @@ def table() -> str:
     if imports.exists():
         data = json.loads(imports.read_text())
         ok = "✓" if data["seconds"] <= 60 else "✗ over 60 s"
+        again = data["same_file_again"]
         lines += [
             "",
-            "| import | rows | seconds | target |",
-            "| --- | ---: | ---: | --- |",
-            f"| {data['what']} | {data['rows']:,} | {data['seconds']} | {ok} |",
+            "| import | rows | seconds | result | target |",
+            "| --- | ---: | ---: | --- | --- |",
+            f"| {data['what']} | {data['rows']:,} | {data['seconds']} | "
+            f"新增 {data['first']['created']:,} | {ok} |",
+            f"| the same file again | {data['rows']:,} | {again['seconds']} | "
+            f"未变化 {again['unchanged']:,} | |",
+            "",
+            "Phases (read / check / write): " + "; ".join(data["first"]["phases"]),
         ]
     return "\n".join(lines)
 

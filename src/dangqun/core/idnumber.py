@@ -6,6 +6,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -37,7 +38,9 @@ def normalise(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw or "").strip().upper().replace(" ", "")
 
 
+@lru_cache(maxsize=1024)  # a row's number is parsed by the reader, the checks and the writer
 def parse(raw: str) -> IdNumber:
+    """The number's parts, or ``IdNumberError`` (not cached) saying what is wrong."""
     value = normalise(raw)
     if len(value) != 18:
         raise IdNumberError(f"公民身份号码应为 18 位，实为 {len(value)} 位")

@@ -1,5 +1,6 @@
 """Pinyin search keys for Chinese names: initials ("zs") and full spelling ("zhangsan")."""
 
+from functools import lru_cache
 from itertools import islice, product
 
 from pypinyin import Style, pinyin
@@ -21,6 +22,7 @@ def _readings(name: str) -> list[tuple[str, ...]]:
     return list(dict.fromkeys([usual, *surname, *others]))
 
 
+@lru_cache(maxsize=50_000)  # names repeat (张伟, 王芳…): an import computes each once
 def search_key(name: str) -> str:
     """Space-led keys for every reading of the name (surnames like 单 or 曾 have several).
 

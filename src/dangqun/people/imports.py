@@ -27,12 +27,13 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from dangqun.accounts.roles import IMPORT_PEOPLE
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit, idnumber
+from dangqun.core.bulk import bulk_update, insert_rows
 from dangqun.core.models import AuditLog
 from dangqun.orgs.models import Org
 from dangqun.people import import_sheets
@@ -392,8 +393,8 @@ class Writer:
         known = [p for p in chunk if not p.is_new]  # before the new ones get their pks
         self._create(new, entries, events)
         self._update(known, entries, events)
-        MemberEvent.objects.bulk_create(events, batch_size=500)
-        AuditLog.objects.bulk_create(entries, batch_size=500)
+        insert_rows(MemberEvent, events)
+        insert_rows(AuditLog, entries)
 
     def _create(self, plans: list[Plan], entries: list, events: list) -> None:
         if not plans:
@@ -403,7 +404,7 @@ class Writer:
             if plan.profile is not None:
                 profiles[id(plan)] = self._new_profile(plan.person, plan.profile, events)
                 plan.person.copy_party_profile(profiles[id(plan)])  # docs/decisions/0005
-        Person.objects.bulk_create([plan.person for plan in plans], batch_size=500)
+        insert_rows(Person, [plan.person for plan in plans])
         for plan in plans:
             entries.append(
                 audit.build(
@@ -413,8 +414,8 @@ class Writer:
                     after=audit.snapshot(plan.person, PERSON_FIELDS),
                 )
             )
-        # bulk_create takes each profile's person_id from its now saved person
-        PartyProfile.objects.bulk_create(profiles.values(), batch_size=500)
+        # each profile takes its person_id from its now saved person
+        insert_rows(PartyProfile, list(profiles.values()))
         for profile in profiles.values():
             entries.append(
                 audit.build(
@@ -498,7 +499,7 @@ class Writer:
         if changed_people:
             fields = sorted({Person._meta.get_field(name).name for name in changed_fields})
             bulk_update(Person, list(changed_people.values()), [*fields, "updated_at"])
-        PartyProfile.objects.bulk_create(new_profiles, batch_size=500)
+        insert_rows(PartyProfile, new_profiles)
         for profile in new_profiles:
             entries.append(
                 audit.build(
@@ -536,39 +537,6 @@ class Writer:
             audit.build(self.actor, "party_profile.update", profile, before=before, after=after)
         )
         return True
-
-
-def bulk_update(model, objects: list, fields: list[str]) -> None:
-    """``QuerySet.bulk_update``, with one ``UPDATE … FROM unnest(…)`` per call on PostgreSQL.
-
-    Django's version builds a ``CASE WHEN`` per object and field: 100,000 changed rows cost about
-    40 s of Python. The arrays are passed as parameters, as Django's own bulk insert does.
-    """
-    if not objects:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(objects, fields, batch_size=500)
-        return
-    quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name) for name in fields]
-    pk = model._meta.pk
-    arrays = [pk, *columns]
-    select = ", ".join(
-        f"unnest(%s::{field.db_type(connection).split('(')[0]}[]) AS {quote(field.column)}"
-        for field in arrays
-    )
-    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns)
-    # Every identifier comes from the model's own metadata; values go as parameters.
-    sql = (
-        f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "  # noqa: S608
-        f"FROM (SELECT {select}) AS v WHERE t.{quote(pk.column)} = v.{quote(pk.column)}"
-    )
-    params = [
-        [field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objects]
-        for field in arrays
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 # Running a job -------------------------------------------------------------------------------

@@ -8,6 +8,12 @@ import pytest
 ANON = "anonymous"
 USERS = ["outsider", "reader", "owner", "member", "auditor"]
 
+# Changing an object in the owner's scope: the read-only reader is forbidden, others never see it.
+CHANGE_ORG = {"outsider": 404, "reader": 403, "owner": 200, "member": 404, "auditor": 404}
+CHANGE_PERSON = {"outsider": 404, "reader": 403, "owner": 200, "member": 403, "auditor": 404}
+# Pages for anyone who may write people somewhere (the outsider may, in company B).
+WRITE_PEOPLE = {"outsider": 200, "reader": 403, "owner": 200, "member": 403, "auditor": 403}
+
 # (name, method, url template, {user: status}); objects are company A's 党委 and 张三.
 MATRIX = [
     ("home", "get", "/", dict.fromkeys(USERS, 200)),
@@ -60,6 +66,35 @@ MATRIX = [
         "/people/corrections/",
         {"outsider": 200, "reader": 403, "owner": 200, "member": 403, "auditor": 403},
     ),
+    *[
+        (f"org {name} form", "get", f"/orgs/{{org}}/{path}/", CHANGE_ORG)
+        for name, path in [
+            ("add", "add"),
+            ("edit", "edit"),
+            ("move", "move"),
+            ("dissolve", "dissolve"),
+            ("new term", "terms/new"),
+            ("appoint", "posts/new"),
+        ]
+    ],
+    ("new person form", "get", "/people/new/", WRITE_PEOPLE),
+    *[
+        (f"person {name} form", "get", f"/people/{{person}}/{path}/", CHANGE_PERSON)
+        for name, path in [
+            ("edit", "edit"),
+            ("party profile", "party-profile"),
+            ("member event", "member-event"),
+        ]
+    ],
+    (
+        "ask for a correction",  # only the person themself; an empty form comes back with errors
+        "post",
+        "/people/{person}/correction/",
+        {"outsider": 404, "reader": 403, "owner": 403, "member": 302, "auditor": 404},
+    ),
+    ("import", "get", "/people/import/", WRITE_PEOPLE),
+    ("import template", "get", "/people/import/template.xlsx", WRITE_PEOPLE),
+    ("accounts", "get", "/accounts/", dict.fromkeys(USERS, 403)),
     (
         "audit",
         "get",
@@ -84,6 +119,8 @@ def test_permission_matrix(client, world, name, method, url, user, status):
     assert response.status_code == status, (name, user, response.status_code)
     if user == ANON:
         assert response["Location"].startswith("/accounts/login/?next=")
+    elif status == 302 and name == "ask for a correction":
+        assert response["Location"] == url.removesuffix("correction/")  # errors shown there
     elif status == 302:
         assert response["Location"] == "/"  # no linked person: back home with a message
 
