@@ -1,11 +1,10 @@
 """Indexes for the people list's filters and search (measured in docs/benchmarks.md).
 
 On PostgreSQL, a covering index in the list's order holds every column the filters and the pinyin
-search test, so a page and its count are read from the index alone; a trigram index (pg_trgm) finds
-the last digits of a phone, and an index on UPPER(employee_no) serves the case-insensitive prefix
-search. No trigram index on the pinyin: a two-letter search matches a fifth of everyone, and the
-planner then prefers visiting those rows in the table (2x slower than the covering index, measured).
-SQLite has none of these; the embedded database is small enough to scan.
+search test, so a page and its count can be read from the index alone; trigram indexes (pg_trgm) let
+a search by pinyin initials or by the last digits of a phone read only the matching rows, and an
+index on UPPER(employee_no) serves the case-insensitive prefix search. SQLite has none of these; the
+embedded database is small enough to scan.
 """
 
 import logging
@@ -19,6 +18,8 @@ SEARCH_INDEXES = [
     # list, and its count, are read from this index alone (an index-only scan).
     "CREATE INDEX IF NOT EXISTS person_list_idx ON people_person (employee_no) INCLUDE "
     "(id, political_status, is_current_member, name_pinyin, unit_id, party_branch_id)",
+    "CREATE INDEX IF NOT EXISTS person_pinyin_trgm ON people_person "
+    "USING gin (name_pinyin gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS person_phone_trgm ON people_person USING gin (phone gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS person_employee_no_upper ON people_person "
     "(UPPER(employee_no) varchar_pattern_ops)",
@@ -48,6 +49,7 @@ def drop_search_indexes(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         for name in (
             "person_list_idx",
+            "person_pinyin_trgm",
             "person_phone_trgm",
             "person_employee_no_upper",
         ):
