@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from dangqun.core.rules import national_rules
 from dangqun.orgs.models import BRANCH_KINDS, Kind, PostTitle, System
+from dangqun.orgs.services import TERM_YEARS_KEY
 from dangqun.seed.dates import add_years, days
 from dangqun.seed.plan import OrgNode, Plan, PostPlan, TermPlan
 
@@ -32,17 +33,6 @@ BIG_COMMITTEE = [
     T.SECRETARY, T.DEPUTY_SECRETARY, T.ORGANISATION, T.PUBLICITY, T.DISCIPLINE, T.YOUTH, T.WOMEN,
     T.MEMBER,
 ]  # fmt: skip
-YEARS_KEY = {
-    Kind.PARTY_COMMITTEE: "party_committee",
-    Kind.GENERAL_BRANCH: "general_branch",
-    Kind.BRANCH: "branch",
-    Kind.JOINT_BRANCH: "branch",
-    Kind.UNION_COMMITTEE: "union",
-    Kind.UNION_BRANCH: "union",
-    Kind.LEAGUE_COMMITTEE: "league",
-    Kind.LEAGUE_GENERAL_BRANCH: "league",
-    Kind.LEAGUE_BRANCH: "league",
-}
 WOMEN_COMMITTEE_YEARS = 5
 MIN_COMMITTEE_FULL_MEMBERS = 7
 
@@ -92,7 +82,7 @@ class LeadershipBuilder:
     def years_of(self, kind: str) -> int:
         if kind == Kind.WOMEN_COMMITTEE:
             return WOMEN_COMMITTEE_YEARS
-        return self.years[YEARS_KEY[kind]]
+        return self.years[TERM_YEARS_KEY[kind]]
 
     # Which organisations carry the deliberate cases -------------------------------------------
     def choose_cases(self) -> None:
@@ -110,7 +100,7 @@ class LeadershipBuilder:
         party = [
             o.index
             for o in plan.orgs
-            if o.system == System.PARTY and o.kind in YEARS_KEY and o.index not in taken
+            if o.system == System.PARTY and o.kind in TERM_YEARS_KEY and o.index not in taken
         ]
         timed = rng.sample(party, scale.expired_terms + scale.ending_terms)
         plan.expected["org.term_expired"] = sorted(timed[: scale.expired_terms])
@@ -133,7 +123,7 @@ class LeadershipBuilder:
         for org in self.plan.orgs:
             if org.kind == Kind.PARTY_GROUP:
                 self.party_group(org)
-            elif org.kind in YEARS_KEY or org.kind == Kind.WOMEN_COMMITTEE:
+            elif org.kind in TERM_YEARS_KEY or org.kind == Kind.WOMEN_COMMITTEE:
                 self.term_and_posts(org)
         self.choose_demo_people()
 
