@@ -104,23 +104,8 @@ LABELS = [column.label for column in COLUMNS]
 LABEL_OF = {column.key: column.label for column in COLUMNS}
 # The error file adds this column; importing a corrected error file ignores it.
 ERROR_COLUMN = "错误原因"
-PERSON_KEYS = [
-    "employee_no",
-    "name",
-    "gender",
-    "ethnicity",
-    "id_number",
-    "birth_date",
-    "education",
-    "unit",
-    "job_post",
-    "phone",
-    "address",
-    "political_status",
-    "union_org",
-    "league_org",
-]
 PROFILE_KEYS = ["branch", "joined_on", "full_member_on", "category"]
+PERSON_KEYS = [column.key for column in COLUMNS if column.key not in PROFILE_KEYS]
 MAX_LENGTHS = {
     key: Person._meta.get_field(key).max_length
     for key in ("employee_no", "name", "ethnicity", "job_post", "phone", "address")

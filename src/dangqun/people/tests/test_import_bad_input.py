@@ -19,11 +19,6 @@ from dangqun.people.tests.import_helpers import (
 
 
 @pytest.fixture
-def client_(world, login):
-    return login(world.owner)
-
-
-@pytest.fixture
 def refused(client_, tmp_path, django_capture_on_commit_callbacks):
     """Upload a file that must be refused; check that nothing was written; return the job."""
 

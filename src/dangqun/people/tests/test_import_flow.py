@@ -19,11 +19,6 @@ from dangqun.people.tests.import_helpers import (
 
 
 @pytest.fixture
-def client_(world, login):
-    return login(world.owner)
-
-
-@pytest.fixture
 def run(client_, tmp_path, django_capture_on_commit_callbacks):
     """Import rows as world.owner; returns the finished job."""
 
