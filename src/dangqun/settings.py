@@ -246,6 +246,25 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# A cache every server process shares (rule overrides are cached and forgotten on change; with
+# a per-process cache, another gunicorn worker would use a changed rule for up to 5 minutes):
+# Redis when REDIS_URL is set, otherwise files in the data directory.
+if env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("REDIS_URL"),
+            "KEY_PREFIX": "dangqun",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+
 # Background work: SqliteHuey in the data directory, RedisHuey when REDIS_URL is set.
 # Tests run tasks immediately (DANGQUN_HUEY_IMMEDIATE=1).
 if env_str("REDIS_URL"):

@@ -15,6 +15,10 @@ from django.http import Http404
 from dangqun.accounts.roles import CHANGE_ORGS, ROLES, VIEW_PEOPLE
 from dangqun.orgs.models import Org, System
 
+INLINE_IDS_LIMIT = (
+    2_000  # a scope's organisations written into its query as a list, up to this many
+)
+
 
 @dataclass(frozen=True)
 class GrantedNode:
@@ -32,6 +36,7 @@ class Scope:
         self.user = user
         self.nodes: list[GrantedNode] = []
         self._all_unit_roots: set[str] | None = None
+        self._subtree_ids: dict[str, list[int] | None] = {}
         if user is not None and user.is_authenticated and user.is_active:
             self.nodes = [
                 GrantedNode(role, org_id, path, system, unit_path)
@@ -102,9 +107,13 @@ class Scope:
         """People attached to a granted sub-tree through their unit, branch, union or league."""
         if self._covers_every_unit(capability):
             return Q()  # everyone works in some unit: no filter to evaluate on every row
+        nodes = self._paths(capability)
+        subtrees = self._org_ids_under(
+            [node.path for node in nodes] + [node.unit_path for node in nodes if node.unit_path]
+        )
         query = Q(pk__in=[])
-        for node in self._paths(capability):
-            in_subtree = Org.objects.filter(path__startswith=node.path).values("pk")
+        for node in nodes:
+            in_subtree = subtrees[node.path]
             if node.system == System.ENTERPRISE:
                 query |= Q(unit__in=in_subtree)
             elif node.system == System.PARTY:
@@ -114,12 +123,41 @@ class Scope:
             elif node.system == System.LEAGUE:
                 query |= Q(league_org__in=in_subtree)
             if node.unit_path:
-                query |= Q(
-                    unit__in=Org.objects.filter(path__startswith=node.unit_path).values("pk")
-                )
+                query |= Q(unit__in=subtrees[node.unit_path])
         if include_self and capability == VIEW_PEOPLE and self.person_id:
             query |= Q(pk=self.person_id)
         return query
+
+    def _org_ids_under(self, paths: list[str]) -> dict[str, list[int] | QuerySet]:
+        """The ids of the organisations in each sub-tree, read in one query and kept for the request.
+
+        A list of ids lets PostgreSQL estimate how many people a scope holds and pick its indexes
+        (a sub-query it cannot see into made it walk the whole people list; decisions/0007).
+        A sub-tree of more than ``INLINE_IDS_LIMIT`` organisations stays a sub-query.
+        """
+        missing = [path for path in dict.fromkeys(paths) if path not in self._subtree_ids]
+        if missing:
+            found: dict[str, list[int]] = {path: [] for path in missing}
+            any_path = Q(pk__in=[])
+            for path in missing:
+                any_path |= Q(path__startswith=path)
+            most = INLINE_IDS_LIMIT * len(missing)
+            rows = list(Org.objects.filter(any_path).values_list("pk", "path")[: most + 1])
+            for pk, org_path in rows:
+                for path in missing:
+                    if org_path.startswith(path):
+                        found[path].append(pk)
+            for path, ids in found.items():
+                too_many = len(rows) > most or len(ids) > INLINE_IDS_LIMIT
+                self._subtree_ids[path] = None if too_many else ids
+        return {
+            path: (
+                self._subtree_ids[path]
+                if self._subtree_ids[path] is not None
+                else Org.objects.filter(path__startswith=path).values("pk")
+            )
+            for path in paths
+        }
 
     def _covers_every_unit(self, capability: str) -> bool:
         """True when the granted units include every enterprise tree (e.g. the group's 党委).

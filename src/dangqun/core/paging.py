@@ -3,6 +3,7 @@
 ``Paginator`` slices the full query: for page 200 of a joined list the database builds and throws
 away 9,950 joined rows. Here the slice runs on the filtered ids alone (an index walk), then one
 query loads the page's rows with their ``select_related`` joins. Two queries, whatever the page.
+A capped list (a search) reads its first ids once, for its count and its page alike.
 """
 
 from functools import cached_property
@@ -22,7 +23,14 @@ class IdFirstPaginator(Paginator):
     def count(self) -> int:
         if self.count_limit is None:
             return self.object_list.count()
-        return self.object_list.order_by()[: self.count_limit + 1].count()
+        return len(self._capped_ids)
+
+    @cached_property
+    def _capped_ids(self) -> list:
+        """The ids of the first ``count_limit + 1`` rows in the list's order: the count and the
+        page both come from this one query. In order, PostgreSQL stops walking its index once it
+        has them; an unordered count let it pick a bitmap of every match (decisions/0007)."""
+        return list(self.object_list.values_list("pk", flat=True)[: self.count_limit + 1])
 
     @property
     def count_capped(self) -> bool:
@@ -45,7 +53,10 @@ class IdFirstPaginator(Paginator):
 
     def _rows(self, bottom: int, top: int) -> list:
         queryset = self.object_list
-        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        if self.count_limit is None:
+            ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        else:
+            ids = self._capped_ids[bottom:top]
         if not ids:
             return []
         rows = queryset.model._default_manager.filter(pk__in=ids)

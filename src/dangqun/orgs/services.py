@@ -135,7 +135,7 @@ def move_org(actor, org: Org, new_parent: Org, *, on: datetime.date | None = Non
         raise ValidationError({"parent": "不能调整到本组织或其下级组织下"})
     if not new_parent.is_active:
         raise ValidationError({"parent": "目标上级组织已撤销"})
-    old_parent = org.get_parent()
+    old_parent = Org.objects.get_parent(org)
     Org.objects.move(org, new_parent, pos="last-child")
     org.refresh_from_db()
     before = {"parent": old_parent.name if old_parent else ""}

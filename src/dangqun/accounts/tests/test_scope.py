@@ -204,3 +204,25 @@ def test_a_second_enterprise_tree_keeps_the_filter(world, make_user):
     assert Scope.of(admin).person_q(VIEW_PEOPLE) != Q()
     assert "外人" not in people_names(admin)
     assert "张三" in people_names(admin)
+
+
+def test_a_scope_reads_its_organisation_ids_once_per_request(world, django_assert_num_queries):
+    scope = Scope(world.owner)
+    with django_assert_num_queries(1):  # the ids of the 党委's tree and of the unit it serves
+        scope.person_q(VIEW_PEOPLE)
+        scope.person_q(CHANGE_PEOPLE)
+        scope.person_q(EXPORT_PEOPLE)
+
+
+@pytest.mark.parametrize("limit", [0, 1, 3])
+def test_a_large_scope_stays_a_sub_query_and_sees_the_same_people(
+    world, make_user, monkeypatch, limit
+):
+    """Over the inline limit (or when the shared read is cut short), a sub-tree is a sub-query."""
+    mass = make_user("mass", role="mass_admin", org=world.company_a)
+    expected = {user: people_names(user) for user in (world.owner, world.outsider, mass)}
+    monkeypatch.setattr("dangqun.accounts.scope.INLINE_IDS_LIMIT", limit)
+    for user, names in expected.items():
+        assert people_names(user) == names
+    assert expected[world.owner] == {"张三", "李四", "王五"}
+    assert expected[mass] == {"张三", "李四", "王五"}

@@ -54,11 +54,11 @@ def add_crowd(world):
 
 
 LISTS = [
-    # token, grants, count, the page's ids, the page's rows
-    ("/api/people/", {}, 5),
-    ("/api/people/", {"q": "zs"}, 5),
-    ("/api/people/", {"party": "1", "category": "employed", "left": "all"}, 5),
-    ("/api/people/", {"org": "branch_a"}, 6),  # the org filter looks the organisation up
+    # token, grants, the scope's organisation ids, count, the page's ids, the page's rows
+    ("/api/people/", {}, 6),
+    ("/api/people/", {"q": "zs"}, 6),
+    ("/api/people/", {"party": "1", "category": "employed", "left": "all"}, 6),
+    ("/api/people/", {"org": "branch_a"}, 7),  # the org filter looks the organisation up
     ("/api/orgs/", {}, 4),
     ("/api/orgs/", {"system": "party", "active": "true"}, 4),
     ("/api/orgs/", {"parent": "committee_a"}, 5),  # the parent filter looks the parent up
@@ -85,9 +85,10 @@ def test_list_queries_do_not_grow_with_rows(
 
 
 DETAILS = [
-    (lambda w: f"/api/people/{w.zhang.pk}/", 3),  # a member: profile and branch joined in
-    (lambda w: f"/api/people/{w.wang.pk}/", 3),  # not a member
-    (lambda w: f"/api/people/{w.zhang.pk}/party-profile/", 3),
+    # token, grants, the scope's organisation ids, the person
+    (lambda w: f"/api/people/{w.zhang.pk}/", 4),  # a member: profile and branch joined in
+    (lambda w: f"/api/people/{w.wang.pk}/", 4),  # not a member
+    (lambda w: f"/api/people/{w.zhang.pk}/party-profile/", 4),
     (lambda w: f"/api/orgs/{w.committee_a.pk}/", 3),
     (lambda w: f"/api/orgs/{w.dept_a.pk}/", 3),
 ]

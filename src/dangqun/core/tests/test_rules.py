@@ -70,6 +70,21 @@ def test_override_can_disable_a_rule():
 
 
 @pytest.mark.django_db
+def test_a_changed_override_reaches_every_server_process(settings):
+    """Each gunicorn worker builds its own cache object: they must share one store, or a worker
+    keeps using the old rule until its copy expires."""
+    from django.core.cache import caches
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    assert get_rule("org.branch_size")["max_members"] == 50  # cached
+    other_worker = FileBasedCache(settings.CACHES["default"]["LOCATION"], {})
+    assert other_worker.get(RuleOverride.CACHE_KEY) == {}
+    RuleOverride.objects.create(rule_id="org.branch_size", params={"max_members": 40})
+    assert other_worker.get(RuleOverride.CACHE_KEY) is None  # forgotten for every worker
+    assert type(caches["default"]) is FileBasedCache
+
+
+@pytest.mark.django_db
 def test_national_defaults_are_not_changed_by_an_override():
     RuleOverride.objects.create(rule_id="org.branch_size", params={"max_members": 10})
     assert national_rules()["org.branch_size"]["max_members"] == 50

@@ -16,7 +16,7 @@ def test_create_under_a_parent_of_the_same_system(world):
     )
     assert branch.name == "新党支部"
     assert branch.system == "party"
-    assert branch.get_parent() == world.committee_a
+    assert Org.objects.get_parent(branch) == world.committee_a
     assert branch.path.startswith(world.committee_a.path)
     assert OrgEvent.objects.filter(org=branch, type="founded").count() == 1
     row = AuditLog.objects.get(action="org.create", object_id=str(branch.pk))
@@ -143,17 +143,17 @@ def test_move_a_subtree_changes_every_descendant_path(world, subtree, make_user)
     for org in (general, one, two, group):
         org.refresh_from_db()
         assert org.path.startswith(target.path), org.name
-    assert general.get_parent() == target
-    assert one.get_parent() == general
-    assert group.get_parent() == one
+    assert Org.objects.get_parent(general) == target
+    assert Org.objects.get_parent(one) == general
+    assert Org.objects.get_parent(group) == one
     assert Org.objects.in_subtree(world.committee_a).filter(pk__in=[one.pk, group.pk]).count() == 0
     event = OrgEvent.objects.get(org=general, type="moved")
     assert (event.before, event.after) == ({"parent": "甲公司党委"}, {"parent": "乙公司党委"})
     assert AuditLog.objects.filter(action="org.move", object_id=str(general.pk)).count() == 1
     world.committee_a.refresh_from_db()
     target.refresh_from_db()
-    assert world.committee_a.get_children().filter(pk=general.pk).count() == 0
-    assert target.get_children().filter(pk=general.pk).count() == 1
+    assert Org.objects.get_children(world.committee_a).filter(pk=general.pk).count() == 0
+    assert Org.objects.get_children(target).filter(pk=general.pk).count() == 1
 
 
 def test_move_is_one_operation_whatever_the_size_of_the_subtree(world, subtree):

@@ -111,7 +111,8 @@ def test_list_query_count_does_not_grow_with_people(login, world, lone_branch):
     add(29)
     thirty, html = _queries(client, "/people/")
     assert "共 30 人" in html
-    assert one == thirty == 6  # session, user, grants, count, the page's ids, the page's rows
+    # session, user, grants, the scope's organisation ids, count, the page's ids, the page's rows
+    assert one == thirty == 7
 
 
 def test_list_query_count_with_search_filters_and_htmx(
@@ -122,12 +123,13 @@ def test_list_query_count_with_search_filters_and_htmx(
     client = login(secretary)
     url = "/people/?q=tx&party=1&standing=&status=cpc"
     client.get(url)
+    # session, user, grants, the scope's organisation ids, the first ids (count and page), rows
     with django_assert_num_queries(6):
         assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
     branch = secretary.grants.get().org
     url = f"/people/?org={branch.pk}&page=1"
     client.get(url)
-    with django_assert_num_queries(7):  # + the organisation filtered on, looked up once
+    with django_assert_num_queries(8):  # unsearched: count and page ids; + the organisation
         assert client.get(url).status_code == 200
 
 
@@ -158,7 +160,7 @@ def test_person_page_query_count(login, world, django_assert_num_queries):
     client = login(world.owner)
     url = f"/people/{world.zhang.pk}/"
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)
     # more history does not mean more queries
     for on in (datetime.date(2020, 1, 1), datetime.date(2021, 1, 1)):
@@ -167,7 +169,7 @@ def test_person_page_query_count(login, world, django_assert_num_queries):
     org_services.appoint(
         None, world.branch_a, world.zhang, "secretary", started_on=datetime.date(2020, 1, 1)
     )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)
 
 
@@ -232,7 +234,8 @@ def test_export_query_count_does_not_grow(login, world, lone_branch):
     with CaptureQueriesContext(connection) as thirty:
         response = client.get("/people/export.xlsx")
     assert len(_sheet(response)[1]) == 30
-    assert len(one) == len(thirty) == 7  # session, user, grants, rows, audit row in a savepoint
+    # session, user, grants, the scope's organisation ids, rows, audit row in a savepoint
+    assert len(one) == len(thirty) == 8
 
 
 def test_my_record(login, world):
