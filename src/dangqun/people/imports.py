@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangqun.accounts.roles import IMPORT_PEOPLE
@@ -178,11 +179,12 @@ class Planner:
     def _existing(self, rows):
         hashes = [row.id_hash for row in rows if row.id_hash]
         numbers = [row.employee_no for row in rows if row.employee_no]
-        queryset = Person.objects.select_related(
-            "unit", "union_org", "league_org", "party_profile__branch"
+        # One query, each person once: matched by ID number or employee number (often both)
+        found = list(
+            Person.objects.select_related(
+                "unit", "union_org", "league_org", "party_profile__branch"
+            ).filter(Q(id_number_hash__in=hashes) | Q(employee_no__in=numbers))
         )
-        found = list(queryset.filter(id_number_hash__in=hashes)) if hashes else []
-        found += list(queryset.filter(employee_no__in=numbers)) if numbers else []
         by_hash = {p.id_number_hash: p for p in found if p.id_number_hash}
         by_number = {p.employee_no: p for p in found}
         allowed: set[int] = set()
@@ -247,6 +249,11 @@ class Planner:
             merged.pop("gender")
         merged.update(data)
         _add_errors(row, check_person_data(merged, instance=person))
+        if "id_number" not in data and person.id_number_hash:
+            # the stored number decides birth date and sex (they were taken from it)
+            for key, label in (("birth_date", "出生日期"), ("gender", "性别")):
+                if key in data and data[key] != getattr(person, key):
+                    row.add_error(key, f"{label}与该人员已登记的公民身份号码不一致")
         current = getattr(person, "party_profile", None)
         status = data.get("political_status")
         cells = {key: row.values[key] for key in PROFILE_KEYS if key in row.values}

@@ -287,3 +287,16 @@ def test_row_numbers_follow_excel_when_rows_are_blank_or_the_table_starts_lower(
     path.write_text(text, encoding="utf-8")
     job = refused(path)
     assert "6|联系电话|联系电话格式不正确" in messages_of(job)
+
+
+@pytest.mark.parametrize(
+    "cells, column",
+    [({"出生日期": "1991-05-05"}, "出生日期"), ({"性别": "女"}, "性别")],
+)
+def test_birth_date_or_sex_against_the_stored_id_number(world, refused, tmp_path, cells, column):
+    """A row without an ID number still may not contradict the number on record (王五's)."""
+    row = person_row(工号="A0003", 姓名="王五", 公民身份号码="", 政治面貌="", **cells)
+    job = refused(write_xlsx(tmp_path / "f.xlsx", [row]))
+    assert f"2|{column}|{column}与该人员已登记的公民身份号码不一致" in messages_of(job)
+    world.wang.refresh_from_db()
+    assert (world.wang.gender, world.wang.birth_date) != ("F", datetime.date(1991, 5, 5))
