@@ -18,13 +18,15 @@ def table() -> str:
             f"Database: {data['database']}; {data['people']:,} people, "
             f"{data['members_in_scope']:,} members in the 党委's scope, {data['branches']:,} branches.",
             "",
-            "| case | median ms | p95 ms | queries | target |",
-            "| --- | ---: | ---: | ---: | --- |",
+            "| case | median ms | p95 ms | min–max ms | queries | target |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
         ]
         for name, row in data["cases"].items():
             ok = "✓" if row["p95_ms"] <= 100 else "✗ over 100 ms"
+            spread = f"{row['min_ms']}–{row['max_ms']}" if "min_ms" in row else ""
             lines.append(
-                f"| {name} (`{row['url']}`) | {row['median_ms']} | {row['p95_ms']} | {row['queries']} | {ok} |"
+                f"| {name} (`{row['url']}`) | {row['median_ms']} | {row['p95_ms']} | {spread} "
+                f"| {row['queries']} | {ok} |"
             )
     imports = RESULTS / "import.json"
     if imports.exists():
