@@ -53,7 +53,9 @@ def remove_earlier_run() -> None:
             # Leave the table as seeded: 100,000 rows added and removed leave its indexes three
             # times their size, and bench/run.py would then measure this bench's leftovers.
             cursor.execute("REINDEX TABLE people_person")
-            cursor.execute("VACUUM (ANALYZE) people_person, people_partyprofile, people_memberevent")
+            cursor.execute(
+                "VACUUM (ANALYZE) people_person, people_partyprofile, people_memberevent"
+            )
 
 
 def importer() -> User:
