@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dangqun.accounts",
     "dangqun.orgs",
     "dangqun.people",
+    "dangqun.voices",
     "dangqun.api",
     "dangqun.web",
 ]

@@ -1,6 +1,10 @@
 from django.urls import include, path
 
+from dangqun.voices.urls import public_urlpatterns as voices_public
+
 urlpatterns = [
+    path("voices/", include("dangqun.voices.urls")),
+    path("v/", include((voices_public, "voices_public"))),
     path("accounts/", include("dangqun.accounts.urls")),
     path("orgs/", include("dangqun.orgs.urls")),
     path("people/", include("dangqun.people.urls")),

@@ -27,6 +27,13 @@ APPROVE_CORRECTIONS = "corrections.approve"  # the 基层党委 re-checks it
 MANAGE_ACCOUNTS = "accounts.manage"
 GRANT_ROLES = "accounts.grant"
 VIEW_AUDIT = "audit.view"
+VIEW_VOICES = "voices.view"  # voices raised in or handled by the sub-tree
+MANAGE_VOICES = (
+    "voices.manage"  # 受理, 交办, 转办, 不予受理, 合并, 延期审批; sees who raised a 保密 voice
+)
+HANDLE_VOICES = "voices.handle"  # voices assigned to the sub-tree: respond, ask, answer
+
+_VOICE_ADMIN = (VIEW_VOICES, MANAGE_VOICES, HANDLE_VOICES)
 
 _ROLES = [
     Role("system_admin", "系统管理员", frozenset({VIEW_ORGS, CHANGE_ORGS, MANAGE_ACCOUNTS})),
@@ -55,18 +62,26 @@ _ROLES = [
         frozenset({VIEW_ORGS, VIEW_PEOPLE, CHANGE_PEOPLE, EXPORT_PEOPLE, CHECK_CORRECTIONS}),
     ),
     Role(
-        "mass_admin", "群工管理员", frozenset({VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE})
+        "mass_admin",
+        "群工管理员",
+        frozenset(
+            {VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE, *_VOICE_ADMIN},
+        ),
     ),
-    Role("handler", "承办人", frozenset({VIEW_ORGS})),
+    Role("handler", "承办人", frozenset({VIEW_ORGS, HANDLE_VOICES})),
     Role(
-        "union_admin", "工会管理员", frozenset({VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE})
+        "union_admin",
+        "工会管理员",
+        frozenset({VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE, *_VOICE_ADMIN}),
     ),
     Role(
         "league_admin",
         "团委管理员",
         frozenset({VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE}),
     ),
-    Role("leader", "领导（只读）", frozenset({VIEW_ORGS, VIEW_PEOPLE}), read_only=True),
+    Role(
+        "leader", "领导（只读）", frozenset({VIEW_ORGS, VIEW_PEOPLE, VIEW_VOICES}), read_only=True
+    ),
 ]
 
 ROLES: dict[str, Role] = {role.code: role for role in _ROLES}

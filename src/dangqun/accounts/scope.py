@@ -102,6 +102,16 @@ class Scope:
         queryset = Org.objects.all() if queryset is None else queryset
         return queryset.filter(self.org_q(capability))
 
+    def within(self, capability: str, *fields: str) -> Q:
+        """Rows whose organisation ``fields`` (e.g. "unit", "handling_org") lie in a sub-tree
+        covered for ``capability``: the organisation ids are read once (decisions/0007)."""
+        paths = self.covered_paths(capability)
+        query = Q(pk__in=[])
+        for ids in self._org_ids_under(paths).values():
+            for field in fields:
+                query |= Q(**{f"{field}__in": ids})
+        return query
+
     # People --------------------------------------------------------------------------------
     def person_q(self, capability: str, include_self: bool = True) -> Q:
         """People attached to a granted sub-tree through their unit, branch, union or league."""

@@ -44,6 +44,7 @@ def record(
     after: dict | None = None,
     object_type: str = "",
     object_repr: str = "",
+    traceable: bool = True,
 ) -> AuditLog:
     entry = build(
         actor,
@@ -53,6 +54,7 @@ def record(
         after=after,
         object_type=object_type,
         object_repr=object_repr,
+        traceable=traceable,
     )
     entry.save()
     return entry
@@ -67,12 +69,16 @@ def build(
     after: dict | None = None,
     object_type: str = "",
     object_repr: str = "",
+    traceable: bool = True,
 ) -> AuditLog:
-    """An unsaved audit row, for callers that write many at once with ``bulk_create``."""
+    """An unsaved audit row, for callers that write many at once with ``bulk_create``.
+
+    ``traceable=False`` (an anonymous person's act): no actor, no address, no request id.
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_repr = object_repr or str(obj)[:200]
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = actor if traceable and getattr(actor, "is_authenticated", False) else None
     return AuditLog(
         actor=actor,
         actor_name=actor.get_username() if actor else "",
@@ -82,6 +88,6 @@ def build(
         object_repr=object_repr[:200],
         before=_plain(before) if before else None,
         after=_plain(after) if after else None,
-        ip=client_ip_var.get(),
-        request_id=request_id_var.get(),
+        ip=client_ip_var.get() if traceable else None,
+        request_id=request_id_var.get() if traceable else "",
     )

@@ -1,11 +1,13 @@
 from dangqun.accounts.roles import (
     CHECK_CORRECTIONS,
     GRANT_ROLES,
+    HANDLE_VOICES,
     IMPORT_PEOPLE,
     MANAGE_ACCOUNTS,
     VIEW_AUDIT,
     VIEW_ORGS,
     VIEW_PEOPLE,
+    VIEW_VOICES,
 )
 from dangqun.accounts.scope import Scope
 
@@ -24,5 +26,6 @@ def navigation(request):
             "accounts": scope.has(MANAGE_ACCOUNTS) or scope.has(GRANT_ROLES),
             "corrections": scope.has(CHECK_CORRECTIONS),
             "self": user.person_id is not None,
+            "voices": scope.has(VIEW_VOICES) or scope.has(HANDLE_VOICES),
         }
     }

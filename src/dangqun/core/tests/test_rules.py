@@ -18,6 +18,9 @@ FACTS = {
     "org.term_years": {"kind", "years"},
     "org.joint_branch_units": {"units"},
     "person.id_number": set(),
+    "voices.deadlines": {"urgency", "which", "limit"},
+    "voices.workday": set(),
+    "voices.auto_close": set(),
 }
 
 

@@ -1,0 +1,108 @@
+"""Forms for voices: what a person fills in, and what admins and handlers decide."""
+
+from django import forms
+
+from dangqun.orgs.models import Org
+from dangqun.voices.models import Category, Identity, Kind, Rating, Urgency
+from dangqun.voices.services import MAX_CONTENT, MAX_TITLE
+
+KIND_CHOICES = [(k.value, k.label) for k in Kind if k != Kind.PROPOSAL]
+
+
+class VoiceForm(forms.Form):
+    """What a person says: on the web form (logged in) or the QR page (no login)."""
+
+    kind = forms.ChoiceField(label="类型", choices=KIND_CHOICES, initial=Kind.SUGGESTION)
+    title = forms.CharField(label="标题", max_length=MAX_TITLE)
+    content = forms.CharField(
+        label="内容", max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    category = forms.ModelChoiceField(
+        label="类别（可不选）",
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="不确定",
+    )
+    identity = forms.ChoiceField(
+        label="身份方式",
+        choices=Identity.choices,
+        initial=Identity.NAMED,
+        widget=forms.RadioSelect,
+        help_text="实名：承办人可见姓名；保密：仅群工管理员可见；匿名：不记录任何身份信息，凭查询码查看和评价",
+    )
+    contact_name = forms.CharField(label="姓名", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+    def __init__(self, *args, with_contact: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(active=True).select_related(
+            "parent"
+        )
+        for field in self.fields.values():
+            field.error_messages.setdefault("required", f"请填写{field.label}")
+            field.error_messages["max_length"] = f"{field.label}不能超过 %(limit_value)d 个字"
+        if not with_contact:  # a logged-in person: the account says who
+            del self.fields["contact_name"]
+
+
+class AssignForm(forms.Form):
+    handling_org = forms.ModelChoiceField(label="承办单位", queryset=Org.objects.none())
+    category = forms.ModelChoiceField(
+        label="类别", queryset=Category.objects.none(), required=False
+    )
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices)
+    note = forms.CharField(
+        label="交办意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handling_org"].queryset = orgs if orgs is not None else Org.objects.none()
+        self.fields["category"].queryset = Category.objects.filter(active=True)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransferForm(NoteForm):
+    handling_org = forms.ModelChoiceField(label="转至单位", queryset=Org.objects.none())
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handling_org"].queryset = orgs if orgs is not None else Org.objects.none()
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 4}))
+    solved = forms.TypedChoiceField(
+        label="问题是否已解决",
+        choices=[("1", "已解决"), ("0", "未解决（已说明原因）")],
+        coerce=lambda v: v == "1",
+    )
+
+
+class ExtensionForm(NoteForm):
+    until = forms.DateTimeField(
+        label="申请延至", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(label="评价", choices=Rating.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="意见（可不填）",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class InfoForm(forms.Form):
+    text = forms.CharField(
+        label="补充内容", max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label="查询码", max_length=40)

@@ -1,0 +1,278 @@
+"""群众呼声: what employees raise (opinions, requests, complaints, questions, 职代会提案), who acts on
+it, by when, what was answered and how the person rated it. Each change is a ``VoiceEvent``.
+
+Deadlines are promises fixed when a voice is assigned (and moved only by an approved extension);
+whether a voice is overdue is derived from them and the clock, never stored.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    SUGGESTION = "suggestion", "意见建议"
+    REQUEST = "request", "诉求/求助"
+    COMPLAINT = "complaint", "投诉/举报"
+    QUESTION = "question", "咨询"
+    PROPOSAL = "proposal", "职代会提案"
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "网页"
+    QR = "qr", "扫码"
+    PHONE = "phone", "电话"
+    VISIT = "visit", "来访"
+    BOX = "box", "意见箱"
+    FORUM = "forum", "座谈会"
+    EMAIL = "email", "电子邮件"
+    CONGRESS = "congress", "职代会"
+    IMPORT = "import", "导入"
+    API = "api", "接口"
+
+
+class Identity(models.TextChoices):
+    NAMED = "named", "实名"  # handlers see who
+    CONFIDENTIAL = "confidential", "保密"  # only mass-work admins see who
+    ANONYMOUS = "anonymous", "匿名"  # nothing identifying is stored
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", "紧急"
+    URGENT = "urgent", "较急"
+    NORMAL = "normal", "一般"
+    COMPLEX = "complex", "复杂"
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "待受理"
+    ASSIGNED = "assigned", "待响应"
+    IN_PROGRESS = "in_progress", "办理中"
+    ANSWERED = "answered", "待评价"
+    CLOSED = "closed", "已办结"
+    RETURNED = "returned", "不予受理"
+    MERGED = "merged", "已合并"
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class Category(models.Model):
+    """A kind of matter (食堂, 班车, 薪酬…) and the unit that handles it by default."""
+
+    name = models.CharField("名称", max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级类别",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    handling_org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name="承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    urgency = models.CharField(
+        "默认紧急程度", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "呼声类别"
+        ordering = ["parent_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="voice_category_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+
+class Voice(models.Model):
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.SUGGESTION)
+    channel = models.CharField("渠道", max_length=16, choices=Channel.choices, default=Channel.WEB)
+    identity = models.CharField(
+        "身份方式", max_length=16, choices=Identity.choices, default=Identity.NAMED
+    )
+    title = models.CharField("标题", max_length=100)
+    content = models.TextField("内容")
+    category = models.ForeignKey(
+        Category,
+        verbose_name="类别",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="voices",
+    )
+    urgency = models.CharField(
+        "紧急程度", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    # The unit the voice comes from (the poster's unit for a QR code): not identifying.
+    unit = models.ForeignKey(
+        "orgs.Org", verbose_name="反映单位", on_delete=models.PROTECT, related_name="+"
+    )
+    handling_org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name="承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Who raised it: empty for 匿名. 保密 keeps it, shown to mass-work admins only.
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name="反映人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="voices",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="voices",
+    )
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    query_code_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="合并至",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+    assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
+    response_due = models.DateTimeField("响应时限", null=True, blank=True)
+    resolution_due = models.DateTimeField("办结时限", null=True, blank=True)
+    responded_at = models.DateTimeField("响应时间", null=True, blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    answer = models.TextField("答复", blank=True)
+    solved = models.BooleanField("问题已解决", null=True, blank=True)
+    rating = models.CharField("评价", max_length=16, choices=Rating.choices, blank=True)
+    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
+    reopened = models.BooleanField("已回访重办", default=False)
+    public = models.BooleanField("公开答复", default=False)
+
+    class Meta:
+        verbose_name = "群众呼声"
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "handling_org"], name="voice_inbox_idx"),
+            models.Index(fields=["unit", "submitted_at"], name="voice_unit_idx"),
+            models.Index(fields=["handling_org", "submitted_at"], name="voice_handling_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        return f"HS{self.submitted_at:%Y}{self.pk or 0:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def overdue(self, now=None) -> str:
+        """ "" when on time; otherwise which promise is broken (derived, never stored)."""
+        now = now or timezone.now()
+        if self.status == Status.ASSIGNED and self.response_due and now > self.response_due:
+            return "响应超时"
+        if self.is_open and self.resolution_due and now > self.resolution_due:
+            return "办理超时"
+        return ""
+
+
+class VoiceEvent(models.Model):
+    """One step in a voice's history, shown on its page (and, without names, to the person)."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交"
+        ASSIGN = "assign", "受理交办"
+        TRANSFER = "transfer", "转办"
+        RETURN = "return", "不予受理"
+        MERGE = "merge", "合并"
+        RESPOND = "respond", "响应"
+        SEND_BACK = "send_back", "退回重新交办"
+        ASK_INFO = "ask_info", "请求补充"
+        ADD_INFO = "add_info", "补充信息"
+        ASK_EXTENSION = "ask_extension", "申请延期"
+        EXTENSION_APPROVED = "extension_ok", "延期已批准"
+        EXTENSION_REFUSED = "extension_no", "延期未批准"
+        ANSWER = "answer", "答复"
+        RATE = "rate", "评价"
+        REOPEN = "reopen", "回访重办"
+        CLOSE = "close", "办结"
+        SUPERVISE = "supervise", "督办"
+
+    voice = models.ForeignKey(Voice, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=50, blank=True)  # "反映人", or the handler's unit
+    org = models.ForeignKey(
+        "orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    due = models.DateTimeField(null=True, blank=True)  # a requested or granted new deadline
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def who(self) -> str:
+        """The actor as the voice's page shows it: a name for staff, "反映人" for the person."""
+        if self.actor_id:
+            return self.actor.get_full_name() or self.actor.get_username()
+        return self.actor_label
+
+
+class CalendarDay(models.Model):
+    """A date that differs from the shipped holiday calendar: an added holiday or working day."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    note = models.CharField("说明", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "工作日历调整"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'}"

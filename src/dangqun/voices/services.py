@@ -1,0 +1,543 @@
+"""Every change to a voice: one function each, taking the acting user, checking the scope, writing
+the change, its ``VoiceEvent`` and its audit row in one transaction.
+
+The person who raised a voice acts through their account or, without one, through the query code
+they were given; an anonymous person's acts leave no actor, address or request id anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
+from dangqun.accounts.scope import Scope, require
+from dangqun.core import audit, crypto
+from dangqun.orgs.models import Org, System
+from dangqun.voices import calendar
+from dangqun.voices.models import (
+    OPEN_STATUSES,
+    Category,
+    Channel,
+    Identity,
+    Kind,
+    Rating,
+    Status,
+    Urgency,
+    Voice,
+    VoiceEvent,
+)
+
+Action = VoiceEvent.Action
+
+MAX_TITLE = 100
+MAX_CONTENT = 5000
+MAX_NOTE = 2000
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
+CODE_LENGTH = 12
+SUBMITTER = "反映人"
+
+# Channels a person uses themselves; the others are entered by staff on someone's behalf.
+SELF_CHANNELS = (Channel.WEB, Channel.QR, Channel.API)
+STAFF_CHANNELS = (Channel.PHONE, Channel.VISIT, Channel.BOX, Channel.FORUM, Channel.EMAIL)
+
+
+# Who sees what ------------------------------------------------------------------------------
+def visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Voices the user may open: raised in or handled by their sub-trees, assigned to their
+    units, or their own (not anonymous ones: nothing links those to anybody)."""
+    queryset = Voice.objects.all() if queryset is None else queryset
+    scope = Scope.of(user)
+    query = scope.within(VIEW_VOICES, "unit", "handling_org") | scope.within(
+        HANDLE_VOICES, "handling_org"
+    )
+    if getattr(user, "is_authenticated", False):
+        query |= Q(user=user)
+    return queryset.filter(query)
+
+
+def can_manage(user, voice: Voice) -> bool:
+    scope = Scope.of(user)
+    return any(scope.can(MANAGE_VOICES, org) for org in (voice.unit, voice.handling_org) if org)
+
+
+def can_handle(user, voice: Voice) -> bool:
+    return voice.handling_org is not None and Scope.of(user).can(HANDLE_VOICES, voice.handling_org)
+
+
+def who_raised(user, voice: Voice) -> str:
+    """The name a viewer may see: 实名 to anyone who sees the voice, 保密 to its managers only."""
+    if voice.identity == Identity.ANONYMOUS:
+        return "匿名"
+    if voice.identity == Identity.CONFIDENTIAL and not can_manage(user, voice):
+        return "保密"
+    if voice.person_id:
+        return str(voice.person.name)
+    return voice.contact_name or "未留姓名"
+
+
+# Query codes ------------------------------------------------------------------------------
+def new_query_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def _code_hash(code: str) -> str:
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return crypto.keyed_hash("voice:" + normalised)
+
+
+def find_by_code(code: str) -> Voice | None:
+    """The voice a query code opens, or None (a wrong or forged code says nothing more)."""
+    if not code or len(code) > 40:
+        return None
+    return (
+        Voice.objects.select_related("unit", "handling_org")
+        .filter(query_code_hash=_code_hash(code))
+        .first()
+    )
+
+
+# Submitting -------------------------------------------------------------------------------
+@dataclass
+class Submitted:
+    voice: Voice
+    code: str  # shown once; only its keyed hash is stored
+
+
+def check_text(data: dict) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    title = (data.get("title") or "").strip()
+    content = (data.get("content") or "").strip()
+    if not title:
+        errors["title"] = "请填写标题"
+    elif len(title) > MAX_TITLE:
+        errors["title"] = f"标题不能超过 {MAX_TITLE} 个字（现有 {len(title)} 个字）"
+    if not content:
+        errors["content"] = "请填写反映的内容"
+    elif len(content) > MAX_CONTENT:
+        errors["content"] = (
+            f"内容不能超过 {MAX_CONTENT} 个字（现有 {len(content)} 个字），可分几条反映"
+        )
+    return errors
+
+
+def submit(
+    actor,
+    data: dict,
+    *,
+    unit: Org,
+    channel: str = Channel.WEB,
+    identity: str = Identity.NAMED,
+) -> Submitted:
+    """A new voice. ``actor`` is the person's account (web, API), staff entering it on someone's
+    behalf (phone, visit, box…), or None (the QR page without login)."""
+    errors = check_text(data)
+    if unit is None or unit.system != System.ENTERPRISE:
+        errors["unit"] = "请选择反映单位"
+    kind = data.get("kind") or Kind.SUGGESTION
+    if kind not in Kind.values or kind == Kind.PROPOSAL:
+        errors["kind"] = "请选择反映类型"  # 职代会提案 have their own form (seconders)
+    if identity not in Identity.values:
+        errors["identity"] = "请选择身份方式"
+    if channel not in Channel.values:
+        errors["channel"] = "渠道不正确"
+    category = data.get("category")
+    if category is not None and not category.active:
+        errors["category"] = "该类别已停用"
+    if errors:
+        raise ValidationError(errors)
+    logged_in = getattr(actor, "is_authenticated", False)
+    on_behalf = channel in STAFF_CHANNELS
+    if on_behalf:
+        require(
+            logged_in and Scope.of(actor).can(MANAGE_VOICES, unit), "您无权代为登记该单位的呼声"
+        )
+    anonymous = identity == Identity.ANONYMOUS
+    voice = Voice(
+        kind=kind,
+        channel=channel,
+        identity=identity,
+        title=data["title"].strip(),
+        content=data["content"].strip(),
+        category=category,
+        urgency=category.urgency if category else Urgency.NORMAL,
+        unit=unit,
+    )
+    if not anonymous:
+        if logged_in and not on_behalf:
+            voice.user = actor
+            voice.person = actor.person
+        voice.contact_name = (data.get("contact_name") or "").strip()[:50]
+        voice.contact_phone = (data.get("contact_phone") or "").strip()[:30]
+        if voice.person is None and not voice.contact_name:
+            raise ValidationError({"contact_name": "实名或保密反映请留下姓名，或选择匿名"})
+    code = new_query_code()
+    voice.query_code_hash = _code_hash(code)
+    with transaction.atomic():
+        voice.save()
+        # The person's own act, or staff recording it: a staff actor is named, the person is not.
+        by_person = not on_behalf
+        _event(voice, Action.SUBMIT, None if by_person else actor, channel_label(channel))
+        audit.record(
+            actor if not anonymous else None,
+            "voice.submit",
+            voice,
+            after={"kind": kind, "channel": channel, "identity": identity, "unit": unit.name},
+            traceable=not anonymous,
+        )
+    return Submitted(voice, code)
+
+
+def channel_label(channel: str) -> str:
+    return f"经{Channel(channel).label}反映"
+
+
+# Admins: 受理交办, 转办, 不予受理, 合并, 督办, 延期 ------------------------------------------
+def assign(
+    actor,
+    voice: Voice,
+    *,
+    handling_org: Org,
+    category: Category | None = None,
+    urgency: str | None = None,
+    note: str = "",
+) -> Voice:
+    """受理 and hand to the unit that must act; the response and resolution deadlines start now."""
+    if handling_org is None:
+        raise ValidationError({"handling_org": "请选择承办单位"})
+    require(Scope.of(actor).can(MANAGE_VOICES, handling_org), "您无权向该单位交办")
+    urgency = urgency or (category.urgency if category else voice.urgency)
+    if urgency not in Urgency.values:
+        raise ValidationError({"urgency": "请选择紧急程度"})
+    now = timezone.now()
+    with transaction.atomic():
+        voice = _locked(voice)
+        require(can_manage(actor, voice), "您无权受理该呼声")
+        _expect(voice, Status.SUBMITTED, "该呼声已受理，不能重复受理")
+        voice.status = Status.ASSIGNED
+        voice.handling_org = handling_org
+        voice.category = category or voice.category
+        voice.urgency = urgency
+        voice.assigned_at = now
+        voice.response_due = calendar.deadline(now, urgency, "response")
+        voice.resolution_due = calendar.deadline(now, urgency, "resolution")
+        voice.handler = None
+        voice.save()
+        _event(voice, Action.ASSIGN, actor, note, org=handling_org, due=voice.resolution_due)
+        audit.record(
+            actor,
+            "voice.assign",
+            voice,
+            after={"handling_org": handling_org.name, "urgency": urgency},
+        )
+    return voice
+
+
+def transfer(actor, voice: Voice, *, handling_org: Org, note: str) -> Voice:
+    """转办 to another unit: its response time starts again, the promise to the person stands."""
+    require(Scope.of(actor).can(MANAGE_VOICES, handling_org), "您无权向该单位交办")
+    _require_note(note, "请填写转办原因")
+    now = timezone.now()
+    with transaction.atomic():
+        voice = _locked(voice)
+        require(can_manage(actor, voice), "您无权转办该呼声")
+        _expect(voice, (Status.ASSIGNED, Status.IN_PROGRESS), "该呼声当前不能转办")
+        before = voice.handling_org.name if voice.handling_org else ""
+        voice.status = Status.ASSIGNED
+        voice.handling_org = handling_org
+        voice.handler = None
+        voice.response_due = calendar.deadline(now, voice.urgency, "response")
+        voice.save()
+        _event(voice, Action.TRANSFER, actor, note, org=handling_org)
+        audit.record(
+            actor,
+            "voice.transfer",
+            voice,
+            before={"handling_org": before},
+            after={"handling_org": handling_org.name},
+        )
+    return voice
+
+
+def refuse(actor, voice: Voice, *, reason: str) -> Voice:
+    """不予受理, with the reason the person will read."""
+    _require_note(reason, "请填写不予受理的理由，反映人将看到")
+    with transaction.atomic():
+        voice = _locked(voice)
+        require(can_manage(actor, voice), "您无权处理该呼声")
+        _expect(voice, Status.SUBMITTED, "只有待受理的呼声可以不予受理")
+        voice.status = Status.RETURNED
+        voice.closed_at = timezone.now()
+        voice.save()
+        _event(voice, Action.RETURN, actor, reason)
+        audit.record(actor, "voice.refuse", voice, after={"reason": reason})
+    return voice
+
+
+def merge(actor, voice: Voice, *, into: Voice, note: str = "") -> Voice:
+    """合并重复: the duplicate follows the voice it repeats (its person can still read that one)."""
+    with transaction.atomic():
+        voice, into = _locked(voice), _locked(into)
+        require(can_manage(actor, voice) and can_manage(actor, into), "您无权合并这些呼声")
+        if into.pk == voice.pk or into.status == Status.MERGED:
+            raise ValidationError({"into": "请选择另一条未被合并的呼声"})
+        _expect(voice, OPEN_STATUSES, "已办结的呼声不能合并")
+        voice.status = Status.MERGED
+        voice.merged_into = into
+        voice.closed_at = timezone.now()
+        voice.save()
+        _event(voice, Action.MERGE, actor, note or f"与 {into.number} 重复，合并办理")
+        audit.record(actor, "voice.merge", voice, after={"into": into.number})
+    return voice
+
+
+def supervise(actor, voice: Voice, *, note: str) -> Voice:
+    """督办: a recorded push to the handling unit."""
+    _require_note(note, "请填写督办意见")
+    with transaction.atomic():
+        voice = _locked(voice)
+        require(can_manage(actor, voice), "您无权督办该呼声")
+        _expect(voice, OPEN_STATUSES, "该呼声已不在办理中")
+        _event(voice, Action.SUPERVISE, actor, note, org=voice.handling_org)
+        audit.record(actor, "voice.supervise", voice, after={"note": note})
+    return voice
+
+
+def decide_extension(actor, voice: Voice, *, approve: bool, note: str = "") -> Voice:
+    """Approve or refuse the handler's last request for more time."""
+    voice = _current(voice)
+    require(can_manage(actor, voice), "您无权审批延期")
+    request = voice.events.filter(action=Action.ASK_EXTENSION).order_by("-at", "-id").first()
+    decided = voice.events.filter(
+        action__in=(Action.EXTENSION_APPROVED, Action.EXTENSION_REFUSED),
+        at__gte=request.at if request else timezone.now(),
+    )
+    if request is None or decided.exists():
+        raise ValidationError({"note": "没有待审批的延期申请"})
+    with transaction.atomic():
+        voice = _locked(voice)
+        _expect(voice, OPEN_STATUSES, "该呼声已不在办理中")
+        if approve:
+            before = voice.resolution_due
+            voice.resolution_due = request.due
+            voice.save(update_fields=["resolution_due"])
+            _event(voice, Action.EXTENSION_APPROVED, actor, note, due=request.due)
+            audit.record(
+                actor,
+                "voice.extension",
+                voice,
+                before={"resolution_due": before},
+                after={"resolution_due": request.due},
+            )
+        else:
+            _event(voice, Action.EXTENSION_REFUSED, actor, note)
+            audit.record(actor, "voice.extension_refused", voice, after={"note": note})
+    return voice
+
+
+# Handlers ---------------------------------------------------------------------------------
+def respond(actor, voice: Voice) -> Voice:
+    """接办: the handling unit takes the voice. Two handlers at once: the first wins."""
+    with transaction.atomic():
+        voice = _locked(voice)
+        require(can_handle(actor, voice), "您无权办理该呼声")
+        _expect(voice, Status.ASSIGNED, "该呼声已由他人接办或已不在待响应状态，请刷新后查看")
+        voice.status, voice.handler, voice.responded_at = Status.IN_PROGRESS, actor, timezone.now()
+        voice.save()
+        _event(voice, Action.RESPOND, actor, org=voice.handling_org)
+        audit.record(actor, "voice.respond", voice)
+    return voice
+
+
+def send_back(actor, voice: Voice, *, reason: str) -> Voice:
+    """The unit says the matter is not theirs: back to the admins to hand on."""
+    _require_note(reason, "请填写退回原因")
+    with transaction.atomic():
+        voice = _locked(voice)
+        require(can_handle(actor, voice), "您无权办理该呼声")
+        _expect(voice, (Status.ASSIGNED, Status.IN_PROGRESS), "该呼声当前不能退回")
+        org = voice.handling_org
+        voice.status = Status.SUBMITTED
+        voice.handling_org = None
+        voice.handler = None
+        voice.save()
+        _event(voice, Action.SEND_BACK, actor, reason, org=org)
+        audit.record(actor, "voice.send_back", voice, after={"reason": reason})
+    return voice
+
+
+def ask_info(actor, voice: Voice, *, question: str) -> Voice:
+    _require_note(question, "请填写需要补充的内容")
+    with transaction.atomic():
+        voice = _locked(voice)
+        require(can_handle(actor, voice) or can_manage(actor, voice), "您无权办理该呼声")
+        _expect(voice, OPEN_STATUSES, "该呼声已不在办理中")
+        _event(voice, Action.ASK_INFO, actor, question)
+        audit.record(actor, "voice.ask_info", voice)
+    return voice
+
+
+def ask_extension(actor, voice: Voice, *, until: datetime.datetime, reason: str) -> Voice:
+    _require_note(reason, "请填写延期理由")
+    with transaction.atomic():
+        voice = _locked(voice)
+        require(can_handle(actor, voice), "您无权办理该呼声")
+        _expect(voice, Status.IN_PROGRESS, "接办后才能申请延期")
+        if voice.resolution_due and until <= voice.resolution_due:
+            raise ValidationError({"until": "延期后的时限应晚于现在的办结时限"})
+        _event(voice, Action.ASK_EXTENSION, actor, reason, due=until)
+        audit.record(actor, "voice.ask_extension", voice, after={"until": until})
+    return voice
+
+
+def answer(actor, voice: Voice, *, text: str, solved: bool) -> Voice:
+    """The written answer; the person then rates it."""
+    _require_note(text, "请填写答复内容", MAX_CONTENT)
+    with transaction.atomic():
+        voice = _locked(voice)
+        require(can_handle(actor, voice), "您无权答复该呼声")
+        _expect(voice, Status.IN_PROGRESS, "接办后才能答复")
+        voice.status = Status.ANSWERED
+        voice.answer = text.strip()
+        voice.solved = solved
+        voice.answered_at = timezone.now()
+        voice.save()
+        _event(voice, Action.ANSWER, actor, text, org=voice.handling_org)
+        audit.record(actor, "voice.answer", voice, after={"solved": solved})
+    return voice
+
+
+# The person -------------------------------------------------------------------------------
+def is_submitter(actor, voice: Voice) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and voice.user_id == actor.pk)
+
+
+def add_info(actor, voice: Voice, *, text: str, by_code: bool = False) -> Voice:
+    """The person adds to what they said (with their account, or their query code)."""
+    require(by_code or is_submitter(actor, voice), "只有反映人可以补充信息")
+    _require_note(text, "请填写补充内容", MAX_CONTENT)
+    anonymous = voice.identity == Identity.ANONYMOUS
+    with transaction.atomic():
+        voice = _locked(voice)
+        _expect(voice, (*OPEN_STATUSES, Status.ANSWERED), "该呼声已办结，如有新情况请另行反映")
+        _event(voice, Action.ADD_INFO, None, text)
+        audit.record(None if anonymous else actor, "voice.add_info", voice, traceable=not anonymous)
+    return voice
+
+
+def rate(actor, voice: Voice, *, rating: str, comment: str = "", by_code: bool = False) -> Voice:
+    """满意 or 基本满意 closes the voice; 不满意 sends it back once, to be handled again (回访)."""
+    require(by_code or is_submitter(actor, voice), "只有反映人可以评价")
+    if rating not in Rating.values:
+        raise ValidationError({"rating": "请选择满意、基本满意或不满意"})
+    if len(comment) > 500:
+        raise ValidationError({"comment": "评价意见不能超过 500 个字"})
+    anonymous = voice.identity == Identity.ANONYMOUS
+    now = timezone.now()
+    with transaction.atomic():
+        voice = _locked(voice)
+        _expect(voice, Status.ANSWERED, "该呼声已评价或尚未答复，不能评价")
+        voice.rating, voice.rating_comment, voice.rated_at = rating, comment.strip(), now
+        reopen = rating == Rating.UNSATISFIED and not voice.reopened
+        if reopen:
+            voice.status = Status.ASSIGNED
+            voice.reopened = True
+            voice.handler = None
+            voice.response_due = calendar.deadline(now, voice.urgency, "response")
+            voice.resolution_due = calendar.deadline(now, voice.urgency, "resolution")
+        else:
+            voice.status = Status.CLOSED
+            voice.closed_at = now
+        voice.save()
+        _event(voice, Action.RATE, None, f"{Rating(rating).label}。{comment}".rstrip("。"))
+        if reopen:
+            _event(voice, Action.REOPEN, None, "反映人不满意，重新办理", org=voice.handling_org)
+        audit.record(
+            None if anonymous else actor,
+            "voice.rate",
+            voice,
+            after={"rating": rating, "reopened": reopen},
+            traceable=not anonymous,
+        )
+    return voice
+
+
+def close_unrated(now: datetime.datetime | None = None) -> int:
+    """Answered voices nobody rated within the configured days close without a rating."""
+    from dangqun.core.rules import get_rule
+
+    now = now or timezone.now()
+    days = get_rule("voices.auto_close")["days"]
+    stale = Voice.objects.filter(
+        status=Status.ANSWERED, answered_at__lt=now - datetime.timedelta(days=days)
+    )
+    closed = 0
+    for voice in stale.only("pk"):
+        with transaction.atomic():
+            updated = Voice.objects.filter(pk=voice.pk, status=Status.ANSWERED).update(
+                status=Status.CLOSED, closed_at=now
+            )
+            if updated:
+                _event(voice, Action.CLOSE, None, f"答复后 {days} 天未评价，自动办结")
+                closed += 1
+    return closed
+
+
+# Helpers ----------------------------------------------------------------------------------
+def _current(voice: Voice) -> Voice:
+    """The voice as stored now: permission is decided on that, never on a page's old copy."""
+    return Voice.objects.select_related("unit", "handling_org").get(pk=voice.pk)
+
+
+def _locked(voice: Voice) -> Voice:
+    """The stored voice, locked until the transaction ends: two acts on it run one after the
+    other, and the second sees what the first did."""
+    return (
+        Voice.objects.select_for_update(of=("self",))
+        .select_related("unit", "handling_org")
+        .get(pk=voice.pk)
+    )
+
+
+def _expect(voice: Voice, statuses, message: str) -> None:
+    statuses = (statuses,) if isinstance(statuses, str) else tuple(statuses)
+    if voice.status not in statuses:
+        raise ValidationError({"status": message})
+
+
+def _require_note(text: str, message: str, limit: int = MAX_NOTE) -> None:
+    if not (text or "").strip():
+        raise ValidationError({"note": message})
+    if len(text) > limit:
+        raise ValidationError({"note": f"不能超过 {limit} 个字（现有 {len(text)} 个字）"})
+
+
+def _event(voice, action, actor, note: str = "", *, org=None, due=None) -> VoiceEvent:
+    label = ""
+    if actor is None:
+        label = SUBMITTER if action in (Action.SUBMIT, Action.ADD_INFO, Action.RATE) else "系统"
+    return VoiceEvent.objects.create(
+        voice=voice,
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=label,
+        org=org,
+        note=(note or "").strip(),
+        due=due,
+    )
+
+
+def require_visible(user, pk: int) -> Voice:
+    from dangqun.accounts.scope import get_in_scope
+
+    return get_in_scope(
+        visible_to(user).select_related("unit", "handling_org", "category", "person", "handler"),
+        pk=pk,
+    )

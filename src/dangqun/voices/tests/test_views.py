@@ -1,0 +1,266 @@
+"""Voices over HTTP: who may open and do what, the QR page and the query code, and what an
+anonymous voice leaves behind (nothing that identifies its author)."""
+
+import logging
+import re
+
+import pytest
+from django.apps import apps
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+
+from dangqun.voices import services
+from dangqun.voices.models import Channel, Identity, Status, Voice
+from dangqun.voices.views import qr_token
+
+ANON = "anonymous"
+
+
+@pytest.fixture
+def users(world, mass, handler, make_user):
+    return {
+        "outsider": make_user("mass_b", role="mass_admin", org=world.company_b),
+        "reader": world.reader,  # leader over company A's 党委 (and the unit it serves)
+        "owner": mass,
+        "handler": handler,
+        "member": world.member,  # 张三, who raised the voice
+    }
+
+
+@pytest.fixture
+def voice(world, raise_voice):
+    voice, _ = raise_voice(actor=world.member, identity=Identity.NAMED, channel=Channel.WEB)
+    return voice
+
+
+def _client(client, users, who):
+    if who != ANON:
+        client.force_login(users[who])
+    return client
+
+
+PAGES = [
+    # (name, url, {who: status}); anonymous is sent to log in (302)
+    (
+        "inbox",
+        "/voices/",
+        {"outsider": 200, "reader": 200, "owner": 200, "handler": 200, "member": 403},
+    ),
+    (
+        "voice page",
+        "/voices/{voice}/",
+        {"outsider": 404, "reader": 200, "owner": 200, "handler": 404, "member": 200},
+    ),
+    ("my voices", "/voices/mine/", dict.fromkeys(["outsider", "reader", "owner", "member"], 200)),
+    ("new voice", "/voices/new/", {"member": 200, "owner": 200}),
+    (
+        "QR poster",
+        "/voices/qr/{unit}/",
+        {"outsider": 403, "reader": 403, "owner": 200, "handler": 403, "member": 403},
+    ),
+]
+
+
+@pytest.mark.parametrize("who", [ANON, "outsider", "reader", "owner", "handler", "member"])
+@pytest.mark.parametrize("name, url, expected", PAGES, ids=[p[0] for p in PAGES])
+def test_page_permissions(client, world, users, voice, who, name, url, expected):
+    url = url.format(voice=voice.pk, unit=world.dept_a.pk)
+    response = _client(client, users, who).get(url)
+    status = 302 if who == ANON else expected.get(who, 200)
+    assert response.status_code == status, (name, who, response.status_code)
+
+
+ACTS = [
+    # (action, data, {who: status}) on a 待受理 voice: only its managers act, the leader reads
+    ("assign", {"urgency": "normal"}, {"outsider": 404, "reader": 403, "owner": 302}),
+    ("refuse", {"note": "不属于受理范围"}, {"outsider": 404, "reader": 403, "owner": 302}),
+    ("respond", {}, {"outsider": 404, "reader": 403, "handler": 404, "owner": 403}),
+    ("rate", {"rating": "satisfied"}, {"reader": 403, "owner": 403, "member": 422}),
+]
+
+
+@pytest.mark.parametrize("who", [ANON, "outsider", "reader", "owner", "handler", "member"])
+@pytest.mark.parametrize("action, data, expected", ACTS, ids=[a[0] for a in ACTS])
+def test_action_permissions(client, world, users, voice, who, action, data, expected):
+    if action == "assign":
+        data = {**data, "handling_org": world.dept_a.pk}
+    response = _client(client, users, who).post(f"/voices/{voice.pk}/{action}/", data)
+    default = 404 if who in ("outsider", "handler") else 403
+    status = 302 if who == ANON else expected.get(who, default)
+    assert response.status_code == status, (action, who, response.status_code)
+    voice.refresh_from_db()
+    if status != 302 or who == ANON:
+        assert voice.status == Status.SUBMITTED  # a refusal changes nothing
+
+
+def test_actions_refuse_get(client, users, voice):
+    client.force_login(users["owner"])
+    assert client.get(f"/voices/{voice.pk}/assign/").status_code == 405
+    assert client.post(f"/voices/{voice.pk}/delete/").status_code == 404
+
+
+def test_the_loop_over_http_from_the_qr_page(client, world, users):
+    unit_page = f"/v/{qr_token(world.dept_a)}/"
+    page = client.get(unit_page)
+    assert page.status_code == 200 and "甲公司综合部" in page.content.decode()
+    sent = client.post(
+        unit_page,
+        {"kind": "request", "title": "班车", "content": "早班车太挤", "identity": "anonymous"},
+    )
+    code = re.search(r'id="query-code">([A-Z0-9-]+)<', sent.content.decode()).group(1)
+    voice = Voice.objects.get()
+    assert (voice.channel, voice.identity, voice.user) == (Channel.QR, Identity.ANONYMOUS, None)
+
+    staff = client
+    staff.force_login(users["owner"])
+    response = staff.post(
+        f"/voices/{voice.pk}/assign/", {"handling_org": world.dept_a.pk, "urgency": "normal"}
+    )
+    assert response.status_code == 302
+    staff.force_login(users["handler"])
+    assert staff.post(f"/voices/{voice.pk}/respond/").status_code == 302
+    response = staff.post(f"/voices/{voice.pk}/answer/", {"text": "已加开一班", "solved": "1"})
+    assert response.status_code == 302
+    staff.logout()
+
+    followed = client.post("/v/q/", {"code": code, "action": "view"}).content.decode()
+    assert "已加开一班" in followed and 'id="rate-form"' in followed
+    rated = client.post("/v/q/", {"code": code, "action": "rate", "rating": "satisfied"})
+    assert "感谢您的评价" in rated.content.decode()
+    voice.refresh_from_db()
+    assert (voice.status, voice.rating) == (Status.CLOSED, "satisfied")
+    again = client.post("/v/q/", {"code": code, "action": "rate", "rating": "unsatisfied"})
+    assert 'id="rate-form"' not in again.content.decode()  # no second rating offered
+    voice.refresh_from_db()
+    assert voice.rating == "satisfied"
+
+
+def test_a_forged_code_or_token_is_told_plainly(client, world):
+    response = client.post("/v/q/", {"code": "ABCD-EFGH-JKLM", "action": "view"})
+    assert "查询码不正确" in response.content.decode()
+    assert client.get("/v/forged-token/").status_code == 404
+    assert client.get(f"/v/{qr_token(world.committee_a)}/").status_code == 404  # not a unit
+
+
+def test_bad_input_on_the_qr_page_keeps_what_was_typed(client, world):
+    response = client.post(
+        f"/v/{qr_token(world.dept_a)}/",
+        {
+            "kind": "suggestion",
+            "title": "<script>alert(1)</script>",
+            "content": "字" * 5001,
+            "identity": "anonymous",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "内容不能超过 5000 个字" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+    assert Voice.objects.count() == 0
+
+
+def test_an_anonymous_voice_leaves_no_identifying_trace(client, world, caplog):
+    """Every text column of every table, and every log record, is searched for the sender's
+    address, browser, session, account and name."""
+    caplog.set_level(logging.DEBUG)
+    address, browser = "203.0.113.77", "IdentifyingBrowser/9.9"
+    client.force_login(world.member)  # even a logged-in employee who chooses 匿名
+    headers = {"REMOTE_ADDR": address, "HTTP_USER_AGENT": browser}
+    sent = client.post(
+        "/voices/new/",
+        {"kind": "complaint", "title": "加班", "content": "车间长期加班", "identity": "anonymous"},
+        **headers,
+    )
+    code = re.search(r'id="query-code">([A-Z0-9-]+)<', sent.content.decode()).group(1)
+    client.post("/v/q/", {"code": code, "action": "info", "text": "补充：周末也加班"}, **headers)
+    voice = Voice.objects.get()
+    assert (voice.user, voice.person, voice.contact_name, voice.contact_phone) == (
+        None,
+        None,
+        "",
+        "",
+    )
+    # Nowhere in the database: the address, the browser, the query code.
+    for model in apps.get_models():
+        columns = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(
+                f,
+                (
+                    models.CharField,
+                    models.TextField,
+                    models.JSONField,
+                    models.GenericIPAddressField,
+                ),
+            )
+        ]
+        for row in model.objects.values_list(*columns) if columns else []:
+            text = str(row)
+            for needle in (address, browser, code, code.replace("-", "")):
+                assert needle not in text, (model, needle)
+    # Nothing about the voice names the employee, their account or their session.
+    session = client.session.session_key
+    rows = [
+        *Voice.objects.filter(pk=voice.pk).values(),
+        *voice.events.values(),
+        *apps.get_model("core", "AuditLog").objects.filter(object_type="voices.voice").values(),
+    ]
+    for row in rows:
+        for key in ("user_id", "person_id", "actor_id", "handler_id"):
+            assert row.get(key) is None, (row, key)
+        text = str(row)
+        for needle in (session, world.member.username, "张三"):
+            assert needle not in text, (row, needle)
+    audit = apps.get_model("core", "AuditLog").objects.filter(object_type="voices.voice")
+    assert audit.count() == 2
+    assert set(audit.values_list("actor", "ip", "request_id")) == {(None, None, "")}
+    for record in caplog.records:
+        for needle in (address, browser, code):
+            assert needle not in record.getMessage()
+
+
+def test_confidential_name_is_hidden_from_the_handler_page(client, world, users, raise_voice):
+    voice, _ = raise_voice(actor=world.member, identity=Identity.CONFIDENTIAL, channel=Channel.WEB)
+    services.assign(users["owner"], voice, handling_org=world.dept_a)
+    client.force_login(users["handler"])
+    html = client.get(f"/voices/{voice.pk}/").content.decode()
+    assert 'id="raised-by">保密' in html and "张三" not in html
+    client.force_login(users["owner"])
+    assert 'id="raised-by">张三' in client.get(f"/voices/{voice.pk}/").content.decode()
+
+
+def test_inbox_query_count_does_not_grow(client, world, users, raise_voice):
+    client.force_login(users["owner"])
+    raise_voice()
+    client.get("/voices/")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/voices/?show=all").status_code == 200
+    for _ in range(10):
+        raise_voice()
+    with CaptureQueriesContext(connection) as eleven:
+        html = client.get("/voices/?show=all").content.decode()
+    assert html.count('href="/voices/') >= 11
+    # session, user, grants, org ids, count, the page's ids, its rows
+    assert len(one) == len(eleven) == 7
+
+
+def test_voice_page_query_count_does_not_grow_with_history(client, world, users, voice):
+    owner = users["owner"]
+    client.force_login(owner)
+    client.get(f"/voices/{voice.pk}/")
+    with CaptureQueriesContext(connection) as before:
+        client.get(f"/voices/{voice.pk}/")
+    services.assign(owner, voice, handling_org=world.dept_a)
+    for n in range(5):
+        services.supervise(owner, voice, note=f"督办 {n}")
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(f"/voices/{voice.pk}/").content.decode()
+    assert html.count("督办 ") == 5
+    assert len(after) <= len(before) + 1  # + the pending-extension check of an assigned voice
+
+
+def test_every_action_has_a_permission_check():
+    from dangqun.voices.views import ACTIONS, ALLOWED
+
+    assert set(ALLOWED) == set(ACTIONS)

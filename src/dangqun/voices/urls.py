@@ -1,0 +1,19 @@
+from django.urls import path
+
+from dangqun.voices import views
+
+app_name = "voices"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("new/", views.new, name="new"),
+    path("mine/", views.mine, name="mine"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/<slug:action>/", views.act, name="act"),
+    path("qr/<int:org_pk>/", views.qr_poster, name="poster"),
+]
+
+# Public pages (no login): a unit's QR page and following a voice by its query code.
+public_urlpatterns = [
+    path("q/", views.follow, name="follow"),
+    path("<str:token>/", views.qr_page, name="qr"),
+]

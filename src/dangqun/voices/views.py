@@ -1,0 +1,308 @@
+"""Pages for voices: the person's form (web and QR), following by query code, the inbox, a voice's
+page with what the viewer may do, and a unit's QR poster. Logic lives in ``services``."""
+
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
+from dangqun.accounts.scope import Scope, require
+from dangqun.core.paging import IdFirstPaginator
+from dangqun.orgs.models import Org, System
+from dangqun.voices import forms, services
+from dangqun.voices.models import OPEN_STATUSES, Channel, Identity, Status, Voice
+from dangqun.web.htmx import render_page
+
+PAGE_SIZE = 30
+QR_SALT = "dangqun.voices.qr"
+
+
+# The person ----------------------------------------------------------------------------------
+@login_required
+def new(request):
+    """我要反映, for a logged-in employee: the account says who (unless they choose 匿名)."""
+    person = request.user.person
+    if person is None:
+        return render_page(request, "voices/no_person.html", {})
+    form = forms.VoiceForm(request.POST or None, with_contact=False)
+    if request.method == "POST" and form.is_valid():
+        submitted = _submit(form, request.user, person.unit, Channel.WEB)
+        if submitted is not None:
+            return render_page(request, "voices/submitted.html", {"submitted": submitted})
+    return render_page(request, "voices/new.html", {"form": form, "unit": person.unit})
+
+
+def qr_token(unit: Org) -> str:
+    return signing.dumps(unit.pk, salt=QR_SALT, compress=True)
+
+
+@never_cache
+def qr_page(request, token: str):
+    """The page a unit's QR code opens on a phone: no login, any identity."""
+    try:
+        unit = Org.objects.get(pk=signing.loads(token, salt=QR_SALT), system=System.ENTERPRISE)
+    except (signing.BadSignature, Org.DoesNotExist):
+        raise Http404("二维码无效或已停用，请联系本单位群工部门") from None
+    form = forms.VoiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        submitted = _submit(form, None, unit, Channel.QR)
+        if submitted is not None:
+            return render_page(request, "voices/submitted.html", {"submitted": submitted})
+    return render_page(request, "voices/qr.html", {"form": form, "unit": unit})
+
+
+def _submit(form, actor, unit, channel):
+    data = form.cleaned_data
+    try:
+        return services.submit(actor, data, unit=unit, channel=channel, identity=data["identity"])
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return None
+
+
+@never_cache
+def follow(request):
+    """Follow a voice with its query code: status, history, answer; add information; rate."""
+    code_form = forms.CodeForm(request.POST or request.GET or None)
+    context = {"code_form": code_form}
+    if code_form.is_bound and code_form.is_valid():
+        code = code_form.cleaned_data["code"]
+        voice = services.find_by_code(code)
+        if voice is None:
+            code_form.add_error("code", "查询码不正确，请核对后重新输入")
+        else:
+            context.update(_follow_context(request, voice, code))
+    return render_page(request, "voices/follow.html", context)
+
+
+def _follow_context(request, voice: Voice, code: str) -> dict:
+    action = request.POST.get("action") if request.method == "POST" else None
+    info_form = forms.InfoForm(request.POST if action == "info" else None)
+    rate_form = forms.RateForm(request.POST if action == "rate" else None)
+    done = ""
+    try:
+        if action == "info" and info_form.is_valid():
+            services.add_info(None, voice, text=info_form.cleaned_data["text"], by_code=True)
+            info_form, done = forms.InfoForm(), "补充信息已提交"
+        elif action == "rate" and rate_form.is_valid():
+            data = rate_form.cleaned_data
+            services.rate(None, voice, rating=data["rating"], comment=data["comment"], by_code=True)
+            done = "感谢您的评价"
+    except ValidationError as exc:
+        _form_errors(info_form if action == "info" else rate_form, exc)
+    voice.refresh_from_db()
+    return {
+        "voice": voice,
+        "code": code,
+        "events": voice.events.select_related("org").all(),
+        "info_form": info_form,
+        "rate_form": rate_form,
+        "done": done,
+        "can_add_info": voice.status in (*OPEN_STATUSES, Status.ANSWERED),
+    }
+
+
+# Staff -------------------------------------------------------------------------------------
+FILTERS = {
+    "open": ("办理中（全部）", {"status__in": OPEN_STATUSES}),
+    "submitted": ("待受理", {"status": Status.SUBMITTED}),
+    "assigned": ("待响应", {"status": Status.ASSIGNED}),
+    "in_progress": ("办理中", {"status": Status.IN_PROGRESS}),
+    "answered": ("待评价", {"status": Status.ANSWERED}),
+    "closed": ("已办结", {"status__in": (Status.CLOSED, Status.RETURNED, Status.MERGED)}),
+    "all": ("全部", {}),
+}
+
+
+@login_required
+def inbox(request):
+    scope = Scope.of(request.user)
+    require(scope.has(VIEW_VOICES) or scope.has(HANDLE_VOICES), "您没有查看群众呼声的权限")
+    show = request.GET.get("show", "open")
+    show = show if show in FILTERS else "open"
+    voices = services.visible_to(request.user).filter(**FILTERS[show][1])
+    now = timezone.now()
+    if request.GET.get("overdue") == "1":
+        voices = voices.filter(status__in=OPEN_STATUSES, resolution_due__lt=now) | voices.filter(
+            status=Status.ASSIGNED, response_due__lt=now
+        )
+    voices = voices.select_related("unit", "handling_org", "category").order_by(
+        "-submitted_at", "-id"
+    )
+    page = IdFirstPaginator(voices, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_page(
+        request,
+        "voices/inbox.html",
+        {
+            "page": page,
+            "filters": [(key, label) for key, (label, _) in FILTERS.items()],
+            "show": show,
+            "overdue": request.GET.get("overdue") == "1",
+            "query": query.urlencode(),
+            "now": now,
+        },
+        partial="results",
+    )
+
+
+@login_required
+def mine(request):
+    voices = Voice.objects.filter(user=request.user).select_related("unit", "handling_org")
+    page = IdFirstPaginator(voices, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_page(request, "voices/mine.html", {"page": page, "now": timezone.now()})
+
+
+@login_required
+def detail(request, pk: int, forms_with_errors: dict | None = None):
+    voice = services.require_visible(request.user, pk)
+    user = request.user
+    manage, handle = services.can_manage(user, voice), services.can_handle(user, voice)
+    own = services.is_submitter(user, voice)
+    orgs = _handling_orgs(user) if manage else None
+    context = {
+        "voice": voice,
+        "raised_by": services.who_raised(user, voice),
+        "contact": voice.contact_phone if _sees_identity(user, voice) else "",
+        "events": voice.events.select_related("actor", "org"),
+        "manage": manage,
+        "handle": handle,
+        "own": own,
+        "now": timezone.now(),
+        "forms": {
+            "assign": forms.AssignForm(orgs=orgs, initial={"urgency": voice.urgency}),
+            "transfer": forms.TransferForm(orgs=orgs),
+            "note": forms.NoteForm(),
+            "answer": forms.AnswerForm(),
+            "extension": forms.ExtensionForm(),
+            "rate": forms.RateForm(),
+            "info": forms.InfoForm(),
+            **(forms_with_errors or {}),
+        },
+        "pending_extension": manage and _pending_extension(voice),
+    }
+    return render_page(request, "voices/detail.html", context)
+
+
+def _sees_identity(user, voice: Voice) -> bool:
+    if voice.identity == Identity.ANONYMOUS:
+        return False
+    if voice.identity == Identity.CONFIDENTIAL:
+        return services.can_manage(user, voice)
+    return True
+
+
+def _pending_extension(voice: Voice):
+    last = voice.events.filter(action__startswith="ask_ext").order_by("-at", "-id").first()
+    if last is None:
+        return None
+    decided = voice.events.filter(action__in=("extension_ok", "extension_no"), at__gte=last.at)
+    return None if decided.exists() else last
+
+
+def _handling_orgs(user):
+    return Scope.of(user).orgs(MANAGE_VOICES).exclude(dissolved_on__isnull=False).order_by("path")
+
+
+# One POST endpoint per action: the form, the service, and back to the voice's page.
+ACTIONS = {
+    "assign": (forms.AssignForm, lambda u, v, d: services.assign(u, v, **d)),
+    "transfer": (forms.TransferForm, lambda u, v, d: services.transfer(u, v, **d)),
+    "refuse": (forms.NoteForm, lambda u, v, d: services.refuse(u, v, reason=d["note"])),
+    "supervise": (forms.NoteForm, lambda u, v, d: services.supervise(u, v, note=d["note"])),
+    "approve_extension": (
+        None,
+        lambda u, v, d: services.decide_extension(u, v, approve=True),
+    ),
+    "refuse_extension": (
+        None,
+        lambda u, v, d: services.decide_extension(u, v, approve=False),
+    ),
+    "respond": (None, lambda u, v, d: services.respond(u, v)),
+    "send_back": (forms.NoteForm, lambda u, v, d: services.send_back(u, v, reason=d["note"])),
+    "ask_info": (forms.NoteForm, lambda u, v, d: services.ask_info(u, v, question=d["note"])),
+    "ask_extension": (
+        forms.ExtensionForm,
+        lambda u, v, d: services.ask_extension(u, v, until=d["until"], reason=d["note"]),
+    ),
+    "answer": (
+        forms.AnswerForm,
+        lambda u, v, d: services.answer(u, v, text=d["text"], solved=d["solved"]),
+    ),
+    "rate": (
+        forms.RateForm,
+        lambda u, v, d: services.rate(u, v, rating=d["rating"], comment=d["comment"]),
+    ),
+    "info": (forms.InfoForm, lambda u, v, d: services.add_info(u, v, text=d["text"])),
+}
+MANAGE_ACTIONS = (
+    "assign",
+    "transfer",
+    "refuse",
+    "supervise",
+    "approve_extension",
+    "refuse_extension",
+)
+HANDLE_ACTIONS = ("respond", "send_back", "ask_extension", "answer")
+ALLOWED = {
+    **dict.fromkeys(MANAGE_ACTIONS, services.can_manage),
+    **dict.fromkeys(HANDLE_ACTIONS, services.can_handle),
+    "ask_info": lambda u, v: services.can_manage(u, v) or services.can_handle(u, v),
+    "rate": services.is_submitter,
+    "info": services.is_submitter,
+}
+FORM_KEY = {"refuse": "note", "supervise": "note", "send_back": "note", "ask_info": "note"}
+FORM_KEY.update({"ask_extension": "extension"})
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    voice = services.require_visible(request.user, pk)
+    require(ALLOWED[action](request.user, voice), "您无权对该呼声执行此操作")
+    form_class, run = ACTIONS[action]
+    kwargs = {"orgs": _handling_orgs(request.user)} if action in ("assign", "transfer") else {}
+    form = form_class(request.POST, **kwargs) if form_class else None
+    if form is None or form.is_valid():
+        try:
+            run(request.user, voice, form.cleaned_data if form else {})
+        except ValidationError as exc:
+            if form is None:
+                form = forms.NoteForm()
+            _form_errors(form, exc)
+        else:
+            return redirect(reverse("voices:detail", args=[pk]) + "#history")
+    response = detail(request, pk, forms_with_errors={FORM_KEY.get(action, action): form})
+    response.status_code = 422
+    return response
+
+
+@login_required
+def qr_poster(request, org_pk: int):
+    """A unit's QR code for its posters: an SVG linking to its no-login page."""
+    unit = get_object_or_404(Org, pk=org_pk, system=System.ENTERPRISE)
+    require(Scope.of(request.user).can(MANAGE_VOICES, unit), "您无权生成该单位的二维码")
+    import segno
+
+    url = request.build_absolute_uri(reverse("voices_public:qr", args=[qr_token(unit)]))
+    if request.GET.get("format") == "svg":
+        svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff")
+        return HttpResponse(svg, content_type="image/svg+xml")
+    return render_page(request, "voices/poster.html", {"unit": unit, "url": url})
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's errors on the form: on the field they name, or on the form."""
+    for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
