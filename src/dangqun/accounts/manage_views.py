@@ -13,7 +13,7 @@ from dangqun.accounts import services
 from dangqun.accounts.models import RoleGrant, User
 from dangqun.accounts.roles import GRANT_ROLES, MANAGE_ACCOUNTS, ROLE_CHOICES
 from dangqun.accounts.scope import Scope, get_in_scope, require
-from dangqun.orgs.forms import StyledForm
+from dangqun.core.forms import StyledForm
 from dangqun.orgs.models import Org
 
 

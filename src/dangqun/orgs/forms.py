@@ -3,27 +3,12 @@
 from django import forms
 from django.utils import timezone
 
+from dangqun.core.forms import StyledForm
 from dangqun.orgs.models import KINDS_BY_SYSTEM, Org, PostTitle, System, UnitSituation
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-class StyledForm(forms.Form):
-    """Give every widget Tabler's classes."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 class OrgCreateForm(StyledForm):

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from dangqun.orgs.forms import DateInput, StyledForm
+from dangqun.core.forms import StyledForm
+from dangqun.orgs.forms import DateInput
 from dangqun.orgs.models import BRANCH_KINDS, Kind, Org, System
 from dangqun.people.models import (
     Education,

@@ -17,7 +17,7 @@ DEMO_PASSWORD = "dangqun123"  # noqa: S105 - published demo password, printed by
 class DemoAccount:
     username: str
     label: str
-    grants: tuple[tuple[str, str], ...]  # (role, where): where is a system root or "branch"
+    grants: tuple[tuple[str, str], ...]  # (role, where): a system root, "branch" or "department"
     person: str = ""  # "secretary" or "member" of the demo branch
 
 
@@ -28,6 +28,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("dangwei", "党务管理员（集团党委）", (("party_admin", System.PARTY),)),
     DemoAccount("shuji", "支部书记", (("branch_secretary", "branch"),), person="secretary"),
     DemoAccount("qungong", "群工管理员", (("mass_admin", System.ENTERPRISE),)),
+    DemoAccount("chengban", "承办人（部门）", (("handler", "department"),)),
     DemoAccount("gonghui", "工会管理员", (("union_admin", System.UNION),)),
     DemoAccount("tuanwei", "团委管理员", (("league_admin", System.LEAGUE),)),
     DemoAccount(

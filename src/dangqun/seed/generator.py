@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dangqun.accounts.models import User
 from dangqun.core import audit
 from dangqun.orgs.models import Org, OrgEvent, Post, System, Term
 from dangqun.people.models import PARTY_STATUSES, MemberEvent, PartyProfile, Person
@@ -21,7 +22,9 @@ from dangqun.seed.plan import SCALES, Plan
 from dangqun.seed.population import build_population
 from dangqun.seed.structure import build_structure
 from dangqun.seed.tree import assign_paths, next_root_step, tree_problems
+from dangqun.seed.voices import first_department, seed_demo_voices
 from dangqun.seed.writer import PlanWriter
+from dangqun.voices.models import Voice
 
 
 class SeedRefused(Exception):
@@ -80,6 +83,7 @@ def row_counts() -> dict[str, int]:
         "团员": Person.objects.filter(league_org__isnull=False).count(),
         "任期": Term.objects.count(),
         "职务": Post.objects.count(),
+        "群众呼声": Voice.objects.count(),
     }
 
 
@@ -110,7 +114,15 @@ def seed(
                 "secretary": writer.person_pk[plan.demo["secretary"]],
                 "member": writer.person_pk[plan.demo["member"]],
             }
+            root = Org.objects.get(pk=targets[System.ENTERPRISE])
+            targets["department"] = first_department(root).pk
             notes = create_demo_accounts(targets, people)
+            seed_demo_voices(
+                random.Random(f"{seed}:voices"),  # noqa: S311
+                root,
+                User.objects.get(username="qungong"),
+                User.objects.get(username="yuangong"),
+            )
         counts = row_counts()
         audit.record(
             None,

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from dangqun.core.forms import StyledForm
 from dangqun.orgs.models import Org
 from dangqun.voices.models import Category, Identity, Kind, Rating, Urgency
 from dangqun.voices.services import MAX_CONTENT, MAX_TITLE
@@ -9,7 +10,7 @@ from dangqun.voices.services import MAX_CONTENT, MAX_TITLE
 KIND_CHOICES = [(k.value, k.label) for k in Kind if k != Kind.PROPOSAL]
 
 
-class VoiceForm(forms.Form):
+class VoiceForm(StyledForm):
     """What a person says: on the web form (logged in) or the QR page (no login)."""
 
     kind = forms.ChoiceField(label="类型", choices=KIND_CHOICES, initial=Kind.SUGGESTION)
@@ -45,7 +46,7 @@ class VoiceForm(forms.Form):
             del self.fields["contact_name"]
 
 
-class AssignForm(forms.Form):
+class AssignForm(StyledForm):
     handling_org = forms.ModelChoiceField(label="承办单位", queryset=Org.objects.none())
     category = forms.ModelChoiceField(
         label="类别", queryset=Category.objects.none(), required=False
@@ -61,7 +62,7 @@ class AssignForm(forms.Form):
         self.fields["category"].queryset = Category.objects.filter(active=True)
 
 
-class NoteForm(forms.Form):
+class NoteForm(StyledForm):
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -73,7 +74,7 @@ class TransferForm(NoteForm):
         self.fields["handling_org"].queryset = orgs if orgs is not None else Org.objects.none()
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(StyledForm):
     text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 4}))
     solved = forms.TypedChoiceField(
         label="问题是否已解决",
@@ -88,7 +89,7 @@ class ExtensionForm(NoteForm):
     )
 
 
-class RateForm(forms.Form):
+class RateForm(StyledForm):
     rating = forms.ChoiceField(label="评价", choices=Rating.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label="意见（可不填）",
@@ -98,11 +99,11 @@ class RateForm(forms.Form):
     )
 
 
-class InfoForm(forms.Form):
+class InfoForm(StyledForm):
     text = forms.CharField(
         label="补充内容", max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(StyledForm):
     code = forms.CharField(label="查询码", max_length=40)

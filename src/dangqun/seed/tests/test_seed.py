@@ -198,12 +198,14 @@ def test_demo_accounts_have_their_roles(seeded, client):
         ("dangwei", "party_admin", Kind.PARTY_COMMITTEE),
         ("shuji", "branch_secretary", Kind.BRANCH),
         ("qungong", "mass_admin", Kind.GROUP),
+        ("chengban", "handler", Kind.DEPARTMENT),
         ("gonghui", "union_admin", Kind.UNION_COMMITTEE),
         ("tuanwei", "league_admin", Kind.LEAGUE_COMMITTEE),
         ("lingdao", "leader", Kind.GROUP),
         ("lingdao", "leader", Kind.PARTY_COMMITTEE),
     }
-    assert {g.org.depth for g in RoleGrant.objects.exclude(role="branch_secretary")} == {1}
+    roots = RoleGrant.objects.exclude(role__in=["branch_secretary", "handler"])
+    assert {g.org.depth for g in roots} == {1}
     shuji = User.objects.get(username="shuji")
     branch = shuji.grants.get().org
     assert Post.objects.filter(
@@ -213,6 +215,25 @@ def test_demo_accounts_have_their_roles(seeded, client):
     assert not yuangong.grants.exists()
     assert yuangong.person.party_profile.is_current and yuangong.person.is_party_member
     assert client.login(username="dangwei", password="dangqun123")
+
+
+@pytest.mark.django_db
+def test_demo_voices_are_in_every_state_and_reach_the_demo_handler(seeded, client):
+    from dangqun.voices.models import Status, Voice
+    from dangqun.voices.services import visible_to
+
+    assert Voice.objects.count() == 120
+    assert {Status.SUBMITTED, Status.IN_PROGRESS, Status.CLOSED} <= set(
+        Voice.objects.values_list("status", flat=True)
+    )
+    for voice in Voice.objects.exclude(status=Status.SUBMITTED):
+        assert voice.submitted_at <= voice.assigned_at <= voice.response_due
+        assert voice.events.first().action == "submit"
+    handler = User.objects.get(username="chengban")
+    assert visible_to(handler).exists()
+    assert not visible_to(handler).exclude(handling_org=handler.grants.get().org).exists()
+    yuangong = User.objects.get(username="yuangong")
+    assert visible_to(yuangong).filter(user=yuangong).count() == 1
 
 
 @pytest.mark.django_db
