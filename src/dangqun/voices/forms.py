@@ -107,3 +107,23 @@ class InfoForm(StyledForm):
 
 class CodeForm(StyledForm):
     code = forms.CharField(label="查询码", max_length=40)
+
+
+class CategoryForm(StyledForm):
+    name = forms.CharField(label="类别名称", max_length=50)
+    parent = forms.ModelChoiceField(
+        label="上级类别",
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="（一级类别）",
+    )
+    handling_org = forms.ModelChoiceField(
+        label="默认承办单位", queryset=Org.objects.none(), required=False
+    )
+    urgency = forms.ChoiceField(label="默认紧急程度", choices=Urgency.choices)
+    active = forms.BooleanField(label="启用", required=False, initial=True)
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Category.objects.filter(parent__isnull=True)
+        self.fields["handling_org"].queryset = orgs if orgs is not None else Org.objects.none()

@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
     path("qr/<int:org_pk>/", views.qr_poster, name="poster"),
+    path("categories/", views.categories, name="categories"),
+    path("categories/<int:pk>/", views.categories, name="category"),
 ]
 
 # Public pages (no login): a unit's QR page and following a voice by its query code.

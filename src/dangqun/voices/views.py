@@ -16,7 +16,7 @@ from dangqun.accounts.scope import Scope, require
 from dangqun.core.paging import IdFirstPaginator
 from dangqun.orgs.models import Org, System
 from dangqun.voices import forms, services
-from dangqun.voices.models import OPEN_STATUSES, Channel, Identity, Status, Voice
+from dangqun.voices.models import OPEN_STATUSES, Category, Channel, Identity, Status, Voice
 from dangqun.web.htmx import render_page
 
 PAGE_SIZE = 30
@@ -306,3 +306,38 @@ def _form_errors(form, exc: ValidationError) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+@login_required
+def categories(request, pk: int | None = None):
+    """The category tree and the unit each category goes to; add or change one."""
+    require(Scope.of(request.user).has(MANAGE_VOICES), "您无权维护呼声类别")
+    category = get_object_or_404(Category, pk=pk) if pk else None
+    initial = {}
+    if category is not None:
+        initial = {
+            "name": category.name,
+            "parent": category.parent_id,
+            "handling_org": category.handling_org_id,
+            "urgency": category.urgency,
+            "active": category.active,
+        }
+    form = forms.CategoryForm(
+        request.POST or None, initial=initial, orgs=_handling_orgs(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_category(request.user, category, form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("voices:categories")
+    rows = Category.objects.select_related("parent", "handling_org").order_by(
+        "parent__name", "name"
+    )
+    return render_page(
+        request,
+        "voices/categories.html",
+        {"form": form, "category": category, "rows": rows},
+        status=422 if form.errors else 200,
+    )

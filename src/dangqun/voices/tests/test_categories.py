@@ -1,0 +1,60 @@
+"""The category tree admins keep: each category names the unit that handles it by default."""
+
+import pytest
+
+from dangqun.core.models import AuditLog
+from dangqun.voices.models import Category
+
+
+@pytest.mark.parametrize(
+    "who, status", [("mass", 200), ("handler", 403), ("reader", 403), ("member", 403)]
+)
+def test_who_keeps_categories(client, world, mass, handler, who, status):
+    user = {"mass": mass, "handler": handler, "reader": world.reader, "member": world.member}[who]
+    client.force_login(user)
+    assert client.get("/voices/categories/").status_code == status
+    response = client.post("/voices/categories/", {"name": "班车", "urgency": "normal"})
+    assert response.status_code == (302 if status == 200 else 403)
+
+
+def test_anonymous_is_sent_to_log_in(client, world):
+    assert client.get("/voices/categories/").status_code == 302
+
+
+def test_add_change_and_refuse_categories(client, world, mass):
+    client.force_login(mass)
+    response = client.post(
+        "/voices/categories/",
+        {"name": "后勤", "urgency": "normal", "handling_org": world.dept_a.pk, "active": "on"},
+    )
+    assert response.status_code == 302
+    logistics = Category.objects.get(name="后勤")
+    assert logistics.handling_org == world.dept_a and logistics.active
+    client.post(
+        "/voices/categories/", {"name": "食堂", "parent": logistics.pk, "urgency": "urgent"}
+    )
+    canteen = Category.objects.get(name="食堂")
+    assert str(canteen) == "后勤 / 食堂"
+    # the same name under the same parent, a third level, a unit outside the scope: refused
+    again = client.post(
+        "/voices/categories/", {"name": "食堂", "parent": logistics.pk, "urgency": "normal"}
+    )
+    assert again.status_code == 422 and "同一上级下已有同名类别" in again.content.decode()
+    deep = client.post(
+        "/voices/categories/", {"name": "早餐", "parent": canteen.pk, "urgency": "normal"}
+    )
+    assert deep.status_code == 422
+    outside = client.post(
+        "/voices/categories/",
+        {"name": "乙公司", "urgency": "normal", "handling_org": world.dept_b.pk},
+    )
+    assert outside.status_code == 422  # not offered: 乙公司 is outside the admin's scope
+    assert Category.objects.count() == 2
+    # change: switch off
+    client.post(
+        f"/voices/categories/{canteen.pk}/",
+        {"name": "食堂", "parent": logistics.pk, "urgency": "urgent"},
+    )
+    canteen.refresh_from_db()
+    assert canteen.active is False
+    assert AuditLog.objects.filter(action="voice.category").count() == 3
