@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangqun.voices import views
+from dangqun.voices import metrics_views, views
 
 app_name = "voices"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
     path("qr/<int:org_pk>/", views.qr_poster, name="poster"),
+    path("metrics/", metrics_views.metrics, name="metrics"),
+    path("metrics/trend.json", metrics_views.metrics_trend_json, name="metrics_trend"),
+    path("metrics/export.xlsx", metrics_views.metrics_export, name="metrics_export"),
     path("categories/", views.categories, name="categories"),
     path("categories/<int:pk>/", views.categories, name="category"),
 ]

@@ -15,7 +15,7 @@ from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
 from dangqun.accounts.scope import Scope, require
 from dangqun.core.paging import IdFirstPaginator
 from dangqun.orgs.models import Org, System
-from dangqun.voices import forms, services
+from dangqun.voices import forms, services, throttle
 from dangqun.voices.models import OPEN_STATUSES, Category, Channel, Identity, Status, Voice
 from dangqun.web.htmx import render_page
 
@@ -50,11 +50,16 @@ def qr_page(request, token: str):
     except (signing.BadSignature, Org.DoesNotExist):
         raise Http404("二维码无效或已停用，请联系本单位群工部门") from None
     form = forms.VoiceForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        submitted = _submit(form, None, unit, Channel.QR)
-        if submitted is not None:
-            return render_page(request, "voices/submitted.html", {"submitted": submitted})
-    return render_page(request, "voices/qr.html", {"form": form, "unit": unit})
+        if not throttle.allow_submission(request.META.get("REMOTE_ADDR", ""), unit.pk):
+            form.add_error(None, "提交过于频繁，请稍后再试（已填写的内容仍在下面）")
+            status = 429
+        else:
+            submitted = _submit(form, None, unit, Channel.QR)
+            if submitted is not None:
+                return render_page(request, "voices/submitted.html", {"submitted": submitted})
+    return render_page(request, "voices/qr.html", {"form": form, "unit": unit}, status=status)
 
 
 def _submit(form, actor, unit, channel):
@@ -73,6 +78,9 @@ def follow(request):
     context = {"code_form": code_form}
     if code_form.is_bound and code_form.is_valid():
         code = code_form.cleaned_data["code"]
+        if not throttle.allow_code_attempt(request.META.get("REMOTE_ADDR", "")):
+            code_form.add_error("code", "查询过于频繁，请 10 分钟后再试")
+            return render_page(request, "voices/follow.html", context, status=429)
         voice = services.find_by_code(code)
         if voice is None:
             code_form.add_error("code", "查询码不正确，请核对后重新输入")
@@ -148,6 +156,8 @@ def inbox(request):
             "overdue": request.GET.get("overdue") == "1",
             "query": query.urlencode(),
             "now": now,
+            "can_view_rates": scope.has(VIEW_VOICES),
+            "can_manage": scope.has(MANAGE_VOICES),
         },
         partial="results",
     )

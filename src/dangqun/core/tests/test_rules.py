@@ -21,6 +21,8 @@ FACTS = {
     "voices.deadlines": {"urgency", "which", "limit"},
     "voices.workday": set(),
     "voices.auto_close": set(),
+    "voices.public_limits": set(),
+    "voices.rates": set(),
 }
 
 

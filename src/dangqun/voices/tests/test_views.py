@@ -264,3 +264,22 @@ def test_every_action_has_a_permission_check():
     from dangqun.voices.views import ACTIONS, ALLOWED
 
     assert set(ALLOWED) == set(ACTIONS)
+
+
+def test_a_flood_from_one_address_is_slowed_and_keeps_the_text(client, world):
+    page = f"/v/{qr_token(world.dept_a)}/"
+    data = {"kind": "suggestion", "title": "建议", "content": "内容", "identity": "anonymous"}
+    for _ in range(5):
+        assert client.post(page, data, REMOTE_ADDR="198.51.100.9").status_code == 200
+    refused = client.post(page, {**data, "title": "第六条"}, REMOTE_ADDR="198.51.100.9")
+    assert refused.status_code == 429
+    assert "提交过于频繁" in refused.content.decode() and "第六条" in refused.content.decode()
+    assert Voice.objects.count() == 5
+    assert client.post(page, data, REMOTE_ADDR="198.51.100.10").status_code == 200  # another phone
+
+
+def test_guessing_codes_is_slowed(client, world):
+    for _ in range(30):
+        client.post("/v/q/", {"code": "AAAA-BBBB-CCCC"}, REMOTE_ADDR="198.51.100.9")
+    response = client.post("/v/q/", {"code": "AAAA-BBBB-CCCC"}, REMOTE_ADDR="198.51.100.9")
+    assert response.status_code == 429 and "查询过于频繁" in response.content.decode()

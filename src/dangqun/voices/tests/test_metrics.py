@@ -1,0 +1,273 @@
+"""响应率, 解决率, 满意率 and the composite (domain-rules §7), built from voices that went through the
+real services; timestamps are then moved by updating the rows (there is no freezegun)."""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from dangqun.core.models import RuleOverride
+from dangqun.core.rules import get_rule
+from dangqun.voices import services
+from dangqun.voices.metrics import monthly_trend, rates
+from dangqun.voices.models import CalendarDay, Rating, Status, Voice
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MARCH = (dt.date(2025, 3, 1), dt.date(2025, 4, 1))
+
+
+def at(month, day, hour=10, minute=0):
+    return dt.datetime(2025, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def handled(voice, mass, handler, org, *, solved=None, rating=None):
+    """受理交办 → 接办, then optionally 答复 (solved or not) and the person's rating."""
+    services.assign(mass, voice, handling_org=org)
+    services.respond(handler, voice)
+    if solved is not None:
+        services.answer(handler, voice, text="已办理", solved=solved)
+    if rating:
+        services.rate(None, voice, rating=rating, by_code=True)
+    return voice
+
+
+@pytest.fixture
+def co_handler(world, make_user):
+    """A handler over the whole of company A (so 甲公司 itself can be the handling unit)."""
+    return make_user("handler_co", role="handler", org=world.company_a)
+
+
+@pytest.fixture
+def example(world, mass, handler, co_handler, raise_voice):
+    """12 voices in March 2025, 10 of them valid:
+
+    综合部 handles v1–v4: solved, 满意.
+    甲公司 handles v5–v6 (solved, 基本满意), v7 (not solved, 不满意 → reopened, 待响应 again),
+    v8 (接办, 办理中) and v9 (交办, not responded). v10 waits for 受理; v11 is 不予受理 and v12 is
+    merged into v10: both excluded.
+    """
+    v = [raise_voice(title=f"呼声{i}")[0] for i in range(1, 13)]
+    for voice in v[0:4]:
+        handled(voice, mass, handler, world.dept_a, solved=True, rating=Rating.SATISFIED)
+    for voice in v[4:6]:
+        handled(voice, mass, co_handler, world.company_a, solved=True, rating=Rating.BASICALLY)
+    handled(v[6], mass, co_handler, world.company_a, solved=False, rating=Rating.UNSATISFIED)
+    handled(v[7], mass, co_handler, world.company_a)
+    services.assign(mass, v[8], handling_org=world.company_a)
+    services.refuse(mass, v[10], reason="属于个人劳动争议")
+    services.merge(mass, v[11], into=v[9])
+    Voice.objects.update(submitted_at=at(3, 10))
+    return v
+
+
+def test_the_worked_example_of_section_7(example):
+    assert Voice.objects.count() == 12
+    [row] = rates(Voice.objects.all(), *MARCH)
+    assert (row.key, row.label) == (None, "合计")
+    counts = (row.valid, row.responded, row.solved, row.satisfied, row.basically, row.unsatisfied)
+    assert counts == (10, 8, 6, 4, 2, 1)  # the refused and the merged voice are not counted
+    assert row.rated == 7
+    assert row.response_rate == Decimal("0.8")
+    assert row.resolution_rate == Decimal("0.6")
+    assert row.satisfaction_rate == Decimal("0.58")  # (4 + 0.9 × 2) ÷ 10: the unrated count
+    assert row.satisfaction_among_rated == Decimal("0.8286")  # (4 + 0.9 × 2) ÷ 7
+    # 0.1 × 0.8 + 0.5 × 0.6 + 0.4 × 0.58 = 0.08 + 0.30 + 0.232
+    assert row.composite == Decimal("0.612")
+
+
+def test_the_reopened_voice_counts_as_responded_but_not_solved(example):
+    reopened = Voice.objects.get(pk=example[6].pk)
+    assert (reopened.status, reopened.reopened, reopened.solved) == (Status.ASSIGNED, True, False)
+    assert reopened.responded_at is not None
+    [row] = rates(Voice.objects.filter(pk=reopened.pk), *MARCH)
+    assert (row.valid, row.responded, row.solved, row.unsatisfied) == (1, 1, 0, 1)
+    assert (row.satisfaction_rate, row.composite) == (Decimal("0"), Decimal("0.1"))
+
+
+def test_an_override_of_the_weights_changes_the_composite(example):
+    override = RuleOverride.objects.create(
+        rule_id="voices.rates", params={"response": 0.3, "resolution": 0.35, "satisfaction": 0.35}
+    )
+    [row] = rates(Voice.objects.all(), *MARCH)
+    assert row.composite == Decimal("0.653")  # 0.24 + 0.21 + 0.203
+    assert row.satisfaction_rate == Decimal("0.58")
+    override.params = {"basically": 0.8}
+    override.save()
+    [row] = rates(Voice.objects.all(), *MARCH)
+    assert row.satisfaction_rate == Decimal("0.56")  # (4 + 0.8 × 2) ÷ 10
+    assert get_rule("voices.rates").citation.endswith("（本单位调整）")
+
+
+def test_an_empty_period_has_no_rates_and_no_division_by_zero(example):
+    [row] = rates(Voice.objects.all(), dt.date(2024, 3, 1), dt.date(2024, 4, 1))
+    assert (row.valid, row.rated) == (0, 0)
+    assert row.response_rate is row.resolution_rate is row.satisfaction_rate is None
+    assert row.satisfaction_among_rated is row.composite is None
+    assert row.median_response_hours is row.median_resolution_hours is None
+    assert rates(Voice.objects.all(), dt.date(2024, 3, 1), dt.date(2024, 4, 1), "unit") == []
+
+
+def test_only_refused_and_merged_voices_make_an_empty_period(world, mass, raise_voice):
+    refused, _ = raise_voice()
+    services.refuse(mass, refused, reason="不属于受理范围")
+    [row] = rates(Voice.objects.all(), timezone.localdate(), timezone.localdate() + dt.timedelta(1))
+    assert row.valid == 0 and row.composite is None
+
+
+def test_the_period_includes_its_start_and_excludes_its_end(world, raise_voice):
+    first, _ = raise_voice()
+    last, _ = raise_voice()
+    Voice.objects.filter(pk=first.pk).update(submitted_at=at(3, 1, 0, 0))
+    Voice.objects.filter(pk=last.pk).update(submitted_at=at(4, 1, 0, 0))
+    assert rates(Voice.objects.all(), *MARCH)[0].valid == 1
+    assert rates(Voice.objects.all(), at(3, 1, 0, 0), at(4, 1, 0, 1))[0].valid == 2
+    with pytest.raises(ValueError):
+        rates(Voice.objects.all(), dt.datetime(2025, 3, 1), dt.datetime(2025, 4, 1))  # naive
+
+
+def test_grouped_by_handling_org(world, example):
+    rows = rates(Voice.objects.all(), *MARCH, group_by="handling_org")
+    assert [(r.key, r.label, r.valid) for r in rows] == [
+        (world.company_a.pk, "甲公司", 5),
+        (world.dept_a.pk, "甲公司综合部", 4),
+        (None, "未交办", 1),  # still 待受理
+    ]
+    company, dept, waiting = rows
+    assert (company.responded, company.solved, company.basically, company.rated) == (4, 2, 2, 3)
+    assert company.response_rate == Decimal("0.8")
+    assert company.resolution_rate == Decimal("0.4")
+    assert company.satisfaction_rate == Decimal("0.36")  # 0.9 × 2 ÷ 5
+    assert company.satisfaction_among_rated == Decimal("0.6")  # 0.9 × 2 ÷ 3
+    assert company.composite == Decimal("0.424")  # 0.08 + 0.20 + 0.144
+    assert dept.composite == Decimal("1")
+    assert (waiting.responded, waiting.composite) == (0, Decimal("0"))
+    assert sum(r.valid for r in rows) == 10
+
+
+def test_grouped_by_kind_channel_unit_and_category(world, example, canteen):
+    Voice.objects.filter(pk__in=[v.pk for v in example[:3]]).update(category=canteen)
+    by_category = rates(Voice.objects.all(), *MARCH, group_by="category")
+    assert [(r.label, r.valid) for r in by_category] == [("食堂", 3), ("未分类", 7)]
+    assert [(r.key, r.label, r.valid) for r in rates(Voice.objects.all(), *MARCH, "channel")] == [
+        ("qr", "扫码", 10)
+    ]
+    assert [(r.label, r.valid) for r in rates(Voice.objects.all(), *MARCH, "kind")] == [
+        ("意见建议", 10)
+    ]
+    assert [(r.label, r.valid) for r in rates(Voice.objects.all(), *MARCH, "unit")] == [
+        ("甲公司综合部", 10)
+    ]
+    with pytest.raises(ValueError):
+        rates(Voice.objects.all(), *MARCH, "handler")
+
+
+def test_grouped_by_month_in_local_time(world, mass, handler, raise_voice):
+    voices = [raise_voice()[0] for _ in range(4)]
+    handled(voices[0], mass, handler, world.dept_a, solved=True, rating=Rating.SATISFIED)
+    handled(voices[3], mass, handler, world.dept_a, solved=True, rating=Rating.SATISFIED)
+    moments = [at(2, 10), at(2, 28, 23, 30), at(3, 1, 0, 30), at(3, 20)]  # 3-01 00:30 is March
+    for voice, moment in zip(voices, moments, strict=True):
+        Voice.objects.filter(pk=voice.pk).update(submitted_at=moment)
+    rows = rates(Voice.objects.all(), dt.date(2025, 2, 1), dt.date(2025, 4, 1), "month")
+    assert [(r.key, r.label, r.valid) for r in rows] == [
+        ("2025-02", "2025年2月", 2),
+        ("2025-03", "2025年3月", 2),
+    ]
+    assert rows[0].satisfaction_rate == rows[1].satisfaction_rate == Decimal("0.5")
+
+    trend = monthly_trend(Voice.objects.all(), 4, today=dt.date(2025, 4, 15))
+    assert [(r.key, r.valid) for r in trend] == [
+        ("2025-01", 0),
+        ("2025-02", 2),
+        ("2025-03", 2),
+        ("2025-04", 0),
+    ]
+    assert trend[0].composite is None and trend[0].label == "2025年1月"
+    assert [r.key for r in monthly_trend(Voice.objects.all(), 2, dt.date(2025, 1, 31))] == [
+        "2024-12",
+        "2025-01",
+    ]
+
+
+def test_rates_follow_the_viewers_scope(world, mass, make_user, example):
+    other_admin = make_user("mass_b", role="mass_admin", org=world.company_b)
+    for outsider in (world.outsider, other_admin):
+        [row] = rates(services.visible_to(outsider), *MARCH)
+        assert row.valid == 0 and row.composite is None
+        assert rates(services.visible_to(outsider), *MARCH, "handling_org") == []
+    assert rates(services.visible_to(mass), *MARCH)[0].valid == 10
+    assert rates(services.visible_to(world.reader), *MARCH)[0].valid == 10  # the leader reads
+
+
+def test_overdue_responses(example):
+    waiting, in_progress = example[8], example[7]  # 待响应, and 办理中 after a late response
+    Voice.objects.filter(pk=waiting.pk).update(response_due=timezone.now() - dt.timedelta(hours=1))
+    responded_at = Voice.objects.get(pk=in_progress.pk).responded_at
+    Voice.objects.filter(pk=in_progress.pk).update(
+        response_due=responded_at - dt.timedelta(minutes=5)
+    )
+    [row] = rates(Voice.objects.all(), *MARCH)
+    assert row.overdue_response == 2
+    [row] = rates(Voice.objects.all(), *MARCH, now=timezone.now() - dt.timedelta(hours=2))
+    assert row.overdue_response == 1  # two hours ago the waiting one was not late yet
+
+
+def test_medians_are_in_working_hours(world, mass, handler, raise_voice):
+    timeline = [
+        # assigned, responded, answered (working hours: response, resolution)
+        (at(3, 3, 9), at(3, 3, 10), at(3, 4, 9)),  # Mon: 1 h; to Tue 09:00: 8.5 + 0.5 = 9 h
+        (at(3, 7, 16, 30), at(3, 10, 9, 30), at(3, 12, 17, 30)),  # over the weekend: 2 h; 28 h
+        (at(3, 4, 8), at(3, 4, 12, 30), at(3, 4, 17)),  # before 08:30 counts nothing: 4 h; 8.5 h
+    ]
+    for assigned, responded, answered in timeline:
+        voice, _ = raise_voice()
+        handled(voice, mass, handler, world.dept_a, solved=True)
+        Voice.objects.filter(pk=voice.pk).update(
+            submitted_at=assigned,
+            assigned_at=assigned,
+            responded_at=responded,
+            answered_at=answered,
+        )
+    unanswered, _ = raise_voice()  # assigned only: in no median
+    services.assign(mass, unanswered, handling_org=world.dept_a)
+    Voice.objects.filter(pk=unanswered.pk).update(submitted_at=at(3, 5))
+
+    [row] = rates(Voice.objects.all(), *MARCH)
+    assert row.valid == 4
+    assert (row.median_response_hours, row.median_resolution_hours) == (2.0, 9.0)
+    # The site makes Monday 10 March a holiday: the weekend voice responded after 1 working hour.
+    CalendarDay.objects.create(date=dt.date(2025, 3, 10), is_workday=False)
+    [row] = rates(Voice.objects.all(), *MARCH)
+    assert row.median_response_hours == 1.0  # [1, 1, 4]
+    [dept] = rates(Voice.objects.all(), *MARCH, "handling_org")
+    assert (dept.median_response_hours, dept.median_resolution_hours) == (1.0, 9.0)
+
+
+@pytest.mark.parametrize("group_by", [None, "handling_org", "unit", "category", "month"])
+def test_a_fixed_number_of_queries_whatever_the_voices_and_groups(
+    world, mass, handler, co_handler, raise_voice, canteen, group_by, django_assert_num_queries
+):
+    def add(count, org, who, category=None, month=3):
+        for _ in range(count):
+            voice, _ = raise_voice(category=category)
+            handled(voice, mass, who, org, solved=True, rating=Rating.SATISFIED)
+            Voice.objects.filter(pk=voice.pk).update(submitted_at=at(month, 12))
+
+    get_rule("voices.rates")  # rule overrides are cached between requests
+    add(2, world.dept_a, handler)
+    voices = services.visible_to(mass)  # the scope is read once, before counting
+    # One aggregate, one read of the timestamps, one read of the site calendar.
+    with django_assert_num_queries(3):
+        small = rates(voices, dt.date(2025, 2, 1), dt.date(2025, 4, 1), group_by)
+    add(6, world.company_a, co_handler, category=canteen, month=2)
+    add(3, world.dept_a, handler)
+    with django_assert_num_queries(3):
+        large = rates(voices, dt.date(2025, 2, 1), dt.date(2025, 4, 1), group_by)
+    assert sum(r.valid for r in small) == 2 and sum(r.valid for r in large) == 11
+    if group_by in ("handling_org", "category", "month"):
+        assert len(large) == 2 > len(small)
+    with django_assert_num_queries(3):
+        trend = monthly_trend(voices, 12, today=dt.date(2025, 3, 31))
+    assert len(trend) == 12 and [r.valid for r in trend[-2:]] == [6, 5]

@@ -1,0 +1,197 @@
+"""呼声办理统计 over HTTP: who may see it, the period and grouping chosen, the trend as JSON and the
+table as an audited xlsx, all counted over the viewer's own scope.
+
+Expects in ``voices/urls.py`` (namespace ``voices``, mounted at /voices/):
+``metrics/`` → ``metrics``, ``metrics/trend.json`` → ``metrics_trend``,
+``metrics/export.xlsx`` → ``metrics_export``.
+"""
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from dangqun.core.models import AuditLog
+from dangqun.voices import services
+from dangqun.voices.models import Rating, Voice
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PAGE, TREND, EXPORT = (
+    "/voices/metrics/",
+    "/voices/metrics/trend.json",
+    "/voices/metrics/export.xlsx",
+)
+MARCH = {"start": "2025-03-01", "end": "2025-03-31"}
+
+
+def handled(voice, mass, handler, world, rating=None):
+    services.assign(mass, voice, handling_org=world.dept_a)
+    services.respond(handler, voice)
+    services.answer(handler, voice, text="已办理", solved=True)
+    services.rate(None, voice, rating=rating, by_code=True)
+
+
+@pytest.fixture
+def march(world, mass, handler, raise_voice):
+    """Four valid voices in March 2025: 满意, 基本满意, one 待响应 and one 待受理.
+
+    响应率 2/4, 解决率 2/4, 满意率 (1 + 0.9) ÷ 4 = 47.5%, composite 0.05 + 0.25 + 0.19 = 49%.
+    """
+    voices = [raise_voice(title=f"呼声{i}")[0] for i in range(4)]
+    handled(voices[0], mass, handler, world, Rating.SATISFIED)
+    handled(voices[1], mass, handler, world, Rating.BASICALLY)
+    services.assign(mass, voices[2], handling_org=world.dept_a)
+    Voice.objects.update(submitted_at=dt.datetime(2025, 3, 10, 10, tzinfo=SHANGHAI))
+    return voices
+
+
+@pytest.fixture
+def users(world, mass, handler, make_user):
+    return {
+        "owner": mass,
+        "reader": world.reader,  # the leader reads company A's voices
+        "other_company": make_user("mass_b", role="mass_admin", org=world.company_b),
+        "handler": handler,  # handles voices, but has no 查看 over them
+        "party_admin": world.outsider,
+        "member": world.member,
+    }
+
+
+def test_the_urls_are_named():
+    assert reverse("voices:metrics") == PAGE
+    assert reverse("voices:metrics_trend") == TREND
+    assert reverse("voices:metrics_export") == EXPORT
+
+
+@pytest.mark.parametrize("url", [PAGE, TREND, EXPORT])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("anonymous", 302),
+        ("owner", 200),
+        ("reader", 200),
+        ("other_company", 200),
+        ("handler", 403),
+        ("party_admin", 403),
+        ("member", 403),
+    ],
+)
+def test_who_may_see_the_statistics(client, users, url, who, status):
+    if who != "anonymous":
+        client.force_login(users[who])
+    assert client.get(url).status_code == status
+
+
+def test_the_table_shows_the_rates_as_percentages(client, mass, march):
+    client.force_login(mass)
+    html = client.get(PAGE, {**MARCH, "by": "handling_org"}).content.decode()
+    table = html[html.index('id="metrics-table"') : html.index('id="metrics-formula"')]
+    assert "甲公司综合部" in table and "未交办" in table
+    assert "50.00%" in table and "47.50%" in table and "49.00%" in table
+    assert "综合得分 = 0.1×响应率 + 0.5×解决率 + 0.4×满意率" in html
+    assert "《北京市接诉即办工作条例》(2021)" in html
+    assert 'value="2025-03-01"' in html and 'value="2025-03-31"' in html
+    assert f"{reverse('voices:metrics_export')}?start=2025-03-01&amp;end=2025-03-31" in html
+    assert 'id="metrics-error"' not in html
+
+
+def test_the_default_period_is_this_month_so_far(client, mass, raise_voice):
+    raise_voice()
+    client.force_login(mass)
+    response = client.get(PAGE)
+    today = timezone.localdate()
+    period = response.context["period"]
+    assert (period.start, period.end, period.by) == (today.replace(day=1), today, "handling_org")
+    assert response.context["total"]["cells"][0] == ("1", True)  # 有效件数
+    assert len(response.context["trend"]) == 12
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"start": "2025-13-01", "end": "2025-03-31"}, "日期格式不正确"),
+        ({"start": "2025-03-31", "end": "2025-03-01"}, "开始日期不能晚于结束日期"),
+        ({"start": "0001-01-01", "end": "9999-12-31"}, "日期超出可统计的范围"),
+    ],
+)
+def test_bad_dates_are_explained_and_the_defaults_used(client, mass, march, query, message):
+    client.force_login(mass)
+    response = client.get(PAGE, query)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["period"].start == timezone.localdate().replace(day=1)
+    assert client.get(EXPORT, query).status_code == 400
+    assert not AuditLog.objects.filter(action="voices.export").exists()
+
+
+def test_an_unknown_grouping_falls_back_to_the_handling_unit(client, mass, march):
+    client.force_login(mass)
+    response = client.get(PAGE, {**MARCH, "by": "nonsense"})
+    assert response.context["period"].by == "handling_org"
+    month = client.get(PAGE, {**MARCH, "by": "month"}).content.decode()
+    assert "2025年3月" in month
+
+
+def test_another_companys_admin_sees_nothing_of_ours(client, users, march):
+    client.force_login(users["other_company"])
+    response = client.get(PAGE, MARCH)
+    assert "该期间没有有效的呼声" in response.content.decode()
+    assert response.context["total"]["cells"][0] == ("0", True)
+    months = client.get(TREND, {"months": 36}).json()["months"]
+    assert all(month["valid"] == 0 for month in months)
+
+
+def test_the_trend_as_json(client, mass, raise_voice):
+    raise_voice()  # this month
+    client.force_login(mass)
+    data = client.get(TREND).json()
+    months = data["months"]
+    assert len(months) == 12
+    assert months[-1]["key"] == f"{timezone.localdate():%Y-%m}" and months[-1]["valid"] == 1
+    assert months[-1]["response_rate"] == 0.0 and months[0]["composite"] is None
+    assert data["weights"]["response"] == 0.1 and "综合得分" in data["rule"]
+    assert len(client.get(TREND, {"months": "3"}).json()["months"]) == 3
+    assert len(client.get(TREND, {"months": "999"}).json()["months"]) == 36
+    assert len(client.get(TREND, {"months": "many"}).json()["months"]) == 12
+
+
+def test_the_export_is_the_same_table_and_is_audited(client, mass, march):
+    client.force_login(mass)
+    response = client.get(EXPORT, {**MARCH, "by": "handling_org"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "voice-metrics-20250301-20250331.xlsx" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("承办单位", "有效件数")
+    by_label = {row[0]: row for row in rows[1:4]}
+    assert set(by_label) == {"甲公司综合部", "未交办", "合计"}
+    total = by_label["合计"]
+    assert total[1] == 4 and total[9:13] == (0.5, 0.5, 0.475, 0.49)
+    assert any("0.1×响应率" in str(row[0]) for row in rows[4:])
+    log = AuditLog.objects.get(action="voices.export")
+    assert log.actor == mass and log.after["by"] == "handling_org" and log.after["rows"] == 2
+
+
+def test_the_page_does_not_query_per_voice(client, world, mass, handler, raise_voice):
+    client.force_login(mass)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PAGE).status_code == 200
+        return len(captured)
+
+    queries()  # the first request also saves the new session
+    voice, _ = raise_voice()
+    handled(voice, mass, handler, world, Rating.SATISFIED)
+    few = queries()
+    for _ in range(4):
+        voice, _ = raise_voice()
+        handled(voice, mass, handler, world, Rating.BASICALLY)
+    assert queries() == few
