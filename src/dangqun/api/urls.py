@@ -2,13 +2,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from dangqun.api import views
+from dangqun.api import views, voices
 
 app_name = "api"
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("orgs", views.OrgViewSet, basename="org")
 router.register("people", views.PersonViewSet, basename="person")
+router.register("voices", voices.VoiceViewSet, basename="voice")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

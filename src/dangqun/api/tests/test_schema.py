@@ -20,6 +20,9 @@ EXPECTED_OPERATIONS = {
     ("/api/people/{id}/party-profile/", "put"),
     ("/api/people/{id}/party-profile/", "patch"),
     ("/api/me/", "get"),
+    ("/api/voices/", "get"),
+    ("/api/voices/", "post"),
+    ("/api/voices/{id}/", "get"),
 }
 
 

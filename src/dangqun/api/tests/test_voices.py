@@ -1,0 +1,114 @@
+"""Voices over the API: submit with the caller's account, read within the scope."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from dangqun.accounts.services import create_token
+from dangqun.voices import services
+from dangqun.voices.models import Channel, Identity, Voice
+
+
+def client_for(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {create_token(None, user, 'test')}")
+    return client
+
+
+@pytest.fixture
+def mass(world, make_user):
+    return make_user("mass", role="mass_admin", org=world.company_a)
+
+
+def test_an_employee_submits_and_reads_their_voice(world):
+    api = client_for(world.member)
+    response = api.post(
+        "/api/voices/", {"title": "班车", "content": "早班车太挤", "kind": "request"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert len(body["query_code"]) == 14 and body["raised_by"] == "张三"
+    voice = Voice.objects.get()
+    assert (voice.channel, voice.user, voice.unit) == (Channel.API, world.member, world.dept_a)
+    assert services.find_by_code(body["query_code"]) == voice
+    mine = api.get("/api/voices/?mine=1").json()
+    assert [v["id"] for v in mine["results"]] == [voice.pk]
+    assert "query_code" not in api.get(f"/api/voices/{voice.pk}/").json()
+
+
+def test_an_anonymous_api_voice_is_nobodys(world):
+    api = client_for(world.member)
+    body = api.post(
+        "/api/voices/",
+        {"title": "加班", "content": "长期加班", "identity": "anonymous"},
+        format="json",
+    ).json()
+    assert set(body) == {"query_code", "number", "status"}
+    voice = Voice.objects.get()
+    assert (voice.user, voice.person, voice.identity) == (None, None, Identity.ANONYMOUS)
+    assert api.get("/api/voices/").json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"title": "", "content": "x"}, "title"),
+        ({"title": "x" * 101, "content": "x"}, "title"),
+        ({"title": "x", "content": "x" * 5001}, "content"),
+        ({"title": "x", "content": "x", "kind": "proposal"}, "kind"),
+        ({"title": "x", "content": "x", "identity": "secret"}, "identity"),
+    ],
+)
+def test_bad_input_is_refused_in_chinese(world, data, field):
+    response = client_for(world.member).post("/api/voices/", data, format="json")
+    assert response.status_code == 400 and field in response.json()
+    assert Voice.objects.count() == 0
+
+
+def test_an_account_without_a_person_is_told_why(world, mass):
+    response = client_for(mass).post("/api/voices/", {"title": "x", "content": "y"}, format="json")
+    assert response.status_code == 400
+    assert "未关联人员档案" in response.json()["unit"][0]
+
+
+def test_scope_and_identity_on_read(world, mass, make_user):
+    voice = services.submit(
+        world.member,
+        {"title": "保密", "content": "内容"},
+        unit=world.dept_a,
+        channel=Channel.WEB,
+        identity=Identity.CONFIDENTIAL,
+    ).voice
+    outsider = make_user("mass_b", role="mass_admin", org=world.company_b)
+    assert client_for(outsider).get(f"/api/voices/{voice.pk}/").status_code == 404
+    assert client_for(outsider).get("/api/voices/").json()["count"] == 0
+    assert client_for(mass).get(f"/api/voices/{voice.pk}/").json()["raised_by"] == "张三"
+    leader = client_for(world.reader).get(f"/api/voices/{voice.pk}/").json()
+    assert leader["raised_by"] == "保密"
+    assert APIClient().get("/api/voices/").status_code == 401
+    bad = client_for(mass).get("/api/voices/?status=nonsense")
+    assert bad.status_code == 400 and "状态应为" in bad.json()["status"][0]
+
+
+def test_list_query_count_does_not_grow(world, mass, django_assert_num_queries):
+    api = client_for(mass)
+    for n in range(3):
+        services.submit(
+            None,
+            {"title": f"t{n}", "content": "c"},
+            unit=world.dept_a,
+            channel=Channel.QR,
+            identity=Identity.ANONYMOUS,
+        )
+    api.get("/api/voices/")  # the first call of a token records when it was used
+    with django_assert_num_queries(6) as ctx:  # token, grants, org ids, count, ids, rows
+        api.get("/api/voices/")
+    for n in range(10):
+        services.submit(
+            None,
+            {"title": f"m{n}", "content": "c"},
+            unit=world.dept_a,
+            channel=Channel.QR,
+            identity=Identity.ANONYMOUS,
+        )
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        assert api.get("/api/voices/").json()["count"] == 13

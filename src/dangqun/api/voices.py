@@ -1,0 +1,140 @@
+"""Voices over the API: an employee's program (or an app) submits with the caller's account; staff
+read the voices their scope shows. Handling stays on the pages for now; the same services apply."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from dangqun.accounts.scope import get_in_scope
+from dangqun.api.pagination import PeoplePagination
+from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
+from dangqun.voices import services
+from dangqun.voices.models import Category, Channel, Identity, Kind, Status, Voice
+
+KINDS = [(k.value, k.label) for k in Kind if k != Kind.PROPOSAL]
+
+
+class VoiceSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True, help_text="编号")
+    raised_by = serializers.SerializerMethodField(
+        help_text="反映人：实名显示姓名，保密仅管理员可见"
+    )
+    overdue = serializers.SerializerMethodField(help_text="超时情况，空为未超时")
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    handling_org_name = serializers.CharField(
+        source="handling_org.name", read_only=True, default=None
+    )
+
+    class Meta:
+        model = Voice
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "channel",
+            "identity",
+            "title",
+            "content",
+            "category",
+            "urgency",
+            "unit",
+            "unit_name",
+            "handling_org",
+            "handling_org_name",
+            "raised_by",
+            "status",
+            "submitted_at",
+            "response_due",
+            "resolution_due",
+            "responded_at",
+            "answered_at",
+            "closed_at",
+            "answer",
+            "solved",
+            "rating",
+            "overdue",
+        ]
+        read_only_fields = fields
+
+    def get_raised_by(self, voice) -> str:
+        return services.who_raised(self.context["request"].user, voice)
+
+    def get_overdue(self, voice) -> str:
+        return voice.overdue()
+
+
+class NewVoiceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=KINDS, default=Kind.SUGGESTION)
+    title = serializers.CharField(max_length=services.MAX_TITLE)
+    content = serializers.CharField(max_length=services.MAX_CONTENT)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(active=True), required=False, allow_null=True
+    )
+    identity = serializers.ChoiceField(choices=Identity.choices, default=Identity.NAMED)
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+
+class VoiceFilterMixin:
+    def filter_queryset(self, queryset):
+        wanted = self.request.query_params.get("status")
+        if wanted:
+            if wanted not in Status.values:
+                raise ValidationError({"status": [f"状态应为 {', '.join(Status.values)} 之一"]})
+            queryset = queryset.filter(status=wanted)
+        if self.request.query_params.get("mine") == "1":
+            queryset = queryset.filter(user=self.request.user)
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="群众呼声列表",
+        description="授权范围内的呼声与本人提交的呼声；?status= 按状态，?mine=1 仅本人。",
+    ),
+    retrieve=extend_schema(summary="呼声详情", responses={200: VoiceSerializer, 404: NOT_FOUND}),
+    create=extend_schema(
+        summary="提交呼声",
+        description="以调用者账号提交（渠道：接口）。返回的 query_code 只出现这一次。",
+        request=NewVoiceSerializer,
+        responses={201: VoiceSerializer, 400: OpenApiResponse(description="数据有误")},
+    ),
+)
+class VoiceViewSet(
+    ServiceErrorsMixin,
+    VoiceFilterMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = VoiceSerializer
+    pagination_class = PeoplePagination
+
+    def get_queryset(self):
+        return (
+            services.visible_to(self.request.user)
+            .select_related("unit", "handling_org", "person")
+            .order_by("-submitted_at", "-id")
+        )
+
+    def get_object(self):
+        return get_in_scope(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        incoming = NewVoiceSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        person = request.user.person
+        if person is None:
+            raise ValidationError({"unit": ["账号未关联人员档案，无法确定反映单位"]})
+        data = dict(incoming.validated_data)
+        submitted = services.submit(
+            request.user, data, unit=person.unit, channel=Channel.API, identity=data["identity"]
+        )
+        body = {"query_code": submitted.code}
+        if submitted.voice.identity != Identity.ANONYMOUS:  # an anonymous voice is nobody's
+            voice = get_in_scope(self.get_queryset(), pk=submitted.voice.pk)
+            body.update(self.get_serializer(voice).data)
+        else:
+            body.update({"number": submitted.voice.number, "status": submitted.voice.status})
+        return Response(body, status=status.HTTP_201_CREATED)
