@@ -157,6 +157,11 @@ class Voice(models.Model):
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     query_code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Where an intake channel got it: an e-mail's Message-ID, so ingesting the same mailbox twice
+    # creates nothing twice. Empty (NULL) for voices entered here.
+    external_id = models.CharField(
+        "外部编号", max_length=255, null=True, blank=True, unique=True, editable=False
+    )
 
     status = models.CharField(
         "状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED
