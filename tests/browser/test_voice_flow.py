@@ -61,3 +61,20 @@ def test_anonymous_voice_from_the_qr_page_is_routed_answered_and_rated(page, wor
     page.wait_for_selector("text=感谢您的评价")
     assert page.inner_text("#voice-status") == "已办结"
     _fits(page)
+
+
+def test_leaders_see_the_rates_and_their_trend_chart(page, world):
+    from dangqun.voices import services
+
+    services.submit(
+        None,
+        {"title": "班车", "content": "太挤"},
+        unit=world.dept_a,
+        channel="qr",
+        identity="anonymous",
+    )
+    log_in(page, "reader")
+    page.goto(f"{page.base_url}/voices/metrics/")
+    page.wait_for_selector("#trend-chart canvas")
+    assert "合计" in page.inner_text("#metrics-table")
+    _fits(page)
