@@ -25,6 +25,7 @@ QR_SALT = "dangqun.voices.qr"
 
 # The person ----------------------------------------------------------------------------------
 @login_required
+@never_cache
 def new(request):
     """我要反映, for a logged-in employee: the account says who (unless they choose 匿名)."""
     person = request.user.person
@@ -74,7 +75,8 @@ def _submit(form, actor, unit, channel):
 @never_cache
 def follow(request):
     """Follow a voice with its query code: status, history, answer; add information; rate."""
-    code_form = forms.CodeForm(request.POST or request.GET or None)
+    # The code travels in POST bodies only: never in an address, a server log or a Referer.
+    code_form = forms.CodeForm(request.POST or None)
     context = {"code_form": code_form}
     if code_form.is_bound and code_form.is_valid():
         code = code_form.cleaned_data["code"]

@@ -283,3 +283,9 @@ def test_guessing_codes_is_slowed(client, world):
         client.post("/v/q/", {"code": "AAAA-BBBB-CCCC"}, REMOTE_ADDR="198.51.100.9")
     response = client.post("/v/q/", {"code": "AAAA-BBBB-CCCC"}, REMOTE_ADDR="198.51.100.9")
     assert response.status_code == 429 and "查询过于频繁" in response.content.decode()
+
+
+def test_a_code_in_the_address_is_ignored(client, world, raise_voice):
+    _, code = raise_voice()
+    html = client.get(f"/v/q/?code={code}").content.decode()
+    assert 'id="voice"' not in html  # only a POSTed code opens the voice
