@@ -127,3 +127,14 @@ class CategoryForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Category.objects.filter(parent__isnull=True)
         self.fields["handling_org"].queryset = orgs if orgs is not None else Org.objects.none()
+
+
+class PublishForm(StyledForm):
+    content = forms.CharField(
+        label="公开的反映内容（请删去姓名、电话等个人信息）",
+        max_length=MAX_CONTENT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    answer_text = forms.CharField(
+        label="公开的答复", max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 4})
+    )

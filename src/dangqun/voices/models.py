@@ -188,6 +188,10 @@ class Voice(models.Model):
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     reopened = models.BooleanField("已回访重办", default=False)
     public = models.BooleanField("公开答复", default=False)
+    # What all employees read once published: edited by an admin to remove personal details.
+    public_content = models.TextField("公开的反映内容", blank=True)
+    public_answer = models.TextField("公开的答复", blank=True)
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "群众呼声"
@@ -266,6 +270,20 @@ class VoiceEvent(models.Model):
         if self.actor_id:
             return self.actor.get_full_name() or self.actor.get_username()
         return self.actor_label
+
+
+class Follow(models.Model):
+    """我也关注: an employee says a published voice matters to them too (once each)."""
+
+    voice = models.ForeignKey(Voice, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["voice", "user"], name="voice_follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 关注 {self.voice_id}"
 
 
 class CalendarDay(models.Model):

@@ -576,3 +576,53 @@ def save_category(actor, category: Category | None, data: dict) -> Category:
             actor, "voice.category", category, before=before, after=audit.snapshot(category, fields)
         )
     return category
+
+
+# 公开答复 and 我也关注 ---------------------------------------------------------------------
+def publish(actor, voice: Voice, *, content: str, answer_text: str) -> Voice:
+    """Publish an answered voice for all employees, in the words an admin checked for personal
+    details (names, phone numbers, ID numbers are theirs to remove)."""
+    _require_note(content, "请填写公开的反映内容", MAX_CONTENT)
+    _require_note(answer_text, "请填写公开的答复", MAX_CONTENT)
+    with transaction.atomic():
+        voice = _locked(voice)
+        require(can_manage(actor, voice), "您无权公开该呼声")
+        _expect(voice, (Status.ANSWERED, Status.CLOSED), "答复后才能公开")
+        voice.public, voice.published_at = True, timezone.now()
+        voice.public_content, voice.public_answer = content.strip(), answer_text.strip()
+        voice.save()
+        audit.record(actor, "voice.publish", voice)
+    return voice
+
+
+def unpublish(actor, voice: Voice) -> Voice:
+    with transaction.atomic():
+        voice = _locked(voice)
+        require(can_manage(actor, voice), "您无权撤回该公开答复")
+        voice.public = False
+        voice.save(update_fields=["public"])
+        audit.record(actor, "voice.unpublish", voice)
+    return voice
+
+
+def published(queryset: QuerySet | None = None) -> QuerySet:
+    """What every employee may read: published voices, without who raised them."""
+    queryset = Voice.objects.all() if queryset is None else queryset
+    return queryset.filter(public=True).order_by("-published_at", "-id")
+
+
+def follow(actor, voice: Voice) -> bool:
+    """我也关注, once per employee; False when they already follow it."""
+    from django.db import IntegrityError
+
+    from dangqun.voices.models import Follow
+
+    require(getattr(actor, "is_authenticated", False), "请先登录")
+    if not Voice.objects.filter(pk=voice.pk, public=True).exists():
+        raise ValidationError({"voice": "该呼声未公开"})
+    try:
+        with transaction.atomic():
+            Follow.objects.create(voice=voice, user=actor)
+    except IntegrityError:
+        return False
+    return True

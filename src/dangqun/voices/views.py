@@ -4,6 +4,8 @@ page with what the viewer may do, and a unit's QR poster. Logic lives in ``servi
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -196,9 +198,16 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
             "extension": forms.ExtensionForm(),
             "rate": forms.RateForm(),
             "info": forms.InfoForm(),
+            "publish": forms.PublishForm(
+                initial={
+                    "content": voice.public_content or voice.content,
+                    "answer_text": voice.public_answer or voice.answer,
+                }
+            ),
             **(forms_with_errors or {}),
         },
         "pending_extension": manage and _pending_extension(voice),
+        "publishable": voice.status in (Status.ANSWERED, Status.CLOSED),
     }
     return render_page(request, "voices/detail.html", context)
 
@@ -253,6 +262,8 @@ ACTIONS = {
         lambda u, v, d: services.rate(u, v, rating=d["rating"], comment=d["comment"]),
     ),
     "info": (forms.InfoForm, lambda u, v, d: services.add_info(u, v, text=d["text"])),
+    "publish": (forms.PublishForm, lambda u, v, d: services.publish(u, v, **d)),
+    "unpublish": (None, lambda u, v, d: services.unpublish(u, v)),
 }
 MANAGE_ACTIONS = (
     "assign",
@@ -261,6 +272,8 @@ MANAGE_ACTIONS = (
     "supervise",
     "approve_extension",
     "refuse_extension",
+    "publish",
+    "unpublish",
 )
 HANDLE_ACTIONS = ("respond", "send_back", "ask_extension", "answer")
 ALLOWED = {
@@ -352,4 +365,35 @@ def categories(request, pk: int | None = None):
         "voices/categories.html",
         {"form": form, "category": category, "rows": rows},
         status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def public_list(request):
+    """公开答复: answered voices published for every employee, most recent first."""
+    voices = (
+        services.published().select_related("unit", "category").annotate(followers=Count("follows"))
+    )
+    # Django's own paginator: the follower counts are an annotation, which ids-first paging drops
+    page = Paginator(voices, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_page(request, "voices/public_list.html", {"page": page})
+
+
+@login_required
+def public_detail(request, pk: int):
+    voice = get_object_or_404(
+        services.published()
+        .select_related("unit", "category")
+        .annotate(followers=Count("follows")),
+        pk=pk,
+    )
+    message = ""
+    if request.method == "POST":
+        message = "已关注" if services.follow(request.user, voice) else "您已关注过这条呼声"
+        voice.followers = voice.follows.count()
+    following = voice.follows.filter(user=request.user).exists()
+    return render_page(
+        request,
+        "voices/public_detail.html",
+        {"voice": voice, "following": following, "message": message},
     )
