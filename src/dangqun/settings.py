@@ -56,6 +56,8 @@ FIELD_ENCRYPTION_KEY = _secret("DANGQUN_FIELD_KEY", "field_key")
 
 DEBUG = env_bool("DANGQUN_DEBUG", False)
 ALLOWED_HOSTS = env_list("DANGQUN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# Reverse proxies whose X-Forwarded-For is believed (their own addresses); empty: believe none.
+TRUSTED_PROXIES = env_list("DANGQUN_TRUSTED_PROXIES")
 CSRF_TRUSTED_ORIGINS = env_list("DANGQUN_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -130,6 +130,7 @@ class CategoryForm(StyledForm):
 
 
 class PublishForm(StyledForm):
+    title = forms.CharField(label="公开的标题", max_length=MAX_TITLE)
     content = forms.CharField(
         label="公开的反映内容（请删去姓名、电话等个人信息）",
         max_length=MAX_CONTENT,

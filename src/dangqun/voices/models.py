@@ -189,6 +189,7 @@ class Voice(models.Model):
     reopened = models.BooleanField("已回访重办", default=False)
     public = models.BooleanField("公开答复", default=False)
     # What all employees read once published: edited by an admin to remove personal details.
+    public_title = models.CharField("公开的标题", max_length=100, blank=True)
     public_content = models.TextField("公开的反映内容", blank=True)
     public_answer = models.TextField("公开的答复", blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)

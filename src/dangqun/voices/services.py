@@ -284,7 +284,9 @@ def refuse(actor, voice: Voice, *, reason: str) -> Voice:
 def merge(actor, voice: Voice, *, into: Voice, note: str = "") -> Voice:
     """合并重复: the duplicate follows the voice it repeats (its person can still read that one)."""
     with transaction.atomic():
-        voice, into = _locked(voice), _locked(into)
+        first, second = sorted((voice, into), key=lambda v: v.pk)  # one order: no deadlock
+        locked = {v.pk: v for v in (_locked(first), _locked(second))}
+        voice, into = locked[voice.pk], locked[into.pk]
         require(can_manage(actor, voice) and can_manage(actor, into), "您无权合并这些呼声")
         if into.pk == voice.pk or into.status == Status.MERGED:
             raise ValidationError({"into": "请选择另一条未被合并的呼声"})
@@ -311,19 +313,14 @@ def supervise(actor, voice: Voice, *, note: str) -> Voice:
 
 
 def decide_extension(actor, voice: Voice, *, approve: bool, note: str = "") -> Voice:
-    """Approve or refuse the handler's last request for more time."""
-    voice = _current(voice)
-    require(can_manage(actor, voice), "您无权审批延期")
-    request = voice.events.filter(action=Action.ASK_EXTENSION).order_by("-at", "-id").first()
-    decided = voice.events.filter(
-        action__in=(Action.EXTENSION_APPROVED, Action.EXTENSION_REFUSED),
-        at__gte=request.at if request else timezone.now(),
-    )
-    if request is None or decided.exists():
-        raise ValidationError({"note": "没有待审批的延期申请"})
+    """Approve or refuse the current handling unit's last request for more time."""
     with transaction.atomic():
         voice = _locked(voice)
+        require(can_manage(actor, voice), "您无权审批延期")
         _expect(voice, OPEN_STATUSES, "该呼声已不在办理中")
+        request = pending_extension(voice)
+        if request is None:
+            raise ValidationError({"note": "没有待审批的延期申请"})
         if approve:
             before = voice.resolution_due
             voice.resolution_due = request.due
@@ -340,6 +337,22 @@ def decide_extension(actor, voice: Voice, *, approve: bool, note: str = "") -> V
             _event(voice, Action.EXTENSION_REFUSED, actor, note)
             audit.record(actor, "voice.extension_refused", voice, after={"note": note})
     return voice
+
+
+ROUND_STARTS = (Action.ASSIGN, Action.TRANSFER, Action.REOPEN, Action.SEND_BACK)
+DECISIONS = (Action.EXTENSION_APPROVED, Action.EXTENSION_REFUSED)
+
+
+def pending_extension(voice: Voice) -> VoiceEvent | None:
+    """The undecided request for more time made in the current round (since the voice last
+    reached its handling unit); a request of a unit it was transferred away from lapses."""
+    last = None
+    for event in voice.events.filter(action__in=(*ROUND_STARTS, Action.ASK_EXTENSION, *DECISIONS)):
+        last = event if event.action == Action.ASK_EXTENSION else None
+    return last
+
+
+MAX_EXTENSION_DAYS = 90
 
 
 # Handlers ---------------------------------------------------------------------------------
@@ -392,6 +405,11 @@ def ask_extension(actor, voice: Voice, *, until: datetime.datetime, reason: str)
         _expect(voice, Status.IN_PROGRESS, "接办后才能申请延期")
         if voice.resolution_due and until <= voice.resolution_due:
             raise ValidationError({"until": "延期后的时限应晚于现在的办结时限"})
+        longest = (voice.resolution_due or timezone.now()) + datetime.timedelta(
+            days=MAX_EXTENSION_DAYS
+        )
+        if until > longest:
+            raise ValidationError({"until": f"一次延期不能超过 {MAX_EXTENSION_DAYS} 天"})
         _event(voice, Action.ASK_EXTENSION, actor, reason, due=until)
         audit.record(actor, "voice.ask_extension", voice, after={"until": until})
     return voice
@@ -548,9 +566,15 @@ def save_category(actor, category: Category | None, data: dict) -> Category:
     """Create or change a category and the unit that handles it by default."""
     scope = Scope.of(actor)
     require(scope.has(MANAGE_VOICES), "您无权维护呼声类别")
+    if category is not None:  # another unit's category stays theirs
+        require(
+            category.handling_org is not None and scope.can(MANAGE_VOICES, category.handling_org),
+            "您无权修改该类别",
+        )
     handling_org = data.get("handling_org")
-    if handling_org is not None:
-        require(scope.can(MANAGE_VOICES, handling_org), "您无权指定该承办单位")
+    if handling_org is None:
+        raise ValidationError({"handling_org": "请选择默认承办单位"})
+    require(scope.can(MANAGE_VOICES, handling_org), "您无权指定该承办单位")
     name = (data.get("name") or "").strip()
     if not name:
         raise ValidationError({"name": "请填写类别名称"})
@@ -579,9 +603,10 @@ def save_category(actor, category: Category | None, data: dict) -> Category:
 
 
 # 公开答复 and 我也关注 ---------------------------------------------------------------------
-def publish(actor, voice: Voice, *, content: str, answer_text: str) -> Voice:
+def publish(actor, voice: Voice, *, title: str, content: str, answer_text: str) -> Voice:
     """Publish an answered voice for all employees, in the words an admin checked for personal
     details (names, phone numbers, ID numbers are theirs to remove)."""
+    _require_note(title, "请填写公开的标题", MAX_TITLE)
     _require_note(content, "请填写公开的反映内容", MAX_CONTENT)
     _require_note(answer_text, "请填写公开的答复", MAX_CONTENT)
     with transaction.atomic():
@@ -589,6 +614,7 @@ def publish(actor, voice: Voice, *, content: str, answer_text: str) -> Voice:
         require(can_manage(actor, voice), "您无权公开该呼声")
         _expect(voice, (Status.ANSWERED, Status.CLOSED), "答复后才能公开")
         voice.public, voice.published_at = True, timezone.now()
+        voice.public_title = title.strip()
         voice.public_content, voice.public_answer = content.strip(), answer_text.strip()
         voice.save()
         audit.record(actor, "voice.publish", voice)

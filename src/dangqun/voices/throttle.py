@@ -8,6 +8,7 @@ cannot be tied back to anyone after the fact (decisions/0008).
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 
@@ -16,7 +17,19 @@ from django.core.cache import cache
 from dangqun.core.rules import get_rule
 
 
+def _network(address: str) -> str:
+    """An IPv6 client owns its whole /64: count the network, not the address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def _address_key(address: str) -> str:
+    address = _network(address)
     salt_key = f"voices:throttle:salt:{datetime.date.today():%Y%m%d}"
     salt = cache.get_or_set(salt_key, lambda: secrets.token_hex(16), 2 * 24 * 3600)
     return hmac.new(salt.encode(), (address or "").encode(), hashlib.sha256).hexdigest()[:20]

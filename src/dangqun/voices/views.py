@@ -11,10 +11,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
 from dangqun.accounts.scope import Scope, require
+from dangqun.core.middleware import client_address
 from dangqun.core.paging import IdFirstPaginator
 from dangqun.orgs.models import Org, System
 from dangqun.voices import forms, services, throttle
@@ -22,6 +24,8 @@ from dangqun.voices.models import OPEN_STATUSES, Category, Channel, Identity, St
 from dangqun.web.htmx import render_page
 
 PAGE_SIZE = 30
+# Notes the person who raised a voice reads (the others are between staff)
+PERSON_NOTES = ("submit", "return", "ask_info", "add_info", "answer", "rate")
 QR_SALT = "dangqun.voices.qr"
 
 
@@ -46,16 +50,21 @@ def qr_token(unit: Org) -> str:
 
 
 @never_cache
+@sensitive_post_parameters("title", "content", "contact_name", "contact_phone")
 def qr_page(request, token: str):
     """The page a unit's QR code opens on a phone: no login, any identity."""
     try:
-        unit = Org.objects.get(pk=signing.loads(token, salt=QR_SALT), system=System.ENTERPRISE)
+        unit = Org.objects.get(
+            pk=signing.loads(token, salt=QR_SALT),
+            system=System.ENTERPRISE,
+            dissolved_on__isnull=True,
+        )
     except (signing.BadSignature, Org.DoesNotExist):
         raise Http404("二维码无效或已停用，请联系本单位群工部门") from None
     form = forms.VoiceForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if not throttle.allow_submission(request.META.get("REMOTE_ADDR", ""), unit.pk):
+        if not throttle.allow_submission(client_address(request), unit.pk):
             form.add_error(None, "提交过于频繁，请稍后再试（已填写的内容仍在下面）")
             status = 429
         else:
@@ -75,6 +84,7 @@ def _submit(form, actor, unit, channel):
 
 
 @never_cache
+@sensitive_post_parameters("code", "text", "comment")
 def follow(request):
     """Follow a voice with its query code: status, history, answer; add information; rate."""
     # The code travels in POST bodies only: never in an address, a server log or a Referer.
@@ -82,7 +92,7 @@ def follow(request):
     context = {"code_form": code_form}
     if code_form.is_bound and code_form.is_valid():
         code = code_form.cleaned_data["code"]
-        if not throttle.allow_code_attempt(request.META.get("REMOTE_ADDR", "")):
+        if not throttle.allow_code_attempt(client_address(request)):
             code_form.add_error("code", "查询过于频繁，请 10 分钟后再试")
             return render_page(request, "voices/follow.html", context, status=429)
         voice = services.find_by_code(code)
@@ -206,10 +216,17 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
             ),
             **(forms_with_errors or {}),
         },
-        "pending_extension": manage and _pending_extension(voice),
+        "pending_extension": manage and services.pending_extension(voice),
         "publishable": voice.status in (Status.ANSWERED, Status.CLOSED),
+        # The person who raised it reads what the query-code page shows: no staff names or notes
+        "person_view": own and not (manage or handle or _staff_sees(user, voice)),
+        "person_notes": PERSON_NOTES,
     }
     return render_page(request, "voices/detail.html", context)
+
+
+def _staff_sees(user, voice: Voice) -> bool:
+    return services.visible_to(user).exclude(user=user).filter(pk=voice.pk).exists()
 
 
 def _sees_identity(user, voice: Voice) -> bool:
@@ -218,14 +235,6 @@ def _sees_identity(user, voice: Voice) -> bool:
     if voice.identity == Identity.CONFIDENTIAL:
         return services.can_manage(user, voice)
     return True
-
-
-def _pending_extension(voice: Voice):
-    last = voice.events.filter(action__startswith="ask_ext").order_by("-at", "-id").first()
-    if last is None:
-        return None
-    decided = voice.events.filter(action__in=("extension_ok", "extension_no"), at__gte=last.at)
-    return None if decided.exists() else last
 
 
 def _handling_orgs(user):

@@ -13,7 +13,10 @@ def test_who_keeps_categories(client, world, mass, handler, who, status):
     user = {"mass": mass, "handler": handler, "reader": world.reader, "member": world.member}[who]
     client.force_login(user)
     assert client.get("/voices/categories/").status_code == status
-    response = client.post("/voices/categories/", {"name": "班车", "urgency": "normal"})
+    response = client.post(
+        "/voices/categories/",
+        {"name": "班车", "urgency": "normal", "handling_org": world.dept_a.pk},
+    )
     assert response.status_code == (302 if status == 200 else 403)
 
 
@@ -31,17 +34,35 @@ def test_add_change_and_refuse_categories(client, world, mass):
     logistics = Category.objects.get(name="后勤")
     assert logistics.handling_org == world.dept_a and logistics.active
     client.post(
-        "/voices/categories/", {"name": "食堂", "parent": logistics.pk, "urgency": "urgent"}
+        "/voices/categories/",
+        {
+            "name": "食堂",
+            "parent": logistics.pk,
+            "urgency": "urgent",
+            "handling_org": world.dept_a.pk,
+        },
     )
     canteen = Category.objects.get(name="食堂")
     assert str(canteen) == "后勤 / 食堂"
     # the same name under the same parent, a third level, a unit outside the scope: refused
     again = client.post(
-        "/voices/categories/", {"name": "食堂", "parent": logistics.pk, "urgency": "normal"}
+        "/voices/categories/",
+        {
+            "name": "食堂",
+            "parent": logistics.pk,
+            "urgency": "normal",
+            "handling_org": world.dept_a.pk,
+        },
     )
     assert again.status_code == 422 and "同一上级下已有同名类别" in again.content.decode()
     deep = client.post(
-        "/voices/categories/", {"name": "早餐", "parent": canteen.pk, "urgency": "normal"}
+        "/voices/categories/",
+        {
+            "name": "早餐",
+            "parent": canteen.pk,
+            "urgency": "normal",
+            "handling_org": world.dept_a.pk,
+        },
     )
     assert deep.status_code == 422
     outside = client.post(
@@ -50,11 +71,35 @@ def test_add_change_and_refuse_categories(client, world, mass):
     )
     assert outside.status_code == 422  # not offered: 乙公司 is outside the admin's scope
     assert Category.objects.count() == 2
-    # change: switch off
-    client.post(
+    # change: more urgent, switched off
+    changed = client.post(
         f"/voices/categories/{canteen.pk}/",
-        {"name": "食堂", "parent": logistics.pk, "urgency": "urgent"},
+        {
+            "name": "食堂",
+            "parent": logistics.pk,
+            "urgency": "complex",
+            "handling_org": world.dept_a.pk,
+        },
     )
+    assert changed.status_code == 302
     canteen.refresh_from_db()
-    assert canteen.active is False
+    assert (canteen.urgency, canteen.active) == ("complex", False)
     assert AuditLog.objects.filter(action="voice.category").count() == 3
+
+
+def test_another_units_admin_cannot_change_a_category(client, world, mass, make_user):
+    client.force_login(mass)
+    client.post(
+        "/voices/categories/",
+        {"name": "食堂", "urgency": "normal", "handling_org": world.dept_a.pk, "active": "on"},
+    )
+    canteen = Category.objects.get()
+    other = make_user("mass_b", role="mass_admin", org=world.company_b)
+    client.force_login(other)
+    response = client.post(
+        f"/voices/categories/{canteen.pk}/",
+        {"name": "改名", "urgency": "normal", "handling_org": world.dept_b.pk},
+    )
+    assert response.status_code == 403
+    canteen.refresh_from_db()
+    assert (canteen.name, canteen.handling_org, canteen.active) == ("食堂", world.dept_a, True)

@@ -22,16 +22,23 @@ def answered_voice(world, mass, handler, raise_voice):
 
 def test_publish_in_checked_words_and_follow_once(client, world, mass, handler, answered_voice):
     with pytest.raises(PermissionDenied):
-        services.publish(handler, answered_voice, content="食堂太贵", answer_text="已公示")
+        services.publish(
+            handler, answered_voice, title="食堂", content="食堂太贵", answer_text="已公示"
+        )
     client.force_login(mass)
     response = client.post(
         f"/voices/{answered_voice.pk}/publish/",
-        {"content": "有员工反映食堂价格偏高", "answer_text": "已公示成本，下月起调整"},
+        {
+            "title": "关于食堂价格",
+            "content": "有员工反映食堂价格偏高",
+            "answer_text": "已公示成本，下月起调整",
+        },
     )
     assert response.status_code == 302
     client.force_login(world.owner)  # any employee with an account
     listing = client.get("/voices/public/").content.decode()
-    assert "食堂菜价" in listing and "0 人关注" in listing
+    assert "关于食堂价格" in listing and "食堂菜价" not in listing  # the checked title only
+    assert "0 人关注" in listing
     page = client.get(f"/voices/public/{answered_voice.pk}/").content.decode()
     assert "有员工反映食堂价格偏高" in page
     assert "13800001234" not in page and "张三" not in page
@@ -45,8 +52,8 @@ def test_only_answered_voices_are_published_and_unpublished_ones_are_hidden(
 ):
     fresh, _ = raise_voice()
     with pytest.raises(ValidationError, match="答复后才能公开"):
-        services.publish(mass, fresh, content="x", answer_text="y")
-    services.publish(mass, answered_voice, content="内容", answer_text="答复")
+        services.publish(mass, fresh, title="t", content="x", answer_text="y")
+    services.publish(mass, answered_voice, title="标题", content="内容", answer_text="答复")
     services.unpublish(mass, answered_voice)
     client.force_login(world.member)
     assert client.get(f"/voices/public/{answered_voice.pk}/").status_code == 404
@@ -56,7 +63,7 @@ def test_only_answered_voices_are_published_and_unpublished_ones_are_hidden(
 
 def test_a_closed_voice_can_be_published_after_its_rating(world, mass, answered_voice):
     services.rate(world.member, answered_voice, rating=Rating.SATISFIED)
-    voice = services.publish(mass, answered_voice, content="内容", answer_text="答复")
+    voice = services.publish(mass, answered_voice, title="标题", content="内容", answer_text="答复")
     assert voice.public and voice.published_at
 
 
@@ -70,7 +77,7 @@ def test_public_list_query_count_does_not_grow(client, world, mass, raise_voice,
 
     from dangqun.voices.models import Voice
 
-    services.publish(mass, answered_voice, content="内容", answer_text="答复")
+    services.publish(mass, answered_voice, title="标题", content="内容", answer_text="答复")
     client.force_login(world.member)
     client.get("/voices/public/")
     with CaptureQueriesContext(connection) as one:

@@ -236,3 +236,32 @@ def test_a_forged_code_finds_nothing(world, raise_voice):
     assert services.find_by_code("AAAA-BBBB-CCCC") is None
     assert services.find_by_code("") is None
     assert services.find_by_code("X" * 100) is None
+
+
+def test_an_extension_asked_by_a_unit_lapses_when_the_voice_moves_on(
+    world, mass, handler, raise_voice
+):
+    voice, _ = raise_voice()
+    services.assign(mass, voice, handling_org=world.dept_a)
+    services.respond(handler, voice)
+    voice.refresh_from_db()
+    promised = voice.resolution_due
+    services.ask_extension(
+        handler, voice, until=promised + datetime.timedelta(days=30), reason="需要采购"
+    )
+    services.transfer(mass, voice, handling_org=world.company_a, note="公司统筹")
+    with pytest.raises(ValidationError, match="待审批"):
+        services.decide_extension(mass, voice, approve=True)
+    voice.refresh_from_db()
+    assert voice.resolution_due == promised
+
+
+def test_an_extension_has_an_upper_bound(world, mass, handler, raise_voice):
+    voice, _ = raise_voice()
+    services.assign(mass, voice, handling_org=world.dept_a)
+    services.respond(handler, voice)
+    voice.refresh_from_db()
+    with pytest.raises(ValidationError, match="不能超过 90 天"):
+        services.ask_extension(
+            handler, voice, until=voice.resolution_due + datetime.timedelta(days=3650), reason="久"
+        )

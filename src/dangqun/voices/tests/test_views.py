@@ -289,3 +289,60 @@ def test_a_code_in_the_address_is_ignored(client, world, raise_voice):
     _, code = raise_voice()
     html = client.get(f"/v/q/?code={code}").content.decode()
     assert 'id="voice"' not in html  # only a POSTed code opens the voice
+
+
+def test_behind_a_trusted_proxy_each_phone_is_counted_apart(client, world, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    page = f"/v/{qr_token(world.dept_a)}/"
+    data = {"kind": "suggestion", "title": "建议", "content": "内容", "identity": "anonymous"}
+    for n in range(6):  # six phones through one proxy: none is slowed
+        forwarded = f"198.51.100.{n}"
+        response = client.post(page, data, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        assert response.status_code == 200
+    # a forged left-hand entry does not escape the count of the real client
+    for n in range(5):
+        client.post(
+            page, data, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"1.1.1.{n}, 203.0.113.5"
+        )
+    refused = client.post(
+        page, data, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.5"
+    )
+    assert refused.status_code == 429
+
+
+def test_an_ipv6_network_is_one_client(client, world):
+    page = f"/v/{qr_token(world.dept_a)}/"
+    data = {"kind": "suggestion", "title": "建议", "content": "内容", "identity": "anonymous"}
+    for n in range(5):
+        client.post(page, data, REMOTE_ADDR=f"2001:db8:1:2::{n + 1}")
+    assert client.post(page, data, REMOTE_ADDR="2001:db8:1:2::99").status_code == 429
+
+
+def test_the_access_log_format_names_no_client():
+    from dangqun.core.management.commands.serve import ACCESS_LOG_FORMAT
+
+    for field in ("%(h)s", "%(a)s", "%(f)s", "%(q)s", "%({x-forwarded-for}i)s"):
+        assert field not in ACCESS_LOG_FORMAT
+
+
+def test_the_person_who_raised_it_sees_no_staff_names_or_internal_notes(
+    client, world, users, voice
+):
+    services.assign(users["owner"], voice, handling_org=world.dept_a, note="内部意见：先压一压")
+    services.respond(users["handler"], voice)
+    services.answer(users["handler"], voice, text="已加开一班", solved=True)
+    client.force_login(world.member)
+    html = client.get(f"/voices/{voice.pk}/").content.decode()
+    assert "已加开一班" in html and "甲公司综合部" in html
+    assert "内部意见" not in html and "handler" not in html and "mass" not in html
+    client.force_login(users["owner"])
+    assert "内部意见" in client.get(f"/voices/{voice.pk}/").content.decode()
+
+
+def test_a_dissolved_units_qr_code_no_longer_takes_voices(client, world):
+    import datetime
+
+    token = qr_token(world.dept_a)
+    world.dept_a.dissolved_on = datetime.date(2026, 1, 1)
+    world.dept_a.save(update_fields=["dissolved_on"])
+    assert client.get(f"/v/{token}/").status_code == 404
