@@ -71,6 +71,9 @@ class Period:
         return urlencode({"start": self.start, "end": self.end, "by": self.by})
 
 
+MAX_PERIOD_DAYS = 3 * 366
+
+
 def read_period(request) -> Period:
     """The chosen dates and grouping; this calendar month so far when none or bad ones are given."""
     today = timezone.localdate()
@@ -92,6 +95,10 @@ def read_period(request) -> Period:
         return dataclasses.replace(default, error="日期超出可统计的范围，已显示本月至今的统计")
     if start > end:
         return dataclasses.replace(default, error="开始日期不能晚于结束日期，已显示本月至今的统计")
+    if (end - start).days > MAX_PERIOD_DAYS:  # the medians read every voice of the period
+        return dataclasses.replace(
+            default, error="统计区间不能超过 3 年，请缩短区间；已显示本月至今的统计"
+        )
     return Period(start, end, by)
 
 

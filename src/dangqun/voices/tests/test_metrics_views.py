@@ -118,6 +118,7 @@ def test_the_default_period_is_this_month_so_far(client, mass, raise_voice):
         ({"start": "2025-13-01", "end": "2025-03-31"}, "日期格式不正确"),
         ({"start": "2025-03-31", "end": "2025-03-01"}, "开始日期不能晚于结束日期"),
         ({"start": "0001-01-01", "end": "9999-12-31"}, "日期超出可统计的范围"),
+        ({"start": "2020-01-01", "end": "2025-12-31"}, "统计区间不能超过 3 年"),
     ],
 )
 def test_bad_dates_are_explained_and_the_defaults_used(client, mass, march, query, message):
