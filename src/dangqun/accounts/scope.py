@@ -169,6 +169,10 @@ class Scope:
             for path in paths
         }
 
+    def covers_every_unit(self, capability: str) -> bool:
+        """The capability reaches the whole enterprise (e.g. to change a site-wide setting)."""
+        return self._covers_every_unit(capability)
+
     def _covers_every_unit(self, capability: str) -> bool:
         """True when the granted units include every enterprise tree (e.g. the group's 党委).
 

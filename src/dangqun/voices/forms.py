@@ -139,3 +139,13 @@ class PublishForm(StyledForm):
     answer_text = forms.CharField(
         label="公开的答复", max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class CalendarDayForm(StyledForm):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    is_workday = forms.TypedChoiceField(
+        label="这一天",
+        choices=[("0", "休息（节假日）"), ("1", "上班（调休上班日）")],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label="说明", max_length=50, required=False)

@@ -652,3 +652,44 @@ def follow(actor, voice: Voice) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+# The working calendar ---------------------------------------------------------------------
+def set_calendar_day(actor, day: datetime.date, *, is_workday: bool, note: str = "") -> None:
+    """A site's own working day or day off (a local holiday, a shift of 调休); it changes the
+    deadlines of voices assigned from now on, not the promises already made."""
+    from dangqun.voices.models import CalendarDay
+
+    require(
+        Scope.of(actor).covers_every_unit(MANAGE_VOICES), "只有全企业的群工管理员可以调整工作日历"
+    )
+    with transaction.atomic():
+        before = CalendarDay.objects.filter(date=day).values("is_workday", "note").first()
+        CalendarDay.objects.update_or_create(
+            date=day, defaults={"is_workday": is_workday, "note": note.strip()[:50]}
+        )
+        audit.record(
+            actor,
+            "voice.calendar",
+            object_type="voices.calendarday",
+            object_repr=str(day),
+            before=before,
+            after={"is_workday": is_workday, "note": note},
+        )
+
+
+def remove_calendar_day(actor, day: datetime.date) -> None:
+    from dangqun.voices.models import CalendarDay
+
+    require(
+        Scope.of(actor).covers_every_unit(MANAGE_VOICES), "只有全企业的群工管理员可以调整工作日历"
+    )
+    with transaction.atomic():
+        deleted, _ = CalendarDay.objects.filter(date=day).delete()
+        if deleted:
+            audit.record(
+                actor,
+                "voice.calendar_removed",
+                object_type="voices.calendarday",
+                object_repr=str(day),
+            )

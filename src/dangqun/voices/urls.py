@@ -15,6 +15,7 @@ urlpatterns = [
     path("metrics/", metrics_views.metrics, name="metrics"),
     path("metrics/trend.json", metrics_views.metrics_trend_json, name="metrics_trend"),
     path("metrics/export.xlsx", metrics_views.metrics_export, name="metrics_export"),
+    path("calendar/", views.work_calendar, name="calendar"),
     path("categories/", views.categories, name="categories"),
     path("categories/<int:pk>/", views.categories, name="category"),
 ]
