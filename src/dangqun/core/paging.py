@@ -65,3 +65,10 @@ class IdFirstPaginator(Paginator):
         rows = rows.prefetch_related(*queryset._prefetch_related_lookups)
         by_id = {row.pk: row for row in rows}
         return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def query_without_page(params) -> str:
+    """The list's filters as a query string, for its page links to append ``page=N`` to."""
+    query = params.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -15,7 +15,7 @@ from dangqun.accounts.roles import (
     VIEW_PEOPLE,
 )
 from dangqun.accounts.scope import Scope, get_in_scope, require
-from dangqun.core.paging import IdFirstPaginator
+from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.people import exports, services
 from dangqun.people.filters import FILTER_PARAMS, apply_filters, selected_org
 from dangqun.people.models import (
@@ -51,14 +51,12 @@ def person_list(request):
     page = IdFirstPaginator(
         queryset, PAGE_SIZE, count_limit=SEARCH_COUNT_LIMIT if searched else None
     ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render_page(
         request,
         "people/list.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request.GET),
             "params": {k: request.GET.get(k, "") for k in FILTER_PARAMS},
             "statuses": PoliticalStatus.choices,
             "categories": MemberCategory.choices,

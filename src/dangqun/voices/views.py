@@ -8,6 +8,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
 from dangqun.accounts.scope import Scope, require
 from dangqun.core.middleware import client_address
-from dangqun.core.paging import IdFirstPaginator
+from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.orgs.models import Org, System
 from dangqun.voices import calendar, forms, services, throttle
 from dangqun.voices.models import (
@@ -168,8 +169,6 @@ def inbox(request):
         "-submitted_at", "-id"
     )
     page = IdFirstPaginator(voices, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render_page(
         request,
         "voices/inbox.html",
@@ -178,7 +177,7 @@ def inbox(request):
             "filters": [(key, label) for key, (label, _) in FILTERS.items()],
             "show": show,
             "overdue": request.GET.get("overdue") == "1",
-            "query": query.urlencode(),
+            "query": query_without_page(request.GET),
             "now": now,
             "can_view_rates": scope.has(VIEW_VOICES),
             "can_manage": scope.has(MANAGE_VOICES),
@@ -357,15 +356,7 @@ def categories(request, pk: int | None = None):
     """The category tree and the unit each category goes to; add or change one."""
     require(Scope.of(request.user).has(MANAGE_VOICES), "您无权维护呼声类别")
     category = get_object_or_404(Category, pk=pk) if pk else None
-    initial = {}
-    if category is not None:
-        initial = {
-            "name": category.name,
-            "parent": category.parent_id,
-            "handling_org": category.handling_org_id,
-            "urgency": category.urgency,
-            "active": category.active,
-        }
+    initial = model_to_dict(category, fields=forms.CategoryForm.base_fields) if category else {}
     form = forms.CategoryForm(
         request.POST or None, initial=initial, orgs=_handling_orgs(request.user)
     )

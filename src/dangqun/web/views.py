@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from dangqun.accounts.roles import VIEW_AUDIT, VIEW_ORGS, VIEW_PEOPLE
 from dangqun.accounts.scope import Scope, require
 from dangqun.core.models import AuditLog
+from dangqun.core.paging import query_without_page
 from dangqun.orgs import checks
 from dangqun.orgs.models import Org
 from dangqun.web.htmx import render_page
@@ -69,11 +70,9 @@ def audit_log(request):
     if params["end"]:
         rows = rows.filter(at__date__lte=params["end"])
     page = Paginator(rows, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render_page(
         request,
         "web/audit.html",
-        {"page": page, "params": params, "query": query.urlencode()},
+        {"page": page, "params": params, "query": query_without_page(request.GET)},
         partial="rows",
     )

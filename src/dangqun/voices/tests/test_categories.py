@@ -71,6 +71,9 @@ def test_add_change_and_refuse_categories(client, world, mass):
     )
     assert outside.status_code == 422  # not offered: 乙公司 is outside the admin's scope
     assert Category.objects.count() == 2
+    edit_page = client.get(f"/voices/categories/{canteen.pk}/").content.decode()
+    assert 'value="食堂"' in edit_page  # the form starts from the stored values
+    assert f'<option value="{logistics.pk}" selected>' in edit_page
     # change: more urgent, switched off
     changed = client.post(
         f"/voices/categories/{canteen.pk}/",
