@@ -22,7 +22,7 @@ from dangqun.seed.plan import SCALES, Plan
 from dangqun.seed.population import build_population
 from dangqun.seed.structure import build_structure
 from dangqun.seed.tree import assign_paths, next_root_step, tree_problems
-from dangqun.seed.voices import first_department, seed_demo_voices
+from dangqun.seed.voices import first_department, seed_demo_congress, seed_demo_voices
 from dangqun.seed.writer import PlanWriter
 from dangqun.voices.models import Voice
 
@@ -122,6 +122,9 @@ def seed(
                 root,
                 User.objects.get(username="qungong"),
                 User.objects.get(username="yuangong"),
+            )
+            seed_demo_congress(
+                root, User.objects.get(username="qungong"), User.objects.get(username="yuangong")
             )
         counts = row_counts()
         audit.record(

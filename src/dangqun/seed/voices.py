@@ -163,3 +163,55 @@ def seed_demo_voices(rng: random.Random, root: Org, mass_user, member_user, coun
         for action, actor, at, note, org in steps
     )
     return len(voices)
+
+
+PROPOSALS = [
+    (
+        "关于增设夜班通勤班车的提案",
+        "夜班职工 23 点下班后已无公交，打车费用高、安全有隐患。建议增设 23:30 发车的通勤班车，线路覆盖主要生活区。",
+    ),
+    (
+        "关于改善一线班组休息室条件的提案",
+        "部分班组休息室没有空调和饮水设备，夏季高温时职工无处休息。建议年内完成一线休息室的空调和饮水机配置。",
+    ),
+    (
+        "关于建立青年职工导师带徒制度的提案",
+        "新入职青年职工上手慢、流失率高。建议建立导师带徒制度，明确带徒津贴和考核办法。",
+    ),
+]
+
+
+def seed_demo_congress(root: Org, mass_user, member_user) -> None:
+    """A 职代会 with representatives and proposals: one waits for the demo employee's 附议."""
+    from dangqun.voices import proposals
+
+    congress = proposals.save_congress(
+        mass_user,
+        None,
+        {
+            "org": root,
+            "name": "第三届职工代表大会",
+            "starts_on": datetime.date(timezone.localdate().year - 1, 3, 1),
+            "accepting": True,
+        },
+    )
+    units = _departments(root)[:20]
+    reps = list(Person.objects.filter(unit__in=units).order_by("employee_no")[:30])
+    member = member_user.person if member_user is not None else None
+    numbers = [p.employee_no for p in reps] + ([member.employee_no] if member else [])
+    proposals.add_representatives(mass_user, congress, numbers)
+    (t1, c1), (t2, c2), (t3, c3) = ((t, c) for t, c in PROPOSALS)
+    paper = {"title": t1, "content": c1}
+    proposals.submit(mass_user, paper, congress=congress, proposer=reps[0], seconders=reps[1:3])
+    if member is not None:  # waits for 员工's 附议, and one of theirs waits for others
+        asked = {"title": t2, "content": c2}
+        voice = proposals.submit(
+            mass_user, asked, congress=congress, proposer=reps[3], seconders=[reps[4], member]
+        ).voice
+        # The demo employee has not signed yet: their 附议 is still asked for online.
+        voice.seconders.filter(person=member).update(
+            answer="invited", on_paper=False, answered_at=None
+        )
+        Voice.objects.filter(pk=voice.pk).update(status=Status.SECONDING)
+        own = {"title": t3, "content": c3}
+        proposals.submit(member_user, own, congress=congress, seconders=reps[5:7])

@@ -4,7 +4,7 @@ from django import forms
 
 from dangqun.core.forms import StyledForm
 from dangqun.orgs.models import Org
-from dangqun.voices.models import Category, Identity, Kind, Rating, Urgency
+from dangqun.voices.models import Category, Identity, Kind, Rating, Representative, Urgency
 from dangqun.voices.services import MAX_CONTENT, MAX_TITLE
 
 KIND_CHOICES = [(k.value, k.label) for k in Kind if k != Kind.PROPOSAL]
@@ -64,6 +64,12 @@ class AssignForm(StyledForm):
 
 class NoteForm(StyledForm):
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OptionalNoteForm(StyledForm):
+    note = forms.CharField(
+        label="意见（可不填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TransferForm(NoteForm):
@@ -149,3 +155,103 @@ class CalendarDayForm(StyledForm):
         coerce=lambda v: v == "1",
     )
     note = forms.CharField(label="说明", max_length=50, required=False)
+
+
+def representative_label(rep) -> str:
+    return f"{rep.person.name}（{rep.delegation.name}）"
+
+
+class RepresentativeChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, rep):
+        return representative_label(rep)
+
+
+class ProposalForm(StyledForm):
+    """职代会提案: one matter, its reasons and what is proposed, and the representatives asked to
+    second it (or, entered from paper, who signed it)."""
+
+    title = forms.CharField(label="案由（一事一案）", max_length=MAX_TITLE)
+    content = forms.CharField(
+        label="理由和建议",
+        max_length=MAX_CONTENT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="写明存在的问题、理由和具体可行的建议；一件提案只提一件事",
+    )
+    category = forms.ModelChoiceField(
+        label="类别（可不选）",
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="不确定",
+    )
+    seconders = RepresentativeChoice(
+        label="附议代表",
+        queryset=Representative.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, congress, exclude_person=None, on_paper=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        reps = congress.representatives.select_related("person", "delegation").order_by(
+            "delegation__path", "person__name"
+        )
+        if on_paper:
+            self.fields["proposer"] = forms.ModelChoiceField(
+                label="提案人", queryset=reps, empty_label="请选择提案代表"
+            )
+            self.fields["proposer"].label_from_instance = representative_label
+            self.fields["seconders"].label = "在提案上签名附议的代表"
+            self.order_fields(["proposer"])
+        if exclude_person is not None:
+            reps = reps.exclude(person=exclude_person)
+        self.fields["seconders"].queryset = reps
+        self.fields["category"].queryset = Category.objects.filter(active=True).select_related(
+            "parent"
+        )
+        for field in self.fields.values():
+            field.error_messages.setdefault("required", f"请填写{field.label}")
+        self.fields["seconders"].error_messages["required"] = "请选择附议代表"
+
+
+class InviteForm(StyledForm):
+    seconders = RepresentativeChoice(
+        label="再邀请附议",
+        queryset=Representative.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, voice=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if voice is not None and voice.congress_id:
+            asked = voice.seconders.values("person_id")
+            self.fields["seconders"].queryset = (
+                voice.congress.representatives.exclude(person_id__in=asked)
+                .exclude(person_id=voice.person_id)
+                .select_related("person", "delegation")
+            )
+
+
+class CongressForm(StyledForm):
+    org = forms.ModelChoiceField(label="召开单位", queryset=Org.objects.none())
+    name = forms.CharField(label="名称", max_length=100, help_text="如：第三届职工代表大会")
+    starts_on = forms.DateField(
+        label="本届起始日期", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label="本届届满日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    accepting = forms.BooleanField(label="正在征集提案", required=False, initial=True)
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs if orgs is not None else Org.objects.none()
+
+
+class RepresentativesForm(StyledForm):
+    employee_nos = forms.CharField(
+        label="代表工号（每行一个，可从表格中整列粘贴）",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=200_000,
+    )
+
+    def clean_employee_nos(self):
+        return self.cleaned_data["employee_nos"].replace(",", "\n").replace("，", "\n").split()

@@ -2,7 +2,8 @@
 
 Following domain-rules §7 (rule ``voices.rates`` holds the coefficients and weights):
 
-- **valid** voices: submitted in ``[start, end)``, neither 不予受理 (RETURNED) nor 已合并 (MERGED);
+- **valid** voices: submitted in ``[start, end)``, neither 不予受理 (RETURNED) nor 已合并 (MERGED) nor a
+  proposal still 征集附议 (SECONDING);
   a merged duplicate counts once, through the voice it was merged into;
 - 响应率 = responded ÷ valid, where responded means ``responded_at`` is set or the status is past
   待响应 (办理中, 待评价, 已办结);
@@ -137,7 +138,7 @@ def monthly_trend(voices: QuerySet, months: int, today: dt.date) -> list[RateRow
 # Counting -----------------------------------------------------------------------------------
 def _valid(voices: QuerySet, start, end, group_by: str | None) -> QuerySet:
     valid = voices.filter(submitted_at__gte=_moment(start), submitted_at__lt=_moment(end))
-    valid = valid.exclude(status__in=(Status.RETURNED, Status.MERGED)).order_by()
+    valid = valid.exclude(status__in=(Status.SECONDING, Status.RETURNED, Status.MERGED)).order_by()
     if group_by == "month":
         valid = valid.annotate(month=TruncMonth("submitted_at", tzinfo=_tz()))
     return valid

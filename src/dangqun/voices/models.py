@@ -45,6 +45,7 @@ class Urgency(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    SECONDING = "seconding", "征集附议"  # a 职代会提案 waiting for enough representatives
     SUBMITTED = "submitted", "待受理"
     ASSIGNED = "assigned", "待响应"
     IN_PROGRESS = "in_progress", "办理中"
@@ -97,6 +98,48 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+
+class Congress(models.Model):
+    """A 职工代表大会 (one 届): its representatives are the only ones who propose and second."""
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="召开单位", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("名称", max_length=100)
+    starts_on = models.DateField("本届起始日期")
+    ends_on = models.DateField("本届届满日期", null=True, blank=True)
+    accepting = models.BooleanField("正在征集提案", default=True)
+
+    class Meta:
+        verbose_name = "职工代表大会"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Representative(models.Model):
+    """A 职工代表 of one congress and the 代表团 (unit) that elected them."""
+
+    congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="representatives")
+    person = models.ForeignKey(
+        "people.Person", verbose_name="代表", on_delete=models.PROTECT, related_name="+"
+    )
+    delegation = models.ForeignKey(
+        "orgs.Org", verbose_name="代表团", on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "职工代表"
+        ordering = ["delegation_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "person"], name="representative_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}（{self.delegation.name}）"
 
 
 class Voice(models.Model):
@@ -159,6 +202,15 @@ class Voice(models.Model):
     query_code_hash = models.CharField(max_length=64, unique=True, editable=False)
     # Where an intake channel got it: an e-mail's Message-ID, so ingesting the same mailbox twice
     # creates nothing twice. Empty (NULL) for voices entered here.
+    # A 职代会提案 belongs to one congress; every other kind leaves it empty.
+    congress = models.ForeignKey(
+        "Congress",
+        verbose_name="职代会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
     external_id = models.CharField(
         "外部编号", max_length=255, null=True, blank=True, unique=True, editable=False
     )
@@ -245,6 +297,9 @@ class VoiceEvent(models.Model):
         REOPEN = "reopen", "回访重办"
         CLOSE = "close", "办结"
         SUPERVISE = "supervise", "督办"
+        SECOND = "second", "附议"
+        DECLINE_SECOND = "decline_second", "不附议"
+        INVITE = "invite", "邀请附议"
 
     voice = models.ForeignKey(Voice, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16, choices=Action.choices)
@@ -271,6 +326,28 @@ class VoiceEvent(models.Model):
         if self.actor_id:
             return self.actor.get_full_name() or self.actor.get_username()
         return self.actor_label
+
+
+class Seconder(models.Model):
+    """A representative asked to second (附议) a proposal, and what they said."""
+
+    class Answer(models.TextChoices):
+        INVITED = "invited", "待附议"
+        SECONDED = "seconded", "已附议"
+        DECLINED = "declined", "不附议"
+
+    voice = models.ForeignKey(Voice, on_delete=models.CASCADE, related_name="seconders")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=16, choices=Answer.choices, default=Answer.INVITED)
+    on_paper = models.BooleanField("纸质签名", default=False)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["voice", "person"], name="second_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_answer_display()}"
 
 
 class Follow(models.Model):

@@ -220,6 +220,8 @@ def assign(
     with transaction.atomic():
         voice = _locked(voice)
         require(can_manage(actor, voice), "您无权受理该呼声")
+        if voice.status == Status.SECONDING:
+            raise ValidationError({"status": "该提案尚在征集附议，附议代表人数够了才能立案"})
         _expect(voice, Status.SUBMITTED, "该呼声已受理，不能重复受理")
         voice.status = Status.ASSIGNED
         voice.handling_org = handling_org
@@ -553,12 +555,21 @@ def _event(voice, action, actor, note: str = "", *, org=None, due=None) -> Voice
 
 
 def require_visible(user, pk: int) -> Voice:
-    from dangqun.accounts.scope import get_in_scope
+    """The voice if the user may open it; a representative asked to second a proposal may too."""
+    from django.http import Http404
 
-    return get_in_scope(
-        visible_to(user).select_related("unit", "handling_org", "category", "person", "handler"),
-        pk=pk,
-    )
+    related = ("unit", "handling_org", "category", "person", "handler", "congress")
+    voice = visible_to(user).select_related(*related).filter(pk=pk).first()
+    person_id = getattr(user, "person_id", None)
+    if voice is None and person_id:
+        voice = (
+            Voice.objects.select_related(*related)
+            .filter(pk=pk, seconders__person_id=person_id)
+            .first()
+        )
+    if voice is None:
+        raise Http404("不存在或无权查看")
+    return voice
 
 
 # Categories -------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangqun.voices import metrics_views, views
+from dangqun.voices import metrics_views, proposal_views, views
 
 app_name = "voices"
 urlpatterns = [
@@ -16,6 +16,15 @@ urlpatterns = [
     path("metrics/trend.json", metrics_views.metrics_trend_json, name="metrics_trend"),
     path("metrics/export.xlsx", metrics_views.metrics_export, name="metrics_export"),
     path("calendar/", views.work_calendar, name="calendar"),
+    path("proposals/", proposal_views.overview, name="proposals"),
+    path("proposals/new/<int:congress_pk>/", proposal_views.new, name="proposal_new"),
+    path("congress/", proposal_views.congress_list, name="congresses"),
+    path("congress/<int:pk>/", proposal_views.congress, name="congress"),
+    path(
+        "congress/representative/<int:pk>/remove/",
+        proposal_views.remove_representative,
+        name="representative_remove",
+    ),
     path("categories/", views.categories, name="categories"),
     path("categories/<int:pk>/", views.categories, name="category"),
 ]

@@ -22,13 +22,14 @@ from dangqun.accounts.scope import Scope, require
 from dangqun.core.middleware import client_address
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.orgs.models import Org, System
-from dangqun.voices import calendar, forms, services, throttle
+from dangqun.voices import calendar, forms, proposals, services, throttle
 from dangqun.voices.models import (
     OPEN_STATUSES,
     CalendarDay,
     Category,
     Channel,
     Identity,
+    Kind,
     Status,
     Voice,
 )
@@ -217,6 +218,7 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
             "extension": forms.ExtensionForm(),
             "rate": forms.RateForm(),
             "info": forms.InfoForm(),
+            "second": forms.OptionalNoteForm(),
             "publish": forms.PublishForm(
                 initial={
                     "content": voice.public_content or voice.content,
@@ -226,12 +228,27 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
             **(forms_with_errors or {}),
         },
         "pending_extension": manage and services.pending_extension(voice),
+        **_proposal_context(user, voice, forms_with_errors),
         "publishable": voice.status in (Status.ANSWERED, Status.CLOSED),
         # The person who raised it reads what the query-code page shows: no staff names or notes
         "person_view": own and not (manage or handle or _staff_sees(user, voice)),
         "person_notes": PERSON_NOTES,
     }
     return render_page(request, "voices/detail.html", context)
+
+
+def _proposal_context(user, voice: Voice, forms_with_errors) -> dict:
+    """A proposal's seconders, and whether the viewer is asked to second it."""
+    if voice.kind != Kind.PROPOSAL:
+        return {}
+    seconders = list(voice.seconders.select_related("person"))
+    mine = next((s for s in seconders if s.person_id == user.person_id), None)
+    return {
+        "seconders": seconders,
+        "asked": mine is not None and mine.answer == mine.Answer.INVITED,
+        "invite_form": (forms_with_errors or {}).get("invite") or forms.InviteForm(voice=voice),
+        "proposal_rule": proposals.rule(),
+    }
 
 
 def _staff_sees(user, voice: Voice) -> bool:
@@ -281,6 +298,12 @@ ACTIONS = {
     ),
     "info": (forms.InfoForm, lambda u, v, d: services.add_info(u, v, text=d["text"])),
     "publish": (forms.PublishForm, lambda u, v, d: services.publish(u, v, **d)),
+    "second": (forms.OptionalNoteForm, lambda u, v, d: _second(u, v, d, agree=True)),
+    "decline_second": (forms.OptionalNoteForm, lambda u, v, d: _second(u, v, d, agree=False)),
+    "invite": (
+        forms.InviteForm,
+        lambda u, v, d: proposals.invite(u, v, [rep.person for rep in d["seconders"]]),
+    ),
     "unpublish": (None, lambda u, v, d: services.unpublish(u, v)),
 }
 MANAGE_ACTIONS = (
@@ -300,9 +323,16 @@ ALLOWED = {
     "ask_info": lambda u, v: services.can_manage(u, v) or services.can_handle(u, v),
     "rate": services.is_submitter,
     "info": services.is_submitter,
+    "second": lambda u, v: proposals.is_asked(u, v),
+    "decline_second": lambda u, v: proposals.is_asked(u, v),
+    "invite": services.is_submitter,
 }
 FORM_KEY = {"refuse": "note", "supervise": "note", "send_back": "note", "ask_info": "note"}
-FORM_KEY.update({"ask_extension": "extension"})
+FORM_KEY.update({"ask_extension": "extension", "decline_second": "second"})
+
+
+def _second(user, voice, data, *, agree: bool):
+    return proposals.second(user, voice, agree=agree, note=data.get("note", ""))
 
 
 @login_required
@@ -314,6 +344,7 @@ def act(request, pk: int, action: str):
     require(ALLOWED[action](request.user, voice), "您无权对该呼声执行此操作")
     form_class, run = ACTIONS[action]
     kwargs = {"orgs": _handling_orgs(request.user)} if action in ("assign", "transfer") else {}
+    kwargs = {"voice": voice} if action == "invite" else kwargs
     form = form_class(request.POST, **kwargs) if form_class else None
     if form is None or form.is_valid():
         try:

@@ -23,6 +23,7 @@ FACTS = {
     "voices.auto_close": set(),
     "voices.public_limits": set(),
     "voices.rates": set(),
+    "voices.proposal": set(),
 }
 
 
