@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "dangqun.orgs",
     "dangqun.people",
     "dangqun.voices",
+    "dangqun.notices",
     "dangqun.api",
     "dangqun.web",
 ]
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dangqun.web.context.navigation",
+                "dangqun.notices.context.bell",
             ],
         },
     }
@@ -267,6 +269,19 @@ else:
             "LOCATION": str(DATA_DIR / "cache"),
         }
     }
+
+# E-mail for notices: sent only when an SMTP server is configured; the bell works without it.
+EMAIL_HOST = env_str("DANGQUN_SMTP_HOST")
+EMAIL_PORT = env_int("DANGQUN_SMTP_PORT", 465 if env_bool("DANGQUN_SMTP_SSL") else 587)
+EMAIL_HOST_USER = env_str("DANGQUN_SMTP_USER")
+EMAIL_HOST_PASSWORD = env_str("DANGQUN_SMTP_PASSWORD")
+EMAIL_USE_SSL = env_bool("DANGQUN_SMTP_SSL")
+EMAIL_USE_TLS = not EMAIL_USE_SSL and env_bool("DANGQUN_SMTP_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("DANGQUN_MAIL_FROM", EMAIL_HOST_USER or "noreply@localhost")
+DANGQUN_EMAIL_NOTICES = bool(EMAIL_HOST)
+# The address users reach the platform at, for links in e-mails (e.g. https://dangqun.example.cn)
+DANGQUN_BASE_URL = env_str("DANGQUN_BASE_URL")
 
 # Background work: SqliteHuey in the data directory, RedisHuey when REDIS_URL is set.
 # Tests run tasks immediately (DANGQUN_HUEY_IMMEDIATE=1).

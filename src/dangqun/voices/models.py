@@ -300,6 +300,7 @@ class VoiceEvent(models.Model):
         SECOND = "second", "附议"
         DECLINE_SECOND = "decline_second", "不附议"
         INVITE = "invite", "邀请附议"
+        ESCALATE = "escalate", "超时上报"
 
     voice = models.ForeignKey(Voice, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16, choices=Action.choices)

@@ -23,7 +23,7 @@ from dangqun.core import audit
 from dangqun.core.rules import get_rule
 from dangqun.orgs.models import System
 from dangqun.people.models import Person
-from dangqun.voices import services
+from dangqun.voices import notify, services
 from dangqun.voices.models import (
     Channel,
     Congress,
@@ -194,6 +194,8 @@ def submit(actor, data: dict, *, congress: Congress, seconders, proposer=None):
             actor if on_paper else None,
             f"{names} 在纸质提案上签名附议" if on_paper else f"邀请 {names} 附议",
         )
+        if not on_paper:
+            notify.seconding_asked(voice, seconders)
         audit.record(
             actor,
             "voice.proposal",
@@ -246,6 +248,7 @@ def invite(actor, voice: Voice, seconders: list[Person]) -> Voice:
         if any(p.pk not in members or p.pk == voice.person_id for p in new):
             raise ValidationError({"seconders": "只能邀请本届其他职工代表附议"})
         Seconder.objects.bulk_create(Seconder(voice=voice, person=p) for p in new)
+        notify.seconding_asked(voice, new)
         services._event(voice, Action.INVITE, None, f"邀请 {'、'.join(p.name for p in new)} 附议")
     return voice
 

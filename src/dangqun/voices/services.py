@@ -20,7 +20,7 @@ from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit, crypto
 from dangqun.orgs.models import Org, System
-from dangqun.voices import calendar
+from dangqun.voices import calendar, notify
 from dangqun.voices.models import (
     OPEN_STATUSES,
     Category,
@@ -233,6 +233,7 @@ def assign(
         voice.handler = None
         voice.save()
         _event(voice, Action.ASSIGN, actor, note, org=handling_org, due=voice.resolution_due)
+        notify.assigned(voice)
         audit.record(
             actor,
             "voice.assign",
@@ -258,6 +259,7 @@ def transfer(actor, voice: Voice, *, handling_org: Org, note: str) -> Voice:
         voice.response_due = calendar.deadline(now, voice.urgency, "response")
         voice.save()
         _event(voice, Action.TRANSFER, actor, note, org=handling_org)
+        notify.assigned(voice, again="转办")
         audit.record(
             actor,
             "voice.transfer",
@@ -328,6 +330,7 @@ def decide_extension(actor, voice: Voice, *, approve: bool, note: str = "") -> V
             voice.resolution_due = request.due
             voice.save(update_fields=["resolution_due"])
             _event(voice, Action.EXTENSION_APPROVED, actor, note, due=request.due)
+            notify.extension_decided(voice, approved=True)
             audit.record(
                 actor,
                 "voice.extension",
@@ -337,6 +340,7 @@ def decide_extension(actor, voice: Voice, *, approve: bool, note: str = "") -> V
             )
         else:
             _event(voice, Action.EXTENSION_REFUSED, actor, note)
+            notify.extension_decided(voice, approved=False)
             audit.record(actor, "voice.extension_refused", voice, after={"note": note})
     return voice
 
@@ -395,6 +399,7 @@ def ask_info(actor, voice: Voice, *, question: str) -> Voice:
         require(can_handle(actor, voice) or can_manage(actor, voice), "您无权办理该呼声")
         _expect(voice, OPEN_STATUSES, "该呼声已不在办理中")
         _event(voice, Action.ASK_INFO, actor, question)
+        notify.info_asked(voice)
         audit.record(actor, "voice.ask_info", voice)
     return voice
 
@@ -413,6 +418,7 @@ def ask_extension(actor, voice: Voice, *, until: datetime.datetime, reason: str)
         if until > longest:
             raise ValidationError({"until": f"一次延期不能超过 {MAX_EXTENSION_DAYS} 天"})
         _event(voice, Action.ASK_EXTENSION, actor, reason, due=until)
+        notify.extension_asked(voice)
         audit.record(actor, "voice.ask_extension", voice, after={"until": until})
     return voice
 
@@ -430,6 +436,7 @@ def answer(actor, voice: Voice, *, text: str, solved: bool) -> Voice:
         voice.answered_at = timezone.now()
         voice.save()
         _event(voice, Action.ANSWER, actor, text, org=voice.handling_org)
+        notify.answered(voice)
         audit.record(actor, "voice.answer", voice, after={"solved": solved})
     return voice
 
@@ -477,8 +484,10 @@ def rate(actor, voice: Voice, *, rating: str, comment: str = "", by_code: bool =
             voice.closed_at = now
         voice.save()
         _event(voice, Action.RATE, None, f"{Rating(rating).label}。{comment}".rstrip("。"))
+        notify.rated(voice)
         if reopen:
             _event(voice, Action.REOPEN, None, "反映人不满意，重新办理", org=voice.handling_org)
+            notify.assigned(voice, again="反映人不满意，重新办理")
         audit.record(
             None if anonymous else actor,
             "voice.rate",

@@ -10,3 +10,11 @@ def close_unrated_voices() -> int:
     from dangqun.voices.services import close_unrated
 
     return close_unrated()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def remind_voice_deadlines() -> dict:
+    """Warn before deadlines and report passed ones to the supervisor (rule voices.reminders)."""
+    from dangqun.voices.notify import remind_deadlines
+
+    return remind_deadlines()

@@ -24,6 +24,7 @@ FACTS = {
     "voices.public_limits": set(),
     "voices.rates": set(),
     "voices.proposal": set(),
+    "voices.reminders": set(),
 }
 
 

@@ -100,7 +100,7 @@ def test_org_page_query_count(login, world, django_assert_num_queries):
     client = login(world.owner)
     url = f"/orgs/{world.branch_a.pk}/"  # a leaf: nothing below it to load
     client.get(url)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):  # 13 + the bell's unread count
         client.get(url)
     services.appoint(
         None, world.branch_a, world.zhang, "secretary", started_on=datetime.date(2024, 1, 1)
@@ -109,7 +109,7 @@ def test_org_page_query_count(login, world, django_assert_num_queries):
         None, world.branch_a, world.li, "organisation", started_on=datetime.date(2024, 1, 1)
     )
     services.update_org(None, world.branch_a, name="新名称")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):  # 13 + the bell's unread count
         client.get(url)
 
 
@@ -135,7 +135,7 @@ def test_children_query_count(login, world):
 
 def test_tree_query_count(login, world):
     client = login(world.owner)
-    assert _warm_queries(client, "/orgs/") == 4
+    assert _warm_queries(client, "/orgs/") == 5  # 4 + the bell's unread count
 
 
 @pytest.mark.parametrize("url", ["/orgs/{pk}/", "/orgs/{pk}/children/"])

@@ -160,8 +160,8 @@ def test_error_file_is_404_when_there_is_none(world, login):
 def test_status_page_query_counts(world, login, job, django_assert_num_queries):
     client = login(world.owner)
     client.get("/")  # settle the session's idle-timeout write
-    # session, user, grants (scope), job
-    with django_assert_num_queries(4):
+    # session, user, grants (scope), job, the bell's unread count
+    with django_assert_num_queries(5):
         assert client.get(f"/people/import/{job.pk}/").status_code == 200
     with django_assert_num_queries(4):
         response = client.get(f"/people/import/{job.pk}/", headers={"HX-Request": "true"})
@@ -171,6 +171,6 @@ def test_status_page_query_counts(world, login, job, django_assert_num_queries):
 def test_start_page_query_count(world, login, job, django_assert_num_queries):
     client = login(world.owner)
     client.get("/")
-    # session, user, grants (scope), recent jobs
-    with django_assert_num_queries(4):
+    # session, user, grants (scope), recent jobs, the bell's unread count
+    with django_assert_num_queries(5):
         assert client.get("/people/import/").status_code == 200

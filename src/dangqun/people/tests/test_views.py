@@ -111,8 +111,9 @@ def test_list_query_count_does_not_grow_with_people(login, world, lone_branch):
     add(29)
     thirty, html = _queries(client, "/people/")
     assert "共 30 人" in html
-    # session, user, grants, the scope's organisation ids, count, the page's ids, the page's rows
-    assert one == thirty == 7
+    # session, user, grants, the scope's organisation ids, count, the page's ids, the page's rows,
+    # the bell's unread count
+    assert one == thirty == 8
 
 
 def test_list_query_count_with_search_filters_and_htmx(
@@ -129,7 +130,7 @@ def test_list_query_count_with_search_filters_and_htmx(
     branch = secretary.grants.get().org
     url = f"/people/?org={branch.pk}&page=1"
     client.get(url)
-    with django_assert_num_queries(8):  # unsearched: count and page ids; + the organisation
+    with django_assert_num_queries(9):  # unsearched: count and page ids; + the organisation, bell
         assert client.get(url).status_code == 200
 
 
@@ -160,7 +161,7 @@ def test_person_page_query_count(login, world, django_assert_num_queries):
     client = login(world.owner)
     url = f"/people/{world.zhang.pk}/"
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # 10 + the bell's unread count
         client.get(url)
     # more history does not mean more queries
     for on in (datetime.date(2020, 1, 1), datetime.date(2021, 1, 1)):
@@ -169,7 +170,7 @@ def test_person_page_query_count(login, world, django_assert_num_queries):
     org_services.appoint(
         None, world.branch_a, world.zhang, "secretary", started_on=datetime.date(2020, 1, 1)
     )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # 10 + the bell's unread count
         client.get(url)
 
 

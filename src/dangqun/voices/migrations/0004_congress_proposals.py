@@ -6,72 +6,193 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0002_initial'),
-        ('people', '0004_person_search_indexes'),
-        ('voices', '0003_public_answers'),
+        ("orgs", "0002_initial"),
+        ("people", "0004_person_search_indexes"),
+        ("voices", "0003_public_answers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='voice',
-            name='status',
-            field=models.CharField(choices=[('seconding', '征集附议'), ('submitted', '待受理'), ('assigned', '待响应'), ('in_progress', '办理中'), ('answered', '待评价'), ('closed', '已办结'), ('returned', '不予受理'), ('merged', '已合并')], default='submitted', max_length=16, verbose_name='状态'),
+            model_name="voice",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("seconding", "征集附议"),
+                    ("submitted", "待受理"),
+                    ("assigned", "待响应"),
+                    ("in_progress", "办理中"),
+                    ("answered", "待评价"),
+                    ("closed", "已办结"),
+                    ("returned", "不予受理"),
+                    ("merged", "已合并"),
+                ],
+                default="submitted",
+                max_length=16,
+                verbose_name="状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='voiceevent',
-            name='action',
-            field=models.CharField(choices=[('submit', '提交'), ('assign', '受理交办'), ('transfer', '转办'), ('return', '不予受理'), ('merge', '合并'), ('respond', '响应'), ('send_back', '退回重新交办'), ('ask_info', '请求补充'), ('add_info', '补充信息'), ('ask_extension', '申请延期'), ('extension_ok', '延期已批准'), ('extension_no', '延期未批准'), ('answer', '答复'), ('rate', '评价'), ('reopen', '回访重办'), ('close', '办结'), ('supervise', '督办'), ('second', '附议'), ('decline_second', '不附议'), ('invite', '邀请附议')], max_length=16),
+            model_name="voiceevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("submit", "提交"),
+                    ("assign", "受理交办"),
+                    ("transfer", "转办"),
+                    ("return", "不予受理"),
+                    ("merge", "合并"),
+                    ("respond", "响应"),
+                    ("send_back", "退回重新交办"),
+                    ("ask_info", "请求补充"),
+                    ("add_info", "补充信息"),
+                    ("ask_extension", "申请延期"),
+                    ("extension_ok", "延期已批准"),
+                    ("extension_no", "延期未批准"),
+                    ("answer", "答复"),
+                    ("rate", "评价"),
+                    ("reopen", "回访重办"),
+                    ("close", "办结"),
+                    ("supervise", "督办"),
+                    ("second", "附议"),
+                    ("decline_second", "不附议"),
+                    ("invite", "邀请附议"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='Congress',
+            name="Congress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('starts_on', models.DateField(verbose_name='本届起始日期')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='本届届满日期')),
-                ('accepting', models.BooleanField(default=True, verbose_name='正在征集提案')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='召开单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("starts_on", models.DateField(verbose_name="本届起始日期")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="本届届满日期")),
+                ("accepting", models.BooleanField(default=True, verbose_name="正在征集提案")),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="召开单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职工代表大会',
-                'ordering': ['-starts_on', '-id'],
+                "verbose_name": "职工代表大会",
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='voice',
-            name='congress',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='voices.congress', verbose_name='职代会'),
+            model_name="voice",
+            name="congress",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="proposals",
+                to="voices.congress",
+                verbose_name="职代会",
+            ),
         ),
         migrations.CreateModel(
-            name='Representative',
+            name="Representative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('congress', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='representatives', to='voices.congress')),
-                ('delegation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='代表团')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='代表')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "congress",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="representatives",
+                        to="voices.congress",
+                    ),
+                ),
+                (
+                    "delegation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="代表团",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                        verbose_name="代表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职工代表',
-                'ordering': ['delegation_id', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('congress', 'person'), name='representative_once')],
+                "verbose_name": "职工代表",
+                "ordering": ["delegation_id", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("congress", "person"), name="representative_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Seconder',
+            name="Seconder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answer', models.CharField(choices=[('invited', '待附议'), ('seconded', '已附议'), ('declined', '不附议')], default='invited', max_length=16)),
-                ('on_paper', models.BooleanField(default=False, verbose_name='纸质签名')),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('voice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='seconders', to='voices.voice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "answer",
+                    models.CharField(
+                        choices=[
+                            ("invited", "待附议"),
+                            ("seconded", "已附议"),
+                            ("declined", "不附议"),
+                        ],
+                        default="invited",
+                        max_length=16,
+                    ),
+                ),
+                ("on_paper", models.BooleanField(default=False, verbose_name="纸质签名")),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "voice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="seconders",
+                        to="voices.voice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('voice', 'person'), name='second_once')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("voice", "person"), name="second_once")
+                ],
             },
         ),
     ]

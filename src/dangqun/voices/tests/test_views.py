@@ -241,8 +241,8 @@ def test_inbox_query_count_does_not_grow(client, world, users, raise_voice):
     with CaptureQueriesContext(connection) as eleven:
         html = client.get("/voices/?show=all").content.decode()
     assert html.count('href="/voices/') >= 11
-    # session, user, grants, org ids, count, the page's ids, its rows
-    assert len(one) == len(eleven) == 7
+    # session, user, grants, org ids, count, the page's ids, its rows, the bell's unread count
+    assert len(one) == len(eleven) == 8
 
 
 def test_voice_page_query_count_does_not_grow_with_history(client, world, users, voice):

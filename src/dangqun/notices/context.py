@@ -1,0 +1,12 @@
+import functools
+
+from dangqun.notices.services import unread_count
+
+
+def bell(request):
+    """The unread count on the bell in every page's header: one indexed count, made only when a
+    page renders the header (not for HTMX fragments)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notices": functools.cache(lambda: unread_count(user))}
