@@ -17,3 +17,35 @@ class StyledForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs.setdefault("class", css)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input, each checked by its content (``core.uploads``); cleans to a
+    list of ``uploads.Checked``. Optional by default."""
+
+    def __init__(self, *args, **kwargs):
+        from dangqun.core import uploads
+
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "附件（可不传）")
+        kwargs.setdefault(
+            "help_text",
+            f"可上传{uploads.LABELS}，最多 {uploads.MAX_FILES} 个，每个不超过 "
+            f"{uploads.max_bytes() // (1024 * 1024)} MB；图片和 Office 文件的作者、位置等信息会被去掉",
+        )
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": uploads.ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        from dangqun.core import uploads
+
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if not files:
+            if self.required:
+                raise forms.ValidationError("请选择文件")
+            return []
+        return uploads.check_all(files)

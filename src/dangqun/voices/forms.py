@@ -2,7 +2,7 @@
 
 from django import forms
 
-from dangqun.core.forms import StyledForm
+from dangqun.core.forms import AttachmentsField, StyledForm
 from dangqun.orgs.models import Org
 from dangqun.voices.models import Category, Identity, Kind, Rating, Representative, Urgency
 from dangqun.voices.services import MAX_CONTENT, MAX_TITLE
@@ -33,6 +33,7 @@ class VoiceForm(StyledForm):
     )
     contact_name = forms.CharField(label="姓名", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    files = AttachmentsField()
 
     def __init__(self, *args, with_contact: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +88,7 @@ class AnswerForm(StyledForm):
         choices=[("1", "已解决"), ("0", "未解决（已说明原因）")],
         coerce=lambda v: v == "1",
     )
+    files = AttachmentsField()
 
 
 class ExtensionForm(NoteForm):
@@ -109,6 +111,7 @@ class InfoForm(StyledForm):
     text = forms.CharField(
         label="补充内容", max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 3})
     )
+    files = AttachmentsField()
 
 
 class CodeForm(StyledForm):

@@ -329,6 +329,37 @@ class VoiceEvent(models.Model):
         return self.actor_label
 
 
+def attachment_path(instance, filename: str) -> str:
+    # A random name: the stored path says nothing of the person or the original file name.
+    import secrets
+
+    return f"voices/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file added to a voice (by the person, or with the answer), checked by its content and
+    stored under a random name outside the web root; served only to those who may see the voice."""
+
+    voice = models.ForeignKey(Voice, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        VoiceEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    name = models.CharField("文件名", max_length=120)
+    extension = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "附件"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Seconder(models.Model):
     """A representative asked to second (附议) a proposal, and what they said."""
 

@@ -135,6 +135,7 @@ def submit(
     unit: Org,
     channel: str = Channel.WEB,
     identity: str = Identity.NAMED,
+    files=(),
 ) -> Submitted:
     """A new voice. ``actor`` is the person's account (web, API), staff entering it on someone's
     behalf (phone, visit, box…), or None (the QR page without login)."""
@@ -184,7 +185,8 @@ def submit(
         voice.save()
         # The person's own act, or staff recording it: a staff actor is named, the person is not.
         by_person = not on_behalf
-        _event(voice, Action.SUBMIT, None if by_person else actor, channel_label(channel))
+        event = _event(voice, Action.SUBMIT, None if by_person else actor, channel_label(channel))
+        attach(voice, event, files)
         audit.record(
             actor if not anonymous else None,
             "voice.submit",
@@ -423,7 +425,7 @@ def ask_extension(actor, voice: Voice, *, until: datetime.datetime, reason: str)
     return voice
 
 
-def answer(actor, voice: Voice, *, text: str, solved: bool) -> Voice:
+def answer(actor, voice: Voice, *, text: str, solved: bool, files=()) -> Voice:
     """The written answer; the person then rates it."""
     _require_note(text, "请填写答复内容", MAX_CONTENT)
     with transaction.atomic():
@@ -435,7 +437,7 @@ def answer(actor, voice: Voice, *, text: str, solved: bool) -> Voice:
         voice.solved = solved
         voice.answered_at = timezone.now()
         voice.save()
-        _event(voice, Action.ANSWER, actor, text, org=voice.handling_org)
+        attach(voice, _event(voice, Action.ANSWER, actor, text, org=voice.handling_org), files)
         notify.answered(voice)
         audit.record(actor, "voice.answer", voice, after={"solved": solved})
     return voice
@@ -446,7 +448,7 @@ def is_submitter(actor, voice: Voice) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and voice.user_id == actor.pk)
 
 
-def add_info(actor, voice: Voice, *, text: str, by_code: bool = False) -> Voice:
+def add_info(actor, voice: Voice, *, text: str, by_code: bool = False, files=()) -> Voice:
     """The person adds to what they said (with their account, or their query code)."""
     require(by_code or is_submitter(actor, voice), "只有反映人可以补充信息")
     _require_note(text, "请填写补充内容", MAX_CONTENT)
@@ -454,7 +456,7 @@ def add_info(actor, voice: Voice, *, text: str, by_code: bool = False) -> Voice:
     with transaction.atomic():
         voice = _locked(voice)
         _expect(voice, (*OPEN_STATUSES, Status.ANSWERED), "该呼声已办结，如有新情况请另行反映")
-        _event(voice, Action.ADD_INFO, None, text)
+        attach(voice, _event(voice, Action.ADD_INFO, None, text), files)
         audit.record(None if anonymous else actor, "voice.add_info", voice, traceable=not anonymous)
     return voice
 
@@ -561,6 +563,32 @@ def _event(voice, action, actor, note: str = "", *, org=None, due=None) -> Voice
         note=(note or "").strip(),
         due=due,
     )
+
+
+def attach(voice: Voice, event: VoiceEvent, files) -> list:
+    """Store checked files (``core.uploads.check``) with a step of the voice. Metadata that could
+    name the sender (EXIF, GPS, Office authors) is removed first, whatever the identity."""
+    from django.core.files.base import ContentFile
+
+    from dangqun.core import uploads
+    from dangqun.voices.models import Attachment
+
+    stored = []
+    for checked in files:
+        clean = uploads.strip_metadata(checked)
+        row = Attachment(
+            voice=voice,
+            event=event,
+            name=clean.safe_name,
+            extension=clean.extension,
+            content_type=clean.content_type,
+            size=clean.size,
+            sha256=clean.sha256,
+        )
+        row.file.save("upload", ContentFile(clean.data), save=False)
+        row.save()
+        stored.append(row)
+    return stored
 
 
 def require_visible(user, pk: int) -> Voice:

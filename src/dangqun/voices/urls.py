@@ -10,6 +10,7 @@ urlpatterns = [
     path("public/", views.public_list, name="public"),
     path("public/<int:pk>/", views.public_detail, name="public_detail"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/files/<int:file_pk>/", views.attachment, name="attachment"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
     path("qr/<int:org_pk>/", views.qr_poster, name="poster"),
     path("metrics/", metrics_views.metrics, name="metrics"),

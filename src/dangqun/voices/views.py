@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from dangqun.orgs.models import Org, System
 from dangqun.voices import calendar, forms, proposals, services, throttle
 from dangqun.voices.models import (
     OPEN_STATUSES,
+    Attachment,
     CalendarDay,
     Category,
     Channel,
@@ -49,7 +50,7 @@ def new(request):
     person = request.user.person
     if person is None:
         return render_page(request, "voices/no_person.html", {})
-    form = forms.VoiceForm(request.POST or None, with_contact=False)
+    form = forms.VoiceForm(request.POST or None, request.FILES or None, with_contact=False)
     if request.method == "POST" and form.is_valid():
         submitted = _submit(form, request.user, person.unit, Channel.WEB)
         if submitted is not None:
@@ -73,7 +74,7 @@ def qr_page(request, token: str):
         )
     except (signing.BadSignature, Org.DoesNotExist):
         raise Http404("二维码无效或已停用，请联系本单位群工部门") from None
-    form = forms.VoiceForm(request.POST or None)
+    form = forms.VoiceForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if not throttle.allow_submission(client_address(request), unit.pk):
@@ -89,14 +90,21 @@ def qr_page(request, token: str):
 def _submit(form, actor, unit, channel):
     data = form.cleaned_data
     try:
-        return services.submit(actor, data, unit=unit, channel=channel, identity=data["identity"])
+        return services.submit(
+            actor,
+            data,
+            unit=unit,
+            channel=channel,
+            identity=data["identity"],
+            files=data.get("files", []),
+        )
     except ValidationError as exc:
         _form_errors(form, exc)
         return None
 
 
 @never_cache
-@sensitive_post_parameters("code", "text", "comment")
+@sensitive_post_parameters("code", "text", "comment", "attachment")
 def follow(request):
     """Follow a voice with its query code: status, history, answer; add information; rate."""
     # The code travels in POST bodies only: never in an address, a server log or a Referer.
@@ -112,17 +120,46 @@ def follow(request):
             code_form.add_error("code", "查询码不正确，请核对后重新输入")
         else:
             context.update(_follow_context(request, voice, code))
+            if "file" in context:
+                return _file_response(context["file"])
     return render_page(request, "voices/follow.html", context)
+
+
+def _file_response(attachment) -> FileResponse:
+    """An attachment as a download: never shown inline, never sniffed, never cached."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def attachment(request, pk: int, file_pk: int):
+    voice = services.require_visible(request.user, pk)
+    return _file_response(get_object_or_404(Attachment, pk=file_pk, voice=voice))
 
 
 def _follow_context(request, voice: Voice, code: str) -> dict:
     action = request.POST.get("action") if request.method == "POST" else None
-    info_form = forms.InfoForm(request.POST if action == "info" else None)
+    if action == "file":  # an attachment of this voice, fetched with the code
+        attachment = voice.attachments.filter(pk=request.POST.get("attachment") or 0).first()
+        if attachment is not None:
+            return {"file": attachment}
+    info_form = forms.InfoForm(
+        request.POST if action == "info" else None, request.FILES if action == "info" else None
+    )
     rate_form = forms.RateForm(request.POST if action == "rate" else None)
     done = ""
     try:
         if action == "info" and info_form.is_valid():
-            services.add_info(None, voice, text=info_form.cleaned_data["text"], by_code=True)
+            data = info_form.cleaned_data
+            services.add_info(None, voice, text=data["text"], by_code=True, files=data["files"])
             info_form, done = forms.InfoForm(), "补充信息已提交"
         elif action == "rate" and rate_form.is_valid():
             data = rate_form.cleaned_data
@@ -134,7 +171,7 @@ def _follow_context(request, voice: Voice, code: str) -> dict:
     return {
         "voice": voice,
         "code": code,
-        "events": voice.events.select_related("org").all(),
+        "events": voice.events.select_related("org").prefetch_related("attachments"),
         "info_form": info_form,
         "rate_form": rate_form,
         "done": done,
@@ -205,7 +242,7 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
         "voice": voice,
         "raised_by": services.who_raised(user, voice),
         "contact": voice.contact_phone if _sees_identity(user, voice) else "",
-        "events": voice.events.select_related("actor", "org"),
+        "events": voice.events.select_related("actor", "org").prefetch_related("attachments"),
         "manage": manage,
         "handle": handle,
         "own": own,
@@ -290,13 +327,16 @@ ACTIONS = {
     ),
     "answer": (
         forms.AnswerForm,
-        lambda u, v, d: services.answer(u, v, text=d["text"], solved=d["solved"]),
+        lambda u, v, d: services.answer(u, v, text=d["text"], solved=d["solved"], files=d["files"]),
     ),
     "rate": (
         forms.RateForm,
         lambda u, v, d: services.rate(u, v, rating=d["rating"], comment=d["comment"]),
     ),
-    "info": (forms.InfoForm, lambda u, v, d: services.add_info(u, v, text=d["text"])),
+    "info": (
+        forms.InfoForm,
+        lambda u, v, d: services.add_info(u, v, text=d["text"], files=d["files"]),
+    ),
     "publish": (forms.PublishForm, lambda u, v, d: services.publish(u, v, **d)),
     "second": (forms.OptionalNoteForm, lambda u, v, d: _second(u, v, d, agree=True)),
     "decline_second": (forms.OptionalNoteForm, lambda u, v, d: _second(u, v, d, agree=False)),
@@ -345,7 +385,7 @@ def act(request, pk: int, action: str):
     form_class, run = ACTIONS[action]
     kwargs = {"orgs": _handling_orgs(request.user)} if action in ("assign", "transfer") else {}
     kwargs = {"voice": voice} if action == "invite" else kwargs
-    form = form_class(request.POST, **kwargs) if form_class else None
+    form = form_class(request.POST, request.FILES, **kwargs) if form_class else None
     if form is None or form.is_valid():
         try:
             run(request.user, voice, form.cleaned_data if form else {})
