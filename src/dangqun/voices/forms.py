@@ -258,3 +258,11 @@ class RepresentativesForm(StyledForm):
 
     def clean_employee_nos(self):
         return self.cleaned_data["employee_nos"].replace(",", "\n").replace("，", "\n").split()
+
+
+class ImportForm(StyledForm):
+    file = forms.FileField(
+        label="导入文件（.xlsx 或 .csv）",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={"required": "请选择要导入的文件"},
+    )

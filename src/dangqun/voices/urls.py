@@ -27,6 +27,7 @@ urlpatterns = [
         name="representative_remove",
     ),
     path("categories/", views.categories, name="categories"),
+    path("import/", views.import_voices, name="import"),
     path("categories/<int:pk>/", views.categories, name="category"),
 ]
 

@@ -522,3 +522,38 @@ def work_calendar(request):
         },
         status=422 if form.errors else 200,
     )
+
+
+@login_required
+@never_cache
+def import_voices(request):
+    """导入历史呼声: an xlsx or csv of what was handled before, all rows or none."""
+    import tempfile
+    from pathlib import Path
+
+    from dangqun.voices import importer
+
+    require(Scope.of(request.user).has(MANAGE_VOICES), "您无权导入群众呼声")
+    if request.GET.get("template"):
+        response = HttpResponse(
+            importer.template_workbook(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''voices-template.xlsx"
+        return response
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "upload"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            result = importer.import_file(request.user, path, upload.name)
+    return render_page(
+        request,
+        "voices/import.html",
+        {"form": form, "result": result, "columns": importer.COLUMNS},
+        status=422 if result is not None and result.errors else 200,
+    )
