@@ -1,15 +1,22 @@
 """Voices over the API: an employee's program (or an app) submits with the caller's account; staff
-read the voices their scope shows. Handling stays on the pages for now; the same services apply."""
+read the voices their scope shows and handle them with the same actions, forms and services as
+the pages (``voices.actions``)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from dangqun.accounts.scope import get_in_scope
 from dangqun.api.pagination import PeoplePagination
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
-from dangqun.voices import services
+from dangqun.voices import actions, services
 from dangqun.voices.models import Category, Channel, Identity, Kind, Status, Voice
 
 KINDS = [(k.value, k.label) for k in Kind if k != Kind.PROPOSAL]
@@ -138,3 +145,40 @@ class VoiceViewSet(
         else:
             body.update({"number": submitted.voice.number, "status": submitted.voice.status})
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="voices_act",
+        parameters=[
+            OpenApiParameter(
+                "step", str, OpenApiParameter.PATH, enum=list(actions.ACTIONS), description="操作"
+            )
+        ],
+        summary="办理呼声",
+        description=(
+            "与页面相同的办理操作，step 为：" + "、".join(actions.ACTIONS) + "。"
+            "请求体字段与页面表单相同，例如 assign 需要 handling_org、urgency，answer 需要 text、solved"
+            "（1 或 0），rate 需要 rating；附件用 multipart 的 files 字段。"
+        ),
+        request=None,
+        responses={
+            200: VoiceSerializer,
+            400: OpenApiResponse(description="数据有误，按字段给出中文说明"),
+            403: OpenApiResponse(description="无权执行该操作"),
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path=r"(?P<step>[a-z_]+)")
+    def act(self, request, pk=None, step=None):
+        if step not in actions.ACTIONS:
+            raise NotFound("没有这个办理操作")
+        voice = services.require_visible(request.user, pk)
+        form = actions.run(request.user, voice, step, request.data, request.FILES)
+        if form is not None:
+            raise ValidationError(
+                {
+                    "non_field_errors" if field == "__all__" else field: list(errors)
+                    for field, errors in form.errors.items()
+                }
+            )
+        voice = services.require_visible(request.user, pk)
+        return Response(self.get_serializer(voice).data)

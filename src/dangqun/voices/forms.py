@@ -67,6 +67,10 @@ class NoteForm(StyledForm):
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class NoFieldsForm(StyledForm):
+    """Carries a refusal for an action that asks nothing (接办, 批准延期…)."""
+
+
 class OptionalNoteForm(StyledForm):
     note = forms.CharField(
         label="意见（可不填）", required=False, widget=forms.Textarea(attrs={"rows": 2})

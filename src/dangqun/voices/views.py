@@ -3,6 +3,7 @@ page with what the viewer may do, and a unit's QR poster. Logic lives in ``servi
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from dangqun.accounts.scope import Scope, require
 from dangqun.core.middleware import client_address
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.orgs.models import Org, System
-from dangqun.voices import calendar, forms, proposals, services, throttle
+from dangqun.voices import actions, calendar, forms, proposals, services, throttle
 from dangqun.voices.models import (
     OPEN_STATUSES,
     Attachment,
@@ -301,72 +302,9 @@ def _sees_identity(user, voice: Voice) -> bool:
 
 
 def _handling_orgs(user):
-    return Scope.of(user).orgs(MANAGE_VOICES).exclude(dissolved_on__isnull=False).order_by("path")
+    return actions.handling_orgs(user)
 
 
-# One POST endpoint per action: the form, the service, and back to the voice's page.
-ACTIONS = {
-    "assign": (forms.AssignForm, lambda u, v, d: services.assign(u, v, **d)),
-    "transfer": (forms.TransferForm, lambda u, v, d: services.transfer(u, v, **d)),
-    "refuse": (forms.NoteForm, lambda u, v, d: services.refuse(u, v, reason=d["note"])),
-    "supervise": (forms.NoteForm, lambda u, v, d: services.supervise(u, v, note=d["note"])),
-    "approve_extension": (
-        None,
-        lambda u, v, d: services.decide_extension(u, v, approve=True),
-    ),
-    "refuse_extension": (
-        None,
-        lambda u, v, d: services.decide_extension(u, v, approve=False),
-    ),
-    "respond": (None, lambda u, v, d: services.respond(u, v)),
-    "send_back": (forms.NoteForm, lambda u, v, d: services.send_back(u, v, reason=d["note"])),
-    "ask_info": (forms.NoteForm, lambda u, v, d: services.ask_info(u, v, question=d["note"])),
-    "ask_extension": (
-        forms.ExtensionForm,
-        lambda u, v, d: services.ask_extension(u, v, until=d["until"], reason=d["note"]),
-    ),
-    "answer": (
-        forms.AnswerForm,
-        lambda u, v, d: services.answer(u, v, text=d["text"], solved=d["solved"], files=d["files"]),
-    ),
-    "rate": (
-        forms.RateForm,
-        lambda u, v, d: services.rate(u, v, rating=d["rating"], comment=d["comment"]),
-    ),
-    "info": (
-        forms.InfoForm,
-        lambda u, v, d: services.add_info(u, v, text=d["text"], files=d["files"]),
-    ),
-    "publish": (forms.PublishForm, lambda u, v, d: services.publish(u, v, **d)),
-    "second": (forms.OptionalNoteForm, lambda u, v, d: _second(u, v, d, agree=True)),
-    "decline_second": (forms.OptionalNoteForm, lambda u, v, d: _second(u, v, d, agree=False)),
-    "invite": (
-        forms.InviteForm,
-        lambda u, v, d: proposals.invite(u, v, [rep.person for rep in d["seconders"]]),
-    ),
-    "unpublish": (None, lambda u, v, d: services.unpublish(u, v)),
-}
-MANAGE_ACTIONS = (
-    "assign",
-    "transfer",
-    "refuse",
-    "supervise",
-    "approve_extension",
-    "refuse_extension",
-    "publish",
-    "unpublish",
-)
-HANDLE_ACTIONS = ("respond", "send_back", "ask_extension", "answer")
-ALLOWED = {
-    **dict.fromkeys(MANAGE_ACTIONS, services.can_manage),
-    **dict.fromkeys(HANDLE_ACTIONS, services.can_handle),
-    "ask_info": lambda u, v: services.can_manage(u, v) or services.can_handle(u, v),
-    "rate": services.is_submitter,
-    "info": services.is_submitter,
-    "second": lambda u, v: proposals.is_asked(u, v),
-    "decline_second": lambda u, v: proposals.is_asked(u, v),
-    "invite": services.is_submitter,
-}
 FORM_KEY = {"refuse": "note", "supervise": "note", "send_back": "note", "ask_info": "note"}
 FORM_KEY.update({"ask_extension": "extension", "decline_second": "second"})
 
@@ -378,23 +316,15 @@ def _second(user, voice, data, *, agree: bool):
 @login_required
 @require_POST
 def act(request, pk: int, action: str):
-    if action not in ACTIONS:
+    if action not in actions.ACTIONS:
         raise Http404
     voice = services.require_visible(request.user, pk)
-    require(ALLOWED[action](request.user, voice), "您无权对该呼声执行此操作")
-    form_class, run = ACTIONS[action]
-    kwargs = {"orgs": _handling_orgs(request.user)} if action in ("assign", "transfer") else {}
-    kwargs = {"voice": voice} if action == "invite" else kwargs
-    form = form_class(request.POST, request.FILES, **kwargs) if form_class else None
-    if form is None or form.is_valid():
-        try:
-            run(request.user, voice, form.cleaned_data if form else {})
-        except ValidationError as exc:
-            if form is None:
-                form = forms.NoteForm()
-            _form_errors(form, exc)
-        else:
-            return redirect(reverse("voices:detail", args=[pk]) + "#history")
+    form = actions.run(request.user, voice, action, request.POST, request.FILES)
+    if form is None:
+        return redirect(reverse("voices:detail", args=[pk]) + "#history")
+    if not form.fields:  # nothing to re-show: say why at the top of the page
+        for message in form.non_field_errors():
+            messages.error(request, message)
     response = detail(request, pk, forms_with_errors={FORM_KEY.get(action, action): form})
     response.status_code = 422
     return response
@@ -414,12 +344,7 @@ def qr_poster(request, org_pk: int):
     return render_page(request, "voices/poster.html", {"unit": unit, "url": url})
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put a service's errors on the form: on the field they name, or on the form."""
-    for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
+_form_errors = actions.form_errors
 
 
 @login_required

@@ -23,6 +23,7 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/", "get"),
     ("/api/voices/", "post"),
     ("/api/voices/{id}/", "get"),
+    ("/api/voices/{id}/{step}/", "post"),
 }
 
 

@@ -112,3 +112,33 @@ def test_list_query_count_does_not_grow(world, mass, django_assert_num_queries):
         )
     with django_assert_num_queries(len(ctx.captured_queries)):
         assert api.get("/api/voices/").json()["count"] == 13
+
+
+def test_handling_over_the_api_uses_the_same_rules_as_the_pages(world, mass, make_user):
+    handler = make_user("handler", role="handler", org=world.dept_a)
+    voice = client_for(world.member).post(
+        "/api/voices/", {"title": "班车", "content": "早班车太挤"}, format="json"
+    )
+    pk = voice.json()["id"]
+    admin, unit = client_for(mass), client_for(handler)
+    missing = admin.post(f"/api/voices/{pk}/assign/", {"urgency": "normal"}, format="json")
+    assert missing.status_code == 400 and "handling_org" in missing.json()
+    assigned = admin.post(
+        f"/api/voices/{pk}/assign/",
+        {"handling_org": world.dept_a.pk, "urgency": "normal"},
+        format="json",
+    )
+    assert assigned.status_code == 200 and assigned.json()["status"] == "assigned"
+    assert unit.post(f"/api/voices/{pk}/assign/", {}, format="json").status_code == 403
+    assert unit.post(f"/api/voices/{pk}/respond/").json()["status"] == "in_progress"
+    again = unit.post(f"/api/voices/{pk}/respond/")
+    assert again.status_code == 400 and "已由他人接办" in str(again.json())
+    answered = unit.post(
+        f"/api/voices/{pk}/answer/", {"text": "已加车", "solved": "1"}, format="json"
+    )
+    assert answered.json()["status"] == "answered"
+    rated = client_for(world.member).post(f"/api/voices/{pk}/rate/", {"rating": "satisfied"})
+    assert rated.json()["status"] == "closed"
+    assert admin.post(f"/api/voices/{pk}/fly/").status_code == 404
+    outsider = client_for(world.outsider)
+    assert outsider.post(f"/api/voices/{pk}/supervise/", {"note": "快"}).status_code == 404

@@ -261,7 +261,7 @@ def test_voice_page_query_count_does_not_grow_with_history(client, world, users,
 
 
 def test_every_action_has_a_permission_check():
-    from dangqun.voices.views import ACTIONS, ALLOWED
+    from dangqun.voices.actions import ACTIONS, ALLOWED
 
     assert set(ALLOWED) == set(ACTIONS)
 
@@ -346,3 +346,12 @@ def test_a_dissolved_units_qr_code_no_longer_takes_voices(client, world):
     world.dept_a.dissolved_on = datetime.date(2026, 1, 1)
     world.dept_a.save(update_fields=["dissolved_on"])
     assert client.get(f"/v/{token}/").status_code == 404
+
+
+def test_a_refused_action_without_fields_says_why_on_the_page(client, world, users, voice):
+    services.assign(users["owner"], voice, handling_org=world.dept_a)
+    client.force_login(users["handler"])
+    assert client.post(f"/voices/{voice.pk}/respond/").status_code == 302
+    again = client.post(f"/voices/{voice.pk}/respond/")
+    assert again.status_code == 422
+    assert "已由他人接办" in again.content.decode()
