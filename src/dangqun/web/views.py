@@ -76,3 +76,11 @@ def audit_log(request):
         {"page": page, "params": params, "query": query_without_page(request.GET)},
         partial="rows",
     )
+
+
+@require_GET
+def healthz(request):
+    """For load balancers and monitors: the process answers (no database, no session)."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")

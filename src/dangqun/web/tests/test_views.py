@@ -103,3 +103,9 @@ def test_audit_page_shows_no_id_numbers(login, world):
     html = page(login(world.auditor), "/audit/")
     assert "person.reveal_id_number" in html
     assert VALID_IDS[1] not in html
+
+
+def test_healthz_answers_without_login_or_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
