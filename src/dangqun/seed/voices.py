@@ -23,7 +23,7 @@ from dangqun.voices.models import (
     VoiceEvent,
 )
 from dangqun.voices.models import Kind as VoiceKind
-from dangqun.voices.services import _code_hash, new_query_code
+from dangqun.voices.services import _code_hash, hours_taken, new_query_code
 
 A = VoiceEvent.Action
 
@@ -128,11 +128,13 @@ def seed_demo_voices(rng: random.Random, root: Org, mass_user, member_user, coun
                 due + datetime.timedelta(hours=3) if late else assigned + (due - assigned) / 2
             )
             voice.responded_at = min(responded, now)
+            voice.response_hours = hours_taken(voice.assigned_at, voice.responded_at)
             voice.status = Status.IN_PROGRESS
             steps.append((A.RESPOND, None, voice.responded_at, "", voice.handling_org))
         if stage in ("answered", "closed"):
             spent = (voice.resolution_due - voice.responded_at) * rng.uniform(0.2, 1.2)
             voice.answered_at = min(voice.responded_at + spent, now)
+            voice.resolution_hours = hours_taken(voice.assigned_at, voice.answered_at)
             voice.answer = rng.choice(ANSWERS)
             voice.solved = voice.answer != ANSWERS[2]
             voice.status = Status.ANSWERED

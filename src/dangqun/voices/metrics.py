@@ -13,8 +13,9 @@ Following domain-rules §7 (rule ``voices.rates`` holds the coefficients and wei
 - composite = response × 响应率 + resolution × 解决率 + satisfaction × 满意率.
 
 Every rate is None when there is no valid voice. Counting takes one aggregate query whatever the
-number of voices or groups; the working-hour medians read the period's timestamps in one more
-query and one read of the site's calendar.
+number of voices or groups; the working-hour medians are one more: each voice records the working
+hours it took when it is responded to and answered (as its deadlines, fixed then), and PostgreSQL
+takes the median (``percentile_cont``); elsewhere Python takes it from those recorded hours.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ import statistics
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection
+from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dangqun.core.rules import get_rule
-from dangqun.voices.calendar import WorkCalendar, local, working_hours_between
+from dangqun.voices.calendar import local
 from dangqun.voices.models import Channel, Kind, Rating, Status
 
 RULE = "voices.rates"
@@ -215,34 +217,51 @@ def _dec(value) -> Decimal:
 
 
 # Medians in working hours -----------------------------------------------------------------
+class _Median(Aggregate):
+    """PostgreSQL's exact median; other databases get the median from the hours in Python."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
 def _medians(valid: QuerySet, group_by: str | None) -> dict:
-    """{group key: (median response hours, median resolution hours)} from one query."""
+    """{group key: (median response hours, median resolution hours)} from one query, on the
+    working hours each voice took (fixed when it was responded to and answered)."""
     key = GROUPS[group_by][0] if group_by else None
-    timed = valid.filter(assigned_at__isnull=False).filter(
-        Q(responded_at__isnull=False) | Q(answered_at__isnull=False)
-    )
-    fields = ("assigned_at", "responded_at", "answered_at")
-    rows = list(timed.values_list(*((key,) if key else ()), *fields))
-    if not rows:
-        return {}
-    calendar = WorkCalendar()
-    moments = [moment for row in rows for moment in row[-3:] if moment]
-    calendar.load(local(min(moments)).date(), local(max(moments)).date())  # one query for all
+    keys = (key,) if key else ()
+    if connection.vendor == "postgresql":
+        medians = {"response": _Median("response_hours"), "resolution": _Median("resolution_hours")}
+        if not key:
+            row = valid.aggregate(**medians)
+            return {None: (_round_hours(row["response"]), _round_hours(row["resolution"]))}
+        rows = valid.values(key).annotate(**medians)
+        return {
+            _key(group_by, row[key]): (
+                _round_hours(row["response"]),
+                _round_hours(row["resolution"]),
+            )
+            for row in rows
+        }
+    timed = valid.exclude(response_hours__isnull=True, resolution_hours__isnull=True)
     response: dict = {}
     resolution: dict = {}
-    for row in rows:
-        group = _key(group_by, row[0]) if key else None
-        assigned, responded, answered = row[-3:]
-        if responded:
-            hours = working_hours_between(assigned, responded, calendar=calendar)
-            response.setdefault(group, []).append(hours)
-        if answered:
-            hours = working_hours_between(assigned, answered, calendar=calendar)
-            resolution.setdefault(group, []).append(hours)
+    for *group, responded, answered in timed.values_list(
+        *keys, "response_hours", "resolution_hours"
+    ):
+        group = _key(group_by, group[0]) if key else None
+        if responded is not None:
+            response.setdefault(group, []).append(responded)
+        if answered is not None:
+            resolution.setdefault(group, []).append(answered)
     return {
         group: (_median(response.get(group)), _median(resolution.get(group)))
         for group in response.keys() | resolution.keys()
     }
+
+
+def _round_hours(value) -> float | None:
+    return round(value, 1) if value is not None else None
 
 
 def _median(values: list[float] | None) -> float | None:

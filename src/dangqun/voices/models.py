@@ -233,6 +233,10 @@ class Voice(models.Model):
     responded_at = models.DateTimeField("响应时间", null=True, blank=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    # Working hours from 交办 to 响应 and to 答复, fixed when they happen (as deadlines are): the
+    # medians of 三率 are then one aggregate, not a calendar walk over every voice of a period.
+    response_hours = models.FloatField("响应用时（工作小时）", null=True, blank=True)
+    resolution_hours = models.FloatField("答复用时（工作小时）", null=True, blank=True)
     answer = models.TextField("答复", blank=True)
     solved = models.BooleanField("问题已解决", null=True, blank=True)
     rating = models.CharField("评价", max_length=16, choices=Rating.choices, blank=True)

@@ -371,6 +371,7 @@ def respond(actor, voice: Voice) -> Voice:
         require(can_handle(actor, voice), "您无权办理该呼声")
         _expect(voice, Status.ASSIGNED, "该呼声已由他人接办或已不在待响应状态，请刷新后查看")
         voice.status, voice.handler, voice.responded_at = Status.IN_PROGRESS, actor, timezone.now()
+        voice.response_hours = hours_taken(voice.assigned_at, voice.responded_at)
         voice.save()
         _event(voice, Action.RESPOND, actor, org=voice.handling_org)
         audit.record(actor, "voice.respond", voice)
@@ -436,6 +437,7 @@ def answer(actor, voice: Voice, *, text: str, solved: bool, files=()) -> Voice:
         voice.answer = text.strip()
         voice.solved = solved
         voice.answered_at = timezone.now()
+        voice.resolution_hours = hours_taken(voice.assigned_at, voice.answered_at)
         voice.save()
         attach(voice, _event(voice, Action.ANSWER, actor, text, org=voice.handling_org), files)
         notify.answered(voice)
@@ -535,6 +537,10 @@ def _locked(voice: Voice) -> Voice:
         .select_related("unit", "handling_org")
         .get(pk=voice.pk)
     )
+
+
+def hours_taken(start, end) -> float | None:
+    return round(calendar.working_hours_between(start, end), 2) if start and end else None
 
 
 def _expect(voice: Voice, statuses, message: str) -> None:
