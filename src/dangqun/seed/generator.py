@@ -17,6 +17,7 @@ from dangqun.core import audit
 from dangqun.orgs.models import Org, OrgEvent, Post, System, Term
 from dangqun.people.models import PARTY_STATUSES, MemberEvent, PartyProfile, Person
 from dangqun.seed.accounts import create_demo_accounts
+from dangqun.seed.bulk_voices import seed_bulk_voices
 from dangqun.seed.leadership import build_leadership
 from dangqun.seed.plan import SCALES, Plan
 from dangqun.seed.population import build_population
@@ -126,6 +127,9 @@ def seed(
             seed_demo_congress(
                 root, User.objects.get(username="qungong"), User.objects.get(username="yuangong")
             )
+        if plan.scale.voices:
+            root = Org.objects.get(pk=writer.org_pk[plan.roots[System.ENTERPRISE]])
+            seed_bulk_voices(root, plan.scale.voices, seed=seed, today=today, progress=progress)
         counts = row_counts()
         audit.record(
             None,

@@ -32,6 +32,7 @@ class Scale:
     expired_terms: int
     ending_terms: int
     demo_accounts: bool
+    voices: int = 0  # 群众呼声 over three years (the demo scale has its own 120)
 
 
 SCALES = {
@@ -74,6 +75,7 @@ SCALES = {
         expired_terms=50,
         ending_terms=80,
         demo_accounts=False,
+        voices=2_000_000,
     ),
 }
 

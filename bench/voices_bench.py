@@ -1,0 +1,82 @@
+"""Measure the voice pages on the large data set (2,000,000 voices): a handler's inbox and the
+三率 page for the whole group. Same method as ``run.py`` (in-process, 30 runs after a warm-up).
+"""
+
+import datetime as dt
+import json
+import sys
+
+import run  # sets up Django first, as every bench script does
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.utils import timezone
+
+from dangqun.accounts.models import User
+from dangqun.accounts.services import grant_role
+from dangqun.orgs.models import Org, System
+from dangqun.voices.models import OPEN_STATUSES, Voice
+
+TARGET_MS = 150
+
+
+def user_with(role: str, org: Org, username: str) -> Client:
+    user, _ = User.objects.get_or_create(username=username, defaults={"first_name": "基准测试"})
+    if not user.grants.filter(role=role, org=org).exists():
+        grant_role(None, user, role, org)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def main() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) voices_voice, voices_voiceevent")
+    total = Voice.objects.count()
+    if total < 100_000:
+        sys.exit("群众呼声太少：请先运行 dangqun seed --scale large（或 dangqun seed_voices）")
+    root = Org.objects.filter(system=System.ENTERPRISE, depth=1).order_by("path").first()
+    busiest = (
+        Voice.objects.filter(status__in=OPEN_STATUSES)
+        .values("handling_org")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    unit = Org.objects.get(pk=busiest["handling_org"])
+    handler = user_with("handler", unit, "bench_handler")
+    group = user_with("mass_admin", root, "bench_mass")
+    today = timezone.localdate()
+    year_ago = today.replace(day=1) - dt.timedelta(days=335)
+    year = f"start={year_ago.replace(day=1)}&end={today}"
+    cases = {
+        "handler inbox, open voices": ("/voices/", handler),
+        "handler inbox, all, page 20": ("/voices/?show=all&page=20", handler),
+        "group inbox, overdue": ("/voices/?overdue=1", group),
+        "group 三率, this month": ("/voices/metrics/", group),
+        "group 三率, 12 months by handling unit": (
+            f"/voices/metrics/?{year}&by=handling_org",
+            group,
+        ),
+        "group 三率, 12 months by month": (f"/voices/metrics/?{year}&by=month", group),
+        "group 三率 trend (12 months, chart data)": ("/voices/metrics/trend.json", group),
+    }
+    results = {
+        "database": connection.vendor,
+        "voices": total,
+        "open_voices": Voice.objects.filter(status__in=OPEN_STATUSES).count(),
+        "handler_unit": unit.name,
+        "handler_unit_open": busiest["n"],
+        "target_ms": TARGET_MS,
+        "cases": {},
+    }
+    for name, (url, client) in cases.items():
+        results["cases"][name] = run.measure(client, url)
+        print(f"{name:45s} {results['cases'][name]}")
+    run.RESULTS.mkdir(exist_ok=True)
+    (run.RESULTS / "voices.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
