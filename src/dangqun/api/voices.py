@@ -82,6 +82,27 @@ class NewVoiceSerializer(serializers.Serializer):
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
 
 
+class SuggestTextSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=services.MAX_TITLE)
+    content = serializers.CharField(
+        max_length=services.MAX_CONTENT, required=False, allow_blank=True
+    )
+
+
+class DuplicateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    similarity = serializers.FloatField(help_text="文字相似度 0–1")
+
+
+class SuggestionSerializer(serializers.Serializer):
+    category = serializers.IntegerField(allow_null=True, help_text="建议类别的编号")
+    category_name = serializers.CharField(allow_null=True)
+    confidence = serializers.FloatField(allow_null=True, help_text="置信度 0–1")
+    duplicates = DuplicateSerializer(many=True, required=False)
+
+
 class VoiceFilterMixin:
     def filter_queryset(self, queryset):
         wanted = self.request.query_params.get("status")
@@ -167,7 +188,7 @@ class VoiceViewSet(
             404: NOT_FOUND,
         },
     )
-    @action(detail=True, methods=["post"], url_path=r"(?P<step>[a-z_]+)")
+    @action(detail=True, methods=["post"], url_path="(?P<step>" + "|".join(actions.ACTIONS) + ")")
     def act(self, request, pk=None, step=None):
         if step not in actions.ACTIONS:
             raise NotFound("没有这个办理操作")
@@ -182,3 +203,45 @@ class VoiceViewSet(
             )
         voice = services.require_visible(request.user, pk)
         return Response(self.get_serializer(voice).data)
+
+    @extend_schema(
+        summary="呼声的智能提示",
+        description=(
+            "依据本单位已办理呼声学习的建议类别及置信度（未训练模型时为 null），"
+            "以及前后 30 天内可能重复的呼声（仅限调用者可见的）。"
+        ),
+        responses={200: SuggestionSerializer, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"])
+    def suggestion(self, request, pk=None):
+        voice = services.require_visible(request.user, pk)
+        body = _suggestion(voice.title, voice.content)
+        body["duplicates"] = [
+            {"id": other.pk, "number": other.number, "title": other.title, "similarity": score}
+            for other, score in services.duplicate_candidates(request.user, voice)
+        ]
+        return Response(body)
+
+    @extend_schema(
+        summary="为尚未提交的文字建议类别",
+        description="表单可据此预填类别；不保存任何内容。",
+        request=SuggestTextSerializer,
+        responses={200: SuggestionSerializer, 400: OpenApiResponse(description="数据有误")},
+    )
+    @action(detail=False, methods=["post"])
+    def suggest(self, request):
+        incoming = SuggestTextSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        return Response(_suggestion(data["title"], data.get("content", "")))
+
+
+def _suggestion(title: str, content: str) -> dict:
+    suggestion = services.suggest_category(title, content)
+    if suggestion is None:
+        return {"category": None, "category_name": None, "confidence": None}
+    return {
+        "category": suggestion.category.pk,
+        "category_name": str(suggestion.category),
+        "confidence": round(suggestion.confidence, 4),
+    }

@@ -22,6 +22,10 @@ ACTIONS = {
     "transfer": (forms.TransferForm, lambda u, v, d: services.transfer(u, v, **d)),
     "refuse": (forms.NoteForm, lambda u, v, d: services.refuse(u, v, reason=d["note"])),
     "supervise": (forms.NoteForm, lambda u, v, d: services.supervise(u, v, note=d["note"])),
+    "merge": (
+        forms.MergeForm,
+        lambda u, v, d: services.merge(u, v, into=d["into"], note=d.get("note", "")),
+    ),
     "approve_extension": (
         None,
         lambda u, v, d: services.decide_extension(u, v, approve=True),
@@ -60,6 +64,7 @@ ACTIONS = {
 }
 MANAGE_ACTIONS = (
     "assign",
+    "merge",
     "transfer",
     "refuse",
     "supervise",

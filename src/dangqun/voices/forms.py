@@ -4,7 +4,15 @@ from django import forms
 
 from dangqun.core.forms import AttachmentsField, StyledForm
 from dangqun.orgs.models import Org
-from dangqun.voices.models import Category, Identity, Kind, Rating, Representative, Urgency
+from dangqun.voices.models import (
+    Category,
+    Identity,
+    Kind,
+    Rating,
+    Representative,
+    Urgency,
+    Voice,
+)
 from dangqun.voices.services import MAX_CONTENT, MAX_TITLE
 
 KIND_CHOICES = [(k.value, k.label) for k in Kind if k != Kind.PROPOSAL]
@@ -65,6 +73,17 @@ class AssignForm(StyledForm):
 
 class NoteForm(StyledForm):
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeForm(StyledForm):
+    into = forms.ModelChoiceField(
+        label="合并至", queryset=Voice.objects.all(), widget=forms.HiddenInput
+    )
+    note = forms.CharField(label="说明", required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].error_messages["invalid_choice"] = "要合并到的呼声不存在"
 
 
 class NoFieldsForm(StyledForm):

@@ -615,6 +615,39 @@ def require_visible(user, pk: int) -> Voice:
     return voice
 
 
+# Smart help ------------------------------------------------------------------------------
+DUPLICATE_DAYS = 30
+SUGGEST_CONFIDENCE = 0.5  # below this a suggested category is not pre-filled
+
+
+def duplicate_candidates(user, voice: Voice, limit: int = 5) -> list:
+    """Voices that may say the same, from the same unit or handling unit, within 30 days either
+    side of this one, that the user may see: for 合并重复 (``smart`` is imported on first use)."""
+    from dangqun.voices import smart
+
+    window = datetime.timedelta(days=DUPLICATE_DAYS)
+    nearby = Q(unit=voice.unit_id)
+    if voice.handling_org_id:
+        nearby |= Q(handling_org=voice.handling_org_id)
+    queryset = (
+        visible_to(user)
+        .filter(nearby)
+        .exclude(pk=voice.pk)
+        .exclude(status__in=(Status.MERGED, Status.RETURNED, Status.SECONDING))
+    )
+    end = min(timezone.now(), voice.submitted_at + window)
+    days = (end - (voice.submitted_at - window)).days
+    text = smart.voice_text(voice.title, voice.content)
+    return smart.near_duplicates(text, queryset=queryset, now=end, days=days, limit=limit)
+
+
+def suggest_category(title: str, content: str):
+    """The category the model learned from this organisation's handled voices, or None."""
+    from dangqun.voices import smart
+
+    return smart.suggest_category(smart.voice_text(title, content))
+
+
 # Categories -------------------------------------------------------------------------------
 def save_category(actor, category: Category | None, data: dict) -> Category:
     """Create or change a category and the unit that handles it by default."""

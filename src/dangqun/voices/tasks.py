@@ -18,3 +18,15 @@ def remind_voice_deadlines() -> dict:
     from dangqun.voices.notify import remind_deadlines
 
     return remind_deadlines()
+
+
+@db_periodic_task(crontab(day_of_week="0", hour="3", minute="30"))
+def retrain_voice_model() -> dict | None:
+    """Every Sunday night: learn categories again from the voices handled since."""
+    from dangqun.voices import smart
+
+    try:
+        report = smart.train()
+    except smart.NotEnoughData:
+        return None
+    return {"samples": report.samples, "accuracy": report.accuracy, "macro_f1": report.macro_f1}

@@ -239,7 +239,12 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
     manage, handle = services.can_manage(user, voice), services.can_handle(user, voice)
     own = services.is_submitter(user, voice)
     orgs = _handling_orgs(user) if manage else None
+    smart_help = _smart_help(user, voice) if manage else {}
+    assign_initial = {"urgency": voice.urgency, "category": voice.category_id}
+    if smart_help.get("suggestion") and not voice.category_id:
+        assign_initial["category"] = smart_help["suggestion"].category.pk
     context = {
+        **smart_help,
         "voice": voice,
         "raised_by": services.who_raised(user, voice),
         "contact": voice.contact_phone if _sees_identity(user, voice) else "",
@@ -249,7 +254,7 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
         "own": own,
         "now": timezone.now(),
         "forms": {
-            "assign": forms.AssignForm(orgs=orgs, initial={"urgency": voice.urgency}),
+            "assign": forms.AssignForm(orgs=orgs, initial=assign_initial),
             "transfer": forms.TransferForm(orgs=orgs),
             "note": forms.NoteForm(),
             "answer": forms.AnswerForm(),
@@ -273,6 +278,19 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
         "person_notes": PERSON_NOTES,
     }
     return render_page(request, "voices/detail.html", context)
+
+
+def _smart_help(user, voice: Voice) -> dict:
+    """For an admin: voices that may repeat this one (to merge) and, before 受理, the category
+    learned from handled voices (pre-filled when confident enough)."""
+    if voice.status not in OPEN_STATUSES:
+        return {}
+    help_ = {"duplicates": services.duplicate_candidates(user, voice)}
+    if voice.status == Status.SUBMITTED:
+        suggestion = services.suggest_category(voice.title, voice.content)
+        if suggestion and suggestion.confidence >= services.SUGGEST_CONFIDENCE:
+            help_["suggestion"] = suggestion
+    return help_
 
 
 def _proposal_context(user, voice: Voice, forms_with_errors) -> dict:
@@ -322,9 +340,11 @@ def act(request, pk: int, action: str):
     form = actions.run(request.user, voice, action, request.POST, request.FILES)
     if form is None:
         return redirect(reverse("voices:detail", args=[pk]) + "#history")
-    if not form.fields:  # nothing to re-show: say why at the top of the page
-        for message in form.non_field_errors():
-            messages.error(request, message)
+    if all(field.widget.is_hidden for field in form.fields.values()):
+        # nothing to re-show (接办, 并入此条): say why at the top of the page
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
     response = detail(request, pk, forms_with_errors={FORM_KEY.get(action, action): form})
     response.status_code = 422
     return response

@@ -24,6 +24,8 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/", "post"),
     ("/api/voices/{id}/", "get"),
     ("/api/voices/{id}/{step}/", "post"),
+    ("/api/voices/{id}/suggestion/", "get"),
+    ("/api/voices/suggest/", "post"),
 }
 
 
