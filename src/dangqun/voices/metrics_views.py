@@ -227,3 +227,21 @@ def _xlsx(period: Period, rows: list[RateRow], total: RateRow) -> bytes:
     sheet.set_column(1, len(COLUMNS), 11)
     workbook.close()
     return buffer.getvalue()
+
+
+@login_required
+def hot_topics(request):
+    """本月热点: keywords of this month's voices in the viewer's scope (an HTMX fragment, loaded
+    after the page; cached for an hour because it reads up to 5,000 voices' text)."""
+    from django.core.cache import cache
+
+    from dangqun.voices import smart
+
+    _require_viewer(request.user)
+    month = timezone.localdate().replace(day=1)
+    key = f"voices:hot-topics:{request.user.pk}:{month:%Y%m}"
+    topics = cache.get(key)
+    if topics is None:
+        topics = smart.hot_topics(services.visible_to(request.user), month=month)
+        cache.set(key, topics, 3600)
+    return render_page(request, "voices/_hot_topics.html", {"topics": topics, "month": month})

@@ -16,6 +16,7 @@ urlpatterns = [
     path("metrics/", metrics_views.metrics, name="metrics"),
     path("metrics/trend.json", metrics_views.metrics_trend_json, name="metrics_trend"),
     path("metrics/export.xlsx", metrics_views.metrics_export, name="metrics_export"),
+    path("metrics/hot-topics/", metrics_views.hot_topics, name="hot_topics"),
     path("calendar/", views.work_calendar, name="calendar"),
     path("proposals/", proposal_views.overview, name="proposals"),
     path("proposals/new/<int:congress_pk>/", proposal_views.new, name="proposal_new"),

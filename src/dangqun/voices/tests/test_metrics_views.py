@@ -196,3 +196,15 @@ def test_the_page_does_not_query_per_voice(client, world, mass, handler, raise_v
         voice, _ = raise_voice()
         handled(voice, mass, handler, world, Rating.BASICALLY)
     assert queries() == few
+
+
+def test_hot_topics_of_the_month_in_scope(world, mass, raise_voice, login, make_user):
+    for _ in range(3):
+        raise_voice(title="食堂排队", content="食堂排队时间太长")
+    raise_voice(title="班车拥挤", content="早上班车拥挤")
+    page = login(mass).get("/voices/metrics/").content.decode()
+    assert 'id="hot-topics"' in page
+    fragment = login(mass).get("/voices/metrics/hot-topics/").content.decode()
+    assert "排队" in fragment and "班车" in fragment
+    other = make_user("leader_b", role="leader", org=world.company_b)
+    assert "排队" not in login(other).get("/voices/metrics/hot-topics/").content.decode()
