@@ -22,9 +22,7 @@ def seeded():
 
 
 def test_bulk_voices_follow_the_rules(seeded):
-    voices = Voice.objects.filter(query_code_hash__regex=r"^[0-9a-f]{64}$").exclude(
-        pk__lte=seeded
-    )
+    voices = Voice.objects.filter(query_code_hash__regex=r"^[0-9a-f]{64}$").exclude(pk__lte=seeded)
     assert Voice.objects.count() == seeded + 3000
     now = timezone.now()
     assert not voices.filter(submitted_at__gt=now).exists()
