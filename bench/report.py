@@ -44,6 +44,27 @@ def table() -> str:
             "",
             "Phases (read / check / write): " + "; ".join(data["first"]["phases"]),
         ]
+    submit = RESULTS / "voice_submit.json"
+    if submit.exists():
+        data = json.loads(submit.read_text())
+        lines += [
+            "",
+            "| over HTTP (gunicorn) | req/s | median ms | p95 ms | errors |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for name, row in data["cases"].items():
+            lines.append(
+                f"| {name} (`{row['url']}`) | {row['rps']} | {row['median_ms']} | {row['p95_ms']} "
+                f"| {row['errors']} |"
+            )
+        ratios = data["ratios"]
+        lines += [
+            "",
+            f"Submission ÷ healthz: throughput {ratios['throughput']}, p95 {ratios['p95']} "
+            f"({data['server']['gunicorn_workers']} gunicorn workers, {data['concurrency']} clients, "
+            f"{data['machine']['cpus']} CPUs, {data['database']}; "
+            f"{data['requests_per_round']:,} requests per round, rounds {', '.join(data['rounds'])}).",
+        ]
     return "\n".join(lines)
 
 

@@ -38,7 +38,7 @@ def main() -> None:
         sys.exit("群众呼声太少：请先运行 dangqun seed --scale large（或 dangqun seed_voices）")
     root = Org.objects.filter(system=System.ENTERPRISE, depth=1).order_by("path").first()
     busiest = (
-        Voice.objects.filter(status__in=OPEN_STATUSES)
+        Voice.objects.filter(status__in=OPEN_STATUSES, handling_org__isnull=False)
         .values("handling_org")
         .annotate(n=Count("pk"))
         .order_by("-n")
