@@ -69,11 +69,12 @@ def seed_bulk_voices(
             person = rng.choice(people) if people else None
             unit = person[1] if person else rng.choice(units)[0]
             voice, steps = _voice(rng, offset + n, seed, submitted, unit, person, age, now)
-            topic = rng.randrange(len(categories))
+            topic = voice.pop("topic")  # the category matches what the voice says
             category, urgency = categories[topic]
             voice.update(category_id=category, urgency=urgency)
             choices = handlers.get(company_of.get(unit)) or handlers[None]
-            _handle(rng, voice, steps, choices[topic % len(choices)], age, now, calendar)
+            index = list(categories).index(topic)
+            _handle(rng, voice, steps, choices[index % len(choices)], age, now, calendar)
             voices.append(voice)
             events.append(steps)
         with transaction.atomic():
@@ -114,19 +115,19 @@ def _units(root: Org):
     return units or [(root.pk, None)], handlers
 
 
-def _categories(root: Org) -> list[tuple[int, str]]:
-    result = []
+def _categories(root: Org) -> dict[str, tuple[int, str]]:
+    result = {}
     for name in dict.fromkeys(t[0] for t in TOPICS):
         urgency = next(t[1] for t in TOPICS if t[0] == name)
         category, _ = Category.objects.get_or_create(
             parent=None, name=name, defaults={"urgency": urgency}
         )
-        result.append((category.pk, category.urgency))
+        result[name] = (category.pk, category.urgency)
     return result
 
 
 def _voice(rng, n: int, seed: int, submitted, unit: int, person, age: float, now) -> tuple:
-    _, _, title, content = rng.choice(TOPICS)
+    topic, _, title, content = rng.choice(TOPICS)
     identity = rng.choices([Identity.NAMED, Identity.CONFIDENTIAL, Identity.ANONYMOUS], [5, 2, 3])[
         0
     ]
@@ -143,6 +144,7 @@ def _voice(rng, n: int, seed: int, submitted, unit: int, person, age: float, now
         "query_code_hash": hashlib.sha256(f"seed:{seed}:{n}".encode()).hexdigest(),
         "submitted_at": submitted,
         "status": Status.SUBMITTED,
+        "topic": topic,
     }
     steps = [_event("submit", submitted, actor_label="反映人", note="经网页反映")]
     return voice, steps
@@ -249,7 +251,10 @@ def _insert(model, rows: list[dict]) -> list[int]:
         marks = ", ".join(["%s"] * (len(columns) + 1))
         cursor.executemany(
             f"INSERT INTO {table} ({quoted}) VALUES ({marks})",  # noqa: S608
-            [[pk, *row] for pk, row in zip(ids, values, strict=True)],
+            [  # Django's adaptation here (aware datetimes to UTC text for SQLite)
+                [pk, *(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))]
+                for pk, row in zip(ids, values, strict=True)
+            ],
         )
         return ids
 

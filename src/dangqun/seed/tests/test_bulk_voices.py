@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from dangqun.seed.voices import TOPICS
 from dangqun.voices import metrics
 from dangqun.voices.models import Status, Voice, VoiceEvent
 
@@ -38,6 +39,8 @@ def test_bulk_voices_follow_the_rules(seeded):
         assert voice.submitted_at <= voice.assigned_at <= voice.responded_at <= voice.answered_at
         assert voice.response_due > voice.assigned_at and voice.handling_org_id
         assert voice.response_hours is not None and voice.resolution_hours >= voice.response_hours
+    for voice in voices.select_related("category")[:300]:  # the category fits the text
+        assert any(t[0] == voice.category.name and t[2] == voice.title for t in TOPICS)
     assert VoiceEvent.objects.filter(voice__in=voices, action="submit").count() == 3000
     (total,) = metrics.rates(voices, dt.date(2000, 1, 1), timezone.localdate() + dt.timedelta(1))
     assert 0.5 < total.response_rate <= 1 and total.median_response_hours is not None
