@@ -378,6 +378,9 @@ def main() -> None:
             )
             for error in result["first_errors"]:
                 print("   ", error)
+            cpu = result["cpu_ms_per_request"]
+            if cpu["other"] > 0.1 * sum(cpu.values()):
+                print("    注意 / warning: other processes used the CPU during this round")
     finally:
         if server is not None:
             stop_server(server)
