@@ -1,5 +1,6 @@
 """Measure the voice pages on the large data set (2,000,000 voices): a handler's inbox and the
-三率 page for the whole group. Same method as ``run.py`` (in-process, 30 runs after a warm-up).
+三率 page for the whole group (read from the monthly tallies), and for one company (counted from its
+voices). Same method as ``run.py`` (in-process, 30 runs after a warm-up).
 """
 
 import datetime as dt
@@ -32,7 +33,7 @@ def user_with(role: str, org: Org, username: str) -> Client:
 def main() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE) voices_voice, voices_voiceevent")
+            cursor.execute("VACUUM (ANALYZE) voices_voice, voices_voiceevent, voices_voicetally")
     total = Voice.objects.count()
     if total < 100_000:
         sys.exit("群众呼声太少：请先运行 dangqun seed --scale large（或 dangqun seed_voices）")
@@ -49,7 +50,13 @@ def main() -> None:
     group = user_with("mass_admin", root, "bench_mass")
     today = timezone.localdate()
     year_ago = today.replace(day=1) - dt.timedelta(days=335)
-    year = f"start={year_ago.replace(day=1)}&end={today}"
+    year = f"start={year_ago:%Y-%m}&end={today:%Y-%m}"
+    company = (
+        Org.objects.filter(system=System.ENTERPRISE, depth=2, path__startswith=root.path)
+        .order_by("path")
+        .first()
+    )
+    company_admin = user_with("mass_admin", company, "bench_company_mass")
     cases = {
         "handler inbox, open voices": ("/voices/", handler),
         "handler inbox, all, page 20": ("/voices/?show=all&page=20", handler),
@@ -61,6 +68,10 @@ def main() -> None:
         ),
         "group 三率, 12 months by month": (f"/voices/metrics/?{year}&by=month", group),
         "group 三率 trend (12 months, chart data)": ("/voices/metrics/trend.json", group),
+        "company 三率, 12 months by handling unit (counted, no tallies)": (
+            f"/voices/metrics/?{year}&by=handling_org",
+            company_admin,
+        ),
     }
     results = {
         "database": connection.vendor,

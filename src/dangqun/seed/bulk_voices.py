@@ -9,7 +9,7 @@ keeps its submit, answer and rate events (not every intermediate step). Seeded v
 query code: their hash matches no code anyone holds.
 
 Rows go in with COPY on PostgreSQL (ids taken from the sequence first) and with executemany
-elsewhere, in batches, so memory stays flat.
+elsewhere, in batches, so memory stays flat; the monthly tallies of 三率 are rebuilt at the end.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from django.utils import timezone
 from dangqun.orgs.models import Kind, Org, System
 from dangqun.people.models import Person
 from dangqun.seed.voices import ANSWERS, TOPICS
+from dangqun.voices import tally
 from dangqun.voices.calendar import WorkCalendar, deadline
 from dangqun.voices.models import Category, Channel, Identity, Rating, Status, Voice, VoiceEvent
 
@@ -89,10 +90,13 @@ def seed_bulk_voices(
             )
         written += size
         progress(f"群众呼声 {written:,}/{count:,}")
+    progress("群众呼声月度统计（三率）重算中")
+    tally.rebuild()  # the rows went in around Voice.save
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE voices_voice")
             cursor.execute("ANALYZE voices_voiceevent")
+            cursor.execute("ANALYZE voices_voicetally")
     return written
 
 

@@ -25,6 +25,7 @@ from dangqun.seed.structure import build_structure
 from dangqun.seed.tree import assign_paths, next_root_step, tree_problems
 from dangqun.seed.voices import first_department, seed_demo_congress, seed_demo_voices
 from dangqun.seed.writer import PlanWriter
+from dangqun.voices import tally
 from dangqun.voices.models import Voice
 
 
@@ -127,6 +128,7 @@ def seed(
             seed_demo_congress(
                 root, User.objects.get(username="qungong"), User.objects.get(username="yuangong")
             )
+            tally.rebuild()  # demo voices went in with bulk_create, around Voice.save
         if plan.scale.voices:
             root = Org.objects.get(pk=writer.org_pk[plan.roots[System.ENTERPRISE]])
             seed_bulk_voices(root, plan.scale.voices, seed=seed, today=today, progress=progress)

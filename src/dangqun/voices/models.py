@@ -6,7 +6,7 @@ whether a voice is overdue is derived from them and the clock, never stored.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 
@@ -257,10 +257,47 @@ class Voice(models.Model):
             models.Index(fields=["status", "handling_org"], name="voice_inbox_idx"),
             models.Index(fields=["unit", "submitted_at"], name="voice_unit_idx"),
             models.Index(fields=["handling_org", "submitted_at"], name="voice_handling_idx"),
+            # Open voices are about one in a hundred: the overdue filter and the live part of
+            # 三率 (responses late right now) read them from this index alone, newest first.
+            models.Index(
+                fields=["-submitted_at"],
+                include=[
+                    "status",
+                    "response_due",
+                    "resolution_due",
+                    "responded_at",
+                    "unit",
+                    "handling_org",
+                    "user",
+                    "category",
+                    "channel",
+                    "kind",
+                ],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="voice_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        """Save and keep the monthly tallies of 三率 current (``tally``), in one transaction."""
+        from dangqun.voices import tally
+
+        with transaction.atomic(using=kwargs.get("using")):
+            before = None if self._state.adding or not self.pk else tally.stored_state(self.pk)
+            super().save(*args, **kwargs)
+            tally.record(before, tally.state_of(self, before, kwargs.get("update_fields")))
+
+    def delete(self, *args, **kwargs):
+        from dangqun.voices import tally
+
+        with transaction.atomic(using=kwargs.get("using")):
+            before = tally.stored_state(self.pk)
+            result = super().delete(*args, **kwargs)
+            tally.record(before, None)
+        return result
 
     @property
     def number(self) -> str:
@@ -413,3 +450,45 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '休息'}"
+
+
+def hour_field(kind: str, index: int) -> str:
+    """The column of a tally's histogram: ``response_03`` counts responses in bucket 3."""
+    return f"{kind}_{index:02d}"
+
+
+class VoiceTally(models.Model):
+    """Counts of valid voices per month, enterprise and group, with histograms of the working
+    hours taken: what 三率 read for a whole enterprise (kept by ``tally``; decisions/0011)."""
+
+    # Upper edges (working hours) of the histogram buckets; a last bucket holds longer times.
+    HOUR_EDGES = (0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 56, 72, 88, 104)
+    HOUR_EDGES += (120, 160, 240)
+
+    month = models.DateField()  # its first day, in local time
+    root = models.CharField(max_length=16)  # the path of the top-level organisation
+    dimension = models.CharField(max_length=16)  # handling_org, unit, category, channel, kind
+    key = models.CharField(max_length=32)  # the id or choice value; "" for none
+    valid = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basically = models.IntegerField(default=0)
+    unsatisfied = models.IntegerField(default=0)
+    late_response = models.IntegerField(default=0)  # responded after the response deadline
+
+    for _kind in ("response", "resolution"):
+        for _index in range(len(HOUR_EDGES) + 1):
+            locals()[hour_field(_kind, _index)] = models.IntegerField(default=0)
+    del _kind, _index
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "root", "dimension", "key"], name="voice_tally_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["root", "dimension", "month"], name="voice_tally_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.root} {self.dimension}={self.key}: {self.valid}"

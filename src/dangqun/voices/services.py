@@ -512,14 +512,15 @@ def close_unrated(now: datetime.datetime | None = None) -> int:
         status=Status.ANSWERED, answered_at__lt=now - datetime.timedelta(days=days)
     )
     closed = 0
-    for voice in stale.only("pk"):
+    for pk in stale.values_list("pk", flat=True):
         with transaction.atomic():
-            updated = Voice.objects.filter(pk=voice.pk, status=Status.ANSWERED).update(
-                status=Status.CLOSED, closed_at=now
-            )
-            if updated:
-                _event(voice, Action.CLOSE, None, f"答复后 {days} 天未评价，自动办结")
-                closed += 1
+            voice = _locked(Voice(pk=pk))
+            if voice.status != Status.ANSWERED:  # rated meanwhile
+                continue
+            voice.status, voice.closed_at = Status.CLOSED, now
+            voice.save(update_fields=["status", "closed_at"])
+            _event(voice, Action.CLOSE, None, f"答复后 {days} 天未评价，自动办结")
+            closed += 1
     return closed
 
 

@@ -20,6 +20,20 @@ def remind_voice_deadlines() -> dict:
     return remind_deadlines()
 
 
+@db_periodic_task(crontab(hour="2", minute="40"))
+def check_voice_tallies() -> list[str]:
+    """Every night: recompute the monthly tallies of 三率 from the voices and correct any month
+    that drifted (only voices changed around ``Voice.save`` can make one drift)."""
+    import logging
+
+    from dangqun.voices import tally
+
+    fixed = [f"{month:%Y-%m}" for month in tally.rebuild()]
+    if fixed:
+        logging.getLogger(__name__).warning("三率月度统计与呼声不符，已更正：%s", fixed)
+    return fixed
+
+
 @db_periodic_task(crontab(day_of_week="0", hour="3", minute="30"))
 def retrain_voice_model() -> dict | None:
     """Every Sunday night: learn categories again from the voices handled since."""

@@ -1,5 +1,8 @@
 """响应率, 解决率, 满意率 and the composite (domain-rules §7), built from voices that went through the
-real services; timestamps are then moved by updating the rows (there is no freezegun)."""
+real services; timestamps are then moved by updating the rows (there is no freezegun).
+
+Each test runs twice: counting every voice, and reading the monthly tallies (rebuilt first, since
+the direct updates went around ``Voice.save``). Both must give the same numbers."""
 
 import datetime as dt
 from decimal import Decimal
@@ -10,8 +13,8 @@ from django.utils import timezone
 
 from dangqun.core.models import RuleOverride
 from dangqun.core.rules import get_rule
-from dangqun.voices import services
-from dangqun.voices.metrics import monthly_trend, rates
+from dangqun.voices import metrics, services, tally
+from dangqun.voices.metrics_views import counted
 from dangqun.voices.models import CalendarDay, Rating, Status, Voice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -20,6 +23,37 @@ MARCH = (dt.date(2025, 3, 1), dt.date(2025, 4, 1))
 
 def at(month, day, hour=10, minute=0):
     return dt.datetime(2025, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(params=["voices", "tallies"])
+def source(request, world):
+    """The whole group's voices, and where its 三率 are counted from (its path for tallies)."""
+    return request.param
+
+
+@pytest.fixture
+def rates(source, world):
+    if source == "voices":
+        return metrics.rates
+
+    def from_tallies(voices, start, end, group_by=None, **options):
+        assert voices.query.where.children == [], "tallies count the whole enterprise"
+        tally.rebuild()
+        return metrics.rates(voices, start, end, group_by, enterprise=world.group.path, **options)
+
+    return from_tallies
+
+
+@pytest.fixture
+def monthly_trend(source, world):
+    if source == "voices":
+        return metrics.monthly_trend
+
+    def from_tallies(voices, months, today):
+        tally.rebuild()
+        return metrics.monthly_trend(voices, months, today, enterprise=world.group.path)
+
+    return from_tallies
 
 
 def handled(voice, mass, handler, org, *, solved=None, rating=None):
@@ -62,7 +96,7 @@ def example(world, mass, handler, co_handler, raise_voice):
     return v
 
 
-def test_the_worked_example_of_section_7(example):
+def test_the_worked_example_of_section_7(rates, example):
     assert Voice.objects.count() == 12
     [row] = rates(Voice.objects.all(), *MARCH)
     assert (row.key, row.label) == (None, "合计")
@@ -78,6 +112,7 @@ def test_the_worked_example_of_section_7(example):
 
 
 def test_the_reopened_voice_counts_as_responded_but_not_solved(example):
+    rates = metrics.rates  # one voice: not a whole enterprise
     reopened = Voice.objects.get(pk=example[6].pk)
     assert (reopened.status, reopened.reopened, reopened.solved) == (Status.ASSIGNED, True, False)
     assert reopened.responded_at is not None
@@ -86,7 +121,7 @@ def test_the_reopened_voice_counts_as_responded_but_not_solved(example):
     assert (row.satisfaction_rate, row.composite) == (Decimal("0"), Decimal("0.1"))
 
 
-def test_an_override_of_the_weights_changes_the_composite(example):
+def test_an_override_of_the_weights_changes_the_composite(rates, example):
     override = RuleOverride.objects.create(
         rule_id="voices.rates", params={"response": 0.3, "resolution": 0.35, "satisfaction": 0.35}
     )
@@ -100,7 +135,7 @@ def test_an_override_of_the_weights_changes_the_composite(example):
     assert get_rule("voices.rates").citation.endswith("（本单位调整）")
 
 
-def test_an_empty_period_has_no_rates_and_no_division_by_zero(example):
+def test_an_empty_period_has_no_rates_and_no_division_by_zero(rates, example):
     [row] = rates(Voice.objects.all(), dt.date(2024, 3, 1), dt.date(2024, 4, 1))
     assert (row.valid, row.rated) == (0, 0)
     assert row.response_rate is row.resolution_rate is row.satisfaction_rate is None
@@ -109,14 +144,14 @@ def test_an_empty_period_has_no_rates_and_no_division_by_zero(example):
     assert rates(Voice.objects.all(), dt.date(2024, 3, 1), dt.date(2024, 4, 1), "unit") == []
 
 
-def test_only_refused_and_merged_voices_make_an_empty_period(world, mass, raise_voice):
+def test_only_refused_and_merged_voices_make_an_empty_period(rates, world, mass, raise_voice):
     refused, _ = raise_voice()
     services.refuse(mass, refused, reason="不属于受理范围")
     [row] = rates(Voice.objects.all(), timezone.localdate(), timezone.localdate() + dt.timedelta(1))
     assert row.valid == 0 and row.composite is None
 
 
-def test_the_period_includes_its_start_and_excludes_its_end(world, raise_voice):
+def test_the_period_includes_its_start_and_excludes_its_end(rates, world, raise_voice):
     first, _ = raise_voice()
     last, _ = raise_voice()
     Voice.objects.filter(pk=first.pk).update(submitted_at=at(3, 1, 0, 0))
@@ -127,7 +162,7 @@ def test_the_period_includes_its_start_and_excludes_its_end(world, raise_voice):
         rates(Voice.objects.all(), dt.datetime(2025, 3, 1), dt.datetime(2025, 4, 1))  # naive
 
 
-def test_grouped_by_handling_org(world, example):
+def test_grouped_by_handling_org(rates, world, example):
     rows = rates(Voice.objects.all(), *MARCH, group_by="handling_org")
     assert [(r.key, r.label, r.valid) for r in rows] == [
         (world.company_a.pk, "甲公司", 5),
@@ -146,7 +181,7 @@ def test_grouped_by_handling_org(world, example):
     assert sum(r.valid for r in rows) == 10
 
 
-def test_grouped_by_kind_channel_unit_and_category(world, example, canteen):
+def test_grouped_by_kind_channel_unit_and_category(rates, world, example, canteen):
     Voice.objects.filter(pk__in=[v.pk for v in example[:3]]).update(category=canteen)
     by_category = rates(Voice.objects.all(), *MARCH, group_by="category")
     assert [(r.label, r.valid) for r in by_category] == [("食堂", 3), ("未分类", 7)]
@@ -163,7 +198,7 @@ def test_grouped_by_kind_channel_unit_and_category(world, example, canteen):
         rates(Voice.objects.all(), *MARCH, "handler")
 
 
-def test_grouped_by_month_in_local_time(world, mass, handler, raise_voice):
+def test_grouped_by_month_in_local_time(rates, monthly_trend, world, mass, handler, raise_voice):
     voices = [raise_voice()[0] for _ in range(4)]
     handled(voices[0], mass, handler, world.dept_a, solved=True, rating=Rating.SATISFIED)
     handled(voices[3], mass, handler, world.dept_a, solved=True, rating=Rating.SATISFIED)
@@ -192,16 +227,25 @@ def test_grouped_by_month_in_local_time(world, mass, handler, raise_voice):
 
 
 def test_rates_follow_the_viewers_scope(world, mass, make_user, example):
+    tally.rebuild()
     other_admin = make_user("mass_b", role="mass_admin", org=world.company_b)
+    group_admin = make_user("mass_group", role="mass_admin", org=world.group)
     for outsider in (world.outsider, other_admin):
-        [row] = rates(services.visible_to(outsider), *MARCH)
+        voices, enterprise = counted(outsider)
+        assert enterprise is None
+        [row] = metrics.rates(voices, *MARCH)
         assert row.valid == 0 and row.composite is None
-        assert rates(services.visible_to(outsider), *MARCH, "handling_org") == []
-    assert rates(services.visible_to(mass), *MARCH)[0].valid == 10
-    assert rates(services.visible_to(world.reader), *MARCH)[0].valid == 10  # the leader reads
+        assert metrics.rates(voices, *MARCH, "handling_org") == []
+    for viewer in (mass, world.reader):  # company A (the leader through 甲公司党委): its voices
+        voices, enterprise = counted(viewer)
+        assert enterprise is None and metrics.rates(voices, *MARCH)[0].valid == 10
+    voices, enterprise = counted(group_admin)  # the whole group: from its tallies
+    assert enterprise == world.group.path
+    assert metrics.rates(voices, *MARCH, enterprise=enterprise)[0].valid == 10
+    assert metrics.rates(voices, *MARCH)[0].valid == 10
 
 
-def test_overdue_responses(example):
+def test_overdue_responses(rates, example):
     waiting, in_progress = example[8], example[7]  # 待响应, and 办理中 after a late response
     Voice.objects.filter(pk=waiting.pk).update(response_due=timezone.now() - dt.timedelta(hours=1))
     responded_at = Voice.objects.get(pk=in_progress.pk).responded_at
@@ -214,7 +258,7 @@ def test_overdue_responses(example):
     assert row.overdue_response == 1  # two hours ago the waiting one was not late yet
 
 
-def test_medians_are_in_working_hours(world, mass, handler, raise_voice):
+def test_medians_are_in_working_hours(rates, world, mass, handler, raise_voice):
     timeline = [
         # assigned, responded, answered (working hours: response, resolution)
         (at(3, 3, 9), at(3, 3, 10), at(3, 4, 9)),  # Mon: 1 h; to Tue 09:00: 8.5 + 0.5 = 9 h
@@ -237,42 +281,79 @@ def test_medians_are_in_working_hours(world, mass, handler, raise_voice):
     services.assign(mass, unanswered, handling_org=world.dept_a)
     Voice.objects.filter(pk=unanswered.pk).update(submitted_at=at(3, 5))
 
+    # Estimated from the histogram: responses 1, 2 and 4 h put the median halfway through the
+    # [2, 3) bucket (exactly: 2 h); answers 8.5, 9 and 28 h, three quarters through [8, 10).
     [row] = rates(Voice.objects.all(), *MARCH)
     assert row.valid == 4
-    assert (row.median_response_hours, row.median_resolution_hours) == (2.0, 9.0)
+    assert (row.median_response_hours, row.median_resolution_hours) == (2.5, 9.5)
     [dept] = rates(Voice.objects.all(), *MARCH, "handling_org")
-    assert (dept.median_response_hours, dept.median_resolution_hours) == (2.0, 9.0)
+    assert (dept.median_response_hours, dept.median_resolution_hours) == (2.5, 9.5)
     # Hours are fixed when a voice is handled, as its deadlines are: a holiday the site adds
     # afterwards changes neither.
     CalendarDay.objects.create(date=dt.date(2025, 3, 10), is_workday=False)
     [row] = rates(Voice.objects.all(), *MARCH)
-    assert row.median_response_hours == 2.0
+    assert row.median_response_hours == 2.5
     assert services.hours_taken(at(3, 7, 16, 30), at(3, 10, 9, 30)) == 1.0  # from now on
 
 
 @pytest.mark.parametrize("group_by", [None, "handling_org", "unit", "category", "month"])
 def test_a_fixed_number_of_queries_whatever_the_voices_and_groups(
-    world, mass, handler, co_handler, raise_voice, canteen, group_by, django_assert_num_queries
+    world,
+    mass,
+    handler,
+    co_handler,
+    raise_voice,
+    canteen,
+    group_by,
+    make_user,
+    source,
+    django_assert_num_queries,
 ):
     def add(count, org, who, category=None, month=3):
         for _ in range(count):
             voice, _ = raise_voice(category=category)
             handled(voice, mass, who, org, solved=True, rating=Rating.SATISFIED)
             Voice.objects.filter(pk=voice.pk).update(submitted_at=at(month, 12))
+        tally.rebuild()
 
     get_rule("voices.rates")  # rule overrides are cached between requests
-    add(2, world.dept_a, handler)
-    voices = services.visible_to(mass)  # the scope is read once, before counting
-    # One aggregate and one read of the recorded working hours.
-    with django_assert_num_queries(2):
-        small = rates(voices, dt.date(2025, 2, 1), dt.date(2025, 4, 1), group_by)
+    viewer = mass if source == "voices" else make_user("mass_g", role="mass_admin", org=world.group)
+    voices, enterprise = counted(viewer)  # the scope is read once, before counting
+    assert (enterprise is None) == (source == "voices")
+    # Counting voices: one aggregate. Tallies: their sums, and the responses late right now.
+    # Names of organisations or categories: one more.
+    queries = (1 if source == "voices" else 2) + (group_by in ("handling_org", "unit", "category"))
+    add(2, world.dept_a, handler, category=canteen)
+    span = (dt.date(2025, 2, 1), dt.date(2025, 4, 1))
+    with django_assert_num_queries(queries):
+        small = metrics.rates(voices, *span, group_by, enterprise=enterprise)
     add(6, world.company_a, co_handler, category=canteen, month=2)
-    add(3, world.dept_a, handler)
-    with django_assert_num_queries(2):
-        large = rates(voices, dt.date(2025, 2, 1), dt.date(2025, 4, 1), group_by)
+    add(3, world.dept_a, handler)  # no category
+    with django_assert_num_queries(queries):
+        large = metrics.rates(voices, *span, group_by, enterprise=enterprise)
     assert sum(r.valid for r in small) == 2 and sum(r.valid for r in large) == 11
     if group_by in ("handling_org", "category", "month"):
         assert len(large) == 2 > len(small)
-    with django_assert_num_queries(2):
-        trend = monthly_trend(voices, 12, today=dt.date(2025, 3, 31))
+    with django_assert_num_queries(1 if source == "voices" else 2):
+        trend = metrics.monthly_trend(voices, 12, dt.date(2025, 3, 31), enterprise=enterprise)
     assert len(trend) == 12 and [r.valid for r in trend[-2:]] == [6, 5]
+
+
+def test_medians_estimated_from_the_histogram_fall_in_the_bucket_of_the_exact_median():
+    import random
+    import statistics
+
+    rng = random.Random(7)
+    for _ in range(200):
+        hours = [round(rng.lognormvariate(1.5, 1.2), 2) for _ in range(rng.randint(1, 60))]
+        histogram = [0] * (len(tally.EDGES) + 1)
+        for value in hours:
+            histogram[tally.bucket(value)] += 1
+        estimate = metrics.median_hours(histogram)
+        low, high = statistics.median_low(hours), statistics.median_high(hours)
+        edges = (0, *tally.EDGES, float("inf"))
+        lowest = edges[tally.bucket(low)]
+        highest = min(edges[tally.bucket(high) + 1], max(tally.EDGES))
+        assert lowest <= estimate <= highest, (hours, estimate)
+    assert metrics.median_hours([0] * (len(tally.EDGES) + 1)) is None
+    assert metrics.median_hours([0] * len(tally.EDGES) + [3]) == 240.0  # longer than any edge

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dangqun.core.models import AuditLog
-from dangqun.voices import proposals, services
-from dangqun.voices.models import Channel, Kind, Seconder, Status
+from dangqun.voices import proposals, services, tally
+from dangqun.voices.models import Channel, Kind, Seconder, Status, VoiceTally
 
 pytestmark = pytest.mark.django_db
 TEXT = {"title": "建议增设夜班班车", "content": "夜班下班后没有公交，建议增设一趟 23:30 的班车。"}
@@ -58,9 +58,12 @@ def test_a_representative_proposes_and_two_seconders_bring_it_to_the_admins(
     proposals.second(accounts["li"], voice, agree=True)
     voice.refresh_from_db()
     assert voice.status == Status.SECONDING  # one of two
+    assert not VoiceTally.objects.filter(valid__gt=0).exists()  # not yet in 三率
     proposals.second(accounts["wang"], voice, agree=True, note="同意")
     voice.refresh_from_db()
     assert voice.status == Status.SUBMITTED
+    assert tally.rebuild() == []  # the monthly tallies followed, without a rebuild
+    assert VoiceTally.objects.filter(dimension="kind", key="proposal").get().valid == 1
 
     services.assign(mass, voice, handling_org=world.dept_a)
     services.respond(handler, voice)

@@ -1,0 +1,140 @@
+"""The monthly tallies of 三率 stay equal to what the voices say, through every state change, with
+no rebuild: ``tally.rebuild()`` recomputes each month and returns those it had to correct."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from dangqun.orgs import services as org_services
+from dangqun.voices import metrics, services, tally
+from dangqun.voices.models import Rating, Status, Voice, VoiceTally
+from dangqun.voices.tasks import check_voice_tallies
+
+
+def exact():
+    """True when no month's tallies differ from the voices (and leaves them so)."""
+    return tally.rebuild() == []
+
+
+def totals(world):
+    month = timezone.localdate().replace(day=1)
+    [row] = metrics.rates(
+        Voice.objects.all(),
+        month,
+        metrics.add_months(month, 1),
+        enterprise=world.group.path,
+    )
+    return row
+
+
+def test_every_state_change_keeps_the_tallies_exact(
+    world, mass, handler, make_user, raise_voice, canteen
+):
+    handling_user = make_user("handler_co", role="handler", org=world.company_a)
+    voice, _ = raise_voice()
+    assert exact() and totals(world).valid == 1
+    services.assign(mass, voice, handling_org=world.dept_a, category=canteen)
+    assert exact()
+    services.transfer(mass, voice, handling_org=world.company_a, note="由公司本部办理")
+    assert exact()
+    services.ask_info(mass, voice, question="请说明是哪个食堂")
+    assert exact()
+    services.add_info(None, voice, text="二号食堂", by_code=True)
+    assert exact()
+    services.respond(handling_user, voice)
+    assert exact() and totals(world).responded == 1
+    services.answer(handling_user, voice, text="已公示", solved=False)
+    assert exact()
+    services.rate(None, voice, rating=Rating.UNSATISFIED, by_code=True)  # reopens once
+    assert exact()
+    row = totals(world)
+    assert (row.unsatisfied, row.responded, row.solved) == (1, 1, 0)
+    services.respond(handling_user, voice)
+    services.answer(handling_user, voice, text="已调整", solved=True)
+    assert exact()
+    services.rate(None, voice, rating=Rating.BASICALLY, by_code=True)
+    assert exact()
+    row = totals(world)
+    assert (row.valid, row.solved, row.basically, row.unsatisfied) == (1, 1, 1, 0)
+    assert row.median_resolution_hours is not None
+
+    duplicate, _ = raise_voice()
+    refused, _ = raise_voice()
+    assert totals(world).valid == 3
+    services.merge(mass, duplicate, into=voice)
+    services.refuse(mass, refused, reason="不属于受理范围")
+    assert exact() and totals(world).valid == 1
+
+
+def test_unrated_voices_closed_by_the_clock_stay_exact(world, mass, handler, raise_voice):
+    voice, _ = raise_voice()
+    services.assign(mass, voice, handling_org=world.dept_a)
+    services.respond(handler, voice)
+    services.answer(handler, voice, text="已办理", solved=True)
+    assert services.close_unrated(now=timezone.now() + dt.timedelta(days=30)) == 1
+    assert Voice.objects.get(pk=voice.pk).status == Status.CLOSED
+    assert exact()
+
+
+def test_a_voice_handled_in_another_enterprise_counts_in_both(world, mass, raise_voice):
+    other = org_services.create_org(None, parent=None, name="另一集团", kind="group")
+    voice, _ = raise_voice()
+    Voice.objects.filter(pk=voice.pk).update(handling_org=other)  # around save: rebuilt below
+    assert tally.rebuild() == [timezone.localdate().replace(day=1)]
+    month = timezone.localdate().replace(day=1)
+    for root in (world.group.path, other.path):
+        assert VoiceTally.objects.get(month=month, root=root, dimension="channel").valid == 1
+    Voice.objects.get(pk=voice.pk).delete()
+    assert not VoiceTally.objects.filter(valid__gt=0).exists() and exact()
+
+
+def test_changes_around_save_are_corrected_every_night(world, raise_voice, capsys):
+    voice, _ = raise_voice()
+    Voice.objects.filter(pk=voice.pk).update(submitted_at=timezone.now() - dt.timedelta(days=400))
+    fixed = check_voice_tallies.call_local()
+    old = timezone.localtime(timezone.now() - dt.timedelta(days=400)).date().replace(day=1)
+    assert fixed == sorted([f"{old:%Y-%m}", f"{timezone.localdate():%Y-%m}"])
+    assert check_voice_tallies.call_local() == []
+    call_command("rebuild_voice_tallies", month=[f"{old:%Y-%m}"])
+    assert "无需更正" in capsys.readouterr().out
+
+
+def test_the_tally_of_a_voice_depends_only_on_what_it_stores(world, raise_voice):
+    voice, _ = raise_voice()
+    state = tally.stored_state(voice.pk)
+    [*keys] = tally.contribution(state)
+    assert {dimension for _, _, dimension, _ in keys} == set(tally.DIMENSIONS)
+    assert {root for _, root, _, _ in keys} == {world.group.path}
+    for status in tally.EXCLUDED:
+        assert tally.contribution({**state, "status": status}) == {}
+    assert (
+        tally.bucket(0) == 0 and tally.bucket(0.5) == 1 and tally.bucket(10_000) == len(tally.EDGES)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_voices_submitted_at_once_are_each_counted(world, mass, raise_voice):
+    start, errors = threading.Barrier(4), []
+
+    def submit_some():
+        try:
+            start.wait()
+            for _ in range(5):
+                raise_voice()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit_some) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert totals(world).valid == 20 and exact()
