@@ -7,6 +7,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
+VOICES_START, VOICES_END = "<!-- voices:start -->", "<!-- voices:end -->"
 
 
 def table() -> str:
@@ -68,11 +69,49 @@ def table() -> str:
     return "\n".join(lines)
 
 
+def voices_table() -> str:
+    """The 群众呼声 pages on two million voices (``voices_bench.py``) and the retraining time."""
+    lines = []
+    voices = RESULTS / "voices.json"
+    if voices.exists():
+        data = json.loads(voices.read_text())
+        lines += [
+            f"Database: {data['database']}; {data['voices']:,} voices, {data['open_voices']:,} open; "
+            f"the handler works in {data['handler_unit']} ({data['handler_unit_open']} open voices, "
+            f"the busiest unit). Target: p95 ≤ {data['target_ms']} ms.",
+            "",
+            "| case | median ms | p95 ms | min–max ms | queries | target |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for name, row in data["cases"].items():
+            ok = "✓" if row["p95_ms"] <= data["target_ms"] else "✗"
+            lines.append(
+                f"| {name} (`{row['url']}`) | {row['median_ms']} | {row['p95_ms']} "
+                f"| {row['min_ms']}–{row['max_ms']} | {row['queries']} | {ok} |"
+            )
+    model = RESULTS / "voice_model.json"
+    if model.exists():
+        data = json.loads(model.read_text())
+        lines += [
+            "",
+            f"Retraining the category model on {data['samples']:,} voices ({data['folds']}-fold "
+            f"cross-validation, the final fit and the save): **{data['seconds']} s**, peak memory "
+            f"{data['peak_memory_mb']} MB; accuracy {data['accuracy']}, macro-F1 {data['macro_f1']} "
+            f"({data['note']}).",
+        ]
+    return "\n".join(lines)
+
+
+def replace(text: str, start: str, end: str, body: str) -> str:
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body}\n{end}{tail}"
+
+
 def main() -> None:
-    text = DOC.read_text()
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    DOC.write_text(f"{head}{START}\n{table()}\n{END}{tail}")
+    text = replace(DOC.read_text(), START, END, table())
+    text = replace(text, VOICES_START, VOICES_END, voices_table())
+    DOC.write_text(text)
 
 
 if __name__ == "__main__":

@@ -198,7 +198,7 @@ def inbox(request):
     require(scope.has(VIEW_VOICES) or scope.has(HANDLE_VOICES), "您没有查看群众呼声的权限")
     show = request.GET.get("show", "open")
     show = show if show in FILTERS else "open"
-    voices = services.visible_to(request.user).filter(**FILTERS[show][1])
+    voices = services.in_scope(request.user).filter(**FILTERS[show][1])
     now = timezone.now()
     if request.GET.get("overdue") == "1":
         voices = voices.filter(status__in=OPEN_STATUSES, resolution_due__lt=now) | voices.filter(

@@ -355,3 +355,19 @@ def test_a_refused_action_without_fields_says_why_on_the_page(client, world, use
     again = client.post(f"/voices/{voice.pk}/respond/")
     assert again.status_code == 422
     assert "已由他人接办" in again.content.decode()
+
+
+def test_the_inbox_holds_work_and_own_voices_are_under_mine(client, world, handler):
+    """A handler's own voice about another company is not their work: it is in 我的呼声, and
+    they may still open it."""
+    own = services.submit(
+        handler,
+        {"title": "乙公司班车", "content": "班车太挤", "contact_name": "承办人"},
+        unit=world.dept_b,
+        channel=Channel.WEB,
+        identity=Identity.NAMED,
+    ).voice
+    client.force_login(handler)
+    assert f'href="/voices/{own.pk}/"' not in client.get("/voices/?show=all").content.decode()
+    assert f'href="/voices/{own.pk}/"' in client.get("/voices/mine/").content.decode()
+    assert client.get(f"/voices/{own.pk}/").status_code == 200
