@@ -22,7 +22,7 @@ from dangqun.core import audit, bulk
 from dangqun.orgs.models import Org, System
 from dangqun.people.import_read import ImportFileError, read_table
 from dangqun.people.models import Person
-from dangqun.voices import services
+from dangqun.voices import services, tally
 from dangqun.voices.models import (
     Category,
     Channel,
@@ -167,6 +167,8 @@ def _import_rows(actor, rows: list[tuple[int, dict]]) -> Result:
                 for e in events
             ],
         )
+        # Rows went in around Voice.save: count the months they fall in again.
+        tally.rebuild({tally.month_of(v.submitted_at) for v in voices})
         audit.record(
             actor,
             "voice.import",

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from dangqun.orgs.models import Org
 from dangqun.seed.voices import TOPICS
-from dangqun.voices import metrics
+from dangqun.voices import metrics, tally
 from dangqun.voices.models import Status, Voice, VoiceEvent
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +45,12 @@ def test_bulk_voices_follow_the_rules(seeded):
     assert VoiceEvent.objects.filter(voice__in=voices, action="submit").count() == 3000
     (total,) = metrics.rates(voices, dt.date(2000, 1, 1), timezone.localdate() + dt.timedelta(1))
     assert 0.5 < total.response_rate <= 1 and total.median_response_hours is not None
+    assert tally.rebuild() == []  # rebuilt after the bulk insert
+    everything = Voice.objects.all()  # the demo's and the bulk voices, all in one enterprise
+    root = voices.first().unit.path[: Org.steplen]
+    month = timezone.localdate().replace(day=1)
+    span = (metrics.add_months(month, -37), metrics.add_months(month, 1))
+    for group_by in ("month", "handling_org", "category"):
+        counted = metrics.rates(everything, *span, group_by)
+        assert counted == metrics.rates(everything, *span, group_by, enterprise=root)
+    assert sum(row.valid for row in counted) >= total.valid

@@ -229,6 +229,9 @@ def test_demo_voices_are_in_every_state_and_reach_the_demo_handler(seeded, clien
     for voice in Voice.objects.exclude(status__in=(Status.SUBMITTED, Status.SECONDING)):
         assert voice.submitted_at <= voice.assigned_at <= voice.response_due
         assert voice.events.first().action == "submit"
+    from dangqun.voices import tally
+
+    assert tally.rebuild() == []  # the 三率 tallies match the demo voices
     handler = User.objects.get(username="chengban")
     assert visible_to(handler).exists()
     assert not visible_to(handler).exclude(handling_org=handler.grants.get().org).exists()

@@ -8,7 +8,7 @@ import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dangqun.voices import importer, metrics
+from dangqun.voices import importer, metrics, tally
 from dangqun.voices.models import Status, Voice
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,7 @@ def test_past_voices_come_in_closed_with_their_outcome_and_count_in_the_rates(wo
         Voice.objects.all(), datetime.date(2025, 3, 1), datetime.date(2025, 4, 1)
     )
     assert total.valid == 2 and total.satisfied == 1
+    assert tally.rebuild() == []  # imported through Voice.save: the tallies followed
 
     again = page(csv_file([row("H-1"), row("H-3")]))
     assert "已导入 1 条，1 条此前已导入" in again.content.decode()
