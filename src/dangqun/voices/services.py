@@ -609,6 +609,31 @@ def attach(voice: Voice, event: VoiceEvent, files) -> list:
     return stored
 
 
+def sweep_orphan_files(older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    """Delete stored files no attachment row names: a file is written before its row, so a
+    transaction that fails after the write (a later step refused) leaves one behind. Only files
+    older than ``older_than`` go, so an upload still being committed is never touched."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from dangqun.voices.models import Attachment
+
+    root = Path(settings.MEDIA_ROOT)
+    folder = root / "voices"
+    if not folder.is_dir():
+        return 0
+    known = set(Attachment.objects.values_list("file", flat=True))
+    cutoff = (timezone.now() - older_than).timestamp()
+    removed = 0
+    for path in folder.rglob("*"):
+        old = path.is_file() and path.stat().st_mtime < cutoff
+        if old and path.relative_to(root).as_posix() not in known:
+            path.unlink()
+            removed += 1
+    return removed
+
+
 def require_visible(user, pk: int) -> Voice:
     """The voice if the user may open it; a representative asked to second a proposal may too."""
     from django.http import Http404

@@ -34,6 +34,14 @@ def check_voice_tallies() -> list[str]:
     return fixed
 
 
+@db_periodic_task(crontab(hour="2", minute="20"))
+def sweep_orphan_voice_files() -> int:
+    """Every night: delete attachment files left by uploads whose transaction failed."""
+    from dangqun.voices.services import sweep_orphan_files
+
+    return sweep_orphan_files()
+
+
 @db_periodic_task(crontab(day_of_week="0", hour="3", minute="30"))
 def retrain_voice_model() -> dict | None:
     """Every Sunday night: learn categories again from the voices handled since."""

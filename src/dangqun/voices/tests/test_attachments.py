@@ -135,3 +135,22 @@ def test_the_person_adds_a_file_with_more_information(client, world, raise_voice
     )
     assert "补充信息已提交" in response.content.decode()
     assert Attachment.objects.get().event.action == "add_info"
+
+
+def test_files_of_failed_uploads_are_swept_and_stored_ones_kept(client, world, raise_voice, media):
+    import os
+    import time
+
+    _, code = raise_voice()
+    client.post("/v/q/", {"code": code, "action": "info", "text": "补充照片", "files": [photo()]})
+    kept = media / Attachment.objects.get().file.name
+    orphan = media / "voices" / "2025" / "03" / "left-by-a-rolled-back-upload.jpg"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"\xff\xd8 not referenced")
+    fresh = orphan.with_name("being-committed.jpg")
+    fresh.write_bytes(b"\xff\xd8 just written")
+    two_days_ago = time.time() - 2 * 86400
+    for path in (kept, orphan):
+        os.utime(path, (two_days_ago, two_days_ago))
+    assert services.sweep_orphan_files() == 1
+    assert kept.exists() and fresh.exists() and not orphan.exists()
