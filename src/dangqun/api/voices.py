@@ -2,6 +2,7 @@
 read the voices their scope shows and handle them with the same actions, forms and services as
 the pages (``voices.actions``)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from dangqun.accounts.scope import get_in_scope
 from dangqun.api.pagination import PeoplePagination
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
+from dangqun.core import uploads
 from dangqun.voices import actions, services
 from dangqun.voices.models import Category, Channel, Identity, Kind, Status, Voice
 
@@ -123,7 +125,10 @@ class VoiceFilterMixin:
     retrieve=extend_schema(summary="呼声详情", responses={200: VoiceSerializer, 404: NOT_FOUND}),
     create=extend_schema(
         summary="提交呼声",
-        description="以调用者账号提交（渠道：接口）。返回的 query_code 只出现这一次。",
+        description=(
+            "以调用者账号提交（渠道：接口）。返回的 query_code 只出现这一次。"
+            "附件用 multipart/form-data 的 files 字段（可多个），按内容检查类型。"
+        ),
         request=NewVoiceSerializer,
         responses={201: VoiceSerializer, 400: OpenApiResponse(description="数据有误")},
     ),
@@ -156,8 +161,17 @@ class VoiceViewSet(
         if person is None:
             raise ValidationError({"unit": ["账号未关联人员档案，无法确定反映单位"]})
         data = dict(incoming.validated_data)
+        try:
+            files = uploads.check_all(request.FILES.getlist("files"))
+        except DjangoValidationError as exc:
+            raise ValidationError({"files": exc.messages}) from exc
         submitted = services.submit(
-            request.user, data, unit=person.unit, channel=Channel.API, identity=data["identity"]
+            request.user,
+            data,
+            unit=person.unit,
+            channel=Channel.API,
+            identity=data["identity"],
+            files=files,
         )
         body = {"query_code": submitted.code}
         if submitted.voice.identity != Identity.ANONYMOUS:  # an anonymous voice is nobody's

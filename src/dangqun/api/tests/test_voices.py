@@ -142,3 +142,25 @@ def test_handling_over_the_api_uses_the_same_rules_as_the_pages(world, mass, mak
     assert admin.post(f"/api/voices/{pk}/fly/").status_code == 404
     outsider = client_for(world.outsider)
     assert outsider.post(f"/api/voices/{pk}/supervise/", {"note": "快"}).status_code == 404
+
+
+def test_files_go_with_a_voice_and_are_checked_by_their_content(world, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    png = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(png, "PNG")
+    api = client_for(world.member)
+    text = {"title": "路灯", "content": "厂区东门路灯坏了"}
+    disguised = SimpleUploadedFile("照片.png", b"MZ\x90\x00 a program", content_type="image/png")
+    refused = api.post("/api/voices/", {**text, "files": [disguised]}, format="multipart")
+    assert refused.status_code == 400 and "照片.png" in refused.json()["files"][0]
+    assert Voice.objects.count() == 0
+    photo = SimpleUploadedFile("现场.png", png.getvalue(), content_type="image/png")
+    response = api.post("/api/voices/", {**text, "files": [photo]}, format="multipart")
+    assert response.status_code == 201, response.json()
+    [attachment] = Voice.objects.get().attachments.all()
+    assert (attachment.name, attachment.content_type) == ("现场.png", "image/png")
