@@ -40,9 +40,7 @@ def congress(world, make_user):
 
 
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
-def test_a_proposal_is_seconded_by_two_representatives_on_a_phone(
-    page, world, make_user, congress
-):
+def test_a_proposal_is_seconded_by_two_representatives_on_a_phone(page, world, make_user, congress):
     from dangqun.voices.models import Kind, Seconder, Status, Voice
 
     make_user("li", person=world.li)
