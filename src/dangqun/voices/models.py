@@ -469,17 +469,19 @@ class VoiceTally(models.Model):
     root = models.CharField(max_length=16)  # the path of the top-level organisation
     dimension = models.CharField(max_length=16)  # handling_org, unit, category, channel, kind
     key = models.CharField(max_length=32)  # the id or choice value; "" for none
-    valid = models.IntegerField(default=0)
-    responded = models.IntegerField(default=0)
-    solved = models.IntegerField(default=0)
-    satisfied = models.IntegerField(default=0)
-    basically = models.IntegerField(default=0)
-    unsatisfied = models.IntegerField(default=0)
-    late_response = models.IntegerField(default=0)  # responded after the response deadline
+    valid = models.IntegerField(default=0, db_default=0)
+    responded = models.IntegerField(default=0, db_default=0)
+    solved = models.IntegerField(default=0, db_default=0)
+    satisfied = models.IntegerField(default=0, db_default=0)
+    basically = models.IntegerField(default=0, db_default=0)
+    unsatisfied = models.IntegerField(default=0, db_default=0)
+    late_response = models.IntegerField(
+        default=0, db_default=0
+    )  # responded after the response deadline
 
     for _kind in ("response", "resolution"):
         for _index in range(len(HOUR_EDGES) + 1):
-            locals()[hour_field(_kind, _index)] = models.IntegerField(default=0)
+            locals()[hour_field(_kind, _index)] = models.IntegerField(default=0, db_default=0)
     del _kind, _index
 
     class Meta:

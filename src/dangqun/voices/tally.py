@@ -168,14 +168,16 @@ def record(before: dict | None, after: dict | None) -> None:
 
 def _add(rows: dict[Key, Counts]) -> None:
     """One upsert adding ``rows`` to the stored counts, in key order (two writers lock rows in
-    the same order)."""
+    the same order). Only the fields that change are written: a new voice touches one or two of
+    the 57, and a short statement is parsed and planned faster."""
+    fields = [name for name in FIELDS if any(row.get(name) for row in rows.values())]
     table = connection.ops.quote_name(VoiceTally._meta.db_table)
-    columns = ("month", "root", "dimension", "key", *FIELDS)
+    columns = ("month", "root", "dimension", "key", *fields)
     values, params = [], []
     for key in sorted(rows):
         values.append(f"({', '.join(['%s'] * len(columns))})")
-        params.extend([*key, *(rows[key].get(field, 0) for field in FIELDS)])
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in FIELDS)
+        params.extend([*key, *(rows[key].get(field, 0) for field in fields)])
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in fields)
     # Names are this module's constants; values are parameters.
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(values)} "  # noqa: S608
