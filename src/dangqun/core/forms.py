@@ -35,7 +35,8 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault(
             "help_text",
             f"可上传{uploads.LABELS}，最多 {uploads.MAX_FILES} 个，每个不超过 "
-            f"{uploads.max_bytes() // (1024 * 1024)} MB；图片和 Office 文件的作者、位置等信息会被去掉",
+            f"{uploads.max_bytes() // (1024 * 1024)} MB；图片和 .docx/.xlsx/.pptx 的作者、位置等信息"
+            "会被去掉，PDF 和旧版 Office 文件无法去除，匿名反映时不能上传",
         )
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": uploads.ACCEPT}))
         super().__init__(*args, **kwargs)

@@ -135,6 +135,11 @@ def check_all(uploads) -> list[Checked]:
     return [check(upload) for upload in uploads]
 
 
+def can_strip(checked: Checked) -> bool:
+    """Whether ``strip_metadata`` removes what could name the author (not for PDF and OLE2)."""
+    return checked.kind in _PIL_FORMAT or checked.kind in _OOXML_MAIN
+
+
 def strip_metadata(checked: Checked) -> Checked:
     """Images re-encoded without metadata, OOXML with author fields emptied; PDF/OLE2 unchanged."""
     if checked.kind in _PIL_FORMAT:

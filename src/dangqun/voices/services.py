@@ -61,7 +61,7 @@ def visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def in_scope(user) -> QuerySet:
     """The staff inbox: voices raised in or handled by the user's sub-trees, or assigned to
-    their units. Their own voices are under 我的呼声; leaving them out lets PostgreSQL count a
+    their units. Their own voices are under 我的反映; leaving them out lets PostgreSQL count a
     unit's voices from an index alone."""
     return Voice.objects.filter(_scope_q(user))
 
@@ -192,6 +192,7 @@ def submit(
             raise ValidationError({"contact_name": "实名或保密反映请留下姓名，或选择匿名"})
     code = new_query_code()
     voice.query_code_hash = _code_hash(code)
+    files = store_files(files, anonymous=anonymous)
     with transaction.atomic():
         voice.save()
         # The person's own act, or staff recording it: a staff actor is named, the person is not.
@@ -440,6 +441,7 @@ def ask_extension(actor, voice: Voice, *, until: datetime.datetime, reason: str)
 def answer(actor, voice: Voice, *, text: str, solved: bool, files=()) -> Voice:
     """The written answer; the person then rates it."""
     _require_note(text, "请填写答复内容", MAX_CONTENT)
+    files = store_files(files, anonymous=False) if can_handle(actor, voice) else []
     with transaction.atomic():
         voice = _locked(voice)
         require(can_handle(actor, voice), "您无权答复该呼声")
@@ -466,6 +468,7 @@ def add_info(actor, voice: Voice, *, text: str, by_code: bool = False, files=())
     require(by_code or is_submitter(actor, voice), "只有反映人可以补充信息")
     _require_note(text, "请填写补充内容", MAX_CONTENT)
     anonymous = voice.identity == Identity.ANONYMOUS
+    files = store_files(files, anonymous=anonymous)
     with transaction.atomic():
         voice = _locked(voice)
         _expect(voice, (*OPEN_STATUSES, Status.ANSWERED), "该呼声已办结，如有新情况请另行反映")
@@ -583,30 +586,69 @@ def _event(voice, action, actor, note: str = "", *, org=None, due=None) -> Voice
     )
 
 
-def attach(voice: Voice, event: VoiceEvent, files) -> list:
-    """Store checked files (``core.uploads.check``) with a step of the voice. Metadata that could
-    name the sender (EXIF, GPS, Office authors) is removed first, whatever the identity."""
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked file written to storage, waiting for its ``Attachment`` row."""
+
+    path: str
+    name: str
+    extension: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def store_files(files, *, anonymous: bool) -> list[StoredFile]:
+    """Strip metadata that could name the sender (EXIF, GPS, Office authors) and write the files.
+
+    Called before the transaction: re-encoding a large photo holds no lock. A file whose
+    transaction then fails stays behind until ``sweep_orphan_files``. An anonymous voice refuses
+    files whose metadata cannot be removed (PDF, old Office formats), and its files get neutral
+    names, since a name such as 张三的投诉.pdf says who wrote it."""
     from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
 
     from dangqun.core import uploads
+    from dangqun.voices.models import attachment_path
+
+    if anonymous:
+        kept = [f.safe_name for f in files if not uploads.can_strip(f)]
+        if kept:
+            raise ValidationError(
+                {
+                    "files": f"匿名反映不能附 PDF 或旧版 Office 文件（{'、'.join(kept)}）："
+                    "其中的作者等信息无法去除。请改传图片或 .docx/.xlsx/.pptx 文件"
+                }
+            )
+    stored = []
+    for number, checked in enumerate(files, start=1):
+        clean = uploads.strip_metadata(checked)
+        path = attachment_path(clean, clean.safe_name)
+        path = default_storage.save(path, ContentFile(clean.data))
+        name = f"附件{number}.{clean.extension}" if anonymous else clean.safe_name
+        stored.append(
+            StoredFile(path, name, clean.extension, clean.content_type, clean.size, clean.sha256)
+        )
+    return stored
+
+
+def attach(voice: Voice, event: VoiceEvent, files: list[StoredFile]) -> list:
+    """The rows of files already stored (``store_files``), with a step of the voice."""
     from dangqun.voices.models import Attachment
 
-    stored = []
-    for checked in files:
-        clean = uploads.strip_metadata(checked)
-        row = Attachment(
+    return Attachment.objects.bulk_create(
+        Attachment(
             voice=voice,
             event=event,
-            name=clean.safe_name,
-            extension=clean.extension,
-            content_type=clean.content_type,
-            size=clean.size,
-            sha256=clean.sha256,
+            file=f.path,
+            name=f.name,
+            extension=f.extension,
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
         )
-        row.file.save("upload", ContentFile(clean.data), save=False)
-        row.save()
-        stored.append(row)
-    return stored
+        for f in files
+    )
 
 
 def sweep_orphan_files(older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:

@@ -52,7 +52,7 @@ def test_an_anonymous_photo_loses_its_location_and_reaches_only_those_who_may_se
     assert sent.status_code == 200
     code = re.search(r'id="query-code">([A-Z0-9-]+)<', sent.content.decode()).group(1)
     stored = Attachment.objects.get()
-    assert stored.name == "现场.jpg" and stored.content_type == "image/jpeg"
+    assert stored.name == "附件1.jpg" and stored.content_type == "image/jpeg"
     assert "现场" not in stored.file.name  # a random name on disk
     assert stored.event.action == "submit"
     kept = Image.open(stored.file.path)
@@ -65,7 +65,7 @@ def test_an_anonymous_photo_loses_its_location_and_reaches_only_those_who_may_se
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert download(response)[:2] == b"\xff\xd8"
-    assert "附件：现场.jpg" in client.get(f"/voices/{voice.pk}/").content.decode()
+    assert "附件：附件1.jpg" in client.get(f"/voices/{voice.pk}/").content.decode()
 
     other = world.outsider  # a party admin of company B: cannot see the voice
     client.force_login(other)
@@ -154,3 +154,23 @@ def test_files_of_failed_uploads_are_swept_and_stored_ones_kept(client, world, r
         os.utime(path, (two_days_ago, two_days_ago))
     assert services.sweep_orphan_files() == 1
     assert kept.exists() and fresh.exists() and not orphan.exists()
+
+
+def test_an_anonymous_voice_refuses_files_that_could_name_its_author(client, world, media):
+    pdf = SimpleUploadedFile(
+        "张三的投诉.pdf",
+        b"%PDF-1.4\n1 0 obj<</Author(Zhang San)>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF",
+        content_type="application/pdf",
+    )
+    text = {"kind": "complaint", "title": "加班", "content": "长期加班", "identity": "anonymous"}
+    url = f"/v/{qr_token(world.dept_a)}/"
+    html = client.post(url, {**text, "files": [pdf]}).content.decode()
+    assert "匿名反映不能附 PDF" in html and "张三的投诉.pdf" in html and "长期加班" in html
+    assert not Voice.objects.exists() and not list(media.rglob("*.pdf"))
+    client.post(url, {**text, "files": [photo("张三拍的.jpg")]})
+    [attachment] = Attachment.objects.all()
+    assert attachment.name == "附件1.jpg"  # the original name said who took it
+    named = {**text, "identity": "named", "contact_name": "陈女士"}
+    pdf.seek(0)
+    client.post(url, {**named, "files": [pdf]})
+    assert Attachment.objects.filter(name="张三的投诉.pdf").exists()  # a named voice keeps it

@@ -358,7 +358,7 @@ def test_a_refused_action_without_fields_says_why_on_the_page(client, world, use
 
 
 def test_the_inbox_holds_work_and_own_voices_are_under_mine(client, world, handler):
-    """A handler's own voice about another company is not their work: it is in 我的呼声, and
+    """A handler's own voice about another company is not their work: it is in 我的反映, and
     they may still open it."""
     own = services.submit(
         handler,
