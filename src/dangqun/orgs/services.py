@@ -136,8 +136,13 @@ def move_org(actor, org: Org, new_parent: Org, *, on: datetime.date | None = Non
     if not new_parent.is_active:
         raise ValidationError({"parent": "目标上级组织已撤销"})
     old_parent = Org.objects.get_parent(org)
+    old_root = org.path[: Org.steplen]
     Org.objects.move(org, new_parent, pos="last-child")
     org.refresh_from_db()
+    if org.path[: Org.steplen] != old_root:  # into another enterprise: its voices' 三率 move too
+        from dangqun.voices import tally
+
+        tally.rebuild_for_orgs(Org.objects.in_subtree(org))
     before = {"parent": old_parent.name if old_parent else ""}
     after = {"parent": new_parent.name}
     OrgEvent.objects.create(

@@ -285,10 +285,13 @@ class Voice(models.Model):
         """Save and keep the monthly tallies of 三率 current (``tally``), in one transaction."""
         from dangqun.voices import tally
 
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not tally.counts_on(self, update_fields):
+            return super().save(*args, **kwargs)  # e.g. 公开答复: nothing 三率 count changes
         with transaction.atomic(using=kwargs.get("using")):
             before = None if self._state.adding or not self.pk else tally.stored_state(self.pk)
             super().save(*args, **kwargs)
-            tally.record(before, tally.state_of(self, before, kwargs.get("update_fields")))
+            tally.record(before, tally.state_of(self, before, update_fields))
 
     def delete(self, *args, **kwargs):
         from dangqun.voices import tally

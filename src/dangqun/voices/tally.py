@@ -1,14 +1,17 @@
 """Monthly tallies of 群众呼声, so that 三率 for a whole enterprise read a few thousand rows instead of
 every voice of a year (decisions/0011).
 
-A valid voice (see ``metrics``) adds one to five rows of ``VoiceTally``: one per dimension the 三率
+A valid voice (see ``metrics``) adds to five rows of ``VoiceTally``: one per dimension the 三率
 page groups by (承办单位, 反映单位, 类别, 渠道, 类型), under the month it was submitted in (local time)
-and the enterprise (top-level organisation) its unit and its handling unit belong to. Each row
+and the enterprise (top-level organisation) its unit belongs to; ten when its handling unit is in
+another enterprise. Each row
 holds the counts 三率 need and a histogram of the working hours taken to respond and to answer,
 from which medians are estimated.
 
 The rows are kept current by ``Voice.save``: it reads the stored voice (locked) before writing,
-then adds the difference between the voice's old and new contribution in one upsert. ``rebuild``
+then adds the difference between the voice's old and new contribution in one upsert. The rows
+stay locked until the transaction ends, so services do slow work (files) before it, and save at
+most one voice per transaction (two could lock each other's rows in opposite orders). ``rebuild``
 recomputes months from the voices, for data written around ``save`` (bulk seeding, a direct SQL
 update) and nightly as a check; ``dangqun rebuild_voice_tallies`` runs it by hand.
 """
@@ -20,6 +23,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangqun.orgs.models import Org
@@ -124,6 +128,11 @@ def stored_state(pk: int) -> dict | None:
     return query.values(*STATE, *PATHS).first()
 
 
+def counts_on(voice: Voice, update_fields: Iterable[str]) -> bool:
+    """Whether saving ``update_fields`` may change what the voice adds to the tallies."""
+    return any(voice._meta.get_field(name).attname in STATE for name in update_fields)
+
+
 def state_of(voice: Voice, before: dict | None, update_fields: Iterable[str] | None) -> dict:
     """The state ``voice.save(update_fields=…)`` leaves stored: unsaved and deferred fields keep
     their stored values."""
@@ -195,13 +204,25 @@ def rebuild(months: Iterable[dt.date] | None = None) -> list[dt.date]:
     """Recompute the tallies of ``months`` (first days; every month when None) from the voices and
     replace those that differ. Returns the months whose stored tallies were wrong.
 
-    Each month is one transaction that locks the tallies against writers, so a voice saved
-    meanwhile is counted exactly once."""
+    Each month is its own (inner) transaction that locks the tallies against writers, so a voice
+    saved meanwhile is counted exactly once; inside a caller's transaction the lock lasts until
+    that one ends."""
     if months is None:
         months = _months_with_voices() | set(
             VoiceTally.objects.values_list("month", flat=True).distinct()
         )
     return [month for month in sorted(set(months)) if _rebuild_month(month)]
+
+
+def rebuild_for_orgs(orgs) -> list[dt.date]:
+    """Recount the months of the voices raised in or handled by ``orgs`` (after they moved into
+    another enterprise: their voices' rows belong under the new one)."""
+    dates = (
+        Voice.objects.filter(Q(unit__in=orgs) | Q(handling_org__in=orgs))
+        .values_list("submitted_at", flat=True)
+        .iterator(BATCH)
+    )
+    return rebuild({month_of(moment) for moment in dates})
 
 
 def _months_with_voices() -> set[dt.date]:

@@ -4,13 +4,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def build_tallies(apps, schema_editor):
-    """Count the voices already stored (none on a new site)."""
-    from dangqun.voices import tally
-
-    tally.rebuild()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("orgs", "0002_initial"),
@@ -122,5 +115,4 @@ class Migration(migrations.Migration):
                 fields=("month", "root", "dimension", "key"), name="voice_tally_unique"
             ),
         ),
-        migrations.RunPython(build_tallies, migrations.RunPython.noop),
     ]

@@ -94,12 +94,17 @@ def test_a_voice_handled_in_another_enterprise_counts_in_both(world, mass, raise
 
 def test_changes_around_save_are_corrected_every_night(world, raise_voice, capsys):
     voice, _ = raise_voice()
-    Voice.objects.filter(pk=voice.pk).update(submitted_at=timezone.now() - dt.timedelta(days=400))
+    moved = timezone.now() - dt.timedelta(days=100)  # within the 13 months checked nightly
+    Voice.objects.filter(pk=voice.pk).update(submitted_at=moved)
     fixed = check_voice_tallies.call_local()
-    old = timezone.localtime(timezone.now() - dt.timedelta(days=400)).date().replace(day=1)
+    old = timezone.localtime(moved).date().replace(day=1)
     assert fixed == sorted([f"{old:%Y-%m}", f"{timezone.localdate():%Y-%m}"])
     assert check_voice_tallies.call_local() == []
-    call_command("rebuild_voice_tallies", month=[f"{old:%Y-%m}"])
+    ancient = timezone.now() - dt.timedelta(days=800)  # older: the full check, or by hand
+    Voice.objects.filter(pk=voice.pk).update(submitted_at=ancient)
+    call_command("rebuild_voice_tallies")
+    assert "已更正 2 个月" in capsys.readouterr().out
+    call_command("rebuild_voice_tallies", month=[f"{timezone.localtime(ancient):%Y-%m}"])
     assert "无需更正" in capsys.readouterr().out
 
 
@@ -138,3 +143,22 @@ def test_voices_submitted_at_once_are_each_counted(world, mass, raise_voice):
         t.join()
     assert errors == []
     assert totals(world).valid == 20 and exact()
+
+
+def test_a_unit_moved_into_another_enterprise_takes_its_voices_along(world, raise_voice):
+    from dangqun.orgs.models import Org
+    from dangqun.orgs.services import move_org
+
+    other = org_services.create_org(None, parent=None, name="另一集团", kind="group")
+    raise_voice()  # from 甲公司综合部
+    move_org(None, Org.objects.get(pk=world.company_a.pk), other)
+    month = timezone.localdate().replace(day=1)
+    rows = VoiceTally.objects.filter(month=month, dimension="channel", valid__gt=0)
+    assert [row.root for row in rows] == [other.path] and exact()
+
+
+def test_a_site_upgrading_counts_its_stored_voices_after_migrating(world, raise_voice):
+    raise_voice()
+    VoiceTally.objects.all().delete()  # as on a site whose voices predate the tallies
+    call_command("migrate", verbosity=0)  # nothing to apply; post_migrate counts them
+    assert totals(world).valid == 1 and exact()
