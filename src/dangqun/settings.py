@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "dangqun.orgs",
     "dangqun.people",
     "dangqun.voices",
+    "dangqun.life",
     "dangqun.notices",
     "dangqun.api",
     "dangqun.web",

@@ -32,6 +32,8 @@ MANAGE_VOICES = (
     "voices.manage"  # 受理, 交办, 转办, 不予受理, 合并, 延期审批; sees who raised a 保密 voice
 )
 HANDLE_VOICES = "voices.handle"  # voices assigned to the sub-tree: respond, ask, answer
+VIEW_LIFE = "life.view"  # meetings of the sub-tree's organisations and the compliance radar
+MANAGE_LIFE = "life.manage"  # plan and record meetings, mark attendance, finalise minutes
 
 _VOICE_ADMIN = (VIEW_VOICES, MANAGE_VOICES, HANDLE_VOICES)
 
@@ -53,13 +55,25 @@ _ROLES = [
                 REVEAL_ID,
                 CHECK_CORRECTIONS,
                 APPROVE_CORRECTIONS,
+                VIEW_LIFE,
+                MANAGE_LIFE,
             }
         ),
     ),
     Role(
         "branch_secretary",
         "支部书记/支委",
-        frozenset({VIEW_ORGS, VIEW_PEOPLE, CHANGE_PEOPLE, EXPORT_PEOPLE, CHECK_CORRECTIONS}),
+        frozenset(
+            {
+                VIEW_ORGS,
+                VIEW_PEOPLE,
+                CHANGE_PEOPLE,
+                EXPORT_PEOPLE,
+                CHECK_CORRECTIONS,
+                VIEW_LIFE,
+                MANAGE_LIFE,
+            }
+        ),
     ),
     Role(
         "mass_admin",
@@ -72,15 +86,28 @@ _ROLES = [
     Role(
         "union_admin",
         "工会管理员",
-        frozenset({VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE, *_VOICE_ADMIN}),
+        frozenset(
+            {
+                VIEW_ORGS,
+                CHANGE_ORGS,
+                VIEW_PEOPLE,
+                EXPORT_PEOPLE,
+                *_VOICE_ADMIN,
+                VIEW_LIFE,
+                MANAGE_LIFE,
+            }
+        ),
     ),
     Role(
         "league_admin",
         "团委管理员",
-        frozenset({VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE}),
+        frozenset({VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE, VIEW_LIFE, MANAGE_LIFE}),
     ),
     Role(
-        "leader", "领导（只读）", frozenset({VIEW_ORGS, VIEW_PEOPLE, VIEW_VOICES}), read_only=True
+        "leader",
+        "领导（只读）",
+        frozenset({VIEW_ORGS, VIEW_PEOPLE, VIEW_VOICES, VIEW_LIFE}),
+        read_only=True,
     ),
 ]
 

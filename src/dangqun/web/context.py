@@ -4,7 +4,9 @@ from dangqun.accounts.roles import (
     HANDLE_VOICES,
     IMPORT_PEOPLE,
     MANAGE_ACCOUNTS,
+    MANAGE_LIFE,
     VIEW_AUDIT,
+    VIEW_LIFE,
     VIEW_ORGS,
     VIEW_PEOPLE,
     VIEW_VOICES,
@@ -27,5 +29,6 @@ def navigation(request):
             "corrections": scope.has(CHECK_CORRECTIONS),
             "self": user.person_id is not None,
             "voices": scope.has(VIEW_VOICES) or scope.has(HANDLE_VOICES),
+            "life": scope.has(VIEW_LIFE) or scope.has(MANAGE_LIFE) or user.person_id is not None,
         }
     }

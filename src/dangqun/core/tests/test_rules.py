@@ -25,6 +25,16 @@ FACTS = {
     "voices.rates": set(),
     "voices.proposal": set(),
     "voices.reminders": set(),
+    # life/cadence.py fills in the period's name (月, 季度, 年)
+    "life.general_meeting": {"period"},
+    "life.committee_meeting": {"period"},
+    "life.group_meeting": {"period"},
+    "life.party_lecture": {"period"},
+    "life.theme_day": {"period"},
+    "life.life_meeting": {"period"},
+    "life.appraisal": {"period"},
+    "life.quorum": set(),
+    "life.study_hours": set(),
 }
 
 

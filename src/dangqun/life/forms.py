@@ -1,0 +1,92 @@
+"""Forms of 组织生活: what a secretary plans and records, and what a member asks."""
+
+from django import forms
+from django.utils import timezone
+
+from dangqun.core.forms import StyledForm
+from dangqun.life.models import Kind, Presence
+from dangqun.life.services import MAX_TEXT, MAX_TOPIC
+from dangqun.orgs.models import Org
+
+LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class _Checked(StyledForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = f"请填写{field.label}"
+            field.error_messages["max_length"] = f"{field.label}不能超过 %(limit_value)d 个字"
+            field.error_messages["invalid"] = f"{field.label}格式不正确"
+
+
+class MeetingForm(_Checked):
+    org = forms.ModelChoiceField(label="组织", queryset=Org.objects.none())
+    kind = forms.ChoiceField(label="类型", choices=Kind.choices)
+    topic = forms.CharField(label="主题", max_length=MAX_TOPIC)
+    starts_at = forms.DateTimeField(label="开始时间", widget=LOCAL)
+    ends_at = forms.DateTimeField(label="结束时间", widget=LOCAL, required=False)
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    agenda = forms.CharField(
+        label="议程", max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs if orgs is not None else Org.objects.none()
+
+
+class RecordForm(_Checked):
+    topic = forms.CharField(label="主题", max_length=MAX_TOPIC)
+    starts_at = forms.DateTimeField(label="开始时间", widget=LOCAL)
+    ends_at = forms.DateTimeField(label="结束时间", widget=LOCAL, required=False)
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    agenda = forms.CharField(
+        label="议程", max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    minutes = forms.CharField(
+        label="会议记录",
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="填写后即登记为已召开；定稿后不能再改，只能添加补充说明",
+    )
+    decisions = forms.CharField(
+        label="决议事项",
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PlanForm(_Checked):
+    org = forms.ModelChoiceField(label="组织", queryset=Org.objects.none())
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs if orgs is not None else Org.objects.none()
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class MarkForm(_Checked):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    presence = forms.ChoiceField(
+        label="出席情况",
+        choices=[(p.value, p.label) for p in Presence if p != Presence.EXPECTED],
+    )
+    reason = forms.CharField(label="请假事由", max_length=200, required=False)
+
+
+class LeaveForm(_Checked):
+    reason = forms.CharField(label="请假事由", max_length=200)
+
+
+class NoteForm(_Checked):
+    text = forms.CharField(
+        label="补充说明", max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CancelForm(_Checked):
+    reason = forms.CharField(label="取消原因", max_length=200)

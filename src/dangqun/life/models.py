@@ -1,0 +1,146 @@
+"""组织生活: the meetings a branch (or a union or league organisation) holds — 三会一课, 主题党日,
+组织生活会, 民主评议, 谈心谈话 — who was expected, who came, what was decided, and the record.
+
+A meeting is planned (from the cadence rules, or by hand), held, then its minutes are finalised:
+finalised minutes never change again; a later correction is an ``Addendum`` with its author and time.
+Who is expected is derived from the organisation when the meeting is planned (full and
+probationary members) and kept, so a later transfer does not rewrite who should have come.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    GENERAL_MEETING = "general_meeting", "支部党员大会"
+    COMMITTEE_MEETING = "committee_meeting", "支部委员会会议"
+    GROUP_MEETING = "group_meeting", "党小组会"
+    PARTY_LECTURE = "party_lecture", "党课"
+    THEME_DAY = "theme_day", "主题党日"
+    LIFE_MEETING = "life_meeting", "组织生活会"
+    APPRAISAL = "appraisal", "民主评议党员"
+    HEART_TALK = "heart_talk", "谈心谈话"
+    UNION_MEETING = "union_meeting", "工会会议"
+    LEAGUE_MEETING = "league_meeting", "团组织生活"
+
+
+class Status(models.TextChoices):
+    PLANNED = "planned", "计划中"
+    HELD = "held", "已召开"
+    FINALISED = "finalised", "记录已定稿"
+    CANCELLED = "cancelled", "已取消"
+
+
+class Meeting(models.Model):
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="组织", on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField("类型", max_length=24, choices=Kind.choices)
+    topic = models.CharField("主题", max_length=200)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间", null=True, blank=True)
+    place = models.CharField("地点", max_length=200, blank=True)
+    host = models.ForeignKey(
+        "people.Person",
+        verbose_name="主持人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorder = models.ForeignKey(
+        "people.Person",
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agenda = models.TextField("议程", blank=True)
+    minutes = models.TextField("会议记录", blank=True)
+    decisions = models.TextField("决议事项", blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PLANNED)
+    planned = models.BooleanField("来自年度计划", default=False)
+    held_at = models.DateTimeField("登记召开时间", null=True, blank=True)
+    finalised_at = models.DateTimeField("定稿时间", null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A random value in the rotating check-in code: a code can't be computed from the meeting's id.
+    checkin_secret = models.CharField(max_length=32, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "组织生活"
+        ordering = ["-starts_at", "-id"]
+        indexes = [
+            models.Index(fields=["org", "starts_at"], name="meeting_org_idx"),
+            models.Index(fields=["kind", "starts_at"], name="meeting_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.topic}"
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.status == Status.FINALISED
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "正式党员"
+    PROBATIONARY = "probationary", "预备党员"
+    GUEST = "guest", "列席"
+
+
+class Presence(models.TextChoices):
+    EXPECTED = "expected", "应到"
+    PRESENT = "present", "出席"
+    LEAVE = "leave", "请假"
+    ABSENT = "absent", "缺席"
+
+
+class Attendee(models.Model):
+    """One person expected at (or attending) a meeting. Only full members vote."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("身份", max_length=16, choices=Role.choices, default=Role.MEMBER)
+    presence = models.CharField(
+        "出席情况", max_length=16, choices=Presence.choices, default=Presence.EXPECTED
+    )
+    leave_reason = models.CharField("请假事由", max_length=200, blank=True)
+    checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    by_code = models.BooleanField("扫码签到", default=False)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "参会人员"
+        ordering = ["role", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendee_once")]
+        indexes = [models.Index(fields=["person", "meeting"], name="attendee_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_presence_display()}"
+
+    @property
+    def votes(self) -> bool:
+        return self.role == Role.MEMBER
+
+
+class Addendum(models.Model):
+    """A correction or addition to finalised minutes: the minutes themselves never change."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField("补充说明")
+
+    class Meta:
+        verbose_name = "会议记录补充"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} {self.at:%Y-%m-%d}"

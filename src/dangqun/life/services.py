@@ -1,0 +1,418 @@
+"""组织生活 services: plan the year from the cadence rules, schedule, record, check in, finalise.
+
+Every change takes the acting user, checks the scope, writes the change and its audit row in one
+transaction. Holding the meeting is the only work: who is expected comes from the organisation,
+and attendance, 学时 and compliance follow from the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
+from dangqun.accounts.scope import Scope, require
+from dangqun.core import audit
+from dangqun.life import cadence
+from dangqun.life.models import Addendum, Attendee, Kind, Meeting, Presence, Role, Status
+from dangqun.orgs.models import BRANCH_KINDS, Org, System
+from dangqun.people.models import Person, PoliticalStatus
+
+MAX_TOPIC = 200
+MAX_TEXT = 20_000
+DEFAULT_HOUR = dt.time(14, 30)  # when a planned meeting starts until the secretary moves it
+DEFAULT_LENGTH = dt.timedelta(hours=2)
+CODE_WINDOW = 30  # seconds a check-in code is shown before the next one
+CODE_GRACE = 1  # windows before the current one still accepted (the code on screen just rotated)
+
+
+# Who sees and who keeps -------------------------------------------------------------------
+def visible_to(user) -> QuerySet:
+    """Meetings of the organisations in the user's 组织生活 scope."""
+    scope = Scope.of(user)
+    return Meeting.objects.filter(scope.within(VIEW_LIFE, "org") | scope.within(MANAGE_LIFE, "org"))
+
+
+def attending(user) -> QuerySet:
+    """Meetings the user's person is expected at or came to."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(attendees__person_id=person_id)
+
+
+def require_visible(user, pk: int) -> Meeting:
+    """The meeting if the user may open it (their scope, or they are on its list), else 404."""
+    from django.http import Http404
+
+    meeting = (
+        (visible_to(user) | attending(user))
+        .select_related("org", "host", "recorder")
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise Http404("组织生活不存在或无权查看")
+    return meeting
+
+
+def can_manage(user, org: Org) -> bool:
+    return Scope.of(user).can(MANAGE_LIFE, org)
+
+
+def _require_manage(actor, org: Org) -> None:
+    require(can_manage(actor, org), "您无权管理该组织的组织生活")
+
+
+# Who should come ----------------------------------------------------------------------------
+def expected_people(org: Org) -> list[tuple[Person, str]]:
+    """The people an organisation's meeting expects, with their role: for a party organisation,
+    the current members and probationary members whose branch lies in it; for a union or league
+    organisation, its members."""
+    subtree = Org.objects.filter(path__startswith=org.path).values("pk")
+    if org.system == System.PARTY:
+        people = Person.objects.filter(is_current_member=True, party_branch__in=subtree)
+    elif org.system == System.UNION:
+        people = Person.objects.filter(union_org__in=subtree)
+    elif org.system == System.LEAGUE:
+        people = Person.objects.filter(league_org__in=subtree)
+    else:
+        people = Person.objects.none()
+    people = people.order_by("employee_no", "pk")
+    return [
+        (
+            p,
+            Role.PROBATIONARY
+            if p.political_status == PoliticalStatus.PROBATIONARY
+            else Role.MEMBER,
+        )
+        for p in people
+    ]
+
+
+# Planning -----------------------------------------------------------------------------------
+def plan_year(actor, org: Org, year: int) -> list[Meeting]:
+    """Plan the meetings the cadence rules expect of ``org`` in ``year``. A period that already
+    has a meeting of that kind (planned, held or finalised) gets none, so planning twice, or
+    after some meetings were entered by hand, adds only what is missing."""
+    _require_manage(actor, org)
+    has_committee = org.terms.filter(closed_on__isnull=True, has_committee=True).exists()
+    kinds = cadence.due_kinds(org.kind, has_committee)
+    if not kinds:
+        raise ValidationError({"org": f"{org.get_kind_display()}没有按规定周期召开的组织生活"})
+    first, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    existing = {
+        (kind, day)
+        for kind, day in org.meetings.exclude(status=Status.CANCELLED)
+        .filter(starts_at__date__gte=first, starts_at__date__lt=end)
+        .values_list("kind", "starts_at")
+    }
+    tz = timezone.get_current_timezone()
+    created = []
+    with transaction.atomic():
+        for kind in kinds:
+            rule = cadence.cadence(kind)
+            held = [timezone.localtime(at, tz).date() for k, at in existing if k == kind]
+            for period in cadence.periods(first, end, rule.per):
+                missing = rule.times - sum(day in period for day in held)
+                for day in cadence.slots(rule, period)[rule.times - missing :]:
+                    starts = dt.datetime.combine(day, DEFAULT_HOUR, tzinfo=tz)
+                    created.append(
+                        _new_meeting(org, kind, f"{period.label}{rule.label}", starts, planned=True)
+                    )
+        audit.record(
+            actor,
+            "life.plan",
+            org,
+            after={"year": year, "meetings": len(created)},
+            object_repr=f"{org.name} {year} 年组织生活计划（新增 {len(created)} 次）",
+        )
+    return created
+
+
+def _new_meeting(org: Org, kind: str, topic: str, starts: dt.datetime, **extra) -> Meeting:
+    meeting = Meeting.objects.create(
+        org=org,
+        kind=kind,
+        topic=topic,
+        starts_at=starts,
+        ends_at=starts + DEFAULT_LENGTH,
+        checkin_secret=secrets.token_hex(16),
+        **extra,
+    )
+    Attendee.objects.bulk_create(
+        Attendee(meeting=meeting, person=person, role=role) for person, role in expected_people(org)
+    )
+    return meeting
+
+
+# Scheduling and recording -------------------------------------------------------------------
+EDITABLE = ("topic", "starts_at", "ends_at", "place", "host", "recorder", "agenda")
+RECORD = ("minutes", "decisions")
+
+
+def schedule(actor, org: Org, data: dict) -> Meeting:
+    """A meeting entered by hand (not from the plan)."""
+    _require_manage(actor, org)
+    kind = data.get("kind")
+    errors = _check(data)
+    if kind not in Kind.values:
+        errors["kind"] = "请选择组织生活类型"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        meeting = _new_meeting(org, kind, data["topic"].strip(), data["starts_at"])
+        for name in EDITABLE:
+            if name in data and name not in ("topic", "starts_at"):
+                setattr(meeting, name, data[name])
+        meeting.save()
+        audit.record(actor, "life.schedule", meeting, after=_summary(meeting))
+    return meeting
+
+
+def update(actor, meeting: Meeting, data: dict) -> Meeting:
+    """Change the plan or the record of a meeting not yet finalised."""
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require_manage(actor, meeting.org)
+        _require_open(meeting)
+        errors = _check({**_summary(meeting, raw=True), **data})
+        if errors:
+            raise ValidationError(errors)
+        before = _summary(meeting)
+        for name in (*EDITABLE, *RECORD):
+            if name in data:
+                value = data[name]
+                setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+        if meeting.status == Status.PLANNED and any(data.get(name) for name in RECORD):
+            meeting.status, meeting.held_at = Status.HELD, timezone.now()
+        meeting.save()
+        audit.record(actor, "life.update", meeting, before=before, after=_summary(meeting))
+    return meeting
+
+
+def cancel(actor, meeting: Meeting, *, reason: str) -> Meeting:
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require_manage(actor, meeting.org)
+        if meeting.status != Status.PLANNED:
+            raise ValidationError({"status": "只有尚未召开的组织生活可以取消"})
+        if not (reason or "").strip():
+            raise ValidationError({"reason": "请说明取消的原因"})
+        meeting.status = Status.CANCELLED
+        meeting.save(update_fields=["status"])
+        audit.record(actor, "life.cancel", meeting, after={"reason": reason.strip()})
+    return meeting
+
+
+def finalise(actor, meeting: Meeting) -> Meeting:
+    """Freeze the minutes: from now on a change is an addendum."""
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require_manage(actor, meeting.org)
+        _require_open(meeting)
+        if not meeting.minutes.strip():
+            raise ValidationError({"minutes": "请先填写会议记录再定稿"})
+        if meeting.starts_at > timezone.now():
+            raise ValidationError({"status": "会议尚未开始，不能定稿"})
+        meeting.attendees.filter(presence=Presence.EXPECTED).update(presence=Presence.ABSENT)
+        meeting.status, meeting.finalised_at, meeting.finalised_by = (
+            Status.FINALISED,
+            timezone.now(),
+            actor,
+        )
+        meeting.held_at = meeting.held_at or meeting.finalised_at
+        meeting.save()
+        audit.record(actor, "life.finalise", meeting, after=_summary(meeting))
+    return meeting
+
+
+def add_addendum(actor, meeting: Meeting, text: str) -> Addendum:
+    """A correction of finalised minutes, with its author and time; the minutes stay as they were."""
+    _require_manage(actor, meeting.org)
+    if not meeting.is_finalised:
+        raise ValidationError({"text": "记录尚未定稿，请直接修改会议记录"})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "请填写补充说明"})
+    if len(text) > MAX_TEXT:
+        raise ValidationError({"text": f"不能超过 {MAX_TEXT} 个字"})
+    with transaction.atomic():
+        addendum = Addendum.objects.create(meeting=meeting, author=actor, text=text)
+        audit.record(actor, "life.addendum", meeting, after={"text": text})
+    return addendum
+
+
+# Attendance ---------------------------------------------------------------------------------
+def mark(actor, meeting: Meeting, person: Person, presence: str, reason: str = "") -> Attendee:
+    """The secretary records who came, who asked for leave (with the reason) and who did not;
+    a person not on the list comes as 列席."""
+    _require_manage(actor, meeting.org)
+    if presence not in (Presence.PRESENT, Presence.LEAVE, Presence.ABSENT):
+        raise ValidationError({"presence": "请选择出席、请假或缺席"})
+    reason = (reason or "").strip()
+    if presence == Presence.LEAVE and not reason:
+        raise ValidationError({"leave_reason": "请假须填写事由"})
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require_open(meeting)
+        attendee = _attendee(meeting, person)
+        attendee.presence, attendee.marked_by = presence, actor
+        attendee.leave_reason = reason if presence == Presence.LEAVE else ""
+        if presence == Presence.PRESENT and attendee.checked_in_at is None:
+            attendee.checked_in_at = timezone.now()
+        attendee.save()
+        audit.record(
+            actor,
+            "life.mark",
+            meeting,
+            after={"person": person.pk, "presence": presence, "reason": attendee.leave_reason},
+        )
+    return attendee
+
+
+def request_leave(user, meeting: Meeting, reason: str) -> Attendee:
+    """A member asks for leave before the meeting, with the reason."""
+    person = getattr(user, "person", None)
+    reason = (reason or "").strip()
+    if person is None:
+        raise ValidationError({"leave_reason": "账号未关联人员档案"})
+    if not reason:
+        raise ValidationError({"leave_reason": "请假须填写事由"})
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require_open(meeting)
+        attendee = meeting.attendees.filter(person=person).first()
+        if attendee is None:
+            raise ValidationError({"leave_reason": "您不在本次组织生活的应到名单中"})
+        if attendee.presence == Presence.PRESENT:
+            raise ValidationError({"leave_reason": "您已签到，无需请假"})
+        attendee.presence, attendee.leave_reason = Presence.LEAVE, reason[:200]
+        attendee.save(update_fields=["presence", "leave_reason"])
+        audit.record(user, "life.leave", meeting, after={"reason": attendee.leave_reason})
+    return attendee
+
+
+def checkin_code(meeting: Meeting, at: dt.datetime | None = None) -> str:
+    """The code shown at the meeting now: it changes every ``CODE_WINDOW`` seconds, so a photo of
+    it is useless later; it cannot be derived without the server's key and the meeting's secret."""
+    window = int((at or timezone.now()).timestamp()) // CODE_WINDOW
+    message = f"{meeting.pk}:{meeting.checkin_secret}:{window}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return digest[:10]
+
+
+def valid_code(meeting: Meeting, code: str, at: dt.datetime | None = None) -> bool:
+    """The code on screen now, or the one just before it (it may have rotated while scanning)."""
+    at = at or timezone.now()
+    given = (code or "").strip().lower()
+    return any(
+        hmac.compare_digest(
+            given, checkin_code(meeting, at - dt.timedelta(seconds=CODE_WINDOW * n))
+        )
+        for n in range(CODE_GRACE + 1)
+    )
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    attendee: Attendee
+    first: bool  # False when the person had already checked in
+
+
+def check_in(user, meeting: Meeting, code: str, at: dt.datetime | None = None) -> CheckIn:
+    """A member checks in with the code scanned at the meeting. Checking in twice (or two taps at
+    the same moment) leaves one record: the first time counts."""
+    at = at or timezone.now()
+    person = getattr(user, "person", None)
+    if person is None:
+        raise ValidationError({"code": "账号未关联人员档案，无法签到"})
+    if not valid_code(meeting, code, at):
+        raise ValidationError({"code": "签到码已过期，请扫描会场当前显示的二维码"})
+    if meeting.status not in (Status.PLANNED, Status.HELD):
+        raise ValidationError({"code": "本次组织生活不在签到时间内"})
+    opens = meeting.starts_at - dt.timedelta(hours=1)
+    closes = (meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH) + dt.timedelta(hours=1)
+    if not opens <= at <= closes:
+        raise ValidationError({"code": "不在签到时间内（开始前 1 小时至结束后 1 小时）"})
+    with transaction.atomic():
+        attendee = _attendee(meeting, person)
+        first = (
+            Attendee.objects.filter(pk=attendee.pk)
+            .exclude(presence=Presence.PRESENT)
+            .update(presence=Presence.PRESENT, checked_in_at=at, by_code=True, leave_reason="")
+        )
+        if first:
+            audit.record(user, "life.check_in", meeting, after={"person": person.pk})
+    attendee.refresh_from_db()
+    return CheckIn(attendee, bool(first))
+
+
+def _attendee(meeting: Meeting, person: Person) -> Attendee:
+    """The person's row, created as 列席 when they were not expected (one row even when two
+    requests create it at once: the unique constraint decides)."""
+    attendee = meeting.attendees.filter(person=person).first()
+    if attendee is not None:
+        return attendee
+    try:
+        with transaction.atomic():
+            return Attendee.objects.create(meeting=meeting, person=person, role=Role.GUEST)
+    except IntegrityError:
+        return meeting.attendees.get(person=person)
+
+
+# Helpers ------------------------------------------------------------------------------------
+def _locked(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
+
+
+def _require_open(meeting: Meeting) -> None:
+    if meeting.status == Status.FINALISED:
+        raise ValidationError({"status": "会议记录已定稿，不能修改；如需更正请添加补充说明"})
+    if meeting.status == Status.CANCELLED:
+        raise ValidationError({"status": "本次组织生活已取消"})
+
+
+def _check(data: dict) -> dict[str, str]:
+    errors = {}
+    topic = (data.get("topic") or "").strip()
+    if not topic:
+        errors["topic"] = "请填写主题"
+    elif len(topic) > MAX_TOPIC:
+        errors["topic"] = f"主题不能超过 {MAX_TOPIC} 个字"
+    starts, ends = data.get("starts_at"), data.get("ends_at")
+    if starts is None:
+        errors["starts_at"] = "请填写开始时间"
+    elif ends is not None and ends <= starts:
+        errors["ends_at"] = "结束时间应晚于开始时间"
+    for name in ("agenda", *RECORD):
+        if len(data.get(name) or "") > MAX_TEXT:
+            errors[name] = f"不能超过 {MAX_TEXT} 个字"
+    return errors
+
+
+def _summary(meeting: Meeting, raw: bool = False) -> dict:
+    if raw:
+        return {name: getattr(meeting, name) for name in (*EDITABLE, *RECORD)}
+    return {
+        "kind": meeting.kind,
+        "topic": meeting.topic,
+        "starts_at": meeting.starts_at,
+        "status": meeting.status,
+        "org": meeting.org.name,
+    }
+
+
+def org_choices(user) -> QuerySet:
+    """Organisations whose meetings the user keeps: branches, groups and union/league units."""
+    kinds = (*BRANCH_KINDS, "party_group", "general_branch", "union_branch", "league_branch")
+    return Scope.of(user).orgs(MANAGE_LIFE).filter(kind__in=kinds, dissolved_on__isnull=True)

@@ -1,0 +1,46 @@
+"""Two taps on the check-in button at the same moment, by the same person: one record, and for a
+person nobody expected (a 列席 guest) one row, not two."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from dangqun.life import services
+from dangqun.life.models import Attendee, Kind, Presence
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+@pytest.mark.parametrize("who", ["expected", "guest"])
+def test_checking_in_twice_at_once_gives_one_record(world, make_user, who):
+    secretary = make_user("secretary", role="branch_secretary", org=world.branch_a)
+    meeting = services.schedule(
+        secretary,
+        world.branch_a,
+        {"kind": Kind.THEME_DAY, "topic": "学习", "starts_at": timezone.now()},
+    )
+    user = make_user("taps", person=world.li if who == "expected" else world.wang)
+    now = timezone.now()
+    code = services.checkin_code(meeting, now)
+    start, results, errors = threading.Barrier(2), [], []
+
+    def tap():
+        try:
+            start.wait()
+            results.append(services.check_in(user, meeting, code, at=now).first)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tap) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and sorted(results) == [False, True]
+    person = world.li if who == "expected" else world.wang
+    [row] = Attendee.objects.filter(meeting=meeting, person=person)
+    assert row.presence == Presence.PRESENT

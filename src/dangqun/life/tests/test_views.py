@@ -1,0 +1,142 @@
+"""The pages of 组织生活: who may open what, the plan, the record, marking, check-in by code."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dangqun.life import services
+from dangqun.life.models import Kind, Meeting, Presence, Status
+
+
+@pytest.fixture
+def meeting(world, secretary):
+    return services.schedule(
+        secretary,
+        world.branch_a,
+        {"kind": Kind.THEME_DAY, "topic": "学习党章", "starts_at": timezone.now(), "place": "三楼"},
+    )
+
+
+@pytest.mark.parametrize(
+    "who, list_status, detail_status",
+    [
+        ("anonymous", 302, 302),
+        ("secretary", 200, 200),
+        ("owner", 200, 200),  # the 党委 above the branch
+        ("reader", 200, 200),  # the leader reads
+        ("outsider", 200, 404),  # another company's 党委: not its meeting
+        ("member", 200, 200),  # 张三 is expected at it
+    ],
+)
+def test_who_may_open_the_pages(client, world, secretary, meeting, who, list_status, detail_status):
+    users = {
+        "secretary": secretary,
+        **{n: getattr(world, n) for n in ("owner", "reader", "outsider", "member")},
+    }
+    if who != "anonymous":
+        client.force_login(users[who])
+    assert client.get("/life/").status_code == list_status
+    assert client.get(f"/life/{meeting.pk}/").status_code == detail_status
+    qr = client.get(f"/life/{meeting.pk}/qr.svg").status_code
+    assert qr == {"secretary": 200, "owner": 200, "anonymous": 302, "outsider": 404}.get(who, 403)
+
+
+def test_a_secretary_plans_the_year_and_records_a_meeting(client, world, secretary):
+    client.force_login(secretary)
+    year = timezone.localdate().year
+    response = client.post("/life/plan/", {"org": world.branch_a.pk, "year": year}, follow=True)
+    assert f"已按规定周期生成 {year} 年计划 22 次" in response.content.decode()
+    again = client.post("/life/plan/", {"org": world.branch_a.pk, "year": year}, follow=True)
+    assert "无需新增" in again.content.decode()
+    listed = client.get("/life/?show=all").content.decode()
+    assert listed.count('href="/life/') >= 22
+
+    response = client.post(
+        "/life/new/",
+        {
+            "org": world.branch_a.pk,
+            "kind": Kind.PARTY_LECTURE,
+            "topic": "党课：新时代的使命",
+            "starts_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "place": "会议室",
+        },
+    )
+    meeting = Meeting.objects.get(topic="党课：新时代的使命")
+    assert response.status_code == 302 and response["Location"] == f"/life/{meeting.pk}/"
+    client.post(f"/life/{meeting.pk}/mark/", {"person": world.zhang.pk, "presence": "present"})
+    client.post(
+        f"/life/{meeting.pk}/mark/", {"person": world.li.pk, "presence": "leave", "reason": "出差"}
+    )
+    record = {
+        "topic": meeting.topic,
+        "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "minutes": "讲授了新时代的使命。",
+    }
+    client.post(f"/life/{meeting.pk}/record/", record)
+    page = client.post(f"/life/{meeting.pk}/finalise/", follow=True).content.decode()
+    assert "记录已定稿" in page and "应到 2 人，出席 1 人，请假 1 人" in page
+    meeting.refresh_from_db()
+    assert meeting.status == Status.FINALISED
+    refused = client.post(f"/life/{meeting.pk}/record/", {**record, "minutes": "改写"})
+    assert refused.status_code == 422 and "已定稿" in refused.content.decode()
+
+
+def test_bad_input_keeps_what_was_typed(client, world, secretary):
+    client.force_login(secretary)
+    response = client.post(
+        "/life/new/",
+        {"org": world.branch_a.pk, "kind": Kind.THEME_DAY, "topic": "", "starts_at": "明天"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and "请填写主题" in html and "开始时间格式不正确" in html
+    assert not Meeting.objects.exists()
+
+
+def test_check_in_by_scanning_the_code(client, world, meeting, li_user):
+    code = services.checkin_code(meeting)
+    client.force_login(li_user)
+    page = client.get(f"/life/{meeting.pk}/checkin/?c={code}")
+    assert page.status_code == 200 and "学习党章" in page.content.decode()
+    assert (
+        meeting.attendees.get(person=world.li).presence == Presence.EXPECTED
+    )  # GET changes nothing
+    done = client.post(f"/life/{meeting.pk}/checkin/", {"c": code}).content.decode()
+    assert "签到成功" in done
+    assert meeting.attendees.get(person=world.li).presence == Presence.PRESENT
+    assert "您已签到" in client.post(f"/life/{meeting.pk}/checkin/", {"c": code}).content.decode()
+    stale = client.get(f"/life/{meeting.pk}/checkin/?c=0123456789")
+    assert stale.status_code == 403 and "学习党章" not in stale.content.decode()
+
+
+def test_a_member_asks_for_leave_on_the_meetings_page(client, world, secretary, li_user):
+    later = services.schedule(
+        secretary,
+        world.branch_a,
+        {
+            "kind": Kind.THEME_DAY,
+            "topic": "下周学习",
+            "starts_at": timezone.now() + dt.timedelta(7),
+        },
+    )
+    client.force_login(li_user)
+    page = client.get(f"/life/{later.pk}/").content.decode()
+    assert 'id="action-leave"' in page and 'id="action-record"' not in page
+    refused = client.post(f"/life/{later.pk}/leave/", {"reason": ""})
+    assert refused.status_code == 422 and "请填写请假事由" in refused.content.decode()
+    client.post(f"/life/{later.pk}/leave/", {"reason": "在外地培训"})
+    assert later.attendees.get(person=world.li).leave_reason == "在外地培训"
+
+
+def test_the_list_does_not_query_per_meeting(client, world, secretary):
+    client.force_login(secretary)
+    services.plan_year(secretary, world.branch_a, timezone.localdate().year)
+    client.get("/life/?show=all")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/life/?show=all")
+    services.plan_year(secretary, world.branch_a, timezone.localdate().year + 1)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/life/?show=all")
+    assert len(few) == len(many)

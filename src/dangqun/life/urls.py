@@ -1,0 +1,15 @@
+from django.urls import path
+
+from dangqun.life import views
+
+app_name = "life"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.new, name="new"),
+    path("plan/", views.plan, name="plan"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/qr.svg", views.qr, name="qr"),
+    path("<int:pk>/qr/", views.qr_panel, name="qr_panel"),
+    path("<int:pk>/checkin/", views.checkin, name="checkin"),
+    path("<int:pk>/<slug:action>/", views.act, name="act"),
+]

@@ -1,0 +1,275 @@
+"""Pages of 组织生活: the list and the year's plan, a meeting's page (record, attendance, the
+check-in code shown at the meeting), and the page a phone opens when it scans that code."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
+from dangqun.accounts.scope import Scope, require
+from dangqun.core.paging import IdFirstPaginator, query_without_page
+from dangqun.life import forms, services
+from dangqun.life.models import Presence, Status
+from dangqun.people.models import Person
+from dangqun.web.htmx import render_page
+
+PAGE_SIZE = 30
+SHOW = {
+    "upcoming": ("待召开", Q(status=Status.PLANNED)),
+    "held": ("已召开", Q(status__in=(Status.HELD, Status.FINALISED))),
+    "all": ("全部", Q()),
+}
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def index(request):
+    """Meetings in the user's scope and those they are expected at."""
+    scope = Scope.of(request.user)
+    staff = scope.has(VIEW_LIFE) or scope.has(MANAGE_LIFE)
+    show = request.GET.get("show", "upcoming")
+    show = show if show in SHOW else "upcoming"
+    meetings = services.visible_to(request.user) if staff else services.attending(request.user)
+    meetings = meetings.filter(SHOW[show][1]).select_related("org")
+    meetings = meetings.annotate(
+        expected=Count("attendees", filter=~Q(attendees__role="guest")),
+        present=Count("attendees", filter=Q(attendees__presence=Presence.PRESENT)),
+    )
+    order = ("starts_at", "id") if show == "upcoming" else ("-starts_at", "-id")
+    page = IdFirstPaginator(meetings.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
+    orgs = services.org_choices(request.user)
+    return render_page(
+        request,
+        "life/index.html",
+        {
+            "page": page,
+            "show": show,
+            "shows": [(key, label) for key, (label, _) in SHOW.items()],
+            "query": query_without_page(request.GET),
+            "plan_form": forms.PlanForm(orgs=orgs) if scope.has(MANAGE_LIFE) else None,
+            "can_manage": scope.has(MANAGE_LIFE),
+        },
+        partial="results",
+    )
+
+
+@login_required
+def new(request):
+    orgs = services.org_choices(request.user)
+    require(orgs.exists(), "您无权安排组织生活")
+    form = forms.MeetingForm(request.POST or None, orgs=orgs)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            meeting = services.schedule(request.user, data.pop("org"), data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "已安排")
+            return redirect("life:detail", pk=meeting.pk)
+    status = 422 if form.errors else 200
+    return render_page(request, "life/new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def plan(request):
+    form = forms.PlanForm(request.POST, orgs=services.org_choices(request.user))
+    if form.is_valid():
+        try:
+            created = services.plan_year(
+                request.user, form.cleaned_data["org"], form.cleaned_data["year"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            year = form.cleaned_data["year"]
+            if created:
+                messages.success(request, f"已按规定周期生成 {year} 年计划 {len(created)} 次")
+            else:
+                messages.info(request, f"{year} 年各周期已有安排，无需新增")
+    else:
+        messages.error(request, "请选择组织并填写年度")
+    return redirect(reverse("life:index") + "?show=upcoming")
+
+
+@login_required
+def detail(request, pk: int):
+    meeting = services.require_visible(request.user, pk)
+    return _detail(request, meeting)
+
+
+def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 200):
+    user = request.user
+    manage = services.can_manage(user, meeting.org)
+    attendees = list(
+        meeting.attendees.select_related("person").order_by("role", "person__employee_no")
+    )
+    mine = next((a for a in attendees if a.person_id == getattr(user, "person_id", None)), None)
+    open_ = meeting.status in (Status.PLANNED, Status.HELD)
+    record_initial = {
+        name: getattr(meeting, name)
+        for name in ("topic", "starts_at", "ends_at", "place", "agenda", "minutes", "decisions")
+    }
+    record_initial["starts_at"] = timezone.localtime(meeting.starts_at)
+    if meeting.ends_at:
+        record_initial["ends_at"] = timezone.localtime(meeting.ends_at)
+    context = {
+        "meeting": meeting,
+        "attendees": attendees,
+        "counts": _counts(attendees),
+        "manage": manage,
+        "open": open_,
+        "mine": mine,
+        "record_form": forms.RecordForm(initial=record_initial),
+        "leave_form": forms.LeaveForm(),
+        "note_form": forms.NoteForm(),
+        "cancel_form": forms.CancelForm(),
+        "addenda": meeting.addenda.select_related("author"),
+        "presences": [(p.value, p.label) for p in Presence if p != Presence.EXPECTED],
+        "checkin_code": services.checkin_code(meeting) if manage and open_ else "",
+        "now": timezone.now(),
+        **(form_errors or {}),
+    }
+    return render_page(request, "life/detail.html", context, status=status)
+
+
+def _counts(attendees) -> dict:
+    expected = [a for a in attendees if a.role != "guest"]
+    return {
+        "expected": len(expected),
+        "present": sum(a.presence == Presence.PRESENT for a in expected),
+        "leave": sum(a.presence == Presence.LEAVE for a in expected),
+        "guests": sum(a.role == "guest" and a.presence == Presence.PRESENT for a in attendees),
+    }
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    """The meeting's forms: record, mark, finalise, cancel, addendum, leave."""
+    meeting = services.require_visible(request.user, pk)
+    user, post = request.user, request.POST
+    handlers = {
+        "record": (forms.RecordForm, "record_form", lambda d: services.update(user, meeting, d)),
+        "leave": (
+            forms.LeaveForm,
+            "leave_form",
+            lambda d: services.request_leave(user, meeting, d["reason"]),
+        ),
+        "addendum": (
+            forms.NoteForm,
+            "note_form",
+            lambda d: services.add_addendum(user, meeting, d["text"]),
+        ),
+        "cancel": (
+            forms.CancelForm,
+            "cancel_form",
+            lambda d: services.cancel(user, meeting, reason=d["reason"]),
+        ),
+    }
+    done = {
+        "record": "已保存",
+        "leave": "已请假",
+        "addendum": "已添加补充说明",
+        "cancel": "已取消",
+        "finalise": "记录已定稿",
+        "mark": "已登记",
+    }
+    try:
+        if action == "finalise":
+            services.finalise(user, meeting)
+        elif action == "mark":
+            form = forms.MarkForm(post)
+            if not form.is_valid():
+                raise ValidationError("请选择出席情况")
+            data = form.cleaned_data
+            person = Person.objects.filter(pk=data["person"]).first()
+            if person is None or not meeting.attendees.filter(person=person).exists():
+                raise ValidationError("该人员不在本次组织生活的名单中")
+            services.mark(user, meeting, person, data["presence"], data["reason"])
+        elif action in handlers:
+            form_class, name, run = handlers[action]
+            form = form_class(post)
+            if not form.is_valid():
+                return _detail(request, meeting, form_errors={name: form}, status=422)
+            try:
+                run(form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+                return _detail(request, meeting, form_errors={name: form}, status=422)
+        else:
+            return HttpResponse("没有这个操作", status=404)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, done[action])
+    return redirect("life:detail", pk=meeting.pk)
+
+
+# Check-in -----------------------------------------------------------------------------------
+@login_required
+@never_cache
+def qr(request, pk: int):
+    """The code to show at the meeting (SVG), for its keepers only; it changes every 30 s."""
+    import segno
+
+    meeting = services.require_visible(request.user, pk)
+    require(services.can_manage(request.user, meeting.org), "只有组织生活的管理人可以显示签到码")
+    code = services.checkin_code(meeting)
+    url = request.build_absolute_uri(reverse("life:checkin", args=[meeting.pk]) + f"?c={code}")
+    svg = segno.make(url, error="m").svg_inline(scale=6, title="签到二维码")
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+@never_cache
+def qr_panel(request, pk: int):
+    """The check-in card's content, polled by the meeting page so the code on screen rotates."""
+    meeting = services.require_visible(request.user, pk)
+    require(services.can_manage(request.user, meeting.org), "只有组织生活的管理人可以显示签到码")
+    return render_page(
+        request,
+        "life/_qr.html",
+        {"meeting": meeting, "code": services.checkin_code(meeting), "now": timezone.now()},
+    )
+
+
+@login_required
+@never_cache
+def checkin(request, pk: int):
+    """The page a phone opens from the code: one button; the check-in happens on POST only.
+    Anyone logged in with the current code may check in (a person not on the list comes as
+    列席); without it the page shows nothing of the meeting."""
+    from dangqun.life.models import Meeting
+
+    code = request.POST.get("c") or request.GET.get("c", "")
+    meeting = Meeting.objects.select_related("org").filter(pk=pk).first()
+    if meeting is None or not services.valid_code(meeting, code):
+        context = {"meeting": None, "error": "签到码已过期，请扫描会场当前显示的二维码"}
+        return render_page(request, "life/checkin.html", context, status=403)
+    result, error = None, ""
+    if request.method == "POST":
+        try:
+            result = services.check_in(request.user, meeting, code)
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    return render_page(
+        request,
+        "life/checkin.html",
+        {"meeting": meeting, "code": code, "result": result, "error": error},
+        status=422 if error else 200,
+    )
