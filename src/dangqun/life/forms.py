@@ -90,3 +90,10 @@ class NoteForm(_Checked):
 
 class CancelForm(_Checked):
     reason = forms.CharField(label="取消原因", max_length=200)
+
+
+class VoteForm(_Checked):
+    motion = forms.CharField(label="表决事项", max_length=200)
+    yes = forms.IntegerField(label="赞成", min_value=0)
+    no = forms.IntegerField(label="反对", min_value=0, initial=0)
+    abstain = forms.IntegerField(label="弃权", min_value=0, initial=0)

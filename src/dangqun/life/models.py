@@ -144,3 +144,29 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} {self.at:%Y-%m-%d}"
+
+
+class Vote(models.Model):
+    """A motion put to the vote at a meeting, with the counts of voting members (full members)
+    fixed when it was recorded, so the result stays as it was decided (rule ``life.quorum``)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
+    motion = models.CharField("表决事项", max_length=200)
+    yes = models.PositiveIntegerField("赞成")
+    no = models.PositiveIntegerField("反对")
+    abstain = models.PositiveIntegerField("弃权")
+    voting_expected = models.PositiveIntegerField("应到会有表决权人数")
+    voting_present = models.PositiveIntegerField("实到会有表决权人数")
+    quorate = models.BooleanField("可以表决")
+    passed = models.BooleanField("通过")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "表决"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.motion}：{'通过' if self.passed else '未通过'}"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
 from dangqun.accounts.scope import Scope, require
 from dangqun.core.paging import IdFirstPaginator, query_without_page
+from dangqun.core.rules import get_rule
 from dangqun.life import forms, services
 from dangqun.life.models import Presence, Status
 from dangqun.people.models import Person
@@ -139,6 +140,12 @@ def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 
         "note_form": forms.NoteForm(),
         "cancel_form": forms.CancelForm(),
         "addenda": meeting.addenda.select_related("author"),
+        "votes": [
+            (vote, services.decide(vote.voting_expected, vote.voting_present, vote.yes))
+            for vote in meeting.votes.all()
+        ],
+        "vote_form": forms.VoteForm(),
+        "quorum_rule": get_rule("life.quorum"),
         "presences": [(p.value, p.label) for p in Presence if p != Presence.EXPECTED],
         "checkin_code": services.checkin_code(meeting) if manage and open_ else "",
         "now": timezone.now(),
@@ -175,6 +182,11 @@ def act(request, pk: int, action: str):
             "note_form",
             lambda d: services.add_addendum(user, meeting, d["text"]),
         ),
+        "vote": (
+            forms.VoteForm,
+            "vote_form",
+            lambda d: services.record_vote(user, meeting, **d),
+        ),
         "cancel": (
             forms.CancelForm,
             "cancel_form",
@@ -188,6 +200,7 @@ def act(request, pk: int, action: str):
         "cancel": "已取消",
         "finalise": "记录已定稿",
         "mark": "已登记",
+        "vote": "已记录表决结果",
     }
     try:
         if action == "finalise":

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dangqun.core.models import AuditLog
 from dangqun.life import services
@@ -157,3 +159,57 @@ def test_check_in_only_around_the_meeting(world, secretary, li_user):
     now = timezone.now()
     with pytest.raises(ValidationError, match="不在签到时间内"):
         services.check_in(li_user, later, services.checkin_code(later, now), at=now)
+
+
+def test_a_vote_follows_the_quorum_rule_of_section_2(world, secretary, meeting):
+    from dangqun.life.models import Vote
+
+    # 张三 (full member) is the only voting member expected; 李四 is probationary and does not vote
+    with pytest.raises(ValidationError, match="多于实到会有表决权的党员 0 名"):
+        services.record_vote(secretary, meeting, motion="接收预备党员", yes=1, no=0, abstain=0)
+    vote = services.record_vote(secretary, meeting, motion="接收预备党员", yes=0, no=0, abstain=0)
+    assert (vote.voting_expected, vote.voting_present, vote.quorate, vote.passed) == (
+        1,
+        0,
+        False,
+        False,
+    )
+    services.mark(secretary, meeting, world.zhang, Presence.PRESENT)
+    services.mark(secretary, meeting, world.li, Presence.PRESENT)  # present, but cannot vote
+    with pytest.raises(ValidationError, match="多于实到会有表决权的党员 1 名"):
+        services.record_vote(secretary, meeting, motion="接收预备党员", yes=2, no=0, abstain=0)
+    vote = services.record_vote(secretary, meeting, motion="接收预备党员", yes=1, no=0, abstain=0)
+    assert vote.quorate and vote.passed and Vote.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "expected, present, yes, quorate, passed",
+    [
+        (10, 5, 5, False, False),  # exactly half present: no vote
+        (10, 6, 5, True, False),  # yes = half of those who should attend: not passed
+        (10, 6, 6, True, True),
+        (9, 5, 5, True, True),  # 5 of 9 is more than half
+        (9, 4, 4, False, False),
+        (1, 1, 1, True, True),
+        (0, 0, 0, False, False),  # nobody to vote
+    ],
+)
+def test_quorum_and_passing_edges(expected, present, yes, quorate, passed):
+    decision = services.decide(expected, present, yes)
+    assert (decision.quorate, decision.passed) == (quorate, passed)
+    assert f"应到会有表决权的党员 {expected} 名" in decision.explanation
+
+
+@given(
+    expected=st.integers(0, 200),
+    present_share=st.floats(0, 1),
+    yes_share=st.floats(0, 1),
+)
+def test_passing_needs_more_than_half_of_those_who_should_attend(
+    expected, present_share, yes_share
+):
+    present = int(expected * present_share)
+    yes = int(present * yes_share)
+    decision = services.decide(expected, present, yes)
+    assert decision.passed == (2 * present > expected and 2 * yes > expected)
+    assert not decision.passed or decision.quorate

@@ -140,3 +140,20 @@ def test_the_list_does_not_query_per_meeting(client, world, secretary):
     with CaptureQueriesContext(connection) as many:
         client.get("/life/?show=all")
     assert len(few) == len(many)
+
+
+def test_a_vote_on_the_page_shows_its_result_and_rule(client, world, secretary, meeting):
+    client.force_login(secretary)
+    client.post(f"/life/{meeting.pk}/mark/", {"person": world.zhang.pk, "presence": "present"})
+    page = client.post(
+        f"/life/{meeting.pk}/vote/",
+        {"motion": "接收李四为正式党员", "yes": 1, "no": 0, "abstain": 0},
+        follow=True,
+    ).content.decode()
+    assert "接收李四为正式党员" in page and "通过" in page and "第十三条" in page
+    refused = client.post(
+        f"/life/{meeting.pk}/vote/", {"motion": "再表决", "yes": 3, "no": 0, "abstain": 0}
+    )
+    assert (
+        refused.status_code == 422 and "多于实到会有表决权的党员 1 名" in refused.content.decode()
+    )
