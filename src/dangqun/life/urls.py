@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new, name="new"),
     path("plan/", views.plan, name="plan"),
+    path("ical/<str:token>.ics", views.ical_feed, name="ical"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/qr.svg", views.qr, name="qr"),
     path("<int:pk>/qr/", views.qr_panel, name="qr_panel"),

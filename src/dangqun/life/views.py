@@ -61,6 +61,7 @@ def index(request):
             "shows": [(key, label) for key, (label, _) in SHOW.items()],
             "query": query_without_page(request.GET),
             "plan_form": forms.PlanForm(orgs=orgs) if scope.has(MANAGE_LIFE) else None,
+            "my_feed": _feed_url(request, "person", request.user.person_id),
             "can_manage": scope.has(MANAGE_LIFE),
         },
         partial="results",
@@ -148,10 +149,19 @@ def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 
         "quorum_rule": get_rule("life.quorum"),
         "presences": [(p.value, p.label) for p in Presence if p != Presence.EXPECTED],
         "checkin_code": services.checkin_code(meeting) if manage and open_ else "",
+        "org_feed": _feed_url(request, "org", meeting.org_id),
         "now": timezone.now(),
         **(form_errors or {}),
     }
     return render_page(request, "life/detail.html", context, status=status)
+
+
+def _feed_url(request, kind: str, pk: int | None) -> str:
+    from dangqun.life import ical
+
+    if pk is None:
+        return ""
+    return request.build_absolute_uri(reverse("life:ical", args=[ical.token(kind, pk)]))
 
 
 def _counts(attendees) -> dict:
@@ -286,3 +296,36 @@ def checkin(request, pk: int):
         {"meeting": meeting, "code": code, "result": result, "error": error},
         status=422 if error else 200,
     )
+
+
+# Calendar feeds -----------------------------------------------------------------------------
+@never_cache
+def ical_feed(request, token: str):
+    """A calendar app's subscription: no login, a signed token in the address."""
+    from django.http import Http404
+
+    from dangqun.life import ical
+    from dangqun.life.models import Meeting
+    from dangqun.orgs.models import Org
+
+    read = ical.read_token(token)
+    if read is None:
+        raise Http404("订阅地址无效")
+    kind, pk = read
+    if kind == "person":
+        person = Person.objects.filter(pk=pk).first()
+        if person is None:
+            raise Http404("订阅地址无效")
+        name, meetings = (
+            f"{person.name}的组织生活",
+            Meeting.objects.filter(attendees__person=person),
+        )
+    else:
+        org = Org.objects.filter(pk=pk).first()
+        if org is None:
+            raise Http404("订阅地址无效")
+        name, meetings = f"{org.name}组织生活", Meeting.objects.filter(org=org)
+    body = ical.feed(name, meetings, request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="dangqun.ics"'
+    return response

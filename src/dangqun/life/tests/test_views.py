@@ -1,6 +1,7 @@
 """The pages of 组织生活: who may open what, the plan, the record, marking, check-in by code."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -157,3 +158,37 @@ def test_a_vote_on_the_page_shows_its_result_and_rule(client, world, secretary, 
     assert (
         refused.status_code == 422 and "多于实到会有表决权的党员 1 名" in refused.content.decode()
     )
+
+
+def test_calendar_feeds_for_a_person_and_an_organisation(client, world, secretary, meeting):
+    from icalendar import Calendar
+
+    from dangqun.life import ical
+
+    client.force_login(world.member)  # 张三
+    page = client.get("/life/").content.decode()
+    url = re.search(r'id="my-feed">[^<]*<span[^>]*>([^<]+)<', page).group(1)
+    client.logout()  # a calendar app has no session
+    response = client.get(url.replace("http://testserver", ""))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "主题党日：学习党章" and str(event["location"]) == "三楼"
+    assert event.decoded("dtstart") == meeting.starts_at.replace(microsecond=0)
+    services.cancel(
+        secretary,
+        services.schedule(
+            secretary,
+            world.branch_a,
+            {
+                "kind": Kind.PARTY_LECTURE,
+                "topic": "党课",
+                "starts_at": timezone.now() + dt.timedelta(3),
+            },
+        ),
+        reason="改期",
+    )
+    org_feed = client.get(f"/life/ical/{ical.token('org', world.branch_a.pk)}.ics")
+    statuses = [str(e["status"]) for e in Calendar.from_ical(org_feed.content).walk("VEVENT")]
+    assert sorted(statuses) == ["CANCELLED", "CONFIRMED"]
+    assert client.get("/life/ical/forged.ics").status_code == 404
