@@ -1,12 +1,14 @@
 from django.urls import path
 
-from dangqun.life import views
+from dangqun.life import radar_views, views
 
 app_name = "life"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new, name="new"),
     path("plan/", views.plan, name="plan"),
+    path("radar/", radar_views.radar_page, name="radar"),
+    path("radar/export.xlsx", radar_views.radar_export, name="radar_export"),
     path("ical/<str:token>.ics", views.ical_feed, name="ical"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/qr.svg", views.qr, name="qr"),

@@ -63,6 +63,7 @@ def index(request):
             "plan_form": forms.PlanForm(orgs=orgs) if scope.has(MANAGE_LIFE) else None,
             "my_feed": _feed_url(request, "person", request.user.person_id),
             "can_manage": scope.has(MANAGE_LIFE),
+            "can_view": staff,
         },
         partial="results",
     )

@@ -35,6 +35,9 @@ FACTS = {
     "life.appraisal": {"period"},
     "life.quorum": set(),
     "life.study_hours": set(),
+    "life.silent_branch": {"days_silent"},
+    "life.absence_streak": {"name", "absent"},
+    "life.no_life": {"name", "months_since"},
 }
 
 

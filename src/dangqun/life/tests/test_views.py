@@ -192,3 +192,24 @@ def test_calendar_feeds_for_a_person_and_an_organisation(client, world, secretar
     statuses = [str(e["status"]) for e in Calendar.from_ical(org_feed.content).walk("VEVENT")]
     assert sorted(statuses) == ["CANCELLED", "CONFIRMED"]
     assert client.get("/life/ical/forged.ics").status_code == 404
+
+
+def test_the_radar_pages_roll_up_drill_down_and_export(client, world, secretary):
+    import io
+
+    import openpyxl
+
+    client.force_login(world.owner)  # 甲公司党委
+    year = timezone.localdate().year
+    page = client.get("/life/radar/", {"year": year})
+    html = page.content.decode()
+    assert page.status_code == 200 and "甲公司党委" in html and 'id="radar-table"' in html
+    assert "甲公司综合部党支部" in html
+    branch = client.get("/life/radar/", {"org": world.branch_a.pk, "year": year}).content.decode()
+    assert 'id="radar-findings"' in branch and "依据：" in branch
+    assert client.get("/life/radar/", {"org": world.branch_b.pk}).status_code == 404  # not ours
+    export = client.get("/life/radar/export.xlsx", {"org": world.committee_a.pk, "year": year})
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "党组织" and rows[1][0] == "甲公司综合部党支部"
+    client.force_login(world.member)
+    assert client.get("/life/radar/").status_code == 403
