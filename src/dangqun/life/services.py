@@ -22,6 +22,7 @@ from django.utils import timezone
 from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit
+from dangqun.core.rules import get_rule
 from dangqun.life import cadence
 from dangqun.life.models import Addendum, Attendee, Kind, Meeting, Presence, Role, Status
 from dangqun.orgs.models import BRANCH_KINDS, Org, System
@@ -368,6 +369,37 @@ def _attendee(meeting: Meeting, person: Person) -> Attendee:
             return Attendee.objects.create(meeting=meeting, person=person, role=Role.GUEST)
     except IntegrityError:
         return meeting.attendees.get(person=person)
+
+
+# 学时 -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StudyHours:
+    hours: float
+    meetings: dict[str, int]  # kind → meetings attended that count
+
+
+def study_hours(person: Person, year: int) -> StudyHours:
+    """The 学时 a person earned in ``year`` from finalised 党课 and 主题党日 they attended, by the
+    rule ``life.study_hours`` (derived from the attendance record, never entered again)."""
+    from django.db.models import Count
+
+    rule = get_rule("life.study_hours")
+    counting = [kind for kind in (Kind.PARTY_LECTURE, Kind.THEME_DAY) if kind in rule.params]
+    rows = (
+        Attendee.objects.filter(
+            person=person,
+            presence=Presence.PRESENT,
+            meeting__status=Status.FINALISED,
+            meeting__kind__in=counting,
+            meeting__starts_at__year=year,
+        )
+        .values_list("meeting__kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    meetings = dict(rows)
+    hours = sum(n * float(rule[kind]) for kind, n in meetings.items())
+    return StudyHours(hours, meetings)
 
 
 # Votes --------------------------------------------------------------------------------------

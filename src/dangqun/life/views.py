@@ -62,6 +62,7 @@ def index(request):
             "query": query_without_page(request.GET),
             "plan_form": forms.PlanForm(orgs=orgs) if scope.has(MANAGE_LIFE) else None,
             "my_feed": _feed_url(request, "person", request.user.person_id),
+            "my_hours": _my_hours(request.user),
             "can_manage": scope.has(MANAGE_LIFE),
             "can_view": staff,
         },
@@ -155,6 +156,18 @@ def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 
         **(form_errors or {}),
     }
     return render_page(request, "life/detail.html", context, status=status)
+
+
+def _my_hours(user):
+    person = getattr(user, "person", None)
+    if person is None:
+        return None
+    year = timezone.localdate().year
+    return {
+        "year": year,
+        "study": services.study_hours(person, year),
+        "rule": get_rule("life.study_hours"),
+    }
 
 
 def _feed_url(request, kind: str, pk: int | None) -> str:

@@ -167,6 +167,7 @@ def test_calendar_feeds_for_a_person_and_an_organisation(client, world, secretar
 
     client.force_login(world.member)  # 张三
     page = client.get("/life/").content.decode()
+    assert 'id="my-hours"' in page and "已计 <strong>0</strong> 学时" in page
     url = re.search(r'id="my-feed">[^<]*<span[^>]*>([^<]+)<', page).group(1)
     client.logout()  # a calendar app has no session
     response = client.get(url.replace("http://testserver", ""))
@@ -209,7 +210,9 @@ def test_the_radar_pages_roll_up_drill_down_and_export(client, world, secretary)
     assert 'id="radar-findings"' in branch and "依据：" in branch
     assert client.get("/life/radar/", {"org": world.branch_b.pk}).status_code == 404  # not ours
     export = client.get("/life/radar/export.xlsx", {"org": world.committee_a.pk, "year": year})
-    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True)
+    )
     assert rows[0][0] == "党组织" and rows[1][0] == "甲公司综合部党支部"
     client.force_login(world.member)
     assert client.get("/life/radar/").status_code == 403
