@@ -19,6 +19,7 @@ from dangqun.people.models import PARTY_STATUSES, MemberEvent, PartyProfile, Per
 from dangqun.seed.accounts import create_demo_accounts
 from dangqun.seed.bulk_voices import seed_bulk_voices
 from dangqun.seed.leadership import build_leadership
+from dangqun.seed.life import seed_demo_life
 from dangqun.seed.plan import SCALES, Plan
 from dangqun.seed.population import build_population
 from dangqun.seed.structure import build_structure
@@ -129,6 +130,12 @@ def seed(
                 root, User.objects.get(username="qungong"), User.objects.get(username="yuangong")
             )
             tally.rebuild()  # demo voices went in with bulk_create, around Voice.save
+            seed_demo_life(
+                random.Random(f"{seed}:life"),  # noqa: S311
+                Org.objects.get(pk=targets["branch"]),
+                User.objects.get(username="shuji"),
+                today,
+            )
         if plan.scale.voices:
             root = Org.objects.get(pk=writer.org_pk[plan.roots[System.ENTERPRISE]])
             seed_bulk_voices(root, plan.scale.voices, seed=seed, today=today, progress=progress)

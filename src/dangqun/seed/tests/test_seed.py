@@ -254,3 +254,19 @@ def test_seed_refuses_a_database_with_people(seeded):
 def test_seed_command_rejects_a_bad_date():
     with pytest.raises(CommandError):
         call_command("seed", "--today", "2025-13-01")
+
+
+def test_the_demo_branch_has_a_year_of_organisation_life(seeded, client):
+    from django.utils import timezone
+
+    from dangqun.life.models import Meeting, Status
+
+    shuji = User.objects.get(username="shuji")
+    meetings = Meeting.objects.filter(org=shuji.grants.get().org)
+    assert meetings.filter(planned=True).count() >= 20
+    today = timezone.localdate()
+    past = meetings.filter(starts_at__date__lt=today)
+    if today.month > 1:  # something of this year is already behind us
+        assert past.filter(status=Status.FINALISED).exists()
+    client.force_login(shuji)
+    assert client.get("/life/radar/").status_code == 200
