@@ -110,9 +110,12 @@ def _count_due(results, committees, start, end, today) -> None:
         for kind in cadence.due_kinds(result.org.kind, pk in committees):
             rule = cadence.cadence(kind)
             due = result.due.setdefault(kind, Due(kind, rule.label))
+            founded = result.org.founded_on
             for period in cadence.periods(start, end, rule.per):
                 if period.end > today or period.start < start:
                     continue  # still running, or partly before the span: not judged
+                if founded and period.start < founded:
+                    continue  # the organisation did not exist for all of it
                 done = min(sum(m in period for m in held[(pk, kind)]), rule.times)
                 due.expected += rule.times
                 due.held += done
@@ -160,7 +163,9 @@ def _silence(results, ids, today) -> None:
         if pk in last:
             result.last_held = timezone.localtime(last[pk]).date()
         days = (today - result.last_held).days if result.last_held else None
-        if result.org.kind in BRANCH_KINDS and (days is None or days > rule["days"]):
+        founded = result.org.founded_on
+        new = founded is not None and (today - founded).days <= rule["days"]
+        if result.org.kind in BRANCH_KINDS and not new and (days is None or days > rule["days"]):
             text = (
                 rule.explain(days_silent=days)
                 if days is not None

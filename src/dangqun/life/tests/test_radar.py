@@ -124,3 +124,16 @@ def test_rolled_up_under_each_child_and_a_fixed_number_of_queries(
     company_a = rows[0]
     assert (company_a.due[Kind.THEME_DAY].expected, company_a.due[Kind.THEME_DAY].held) == (2, 1)
     assert second in [r.org for r in results]
+
+
+def test_a_branch_founded_during_the_year_owes_nothing_before(world, secretary):
+    from dangqun.orgs.models import Org
+
+    Org.objects.filter(pk=world.branch_a.pk).update(founded_on=dt.date(2025, 3, 10))
+    [branch] = radar.radar(world.committee_a, *YEAR, today=dt.date(2025, 4, 2))
+    # January–March began before it existed; April is still running; founded 23 days ago
+    assert branch.green and branch.due[Kind.THEME_DAY].expected == 0
+    [later] = radar.radar(world.committee_a, *YEAR, today=dt.date(2025, 5, 2))
+    assert [str(f) for f in later.findings][:1] == [
+        "2025年4月应召开主题党日 1 次，实际 0 次（依据：《中国共产党党员教育管理工作条例》第十六条）"
+    ]
