@@ -170,3 +170,96 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.motion}：{'通过' if self.passed else '未通过'}"
+
+
+# 民主评议党员 (rules life.appraisal, life.peer_rating) ------------------------------------------------------------
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    QUALIFIED = "qualified", "合格"
+    BASIC = "basic", "基本合格"
+    UNQUALIFIED = "unqualified", "不合格"
+
+
+class Appraisal(models.Model):
+    """The 民主评议 held at an appraisal meeting: self-assessments, secret peer ratings, and the
+    grade the branch decides. Peer ratings are kept only as counts (``GradeCount``): no row links
+    a rater to a rating, so nobody — not even the database — can tell who rated whom."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="appraisal")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "民主评议"
+
+    def __str__(self) -> str:
+        return f"民主评议 {self.meeting_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class SelfAssessment(models.Model):
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="selves")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("个人自评")
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "person"], name="self_assessment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} 自评"
+
+
+class Rater(models.Model):
+    """That a person has handed in their peer ratings (once), and nothing of what they were."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="raters")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["appraisal", "person"], name="rate_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} 已互评"
+
+
+class GradeCount(models.Model):
+    """How many peers gave ``person`` this grade: the only record of the ratings."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="counts")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    grade = models.CharField(max_length=16, choices=Grade.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "person", "grade"], name="grade_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.grade} {self.count}"
+
+
+class Outcome(models.Model):
+    """The grade the branch decided for a member, after seeing the counts."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="outcomes")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    grade = models.CharField("评定等次", max_length=16, choices=Grade.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["appraisal", "person"], name="outcome_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_grade_display()}"

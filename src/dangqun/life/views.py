@@ -152,10 +152,42 @@ def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 
         "presences": [(p.value, p.label) for p in Presence if p != Presence.EXPECTED],
         "checkin_code": services.checkin_code(meeting) if manage and open_ else "",
         "org_feed": _feed_url(request, "org", meeting.org_id),
+        **_appraisal_context(user, meeting, manage),
         "now": timezone.now(),
         **(form_errors or {}),
     }
     return render_page(request, "life/detail.html", context, status=status)
+
+
+def _appraisal_context(user, meeting, manage: bool) -> dict:
+    from dangqun.life import appraisal as appraisals
+    from dangqun.life.models import Appraisal, Grade, Kind, Rater, SelfAssessment
+
+    if meeting.kind not in (Kind.APPRAISAL, Kind.LIFE_MEETING):
+        return {}
+    found = Appraisal.objects.filter(meeting=meeting).first()
+    context = {"appraisal": found, "grades": Grade.choices}
+    if found is None:
+        return context
+    people = appraisals.participants(found)
+    person_id = getattr(user, "person_id", None)
+    me = next((p for p in people if p.pk == person_id), None)
+    context.update(
+        {
+            "appraisal_people": people,
+            "appraisal_raters": found.raters.count(),
+            "appraisal_me": me,
+            "appraisal_rated": me is not None
+            and Rater.objects.filter(appraisal=found, person=me).exists(),
+            "appraisal_others": [p for p in people if p.pk != person_id],
+            "appraisal_self": SelfAssessment.objects.filter(
+                appraisal=found, person_id=person_id
+            ).first(),
+            "appraisal_tallies": appraisals.tallies(found) if manage else None,
+            "appraisal_rule": get_rule("life.peer_rating"),
+        }
+    )
+    return context
 
 
 def _my_hours(user):
@@ -225,6 +257,11 @@ def act(request, pk: int, action: str):
         "finalise": "记录已定稿",
         "mark": "已登记",
         "vote": "已记录表决结果",
+        "appraisal_open": "已开始民主评议",
+        "appraisal_close": "互评已结束",
+        "appraisal_self": "已保存个人自评",
+        "appraisal_rate": "已提交互评（不记名）",
+        "appraisal_grade": "已评定等次",
     }
     try:
         if action == "finalise":
@@ -238,6 +275,8 @@ def act(request, pk: int, action: str):
             if person is None or not meeting.attendees.filter(person=person).exists():
                 raise ValidationError("该人员不在本次组织生活的名单中")
             services.mark(user, meeting, person, data["presence"], data["reason"])
+        elif action.startswith("appraisal_"):
+            _appraisal_act(user, meeting, action, post)
         elif action in handlers:
             form_class, name, run = handlers[action]
             form = form_class(post)
@@ -255,6 +294,36 @@ def act(request, pk: int, action: str):
     else:
         messages.success(request, done[action])
     return redirect("life:detail", pk=meeting.pk)
+
+
+def _appraisal_act(user, meeting, action: str, post) -> None:
+    from dangqun.life import appraisal as appraisals
+    from dangqun.life.models import Appraisal
+
+    if action == "appraisal_open":
+        appraisals.open_appraisal(user, meeting)
+        return
+    found = Appraisal.objects.filter(meeting=meeting).first()
+    if found is None:
+        raise ValidationError("本次会议尚未开展民主评议")
+    if action == "appraisal_close":
+        appraisals.close_appraisal(user, found)
+    elif action == "appraisal_self":
+        appraisals.submit_self(user, found, post.get("text", ""))
+    elif action == "appraisal_rate":
+        grades = {
+            int(key.removeprefix("grade-")): value
+            for key, value in post.items()
+            if key.startswith("grade-") and key.removeprefix("grade-").isdigit()
+        }
+        appraisals.submit_ratings(user, found, grades)
+    elif action == "appraisal_grade":
+        person = Person.objects.filter(pk=post.get("person") or 0).first()
+        if person is None:
+            raise ValidationError("请选择党员")
+        appraisals.decide(user, found, person, post.get("grade", ""))
+    else:
+        raise ValidationError("没有这个操作")
 
 
 # Check-in -----------------------------------------------------------------------------------

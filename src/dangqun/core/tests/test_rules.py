@@ -38,6 +38,7 @@ FACTS = {
     "life.silent_branch": {"days_silent"},
     "life.absence_streak": {"name", "absent"},
     "life.no_life": {"name", "months_since"},
+    "life.peer_rating": set(),
 }
 
 
