@@ -114,3 +114,35 @@ def radar_export(request):
         f"attachment; filename*=UTF-8''life-radar-{org.pk}-{year}.xlsx"
     )
     return response
+
+
+@login_required
+def annual_pdf(request):
+    """A branch's year as one printable record: the summary against the cadence, then each
+    finalised meeting's minutes."""
+    from dangqun.life import pdf
+    from dangqun.life.models import Meeting, Status
+
+    org, year = _chosen(request)
+    results = radar.radar(org, *_span(year))
+    summary = []
+    for result in results:
+        if result.org == org:
+            summary = [(due.label, due.expected, due.held) for due in result.due.values()]
+    meetings = list(
+        Meeting.objects.filter(org=org, status=Status.FINALISED, starts_at__year=year)
+        .select_related("org", "host", "recorder")
+        .order_by("starts_at")
+    )
+    body = pdf.annual(org, year, meetings, summary)
+    with transaction.atomic():
+        audit.record(
+            request.user,
+            "life.annual_record",
+            org,
+            after={"year": year, "meetings": len(meetings)},
+            object_repr=f"打印 {org.name} {year} 年组织生活记录",
+        )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="life-{org.pk}-{year}.pdf"'
+    return response

@@ -381,6 +381,17 @@ def checkin(request, pk: int):
     )
 
 
+# Print --------------------------------------------------------------------------------------
+@login_required
+def minutes_pdf(request, pk: int):
+    from dangqun.life import pdf
+
+    meeting = services.require_visible(request.user, pk)
+    response = HttpResponse(pdf.minutes(meeting), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="meeting-{meeting.pk}.pdf"'
+    return response
+
+
 # Calendar feeds -----------------------------------------------------------------------------
 @never_cache
 def ical_feed(request, token: str):

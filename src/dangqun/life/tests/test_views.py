@@ -216,3 +216,32 @@ def test_the_radar_pages_roll_up_drill_down_and_export(client, world, secretary)
     assert rows[0][0] == "党组织" and rows[1][0] == "甲公司综合部党支部"
     client.force_login(world.member)
     assert client.get("/life/radar/").status_code == 403
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    import pypdf
+
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+def test_minutes_and_the_annual_record_print_as_pdf(client, world, secretary, meeting):
+    services.mark(secretary, meeting, world.zhang, Presence.PRESENT)
+    services.mark(secretary, meeting, world.li, Presence.LEAVE, "出差")
+    services.update(secretary, meeting, {"minutes": "学习党章第一章。\n讨论发言。"})
+    services.finalise(secretary, meeting)
+    client.force_login(world.reader)  # the leader reads and prints
+    response = client.get(f"/life/{meeting.pk}/minutes.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert "甲公司综合部党支部主题党日记录" in text and "学习党章第一章。" in text
+    assert "李四（出差）" in text and "定稿" in text
+    client.force_login(world.outsider)
+    assert client.get(f"/life/{meeting.pk}/minutes.pdf").status_code == 404
+    client.force_login(secretary)
+    year = timezone.localdate().year
+    record = client.get("/life/radar/record.pdf", {"org": world.branch_a.pk, "year": year})
+    text = _pdf_text(record.content)
+    assert f"甲公司综合部党支部 {year} 年组织生活记录" in text and "主题党日" in text
+    assert "学习党章第一章。" in text

@@ -1,0 +1,167 @@
+"""Print-ready PDF of 组织生活: one meeting's minutes, and a branch's annual record (every meeting of
+the year after a summary against the cadence rules). ReportLab with its built-in Chinese font
+(STSong-Light, a CID font every Chinese PDF reader has), so nothing is downloaded or bundled."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from dangqun.life.models import Meeting, Presence, Role, Status
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=24, alignment=1, spaceAfter=6)
+HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=12, leading=18, spaceBefore=8)
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=17, wordWrap="CJK")
+SMALL = ParagraphStyle("small", parent=BODY, fontSize=9, leading=13, textColor=colors.grey)
+
+
+def minutes(meeting: Meeting) -> bytes:
+    return _build(f"{meeting.org.name}{meeting.get_kind_display()}记录", _meeting(meeting))
+
+
+def annual(org, year: int, meetings: list[Meeting], summary: list[tuple[str, int, int]]) -> bytes:
+    """The year's finalised meetings of ``org`` after a table of held against expected."""
+    story = [
+        Paragraph(escape(f"{org.name} {year} 年组织生活记录"), TITLE),
+        Paragraph(escape(f"共 {len(meetings)} 次（已定稿），生成于 {timezone.localdate()}"), SMALL),
+        Spacer(1, 4 * mm),
+    ]
+    rows = [
+        ["类型", "应开", "实际"],
+        *[[label, str(exp), str(held)] for label, exp, held in summary],
+    ]
+    story.append(_table(rows, [60 * mm, 30 * mm, 30 * mm], header=True))
+    for meeting in meetings:
+        story += [PageBreak(), *_meeting(meeting)]
+    return _build(f"{org.name} {year} 年组织生活记录", story)
+
+
+def _meeting(meeting: Meeting) -> list:
+    attendees = list(
+        meeting.attendees.select_related("person").order_by("role", "person__employee_no")
+    )
+    names = {
+        presence: "、".join(a.person.name for a in attendees if a.presence == presence) or "无"
+        for presence in Presence.values
+    }
+    expected = [a for a in attendees if a.role != Role.GUEST]
+    guests = "、".join(a.person.name for a in attendees if a.role == Role.GUEST) or "无"
+    leaves = "；".join(
+        f"{a.person.name}（{a.leave_reason}）" for a in attendees if a.presence == Presence.LEAVE
+    )
+    when = timezone.localtime(meeting.starts_at)
+    status = "" if meeting.status == Status.FINALISED else "（记录未定稿）"
+    rows = [
+        ["时间", f"{when:%Y年%m月%d日 %H:%M}", "地点", meeting.place or "—"],
+        [
+            "主持人",
+            meeting.host.name if meeting.host else "—",
+            "记录人",
+            meeting.recorder.name if meeting.recorder else "—",
+        ],
+        [
+            "应到",
+            f"{len(expected)} 人",
+            "实到",
+            f"{sum(a.presence == Presence.PRESENT for a in expected)} 人",
+        ],
+    ]
+    story = [
+        Paragraph(escape(f"{meeting.org.name}{meeting.get_kind_display()}记录{status}"), TITLE),
+        Paragraph(escape(f"主题：{meeting.topic}"), HEADING),
+        _table(rows, [22 * mm, 60 * mm, 22 * mm, 60 * mm]),
+        Paragraph(escape(f"出席：{names[Presence.PRESENT]}"), BODY),
+        Paragraph(escape(f"请假：{leaves or '无'}"), BODY),
+        Paragraph(escape(f"缺席：{names[Presence.ABSENT]}"), BODY),
+        Paragraph(escape(f"列席：{guests}"), BODY),
+    ]
+    for title, text in (
+        ("议程", meeting.agenda),
+        ("会议记录", meeting.minutes),
+        ("决议事项", meeting.decisions),
+    ):
+        if text:
+            story += [Paragraph(title, HEADING), *_paragraphs(text)]
+    votes = list(meeting.votes.all())
+    if votes:
+        story.append(Paragraph("表决", HEADING))
+        for vote in votes:
+            result = "通过" if vote.passed else ("未通过" if vote.quorate else "不足法定人数")
+            story.append(
+                Paragraph(
+                    escape(
+                        f"{vote.motion}：赞成 {vote.yes}，反对 {vote.no}，弃权 {vote.abstain}"
+                        f"（应到会有表决权 {vote.voting_expected} 名，实到 {vote.voting_present} 名），{result}"
+                    ),
+                    BODY,
+                )
+            )
+    addenda = list(meeting.addenda.select_related("author"))
+    if addenda:
+        story.append(Paragraph("补充说明", HEADING))
+        for addendum in addenda:
+            who = addendum.author.get_full_name() or addendum.author.username
+            story.append(
+                Paragraph(
+                    escape(f"{timezone.localtime(addendum.at):%Y-%m-%d %H:%M} {who}："), SMALL
+                )
+            )
+            story += _paragraphs(addendum.text)
+    if meeting.finalised_at:
+        story.append(Spacer(1, 6 * mm))
+        story.append(
+            Paragraph(
+                escape(f"记录于 {timezone.localtime(meeting.finalised_at):%Y-%m-%d %H:%M} 定稿"),
+                SMALL,
+            )
+        )
+    return story
+
+
+def _paragraphs(text: str) -> list:
+    return [Paragraph(escape(line), BODY) for line in text.splitlines() if line.strip()]
+
+
+def _table(rows, widths, header: bool = False) -> Table:
+    table = Table(
+        [[Paragraph(escape(str(cell)), BODY) for cell in row] for row in rows], colWidths=widths
+    )
+    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2DCDB")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _build(title: str, story: list) -> bytes:
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=title,
+        author="dangqun",
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+    )
+    document.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return buffer.getvalue()
+
+
+def _footer(canvas, document) -> None:
+    canvas.saveState()
+    canvas.setFont(FONT, 8)
+    canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {document.page} 页")
+    canvas.restoreState()
