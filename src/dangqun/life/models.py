@@ -67,6 +67,10 @@ class Meeting(models.Model):
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Fixed when the minutes are finalised (attendance cannot change after): the radar sums these
+    # instead of reading every attendance row of a year.
+    expected_count = models.PositiveIntegerField("应到人数", null=True, blank=True)
+    present_count = models.PositiveIntegerField("实到人数", null=True, blank=True)
     # A random value in the rotating check-in code: a code can't be computed from the meeting's id.
     checkin_secret = models.CharField(max_length=32, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -263,3 +267,27 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.get_grade_display()}"
+
+
+class Standing(models.Model):
+    """A member's organisation-life standing, recomputed from their finalised attendance whenever
+    a meeting they were expected at is finalised: when they last came, since when they have been
+    expected, and how many meetings in a row they missed without leave. Stored because a 党委's
+    radar looks at 100,000 members at once (rules life.absence_streak, life.no_life)."""
+
+    person = models.OneToOneField(
+        "people.Person", primary_key=True, on_delete=models.CASCADE, related_name="life_standing"
+    )
+    first_expected_at = models.DateTimeField()
+    last_present_at = models.DateTimeField(null=True, blank=True)
+    absent_streak = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "组织生活参加情况"
+        indexes = [
+            models.Index(fields=["absent_streak"], name="standing_streak_idx"),
+            models.Index(fields=["last_present_at"], name="standing_present_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} 连续缺席 {self.absent_streak}"

@@ -13,19 +13,18 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dangqun.core.rules import Finding, get_rule
 from dangqun.life import cadence
-from dangqun.life.models import Attendee, Kind, Meeting, Presence, Role, Status
+from dangqun.life.models import Attendee, Kind, Meeting, Presence, Role, Standing, Status
 from dangqun.orgs.models import BRANCH_KINDS, Org, Term
 from dangqun.orgs.models import Kind as OrgKind
 
 HELD = (Status.HELD, Status.FINALISED)
 RADAR_ORG_KINDS = (*BRANCH_KINDS, OrgKind.PARTY_GROUP)
-STREAK_LOOKBACK = 12  # the last meetings of a branch read for absence streaks
 
 
 @dataclass
@@ -86,37 +85,48 @@ def radar(
 
 
 def _count_due(results, committees, start, end, today) -> None:
-    held = defaultdict(list)  # (org, kind) → months with a held meeting
+    rules = {kind: cadence.cadence(kind) for kind in cadence.BRANCH_CADENCE + cadence.GROUP_CADENCE}
+    periods = {
+        per: cadence.periods(start, end, per) for per in {rule.per for rule in rules.values()}
+    }
+    month_to_period = {  # (per, first day of a month) → index of its period
+        (per, month): index
+        for per, found in periods.items()
+        for index, period in enumerate(found)
+        for month in _months(period)
+    }
+    held = defaultdict(int)  # (org, kind, period index) → meetings held
     rows = (
         Meeting.objects.filter(
             org_id__in=list(results),
             status__in=HELD,
-            starts_at__date__gte=start,
-            starts_at__date__lt=end,
+            starts_at__gte=_moment(start),
+            starts_at__lt=_moment(end),
         )
         .annotate(month=TruncMonth("starts_at"))
-        .values("org_id", "kind", "month")
+        .values_list("org_id", "kind", "month")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in rows:
-        month = (
-            timezone.localtime(row["month"]).date()
-            if isinstance(row["month"], dt.datetime)
-            else row["month"]
-        )
-        held[(row["org_id"], row["kind"])].extend([month] * row["n"])
+    for org_id, kind, month, n in rows:
+        rule = rules.get(kind)
+        if rule is None:
+            continue
+        month = timezone.localtime(month).date() if isinstance(month, dt.datetime) else month
+        index = month_to_period.get((rule.per, month))
+        if index is not None:
+            held[(org_id, kind, index)] += n
     for pk, result in results.items():
+        founded = result.org.founded_on
         for kind in cadence.due_kinds(result.org.kind, pk in committees):
-            rule = cadence.cadence(kind)
+            rule = rules[kind]
             due = result.due.setdefault(kind, Due(kind, rule.label))
-            founded = result.org.founded_on
-            for period in cadence.periods(start, end, rule.per):
+            for index, period in enumerate(periods[rule.per]):
                 if period.end > today or period.start < start:
                     continue  # still running, or partly before the span: not judged
                 if founded and period.start < founded:
                     continue  # the organisation did not exist for all of it
-                done = min(sum(m in period for m in held[(pk, kind)]), rule.times)
+                done = min(held[(pk, kind, index)], rule.times)
                 due.expected += rule.times
                 due.held += done
                 if done < rule.times:
@@ -129,32 +139,61 @@ def _count_due(results, committees, start, end, today) -> None:
                     )
 
 
+def _months(period) -> list[dt.date]:
+    months, month = [], period.start
+    while month < period.end:
+        months.append(month)
+        month = cadence.add_months(month, 1)
+    return months
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
 def _count_attendance(results, ids, start, end) -> None:
-    rows = (
+    """Finalised meetings carry their counts; meetings held but not yet finalised are counted
+    from their attendance rows (there are few)."""
+    span = {"starts_at__gte": _moment(start), "starts_at__lt": _moment(end)}
+    finalised = (
+        Meeting.objects.filter(org_id__in=ids, status=Status.FINALISED, **span)
+        .values("org_id")
+        .annotate(expected=Sum("expected_count"), present=Sum("present_count"))
+        .values_list("org_id", "expected", "present")
+        .order_by()
+    )
+    for org_id, expected, present in finalised:
+        results[org_id].expected_attendance += expected or 0
+        results[org_id].present_attendance += present or 0
+    open_rows = (
         Attendee.objects.filter(
             meeting__org_id__in=ids,
-            meeting__status__in=HELD,
-            meeting__starts_at__date__gte=start,
-            meeting__starts_at__date__lt=end,
+            meeting__status=Status.HELD,
+            **{f"meeting__{key}": value for key, value in span.items()},
         )
         .exclude(role=Role.GUEST)
         .values("meeting__org_id")
-        .annotate(
-            expected=Count("pk"),
-            present=Count("pk", filter=Q(presence=Presence.PRESENT)),
-        )
+        .annotate(expected=Count("pk"), present=Count("pk", filter=Q(presence=Presence.PRESENT)))
+        .values_list("meeting__org_id", "expected", "present")
         .order_by()
     )
-    for row in rows:
-        result = results[row["meeting__org_id"]]
-        result.expected_attendance, result.present_attendance = row["expected"], row["present"]
+    for org_id, expected, present in open_rows:
+        results[org_id].expected_attendance += expected
+        results[org_id].present_attendance += present
 
 
 def _silence(results, ids, today) -> None:
+    """Branches without a held meeting in the rule's number of days. The date of the last one is
+    read over a recent window (one branch alone: over all its meetings)."""
     rule = get_rule("life.silent_branch")
+    window = max(rule["days"] * 3, 90)
+    held = Meeting.objects.filter(
+        org_id__in=ids, status__in=HELD, starts_at__lt=_moment(today + dt.timedelta(days=1))
+    )
+    if len(ids) > 1:
+        held = held.filter(starts_at__gte=_moment(today - dt.timedelta(days=window)))
     last = dict(
-        Meeting.objects.filter(org_id__in=ids, status__in=HELD)
-        .values("org_id")
+        held.values("org_id")
         .annotate(last=Max("starts_at"))
         .values_list("org_id", "last")
         .order_by()
@@ -165,52 +204,55 @@ def _silence(results, ids, today) -> None:
         days = (today - result.last_held).days if result.last_held else None
         founded = result.org.founded_on
         new = founded is not None and (today - founded).days <= rule["days"]
-        if result.org.kind in BRANCH_KINDS and not new and (days is None or days > rule["days"]):
-            text = (
-                rule.explain(days_silent=days)
-                if days is not None
-                else "党支部尚无已召开的组织生活记录"
-            )
-            result.findings.append(Finding(rule, text, result.org))
+        if (
+            result.org.kind not in BRANCH_KINDS
+            or new
+            or (days is not None and days <= rule["days"])
+        ):
+            continue
+        if days is not None:
+            text = rule.explain(days_silent=days)
+        elif len(ids) > 1:
+            text = f"党支部已超过 {window} 天没有开展组织生活（超过 {rule['days']} 天）"
+        else:
+            text = "党支部尚无已召开的组织生活记录"
+        result.findings.append(Finding(rule, text, result.org))
 
 
 def _members(results, ids, today) -> None:
-    """Members absent (without leave) from the last ``times`` meetings they were expected at, and
-    members whose last attendance is ``warn_months`` or more ago."""
+    """Members absent (without leave) from their last ``times`` meetings, and members who last
+    came (or were first expected) ``warn_months`` or more ago, from their ``Standing``."""
     streak_rule, life_rule = get_rule("life.absence_streak"), get_rule("life.no_life")
-    since = today - dt.timedelta(days=31 * (life_rule["months"] + 1))
+    warn = cadence.add_months(today.replace(day=1), -life_rule["warn_months"] + 1)
+    cutoff = _moment(warn) - dt.timedelta(days=1)  # loosely: exact months are counted below
     rows = (
-        Attendee.objects.filter(
-            meeting__org_id__in=ids,
-            meeting__status=Status.FINALISED,
-            meeting__starts_at__date__gte=since,
+        Standing.objects.filter(person__party_branch_id__in=ids, person__is_current_member=True)
+        .filter(
+            Q(absent_streak__gte=streak_rule["times"])
+            | Q(last_present_at__lt=cutoff)
+            | Q(last_present_at__isnull=True, first_expected_at__lt=cutoff)
         )
-        .exclude(role=Role.GUEST)
         .values_list(
-            "meeting__org_id", "person_id", "person__name", "presence", "meeting__starts_at"
+            "person__party_branch_id",
+            "person_id",
+            "person__name",
+            "absent_streak",
+            "last_present_at",
+            "first_expected_at",
         )
-        .order_by("person_id", "-meeting__starts_at")
+        .order_by("person__party_branch_id", "person__employee_no")
     )
-    history = defaultdict(list)
-    names = {}
-    for org_id, person_id, name, presence, starts in rows:
-        history[(org_id, person_id)].append((presence, starts))
-        names[person_id] = name
-    for (org_id, person_id), visits in history.items():
-        result = results[org_id]
-        streak = 0
-        for presence, _ in visits[:STREAK_LOOKBACK]:
-            if presence != Presence.ABSENT:
-                break
-            streak += 1
+    for branch_id, person_id, name, streak, present, first in rows:
+        result = results.get(branch_id)
+        if result is None:
+            continue
         if streak >= streak_rule["times"]:
-            text = streak_rule.explain(name=names[person_id], absent=streak)
+            text = streak_rule.explain(name=name, absent=streak)
             result.findings.append(Finding(streak_rule, text, person_id))
-        attended = [starts for presence, starts in visits if presence == Presence.PRESENT]
-        last = timezone.localtime(attended[0]).date() if attended else None
-        months = _months_between(last, today) if last else life_rule["months"]
+        since = timezone.localtime(present or first).date()
+        months = _months_between(since, today)
         if months >= life_rule["warn_months"]:
-            text = life_rule.explain(name=names[person_id], months_since=months)
+            text = life_rule.explain(name=name, months_since=months)
             result.findings.append(Finding(life_rule, text, person_id))
 
 

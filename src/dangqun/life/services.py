@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
@@ -232,9 +232,67 @@ def finalise(actor, meeting: Meeting) -> Meeting:
             actor,
         )
         meeting.held_at = meeting.held_at or meeting.finalised_at
+        expected = meeting.attendees.exclude(role=Role.GUEST)
+        meeting.expected_count = expected.count()
+        meeting.present_count = expected.filter(presence=Presence.PRESENT).count()
         meeting.save()
+        refresh_standing(expected.values_list("person_id", flat=True))
         audit.record(actor, "life.finalise", meeting, after=_summary(meeting))
     return meeting
+
+
+def refresh_standing(person_ids) -> None:
+    """Recompute the ``Standing`` of these people from their finalised attendance (two aggregate
+    queries and one upsert, whatever the number of people)."""
+    from django.db.models import Count, Max, Min, OuterRef, Subquery
+
+    from dangqun.life.models import Standing
+
+    person_ids = list(person_ids)
+    if not person_ids:
+        return
+    rows = Attendee.objects.filter(
+        person_id__in=person_ids, meeting__status=Status.FINALISED
+    ).exclude(role=Role.GUEST)
+    last_not_absent = (
+        rows.filter(person_id=OuterRef("person_id"))
+        .exclude(presence=Presence.ABSENT)
+        .order_by("-meeting__starts_at")
+        .values("meeting__starts_at")[:1]
+    )
+    summary = (
+        rows.values("person_id")
+        .annotate(
+            first=Min("meeting__starts_at"),
+            last_present=Max("meeting__starts_at", filter=Q(presence=Presence.PRESENT)),
+            kept=Subquery(last_not_absent),
+        )
+        .order_by()
+    )
+    found = {row["person_id"]: row for row in summary}
+    streaks = dict(
+        rows.filter(presence=Presence.ABSENT)
+        .annotate(kept=Subquery(last_not_absent))
+        .filter(Q(kept__isnull=True) | Q(meeting__starts_at__gt=F("kept")))
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .values_list("person_id", "n")
+        .order_by()
+    )
+    Standing.objects.bulk_create(
+        [
+            Standing(
+                person_id=pk,
+                first_expected_at=row["first"],
+                last_present_at=row["last_present"],
+                absent_streak=streaks.get(pk, 0),
+            )
+            for pk, row in found.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["person"],
+        update_fields=["first_expected_at", "last_present_at", "absent_streak"],
+    )
 
 
 def add_addendum(actor, meeting: Meeting, text: str) -> Addendum:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dangqun.core.bulk import insert_dicts
 from dangqun.orgs.models import Kind, Org, System
 from dangqun.people.models import Person
 from dangqun.seed.voices import ANSWERS, TOPICS
@@ -79,8 +80,8 @@ def seed_bulk_voices(
             voices.append(voice)
             events.append(steps)
         with transaction.atomic():
-            ids = _insert(Voice, voices)
-            _insert(
+            ids = insert_dicts(Voice, voices)
+            insert_dicts(
                 VoiceEvent,
                 [
                     {**e, "voice_id": pk}
@@ -228,45 +229,3 @@ def _event(action: str, at, **fields) -> dict:
 
 
 # Writing -----------------------------------------------------------------------------------
-def _insert(model, rows: list[dict]) -> list[int]:
-    """Insert plain rows (missing fields take the model's defaults); returns their ids."""
-    if not rows:
-        return []
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: _default(f) for f in fields}
-    columns = [f.column for f in fields]
-    values = [[row.get(f.attname, defaults[f.attname]) for f in fields] for row in rows]
-    table = connection.ops.quote_name(model._meta.db_table)
-    quoted = ", ".join(connection.ops.quote_name(c) for c in ["id", *columns])
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [model._meta.db_table, len(rows)],
-            )
-            ids = [pk for (pk,) in cursor.fetchall()]
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for pk, row in zip(ids, values, strict=True):
-                    copy.write_row([pk, *row])
-            return ids
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
-        start = cursor.fetchone()[0] + 1
-        ids = list(range(start, start + len(rows)))
-        marks = ", ".join(["%s"] * (len(columns) + 1))
-        cursor.executemany(
-            f"INSERT INTO {table} ({quoted}) VALUES ({marks})",  # noqa: S608
-            [  # Django's adaptation here (aware datetimes to UTC text for SQLite)
-                [pk, *(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))]
-                for pk, row in zip(ids, values, strict=True)
-            ],
-        )
-        return ids
-
-
-def _default(field):
-    if field.has_default():
-        value = field.get_default()
-        return value if not callable(value) else value()
-    if field.null:
-        return None
-    return "" if field.get_internal_type() in ("CharField", "TextField") else None
