@@ -17,6 +17,7 @@ from dangqun.core import audit
 from dangqun.orgs.models import Org, OrgEvent, Post, System, Term
 from dangqun.people.models import PARTY_STATUSES, MemberEvent, PartyProfile, Person
 from dangqun.seed.accounts import create_demo_accounts
+from dangqun.seed.bulk_life import seed_bulk_life
 from dangqun.seed.bulk_voices import seed_bulk_voices
 from dangqun.seed.leadership import build_leadership
 from dangqun.seed.life import seed_demo_life
@@ -139,6 +140,11 @@ def seed(
         if plan.scale.voices:
             root = Org.objects.get(pk=writer.org_pk[plan.roots[System.ENTERPRISE]])
             seed_bulk_voices(root, plan.scale.voices, seed=seed, today=today, progress=progress)
+        if plan.scale.life_years:
+            party = Org.objects.get(pk=writer.org_pk[plan.roots[System.PARTY]])
+            seed_bulk_life(
+                party, seed=seed, years=plan.scale.life_years, today=today, progress=progress
+            )
         counts = row_counts()
         audit.record(
             None,

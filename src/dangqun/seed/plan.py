@@ -33,6 +33,7 @@ class Scale:
     ending_terms: int
     demo_accounts: bool
     voices: int = 0  # 群众呼声 over three years (the demo scale has its own 120)
+    life_years: int = 0  # years of 组织生活 for every branch (the demo branch has its own year)
 
 
 SCALES = {
@@ -76,6 +77,7 @@ SCALES = {
         ending_terms=80,
         demo_accounts=False,
         voices=2_000_000,
+        life_years=3,
     ),
 }
 
