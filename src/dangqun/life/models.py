@@ -81,6 +81,13 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["org", "starts_at"], name="meeting_org_idx"),
             models.Index(fields=["kind", "starts_at"], name="meeting_kind_idx"),
+            # A 党委's radar reads a span of time across thousands of branches.
+            models.Index(
+                fields=["starts_at"], include=["org", "kind", "status"], name="meeting_time_idx"
+            ),
+            models.Index(
+                fields=["org"], condition=models.Q(status="held"), name="meeting_held_idx"
+            ),
         ]
 
     def __str__(self) -> str:

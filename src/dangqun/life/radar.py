@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from dangqun.core.rules import Finding, get_rule
@@ -78,7 +78,7 @@ def radar(
     )
     results = {org.pk: BranchRadar(org) for org in branches}
     _count_due(results, committees, start, min(end, today + dt.timedelta(days=1)), today)
-    _count_attendance(results, ids, start, end)
+    _count_open_attendance(results, ids, start, end)
     _silence(results, ids, today)
     _members(results, ids, today)
     return [results[pk] for pk in ids]
@@ -99,21 +99,24 @@ def _count_due(results, committees, start, end, today) -> None:
     rows = (
         Meeting.objects.filter(
             org_id__in=list(results),
+            kind__in=list(rules),  # 谈心谈话 have no cadence: most rows, nothing to count
             status__in=HELD,
             starts_at__gte=_moment(start),
             starts_at__lt=_moment(end),
         )
-        .annotate(month=TruncMonth("starts_at"))
-        .values_list("org_id", "kind", "month")
-        .annotate(n=Count("pk"))
+        .annotate(year=ExtractYear("starts_at"), month=ExtractMonth("starts_at"))
+        .values_list("org_id", "kind", "year", "month")
+        .annotate(n=Count("pk"), expected=Sum("expected_count"), present=Sum("present_count"))
         .order_by()
-    )
-    for org_id, kind, month, n in rows:
+    )  # integers, not datetimes: converting 200,000 of those took seconds
+    for org_id, kind, year, month, n, expected, present in rows:
+        # Attendance of finalised meetings comes with them (谈心谈话 are left out: one person).
+        results[org_id].expected_attendance += expected or 0
+        results[org_id].present_attendance += present or 0
         rule = rules.get(kind)
         if rule is None:
             continue
-        month = timezone.localtime(month).date() if isinstance(month, dt.datetime) else month
-        index = month_to_period.get((rule.per, month))
+        index = month_to_period.get((rule.per, dt.date(year, month, 1)))
         if index is not None:
             held[(org_id, kind, index)] += n
     for pk, result in results.items():
@@ -151,33 +154,27 @@ def _moment(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _count_attendance(results, ids, start, end) -> None:
-    """Finalised meetings carry their counts; meetings held but not yet finalised are counted
-    from their attendance rows (there are few)."""
-    span = {"starts_at__gte": _moment(start), "starts_at__lt": _moment(end)}
-    finalised = (
-        Meeting.objects.filter(org_id__in=ids, status=Status.FINALISED, **span)
-        .values("org_id")
-        .annotate(expected=Sum("expected_count"), present=Sum("present_count"))
-        .values_list("org_id", "expected", "present")
-        .order_by()
+def _count_open_attendance(results, ids, start, end) -> None:
+    """Meetings held but not yet finalised have no counts yet: their attendance rows (few)."""
+    held = list(
+        Meeting.objects.filter(
+            org_id__in=ids,
+            status=Status.HELD,
+            starts_at__gte=_moment(start),
+            starts_at__lt=_moment(end),
+        ).values_list("pk", flat=True)
     )
-    for org_id, expected, present in finalised:
-        results[org_id].expected_attendance += expected or 0
-        results[org_id].present_attendance += present or 0
-    open_rows = (
-        Attendee.objects.filter(
-            meeting__org_id__in=ids,
-            meeting__status=Status.HELD,
-            **{f"meeting__{key}": value for key, value in span.items()},
-        )
+    if not held:
+        return
+    rows = (
+        Attendee.objects.filter(meeting_id__in=held)
         .exclude(role=Role.GUEST)
         .values("meeting__org_id")
         .annotate(expected=Count("pk"), present=Count("pk", filter=Q(presence=Presence.PRESENT)))
         .values_list("meeting__org_id", "expected", "present")
         .order_by()
     )
-    for org_id, expected, present in open_rows:
+    for org_id, expected, present in rows:
         results[org_id].expected_attendance += expected
         results[org_id].present_attendance += present
 
