@@ -8,6 +8,7 @@ RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 VOICES_START, VOICES_END = "<!-- voices:start -->", "<!-- voices:end -->"
+LIFE_START, LIFE_END = "<!-- life:start -->", "<!-- life:end -->"
 
 
 def table() -> str:
@@ -102,6 +103,29 @@ def voices_table() -> str:
     return "\n".join(lines)
 
 
+def life_table() -> str:
+    """组织生活 on the large data set (``life_bench.py``)."""
+    life = RESULTS / "life.json"
+    if not life.exists():
+        return ""
+    data = json.loads(life.read_text())
+    lines = [
+        f"Database: {data['database']}; {data['meetings']:,} meetings, "
+        f"{data['attendance_rows']:,} attendance rows, {data['branches']:,} branches; the branch is "
+        f"{data['branch']} ({data['branch_meetings']} meetings).",
+        "",
+        "| case | median ms | p95 ms | min–max ms | queries | target |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name, row in data["cases"].items():
+        ok = "✓" if row["p95_ms"] <= row["target_ms"] else f"✗ over {row['target_ms']} ms"
+        lines.append(
+            f"| {name} (`{row['url']}`) | {row['median_ms']} | {row['p95_ms']} "
+            f"| {row['min_ms']}–{row['max_ms']} | {row['queries']} | {ok} |"
+        )
+    return "\n".join(lines)
+
+
 def replace(text: str, start: str, end: str, body: str) -> str:
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
@@ -111,6 +135,8 @@ def replace(text: str, start: str, end: str, body: str) -> str:
 def main() -> None:
     text = replace(DOC.read_text(), START, END, table())
     text = replace(text, VOICES_START, VOICES_END, voices_table())
+    if LIFE_START in text:
+        text = replace(text, LIFE_START, LIFE_END, life_table())
     DOC.write_text(text)
 
 
