@@ -8,24 +8,12 @@ import sys
 import run  # sets up Django first, as every bench script does
 from django.db import connection
 from django.db.models import Count
-from django.test import Client
 from django.utils import timezone
 
-from dangqun.accounts.models import User
-from dangqun.accounts.services import grant_role
 from dangqun.life.models import Attendee, Meeting
 from dangqun.orgs.models import Org, System
 
 TARGETS = {"party": 1000, "branch": 100}
-
-
-def user_with(role: str, org: Org, username: str) -> Client:
-    user, _ = User.objects.get_or_create(username=username, defaults={"first_name": "基准测试"})
-    if not user.grants.filter(role=role, org=org).exists():
-        grant_role(None, user, role, org)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def main() -> None:
@@ -52,9 +40,9 @@ def main() -> None:
     )
     branch = Org.objects.get(pk=busiest["org"])
     year = timezone.localdate().year
-    group = user_with("party_admin", root, "bench_party")
-    company_admin = user_with("party_admin", company, "bench_company_party")
-    secretary = user_with("branch_secretary", branch, "bench_secretary")
+    group = run.client_with("party_admin", root, "bench_party")
+    company_admin = run.client_with("party_admin", company, "bench_company_party")
+    secretary = run.client_with("branch_secretary", branch, "bench_secretary")
     branches = Org.objects.filter(
         path__startswith=root.path, kind__in=["branch", "joint_branch"]
     ).count()

@@ -40,6 +40,16 @@ def bench_user(committee: Org, username: str = "bench") -> User:
     return user
 
 
+def client_with(role: str, org: Org, username: str) -> Client:
+    """A logged-in client for a bench user holding ``role`` on ``org`` (created once, kept)."""
+    user, _ = User.objects.get_or_create(username=username, defaults={"first_name": "基准测试"})
+    if not user.grants.filter(role=role, org=org).exists():
+        grant_role(None, user, role, org)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def measure(client: Client, url: str, headers: dict | None = None) -> dict:
     headers = headers or {}
     response = client.get(url, **headers)

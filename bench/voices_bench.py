@@ -10,24 +10,12 @@ import sys
 import run  # sets up Django first, as every bench script does
 from django.db import connection
 from django.db.models import Count
-from django.test import Client
 from django.utils import timezone
 
-from dangqun.accounts.models import User
-from dangqun.accounts.services import grant_role
 from dangqun.orgs.models import Org, System
 from dangqun.voices.models import OPEN_STATUSES, Voice
 
 TARGET_MS = 150
-
-
-def user_with(role: str, org: Org, username: str) -> Client:
-    user, _ = User.objects.get_or_create(username=username, defaults={"first_name": "基准测试"})
-    if not user.grants.filter(role=role, org=org).exists():
-        grant_role(None, user, role, org)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def main() -> None:
@@ -46,8 +34,8 @@ def main() -> None:
         .first()
     )
     unit = Org.objects.get(pk=busiest["handling_org"])
-    handler = user_with("handler", unit, "bench_handler")
-    group = user_with("mass_admin", root, "bench_mass")
+    handler = run.client_with("handler", unit, "bench_handler")
+    group = run.client_with("mass_admin", root, "bench_mass")
     today = timezone.localdate()
     year_ago = today.replace(day=1) - dt.timedelta(days=335)
     year = f"start={year_ago:%Y-%m}&end={today:%Y-%m}"
@@ -56,7 +44,7 @@ def main() -> None:
         .order_by("path")
         .first()
     )
-    company_admin = user_with("mass_admin", company, "bench_company_mass")
+    company_admin = run.client_with("mass_admin", company, "bench_company_mass")
     cases = {
         "handler inbox, open voices": ("/voices/", handler),
         "handler inbox, all, page 20": ("/voices/?show=all&page=20", handler),

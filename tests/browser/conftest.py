@@ -48,6 +48,12 @@ def page(request, browser, live_server):
     assert not errors, f"JavaScript errors: {errors}"
 
 
+def fits(page) -> None:
+    """Nothing on the page spills sideways (a phone must not scroll horizontally)."""
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] + 1, "nothing spills sideways"
+
+
 def log_in(page, username, password="pass-1234-word"):
     page.goto(page.base_url + "/accounts/login/")
     page.fill("#id_username", username)

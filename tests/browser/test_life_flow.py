@@ -4,14 +4,9 @@ are written and finalised, and the branch's radar turns green."""
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import fits, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits(page):
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, "nothing spills sideways"
 
 
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
@@ -40,7 +35,7 @@ def test_a_theme_day_from_plan_to_green_radar(page, world, make_user):
     page.fill("#id_topic", "主题党日：重温入党誓词")
     page.fill("#id_starts_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     page.fill("#id_place", "党员活动室")
-    _fits(page)
+    fits(page)
     page.click("#meeting-form button[type=submit]")
     page.wait_for_selector("#meeting-status:has-text('计划中')")
     meeting = Meeting.objects.get()
@@ -53,7 +48,7 @@ def test_a_theme_day_from_plan_to_green_radar(page, world, make_user):
         log_in(page, username)
         page.goto(f"{page.base_url}/life/{meeting.pk}/checkin/?c={code}")
         assert "重温入党誓词" in page.inner_text("body")
-        _fits(page)
+        fits(page)
         page.click("#checkin-form button[type=submit]")
         assert "签到成功" in page.inner_text("#checkin-result")
     assert meeting.attendees.filter(presence=Presence.PRESENT).count() == 2
@@ -69,10 +64,10 @@ def test_a_theme_day_from_plan_to_green_radar(page, world, make_user):
     page.click("#action-finalise button[type=submit]")
     page.wait_for_selector("#meeting-status:has-text('记录已定稿')")
     assert page.locator("#action-record").count() == 0  # finalised minutes cannot be edited
-    _fits(page)
+    fits(page)
     meeting.refresh_from_db()
     assert meeting.status == Status.FINALISED
 
     page.goto(f"{page.base_url}/life/radar/?org={world.branch_a.pk}")
     assert page.locator("#radar-green").is_visible()
-    _fits(page)
+    fits(page)

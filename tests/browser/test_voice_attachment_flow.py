@@ -7,16 +7,11 @@ import io
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import fits, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "车间通道堆放杂物"
 CONTENT = "二号车间东侧通道长期堆放纸箱，影响消防通行，见附图。"
-
-
-def _fits(page):
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, "nothing spills sideways"
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +65,7 @@ def test_an_anonymous_voice_with_a_photo_reaches_the_staff_as_a_download(
         assert page.input_value("#id_kind") == "complaint"
         assert page.is_checked("input[name=identity][value=anonymous]")
         assert page.locator("#query-code").count() == 0
-        _fits(page)
+        fits(page)
     assert not Voice.objects.exists() and not Attachment.objects.exists()
 
     # the real photo goes through (a browser never keeps a chosen file: pick it again)
@@ -78,7 +73,7 @@ def test_an_anonymous_voice_with_a_photo_reaches_the_staff_as_a_download(
     page.click("#voice-form button[type=submit]")
     code = page.inner_text("#query-code").strip()
     assert len(code) == 14
-    _fits(page)
+    fits(page)
     voice = Voice.objects.get()
     assert (voice.title, voice.identity, voice.user) == (TITLE, Identity.ANONYMOUS, None)
     assert voice.attachments.count() == 1
@@ -97,7 +92,7 @@ def test_an_anonymous_voice_with_a_photo_reaches_the_staff_as_a_download(
     assert link.count() == 1
     assert link.inner_text() == "附件：附件1.png"
     assert "匿名" in page.inner_text("#raised-by")
-    _fits(page)
+    fits(page)
     response = page.request.get(page.base_url + link.get_attribute("href"))
     assert response.status == 200
     assert response.headers["content-type"] == "image/png"

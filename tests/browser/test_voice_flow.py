@@ -1,13 +1,8 @@
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import fits, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits(page):
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, "nothing spills sideways"
 
 
 def test_anonymous_voice_from_the_qr_page_is_routed_answered_and_rated(page, world, make_user):
@@ -22,7 +17,7 @@ def test_anonymous_voice_from_the_qr_page_is_routed_answered_and_rated(page, wor
     page.fill("#id_title", "早班车太挤")
     page.fill("#id_content", "7 点班车经常满员，希望高峰期加开一班。")
     page.check("input[name=identity][value=anonymous]")
-    _fits(page)
+    fits(page)
     page.click("#voice-form button[type=submit]")
     code = page.inner_text("#query-code").strip()
     assert len(code) == 14
@@ -48,7 +43,7 @@ def test_anonymous_voice_from_the_qr_page_is_routed_answered_and_rated(page, wor
     page.fill("#action-answer #id_text", "已协调公交公司，下周一起 7 点加开一班。")
     page.click("#action-answer button[type=submit]")
     page.wait_for_selector("#voice-status:has-text('待评价')")
-    _fits(page)
+    fits(page)
 
     # the person follows with the code and rates
     page.context.clear_cookies()
@@ -60,7 +55,7 @@ def test_anonymous_voice_from_the_qr_page_is_routed_answered_and_rated(page, wor
     page.click("#rate-form button[type=submit]")
     page.wait_for_selector("text=感谢您的评价")
     assert page.inner_text("#voice-status") == "已办结"
-    _fits(page)
+    fits(page)
 
 
 def test_leaders_see_the_rates_and_their_trend_chart(page, world):
@@ -77,4 +72,4 @@ def test_leaders_see_the_rates_and_their_trend_chart(page, world):
     page.goto(f"{page.base_url}/voices/metrics/")
     page.wait_for_selector("#trend-chart canvas")
     assert "合计" in page.inner_text("#metrics-table")
-    _fits(page)
+    fits(page)

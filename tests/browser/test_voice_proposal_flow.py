@@ -5,16 +5,11 @@ import datetime
 
 import pytest
 
-from tests.browser.conftest import log_in, open_menu
+from tests.browser.conftest import fits, log_in, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "建议增设夜班班车"
 CONTENT = "夜班下班后没有公交，建议增设一趟 23:30 的班车。"
-
-
-def _fits(page):
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, "nothing spills sideways"
 
 
 def _status(page) -> str:
@@ -60,7 +55,7 @@ def test_a_proposal_is_seconded_by_two_representatives_on_a_phone(page, world, m
     page.fill("#id_content", CONTENT)
     page.locator("#id_seconders label", has_text="李四").locator("input").check()
     page.locator("#id_seconders label", has_text="王五").locator("input").check()
-    _fits(page)
+    fits(page)
     page.click("#proposal-form button[type=submit]")
     page.wait_for_selector("#voice-status")
     voice = Voice.objects.get()
@@ -70,7 +65,7 @@ def test_a_proposal_is_seconded_by_two_representatives_on_a_phone(page, world, m
     assert "李四（待附议）" in page.inner_text("#seconders")
     assert "王五（待附议）" in page.inner_text("#seconders")
     assert page.locator("#action-second").count() == 0, "the proposer cannot second it"
-    _fits(page)
+    fits(page)
 
     # 李四 is told through 消息 and seconds from the proposal's page
     page.context.clear_cookies()
@@ -81,14 +76,14 @@ def test_a_proposal_is_seconded_by_two_representatives_on_a_phone(page, world, m
     assert page.url.startswith(f"{page.base_url}/voices/{voice.pk}/")
     assert TITLE in page.inner_text("h2.page-title")
     assert _status(page) == "征集附议"
-    _fits(page)
+    fits(page)
     page.click("#action-second button[type=submit]")
     page.wait_for_selector("#seconders:has-text('李四（已附议）')")
     assert _status(page) == "征集附议", "one seconder of two is not enough"
     assert page.locator("#action-second").count() == 0, "nobody seconds twice"
     voice.refresh_from_db()
     assert voice.status == Status.SECONDING
-    _fits(page)
+    fits(page)
 
     # 王五 finds it under 待我附议 and seconds it: now it goes to the admins
     page.context.clear_cookies()
@@ -105,7 +100,7 @@ def test_a_proposal_is_seconded_by_two_representatives_on_a_phone(page, world, m
     assert _status(page) == "待受理"
     assert "王五（已附议）" in page.inner_text("#seconders")
     assert "征集附议中" not in page.inner_text("#actions")
-    _fits(page)
+    fits(page)
     voice.refresh_from_db()
     assert voice.status == Status.SUBMITTED
     assert set(voice.seconders.values_list("person__name", "answer")) == {
@@ -119,4 +114,4 @@ def test_a_proposal_is_seconded_by_two_representatives_on_a_phone(page, world, m
     page.goto(f"{page.base_url}/voices/proposals/")
     assert "待受理" in page.inner_text(f"#my-proposals li:has-text('{TITLE}')")
     assert "没有等待您附议的提案" in page.inner_text("#asked")
-    _fits(page)
+    fits(page)

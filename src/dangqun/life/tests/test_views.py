@@ -139,8 +139,9 @@ def test_the_list_does_not_query_per_meeting(client, world, secretary):
         client.get("/life/?show=all")
     services.plan_year(secretary, world.branch_a, timezone.localdate().year + 1)
     with CaptureQueriesContext(connection) as many:
-        client.get("/life/?show=all")
+        page = client.get("/life/?show=all").content.decode()
     assert len(few) == len(many)
+    assert re.search(r"共 4\d 次，第 1/2 页", page) and 'href="?show=all&page=2"' in page
 
 
 def test_a_vote_on_the_page_shows_its_result_and_rule(client, world, secretary, meeting):
