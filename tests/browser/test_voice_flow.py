@@ -30,6 +30,10 @@ def test_anonymous_voice_from_the_qr_page_is_routed_answered_and_rated(page, wor
     page.goto(f"{page.base_url}/voices/")
     page.click(f"#voice-table a:has-text('{voice.number}')")
     assert "匿名" in page.inner_text("#raised-by")
+    # what the person typed keeps its line breaks (a class: the CSP refuses inline styles)
+    assert (
+        page.eval_on_selector("#voice-content", "e => getComputedStyle(e).whiteSpace") == "pre-wrap"
+    )
     page.select_option("#action-assign #id_handling_org", str(world.dept_a.pk))
     page.click("#action-assign button[type=submit]")
     page.wait_for_selector("#voice-status:has-text('待响应')")
