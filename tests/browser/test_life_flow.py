@@ -71,3 +71,11 @@ def test_a_theme_day_from_plan_to_green_radar(page, world, make_user):
     page.goto(f"{page.base_url}/life/radar/?org={world.branch_a.pk}")
     assert page.locator("#radar-green").is_visible()
     fits(page)
+
+    # The 党委 above sees its branches rolled up, in a chart and a table
+    page.context.clear_cookies()
+    log_in(page, "owner")
+    page.goto(f"{page.base_url}/life/radar/")
+    page.wait_for_selector("#radar-chart canvas")
+    assert "甲公司综合部党支部" in page.inner_text("#radar-table")
+    fits(page)

@@ -66,6 +66,10 @@ def radar_page(request):
         context.update(
             {
                 "rows": rows,
+                "chart": [
+                    {"name": row.org.name, "branches": row.branches, "green": row.green}
+                    for row in rows
+                ],
                 "kinds": [(k, cadence.cadence(k).label) for k in KINDS],
                 "total_branches": len(results),
                 "total_green": sum(r.green for r in results),

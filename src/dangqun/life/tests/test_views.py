@@ -246,3 +246,18 @@ def test_minutes_and_the_annual_record_print_as_pdf(client, world, secretary, me
     text = _pdf_text(record.content)
     assert f"甲公司综合部党支部 {year} 年组织生活记录" in text and "主题党日" in text
     assert "学习党章第一章。" in text
+
+
+def test_the_meeting_page_does_not_query_per_attendee(client, world, secretary, meeting, make_user):
+    from dangqun.life.models import Attendee, Role
+
+    client.force_login(secretary)
+    client.get(f"/life/{meeting.pk}/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/life/{meeting.pk}/")
+    Attendee.objects.create(meeting=meeting, person=world.wang, role=Role.GUEST)
+    Attendee.objects.create(meeting=meeting, person=world.zhao, role=Role.GUEST)
+    with CaptureQueriesContext(connection) as more:
+        html = client.get(f"/life/{meeting.pk}/").content.decode()
+    assert "王五" in html and "赵六" in html
+    assert len(few) == len(more)
