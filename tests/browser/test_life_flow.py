@@ -42,6 +42,10 @@ def test_a_theme_day_from_plan_to_green_radar(page, world, make_user):
     code = page.inner_text("#checkin-code").strip()
     assert page.locator("#qr-panel img").count() == 1
 
+    page.goto(f"{page.base_url}/life/calendar/")
+    assert "主题党日：重温入党誓词" in page.inner_text("#calendar-list")  # a list on a phone
+    fits(page)
+
     # Members scan the code on their phones
     for username in ("member", "li"):
         page.context.clear_cookies()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new, name="new"),
     path("plan/", views.plan, name="plan"),
+    path("calendar/", views.calendar_month, name="calendar"),
     path("radar/", radar_views.radar_page, name="radar"),
     path("radar/export.xlsx", radar_views.radar_export, name="radar_export"),
     path("radar/record.pdf", radar_views.annual_pdf, name="annual_pdf"),

@@ -71,6 +71,55 @@ def index(request):
 
 
 @login_required
+def calendar_month(request):
+    """A month of meetings: a grid on wide screens, a list of days on phones."""
+    import calendar as calendars
+    import datetime as dt
+
+    scope = Scope.of(request.user)
+    staff = scope.has(VIEW_LIFE) or scope.has(MANAGE_LIFE)
+    today = timezone.localdate()
+    try:
+        month = dt.date.fromisoformat(f"{request.GET.get('month', '')}-01")
+    except ValueError:
+        month = today.replace(day=1)
+    if not 2000 <= month.year <= today.year + 2:
+        month = today.replace(day=1)
+    meetings = services.visible_to(request.user) if staff else services.attending(request.user)
+    tz = timezone.get_current_timezone()
+    first = dt.datetime.combine(month, dt.time.min, tzinfo=tz)
+    after = dt.datetime.combine(
+        (month + dt.timedelta(days=32)).replace(day=1), dt.time.min, tzinfo=tz
+    )
+    by_day: dict = {}
+    for meeting in (
+        meetings.filter(starts_at__gte=first, starts_at__lt=after)
+        .exclude(status=Status.CANCELLED)
+        .select_related("org")
+        .order_by("starts_at")[:2000]
+    ):
+        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+    weeks = [
+        [(day, by_day.get(day, [])) for day in week]
+        for week in calendars.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    ]
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    return render_page(
+        request,
+        "life/calendar.html",
+        {
+            "month": month,
+            "weeks": weeks,
+            "days": sorted(by_day.items()),
+            "today": today,
+            "previous": f"{previous:%Y-%m}",
+            "following": f"{following:%Y-%m}",
+        },
+    )
+
+
+@login_required
 def new(request):
     orgs = services.org_choices(request.user)
     require(orgs.exists(), "您无权安排组织生活")

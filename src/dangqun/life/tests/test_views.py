@@ -261,3 +261,30 @@ def test_the_meeting_page_does_not_query_per_attendee(client, world, secretary, 
         html = client.get(f"/life/{meeting.pk}/").content.decode()
     assert "王五" in html and "赵六" in html
     assert len(few) == len(more)
+
+
+def test_a_month_of_meetings_on_the_calendar(client, world, secretary, meeting):
+    client.force_login(world.member)  # 张三 is expected at it
+    month = timezone.localtime(meeting.starts_at)
+    page = client.get("/life/calendar/", {"month": f"{month:%Y-%m}"}).content.decode()
+    assert f"{month.year}年{month.month}月组织生活" in page
+    assert page.count(f'href="/life/{meeting.pk}/"') == 2  # grid and list
+    services.cancel(
+        secretary,
+        services.schedule(
+            secretary,
+            world.branch_a,
+            {"kind": Kind.PARTY_LECTURE, "topic": "改期的党课", "starts_at": meeting.starts_at},
+        ),
+        reason="改期",
+    )
+    assert (
+        "改期的党课"
+        not in client.get("/life/calendar/", {"month": f"{month:%Y-%m}"}).content.decode()
+    )
+    assert client.get("/life/calendar/", {"month": "nonsense"}).status_code == 200
+    client.force_login(world.outsider)
+    assert (
+        f'href="/life/{meeting.pk}/"'
+        not in client.get("/life/calendar/", {"month": f"{month:%Y-%m}"}).content.decode()
+    )
