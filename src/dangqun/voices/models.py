@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from dangqun.core import filestore
+
 
 class Kind(models.TextChoices):
     SUGGESTION = "suggestion", "意见建议"
@@ -374,13 +376,10 @@ class VoiceEvent(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
-    # A random name: the stored path says nothing of the person or the original file name.
-    import secrets
-
-    return f"voices/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{instance.extension}"
+    return filestore.random_path("voices", instance.extension)
 
 
-class Attachment(models.Model):
+class Attachment(filestore.StoredFileFields):
     """A file added to a voice (by the person, or with the answer), checked by its content and
     stored under a random name outside the web root; served only to those who may see the voice."""
 
@@ -389,19 +388,10 @@ class Attachment(models.Model):
         VoiceEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
     )
     file = models.FileField(upload_to=attachment_path, max_length=200)
-    name = models.CharField("文件名", max_length=120)
-    extension = models.CharField(max_length=8)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "附件"
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Seconder(models.Model):

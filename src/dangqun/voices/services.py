@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
 from dangqun.accounts.scope import Scope, require
-from dangqun.core import audit, crypto
+from dangqun.core import audit, crypto, filestore
 from dangqun.orgs.models import Org, System
 from dangqun.voices import calendar, notify
 from dangqun.voices.models import (
@@ -586,30 +586,11 @@ def _event(voice, action, actor, note: str = "", *, org=None, due=None) -> Voice
     )
 
 
-@dataclass(frozen=True)
-class StoredFile:
-    """A checked file written to storage, waiting for its ``Attachment`` row."""
-
-    path: str
-    name: str
-    extension: str
-    content_type: str
-    size: int
-    sha256: str
-
-
-def store_files(files, *, anonymous: bool) -> list[StoredFile]:
-    """Strip metadata that could name the sender (EXIF, GPS, Office authors) and write the files.
-
-    Called before the transaction: re-encoding a large photo holds no lock. A file whose
-    transaction then fails stays behind until ``sweep_orphan_files``. An anonymous voice refuses
-    files whose metadata cannot be removed (PDF, old Office formats), and its files get neutral
-    names, since a name such as 张三的投诉.pdf says who wrote it."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
+def store_files(files, *, anonymous: bool) -> list[filestore.StoredFile]:
+    """Strip and write a voice's files (``filestore.store``). An anonymous voice refuses files whose
+    metadata cannot be removed (PDF, old Office formats), and its files get neutral names, since
+    a name such as 张三的投诉.pdf says who wrote it."""
     from dangqun.core import uploads
-    from dangqun.voices.models import attachment_path
 
     if anonymous:
         kept = [f.safe_name for f in files if not uploads.can_strip(f)]
@@ -620,60 +601,24 @@ def store_files(files, *, anonymous: bool) -> list[StoredFile]:
                     "其中的作者等信息无法去除。请改传图片或 .docx/.xlsx/.pptx 文件"
                 }
             )
-    stored = []
-    for number, checked in enumerate(files, start=1):
-        clean = uploads.strip_metadata(checked)
-        path = attachment_path(clean, clean.safe_name)
-        path = default_storage.save(path, ContentFile(clean.data))
-        name = f"附件{number}.{clean.extension}" if anonymous else clean.safe_name
-        stored.append(
-            StoredFile(path, name, clean.extension, clean.content_type, clean.size, clean.sha256)
-        )
-    return stored
+    return filestore.store(files, "voices", neutral_names=anonymous)
 
 
-def attach(voice: Voice, event: VoiceEvent, files: list[StoredFile]) -> list:
+def attach(voice: Voice, event: VoiceEvent, files: list[filestore.StoredFile]) -> list:
     """The rows of files already stored (``store_files``), with a step of the voice."""
     from dangqun.voices.models import Attachment
 
     return Attachment.objects.bulk_create(
-        Attachment(
-            voice=voice,
-            event=event,
-            file=f.path,
-            name=f.name,
-            extension=f.extension,
-            content_type=f.content_type,
-            size=f.size,
-            sha256=f.sha256,
-        )
-        for f in files
+        Attachment(voice=voice, event=event, **f.fields) for f in files
     )
 
 
 def sweep_orphan_files(older_than: datetime.timedelta = datetime.timedelta(days=1)) -> int:
-    """Delete stored files no attachment row names: a file is written before its row, so a
-    transaction that fails after the write (a later step refused) leaves one behind. Only files
-    older than ``older_than`` go, so an upload still being committed is never touched."""
-    from pathlib import Path
-
-    from django.conf import settings
-
+    """Delete stored files no attachment row names (left by a transaction that failed)."""
     from dangqun.voices.models import Attachment
 
-    root = Path(settings.MEDIA_ROOT)
-    folder = root / "voices"
-    if not folder.is_dir():
-        return 0
     known = set(Attachment.objects.values_list("file", flat=True))
-    cutoff = (timezone.now() - older_than).timestamp()
-    removed = 0
-    for path in folder.rglob("*"):
-        old = path.is_file() and path.stat().st_mtime < cutoff
-        if old and path.relative_to(root).as_posix() not in known:
-            path.unlink()
-            removed += 1
-    return removed
+    return filestore.sweep_orphans("voices", known, older_than)
 
 
 def require_visible(user, pk: int) -> Voice:

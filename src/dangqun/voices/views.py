@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.forms.models import model_to_dict
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
 from dangqun.accounts.scope import Scope, require
+from dangqun.core import filestore
 from dangqun.core.middleware import client_address
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.orgs.models import Org, System
@@ -122,28 +123,14 @@ def follow(request):
         else:
             context.update(_follow_context(request, voice, code))
             if "file" in context:
-                return _file_response(context["file"])
+                return filestore.download(context["file"])
     return render_page(request, "voices/follow.html", context)
-
-
-def _file_response(attachment) -> FileResponse:
-    """An attachment as a download: never shown inline, never sniffed, never cached."""
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
 def attachment(request, pk: int, file_pk: int):
     voice = services.require_visible(request.user, pk)
-    return _file_response(get_object_or_404(Attachment, pk=file_pk, voice=voice))
+    return filestore.download(get_object_or_404(Attachment, pk=file_pk, voice=voice))
 
 
 def _follow_context(request, voice: Voice, code: str) -> dict:
