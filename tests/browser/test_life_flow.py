@@ -3,6 +3,7 @@ are written and finalised, and the branch's radar turns green."""
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
 from tests.browser.conftest import fits, log_in
 
@@ -10,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
-def test_a_theme_day_from_plan_to_green_radar(page, world, make_user):
+def test_a_theme_day_from_plan_to_green_radar(page, world, make_user, tmp_path):
     import datetime as dt
 
     from dangqun.core.models import RuleOverride
@@ -65,6 +66,14 @@ def test_a_theme_day_from_plan_to_green_radar(page, world, make_user):
     page.fill("#action-record #id_minutes", "全体党员重温入党誓词，交流学习体会。")
     page.click("#action-record button[type=submit]")
     page.wait_for_selector("#meeting-status:has-text('已召开')")
+    picture = tmp_path / "合影.png"
+    Image.new("RGB", (64, 48), "red").save(picture)
+    page.set_input_files("#action-files #id_files", str(picture))
+    page.click("#action-files button[type=submit]")
+    photo = page.locator("#meeting-files .photo-grid img")
+    photo.wait_for()
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 64  # shown, not blocked
+    fits(page)
     page.click("#action-finalise button[type=submit]")
     page.wait_for_selector("#meeting-status:has-text('记录已定稿')")
     assert page.locator("#action-record").count() == 0  # finalised minutes cannot be edited

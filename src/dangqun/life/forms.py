@@ -3,7 +3,8 @@
 from django import forms
 from django.utils import timezone
 
-from dangqun.core.forms import StyledForm
+from dangqun.core import uploads
+from dangqun.core.forms import AttachmentsField, StyledForm
 from dangqun.life.models import Kind, Presence
 from dangqun.life.services import MAX_TEXT, MAX_TOPIC
 from dangqun.orgs.models import Org
@@ -82,10 +83,21 @@ class LeaveForm(_Checked):
     reason = forms.CharField(label="请假事由", max_length=200)
 
 
+FILES_HELP = (
+    f"会议照片、签到表扫描件、讲稿等：可上传{uploads.LABELS}，一次最多 {uploads.MAX_FILES} 个，"
+    f"每个不超过 {uploads.max_bytes() // (1024 * 1024)} MB；照片中的拍摄位置等信息会被去掉"
+)
+
+
 class NoteForm(_Checked):
     text = forms.CharField(
         label="补充说明", max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
+    files = AttachmentsField(label="照片和附件（可不传）", help_text=FILES_HELP)
+
+
+class FilesForm(_Checked):
+    files = AttachmentsField(label="照片和附件", required=True, help_text=FILES_HELP)
 
 
 class CancelForm(_Checked):

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from dangqun.core import filestore
+
 
 class Kind(models.TextChoices):
     GENERAL_MEETING = "general_meeting", "支部党员大会"
@@ -155,6 +157,28 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id} {self.at:%Y-%m-%d}"
+
+
+def meeting_file_path(instance, filename: str) -> str:
+    return filestore.random_path("life", instance.extension)
+
+
+class MeetingFile(filestore.StoredFileFields):
+    """A photo or document of a meeting. Added and removed freely until the minutes are
+    finalised; after that a file comes only with an ``Addendum`` and is never removed."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="files")
+    addendum = models.ForeignKey(
+        Addendum, null=True, blank=True, on_delete=models.PROTECT, related_name="files"
+    )
+    file = models.FileField(upload_to=meeting_file_path, max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "会议照片和附件"
+        ordering = ["id"]
 
 
 class Vote(models.Model):

@@ -12,9 +12,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Image,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from dangqun.life.models import Meeting, Presence, Role, Status
 
@@ -26,8 +35,13 @@ BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=17, wordWrap
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=9, leading=13, textColor=colors.grey)
 
 
+PHOTO_WIDTH = 80 * mm
+
+
 def minutes(meeting: Meeting) -> bytes:
-    return _build(f"{meeting.org.name}{meeting.get_kind_display()}记录", _meeting(meeting))
+    """One meeting's minutes, with its photos."""
+    story = _meeting(meeting, photos=True)
+    return _build(f"{meeting.org.name}{meeting.get_kind_display()}记录", story)
 
 
 def annual(org, year: int, meetings: list[Meeting], summary: list[tuple[str, int, int]]) -> bytes:
@@ -47,7 +61,7 @@ def annual(org, year: int, meetings: list[Meeting], summary: list[tuple[str, int
     return _build(f"{org.name} {year} 年组织生活记录", story)
 
 
-def _meeting(meeting: Meeting) -> list:
+def _meeting(meeting: Meeting, photos: bool = False) -> list:
     attendees = list(
         meeting.attendees.select_related("person").order_by("role", "person__employee_no")
     )
@@ -118,6 +132,7 @@ def _meeting(meeting: Meeting) -> list:
                 )
             )
             story += _paragraphs(addendum.text)
+    story += _files(list(meeting.files.all()), photos)
     if meeting.finalised_at:
         story.append(Spacer(1, 6 * mm))
         story.append(
@@ -127,6 +142,36 @@ def _meeting(meeting: Meeting) -> list:
             )
         )
     return story
+
+
+def _files(files, photos: bool) -> list:
+    """The documents by name; the photos as pictures two to a row (``photos``) or counted (the
+    annual record stays a printable size)."""
+    if not files:
+        return []
+    images = [f for f in files if f.is_image]
+    documents = "、".join(f.name for f in files if not f.is_image)
+    story = [Paragraph("照片和附件", HEADING)]
+    if documents:
+        story.append(Paragraph(escape(f"附件：{documents}"), BODY))
+    if images and not photos:
+        story.append(Paragraph(escape(f"照片 {len(images)} 张（见单次会议记录）"), BODY))
+    elif images:
+        cells = [_photo(f) for f in images]
+        rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
+        rows[-1] += [""] * (2 - len(rows[-1]))
+        table = Table(rows, colWidths=[PHOTO_WIDTH + 4 * mm] * 2)
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story.append(table)
+    return story
+
+
+def _photo(row) -> Image:
+    with row.file.open("rb") as handle:
+        data = handle.read()
+    width, height = ImageReader(io.BytesIO(data)).getSize()
+    scale = PHOTO_WIDTH / width
+    return Image(io.BytesIO(data), width=PHOTO_WIDTH, height=height * scale)
 
 
 def _paragraphs(text: str) -> list:

@@ -21,15 +21,25 @@ from django.utils import timezone
 
 from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
 from dangqun.accounts.scope import Scope, require
-from dangqun.core import audit
+from dangqun.core import audit, filestore
 from dangqun.core.rules import get_rule
 from dangqun.life import cadence
-from dangqun.life.models import Addendum, Attendee, Kind, Meeting, Presence, Role, Status
+from dangqun.life.models import (
+    Addendum,
+    Attendee,
+    Kind,
+    Meeting,
+    MeetingFile,
+    Presence,
+    Role,
+    Status,
+)
 from dangqun.orgs.models import BRANCH_KINDS, Org, System
 from dangqun.people.models import Person, PoliticalStatus
 
 MAX_TOPIC = 200
 MAX_TEXT = 20_000
+MAX_FILES = 60  # photos and documents of one meeting
 DEFAULT_HOUR = dt.time(14, 30)  # when a planned meeting starts until the secretary moves it
 DEFAULT_LENGTH = dt.timedelta(hours=2)
 CODE_WINDOW = 30  # seconds a check-in code is shown before the next one
@@ -295,8 +305,9 @@ def refresh_standing(person_ids) -> None:
     )
 
 
-def add_addendum(actor, meeting: Meeting, text: str) -> Addendum:
-    """A correction of finalised minutes, with its author and time; the minutes stay as they were."""
+def add_addendum(actor, meeting: Meeting, text: str, files=()) -> Addendum:
+    """A correction of finalised minutes, with its author and time, and perhaps photos or
+    documents (checked uploads); the minutes stay as they were."""
     _require_manage(actor, meeting.org)
     if not meeting.is_finalised:
         raise ValidationError({"text": "记录尚未定稿，请直接修改会议记录"})
@@ -305,10 +316,70 @@ def add_addendum(actor, meeting: Meeting, text: str) -> Addendum:
         raise ValidationError({"text": "请填写补充说明"})
     if len(text) > MAX_TEXT:
         raise ValidationError({"text": f"不能超过 {MAX_TEXT} 个字"})
+    _require_room(meeting, files)
+    stored = filestore.store(list(files), "life")
     with transaction.atomic():
         addendum = Addendum.objects.create(meeting=meeting, author=actor, text=text)
-        audit.record(actor, "life.addendum", meeting, after={"text": text})
+        _file_rows(actor, meeting, stored, addendum=addendum)
+        audit.record(actor, "life.addendum", meeting, after={"text": text, "files": _names(stored)})
     return addendum
+
+
+# Photos and documents -----------------------------------------------------------------------
+def add_files(actor, meeting: Meeting, files) -> list[MeetingFile]:
+    """Photos and documents of a meeting not yet finalised (checked uploads, ``core.uploads``);
+    after finalisation they come with an addendum."""
+    _require_manage(actor, meeting.org)
+    if meeting.is_finalised:
+        raise ValidationError({"files": "会议记录已定稿，请在补充说明中上传照片或附件"})
+    if meeting.status == Status.CANCELLED:
+        raise ValidationError({"files": "本次组织生活已取消"})
+    if not files:
+        raise ValidationError({"files": "请选择文件"})
+    _require_room(meeting, files)
+    stored = filestore.store(list(files), "life")
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require_open(meeting)  # finalised meanwhile: the files stay orphans, swept at night
+        rows = _file_rows(actor, meeting, stored)
+        audit.record(actor, "life.files", meeting, after={"files": _names(stored)})
+    return rows
+
+
+def remove_file(actor, meeting: Meeting, file_id: int) -> None:
+    """Remove a file from minutes not yet finalised (the stored file goes after the commit)."""
+    _require_manage(actor, meeting.org)
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require_open(meeting)
+        row = MeetingFile.objects.filter(meeting=meeting, pk=file_id).first()
+        if row is None:
+            raise ValidationError({"files": "文件不存在或已删除"})
+        row.delete()
+        audit.record(actor, "life.remove_file", meeting, before={"files": [row.name]})
+        transaction.on_commit(lambda: row.file.delete(save=False))
+
+
+def sweep_orphan_files(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete stored meeting files that no row names (left by a transaction that failed)."""
+    known = set(MeetingFile.objects.values_list("file", flat=True))
+    return filestore.sweep_orphans("life", known, older_than)
+
+
+def _require_room(meeting: Meeting, files) -> None:
+    if meeting.files.count() + len(files) > MAX_FILES:
+        raise ValidationError({"files": f"每次组织生活最多保存 {MAX_FILES} 个照片和附件"})
+
+
+def _file_rows(actor, meeting, stored, addendum=None) -> list[MeetingFile]:
+    return MeetingFile.objects.bulk_create(
+        MeetingFile(meeting=meeting, addendum=addendum, uploaded_by=actor, **f.fields)
+        for f in stored
+    )
+
+
+def _names(stored) -> list[str]:
+    return [f.name for f in stored]
 
 
 # Attendance ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/qr.svg", views.qr, name="qr"),
     path("<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("<int:pk>/qr/", views.qr_panel, name="qr_panel"),
+    path("<int:pk>/files/<int:file_pk>/", views.meeting_file, name="file"),
     path("<int:pk>/checkin/", views.checkin, name="checkin"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

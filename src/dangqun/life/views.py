@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,14 +16,17 @@ from django.views.decorators.http import require_POST
 
 from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
 from dangqun.accounts.scope import Scope, require
+from dangqun.core import filestore
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.core.rules import get_rule
 from dangqun.life import forms, services
-from dangqun.life.models import Presence, Status
+from dangqun.life.models import MeetingFile, Presence, Status
 from dangqun.people.models import Person
 from dangqun.web.htmx import render_page
 
 PAGE_SIZE = 30
+OPEN = (Status.PLANNED, Status.HELD)
+OPEN_FORMS = {"record", "leave", "vote", "cancel", "files"}  # shown while the meeting is open
 SHOW = {
     "upcoming": ("待召开", Q(status=Status.PLANNED)),
     "held": ("已召开", Q(status__in=(Status.HELD, Status.FINALISED))),
@@ -172,7 +175,7 @@ def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 
         meeting.attendees.select_related("person").order_by("role", "person__employee_no")
     )
     mine = next((a for a in attendees if a.person_id == getattr(user, "person_id", None)), None)
-    open_ = meeting.status in (Status.PLANNED, Status.HELD)
+    open_ = meeting.status in OPEN
     record_initial = {
         name: getattr(meeting, name)
         for name in ("topic", "starts_at", "ends_at", "place", "agenda", "minutes", "decisions")
@@ -191,7 +194,10 @@ def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 
         "leave_form": forms.LeaveForm(),
         "note_form": forms.NoteForm(),
         "cancel_form": forms.CancelForm(),
-        "addenda": meeting.addenda.select_related("author"),
+        "addenda": meeting.addenda.select_related("author").prefetch_related("files"),
+        "files": [f for f in meeting.files.all() if f.addendum_id is None],
+        "files_form": forms.FilesForm(),
+        "files_removable": manage and open_,
         "votes": [
             (vote, services.decide(vote.voting_expected, vote.voting_present, vote.yes))
             for vote in meeting.votes.all()
@@ -285,7 +291,12 @@ def act(request, pk: int, action: str):
         "addendum": (
             forms.NoteForm,
             "note_form",
-            lambda d: services.add_addendum(user, meeting, d["text"]),
+            lambda d: services.add_addendum(user, meeting, d["text"], d["files"]),
+        ),
+        "files": (
+            forms.FilesForm,
+            "files_form",
+            lambda d: services.add_files(user, meeting, d["files"]),
         ),
         "vote": (
             forms.VoteForm,
@@ -302,6 +313,8 @@ def act(request, pk: int, action: str):
         "record": "已保存",
         "leave": "已请假",
         "addendum": "已添加补充说明",
+        "files": "已上传",
+        "remove_file": "已删除文件",
         "cancel": "已取消",
         "finalise": "记录已定稿",
         "mark": "已登记",
@@ -324,16 +337,20 @@ def act(request, pk: int, action: str):
             if person is None or not meeting.attendees.filter(person=person).exists():
                 raise ValidationError("该人员不在本次组织生活的名单中")
             services.mark(user, meeting, person, data["presence"], data["reason"])
+        elif action == "remove_file":
+            services.remove_file(user, meeting, _int(post.get("file")))
         elif action.startswith("appraisal_"):
             _appraisal_act(user, meeting, action, post)
         elif action in handlers:
             form_class, name, run = handlers[action]
-            form = form_class(post)
+            form = form_class(post, request.FILES)
             if not form.is_valid():
                 return _detail(request, meeting, form_errors={name: form}, status=422)
             try:
                 run(form.cleaned_data)
             except ValidationError as exc:
+                if action in OPEN_FORMS and meeting.status not in OPEN:
+                    raise  # the form is no longer on the page: the message goes on top
                 _form_errors(form, exc)
                 return _detail(request, meeting, form_errors={name: form}, status=422)
         else:
@@ -343,6 +360,21 @@ def act(request, pk: int, action: str):
     else:
         messages.success(request, done[action])
     return redirect("life:detail", pk=meeting.pk)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@login_required
+def meeting_file(request, pk: int, file_pk: int):
+    """A photo (shown in the page with ``?inline=1``) or document of a meeting the user may see."""
+    meeting = services.require_visible(request.user, pk)
+    row = get_object_or_404(MeetingFile, pk=file_pk, meeting=meeting)
+    return filestore.download(row, inline=request.GET.get("inline") == "1")
 
 
 def _appraisal_act(user, meeting, action: str, post) -> None:

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dangqun.life import services
-from dangqun.life.models import Kind, Meeting
+from dangqun.life.models import Kind, Meeting, MeetingFile
 
 READ = ["", "calendar/", "{pk}/", "{pk}/minutes.pdf", "radar/", "radar/export.xlsx"]
 KEEP = ["{pk}/qr.svg", "{pk}/qr/", "new/"]
@@ -74,6 +74,8 @@ def test_nobody_but_the_keepers_changes_a_meeting(client, world, meeting, who, s
         ("mark", {"person": world.zhang.pk, "presence": "present"}),
         ("vote", {"motion": "x", "yes": 0, "no": 0, "abstain": 0}),
         ("cancel", {"reason": "不想开"}),
+        ("files", {"files": [_png()]}),
+        ("remove_file", {"file": 1}),
     ):
         response = client.post(f"/life/{meeting.pk}/{action}/", data)
         assert response.status_code == status, (action, response.status_code)
@@ -82,3 +84,15 @@ def test_nobody_but_the_keepers_changes_a_meeting(client, world, meeting, who, s
     assert not Meeting.objects.filter(topic="改").exists()
     assert client.post("/life/plan/", {"org": world.branch_a.pk, "year": 2025}).status_code == 302
     assert Meeting.objects.count() == 1
+    assert not MeetingFile.objects.exists()
+
+
+def _png():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, "PNG")
+    return SimpleUploadedFile("a.png", out.getvalue())
