@@ -22,23 +22,13 @@ def remind_voice_deadlines() -> dict:
 
 @db_periodic_task(crontab(hour="2", minute="40"))
 def check_voice_tallies() -> list[str]:
-    """Every night: recompute the last 13 months of 三率 tallies from the voices and correct any
-    month that drifted (only voices changed around ``Voice.save`` can make one drift); on Sundays,
-    every month. Each month locks voice writes for the seconds it takes."""
-    import logging
+    """Every night: recompute recent months of 三率 tallies from the voices and correct any that
+    drifted (only voices changed around ``Voice.save`` can make one drift). Each month locks voice
+    writes for the seconds it takes."""
+    from dangqun.core.tallies import nightly_check
+    from dangqun.voices import tally
 
-    from django.utils import timezone
-
-    from dangqun.voices import metrics, tally
-
-    today = timezone.localdate()
-    months = None  # every month
-    if today.weekday() != 6:
-        months = [metrics.add_months(today, -n) for n in range(13)]
-    fixed = [f"{month:%Y-%m}" for month in tally.rebuild(months)]
-    if fixed:
-        logging.getLogger(__name__).warning("三率月度统计与呼声不符，已更正：%s", fixed)
-    return fixed
+    return nightly_check(tally.rebuild, "三率月度统计")
 
 
 @db_periodic_task(crontab(hour="2", minute="20"))
