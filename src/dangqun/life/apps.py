@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class LifeConfig(AppConfig):
     name = "dangqun.life"
     verbose_name = "组织生活"
+
+    def ready(self):
+        post_migrate.connect(_count_stored_meetings, sender=self)
+
+
+def _count_stored_meetings(sender, using="default", **kwargs):
+    """After migrating, a site whose monthly meeting tallies are still empty counts its stored
+    meetings once (here, with the current code, rather than in a migration a later one outdates)."""
+    from dangqun.life import tally
+    from dangqun.life.models import Meeting, MeetingTally
+
+    if not MeetingTally.objects.using(using).exists() and Meeting.objects.using(using).exists():
+        tally.rebuild()

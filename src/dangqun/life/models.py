@@ -100,6 +100,35 @@ class Meeting(models.Model):
         return self.status == Status.FINALISED
 
 
+class MeetingTally(models.Model):
+    """How many meetings of a kind an organisation held in a month (local time), with the
+    attendance of those finalised: what a 党委's radar reads instead of a year of meetings. Kept
+    by ``tally.refresh`` whenever a meeting is held, moved or finalised (decision 0013)."""
+
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    month = models.DateField()  # its first day
+    held = models.PositiveIntegerField(default=0)
+    expected = models.PositiveIntegerField(default=0)  # of finalised meetings only
+    present = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "组织生活月度统计"
+        constraints = [
+            models.UniqueConstraint(fields=["org", "kind", "month"], name="meeting_tally_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["month"],
+                include=["org", "kind", "held", "expected", "present"],
+                name="meeting_tally_month_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.kind} {self.month:%Y-%m} {self.held}"
+
+
 class Role(models.TextChoices):
     MEMBER = "member", "正式党员"
     PROBATIONARY = "probationary", "预备党员"

@@ -23,7 +23,7 @@ from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit, filestore
 from dangqun.core.rules import get_rule
-from dangqun.life import cadence
+from dangqun.life import cadence, tally
 from dangqun.life.models import (
     Addendum,
     Attendee,
@@ -199,7 +199,7 @@ def update(actor, meeting: Meeting, data: dict) -> Meeting:
         errors = _check({**_summary(meeting, raw=True), **data})
         if errors:
             raise ValidationError(errors)
-        before = _summary(meeting)
+        before, counted_in = _summary(meeting), tally.key(meeting)
         for name in (*EDITABLE, *RECORD):
             if name in data:
                 value = data[name]
@@ -207,6 +207,7 @@ def update(actor, meeting: Meeting, data: dict) -> Meeting:
         if meeting.status == Status.PLANNED and any(data.get(name) for name in RECORD):
             meeting.status, meeting.held_at = Status.HELD, timezone.now()
         meeting.save()
+        tally.refresh([counted_in, tally.key(meeting)])
         audit.record(actor, "life.update", meeting, before=before, after=_summary(meeting))
     return meeting
 
@@ -246,6 +247,7 @@ def finalise(actor, meeting: Meeting) -> Meeting:
         meeting.expected_count = expected.count()
         meeting.present_count = expected.filter(presence=Presence.PRESENT).count()
         meeting.save()
+        tally.refresh([tally.key(meeting)])
         refresh_standing(expected.values_list("person_id", flat=True))
         audit.record(actor, "life.finalise", meeting, after=_summary(meeting))
     return meeting

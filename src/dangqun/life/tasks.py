@@ -10,3 +10,13 @@ def sweep_orphan_meeting_files() -> int:
     from dangqun.life.services import sweep_orphan_files
 
     return sweep_orphan_files()
+
+
+@db_periodic_task(crontab(hour="2", minute="50"))
+def check_meeting_tallies() -> list[str]:
+    """Every night: recount recent months of the meeting tallies the radar reads and correct
+    any that drifted (only meetings changed around the services can make one drift)."""
+    from dangqun.core.tallies import nightly_check
+    from dangqun.life import tally
+
+    return nightly_check(tally.rebuild, "组织生活月度统计")

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dangqun.core.bulk import insert_dicts
-from dangqun.life import cadence, services
+from dangqun.life import cadence, services, tally
 from dangqun.life.models import Attendee, Kind, Meeting, Presence, Role, Standing, Status
 from dangqun.orgs.models import BRANCH_KINDS, Org, Term
 from dangqun.orgs.models import Kind as OrgKind
@@ -139,11 +139,14 @@ def seed_bulk_life(
             f"{meetings_written:,} 次，参会记录 {rows_written:,} 条"
         )
     services.refresh_standing(known)  # they also attend meetings this seeder did not write
+    progress("组织生活月度统计重算中")
+    tally.rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE life_meeting")
             cursor.execute("ANALYZE life_attendee")
             cursor.execute("ANALYZE life_standing")
+            cursor.execute("ANALYZE life_meetingtally")
     return meetings_written, rows_written
 
 
