@@ -8,6 +8,7 @@ from dangqun.core.forms import AttachmentsField, StyledForm
 from dangqun.life.models import Kind, Presence
 from dangqun.life.services import MAX_TEXT, MAX_TOPIC
 from dangqun.orgs.models import Org
+from dangqun.people.models import Person
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -42,6 +43,12 @@ class RecordForm(_Checked):
     starts_at = forms.DateTimeField(label="开始时间", widget=LOCAL)
     ends_at = forms.DateTimeField(label="结束时间", widget=LOCAL, required=False)
     place = forms.CharField(label="地点", max_length=200, required=False)
+    host = forms.ModelChoiceField(
+        label="主持人", queryset=Person.objects.none(), required=False, empty_label="（未定）"
+    )
+    recorder = forms.ModelChoiceField(
+        label="记录人", queryset=Person.objects.none(), required=False, empty_label="（未定）"
+    )
     agenda = forms.CharField(
         label="议程", max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -58,6 +65,16 @@ class RecordForm(_Checked):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The host and the recorder are among those at the meeting (members, or 列席 guests).
+        people = Person.objects.none()
+        if meeting is not None:
+            people = Person.objects.filter(pk__in=meeting.attendees.values("person_id"))
+        for name in ("host", "recorder"):
+            self.fields[name].queryset = people.order_by("employee_no")
+            self.fields[name].error_messages["invalid_choice"] = "请从参会人员中选择"
 
 
 class PlanForm(_Checked):

@@ -3,6 +3,8 @@ check-in code shown at the meeting), and the page a phone opens when it scans th
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -178,7 +180,10 @@ def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 
     open_ = meeting.status in OPEN
     record_initial = {
         name: getattr(meeting, name)
-        for name in ("topic", "starts_at", "ends_at", "place", "agenda", "minutes", "decisions")
+        for name in (
+            *("topic", "starts_at", "ends_at", "place", "host", "recorder"),
+            *("agenda", "minutes", "decisions"),
+        )
     }
     record_initial["starts_at"] = timezone.localtime(meeting.starts_at)
     if meeting.ends_at:
@@ -190,7 +195,7 @@ def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 
         "manage": manage,
         "open": open_,
         "mine": mine,
-        "record_form": forms.RecordForm(initial=record_initial),
+        "record_form": forms.RecordForm(initial=record_initial, meeting=meeting),
         "leave_form": forms.LeaveForm(),
         "note_form": forms.NoteForm(),
         "cancel_form": forms.CancelForm(),
@@ -282,7 +287,11 @@ def act(request, pk: int, action: str):
     meeting = services.require_visible(request.user, pk)
     user, post = request.user, request.POST
     handlers = {
-        "record": (forms.RecordForm, "record_form", lambda d: services.update(user, meeting, d)),
+        "record": (
+            partial(forms.RecordForm, meeting=meeting),
+            "record_form",
+            lambda d: services.update(user, meeting, d),
+        ),
         "leave": (
             forms.LeaveForm,
             "leave_form",

@@ -290,3 +290,28 @@ def test_a_month_of_meetings_on_the_calendar(client, world, secretary, meeting):
         f'href="/life/{meeting.pk}/"'
         not in client.get("/life/calendar/", {"month": f"{month:%Y-%m}"}).content.decode()
     )
+
+
+def test_the_host_and_the_recorder_are_chosen_from_those_at_the_meeting(
+    client, world, secretary, meeting
+):
+    client.force_login(secretary)
+    record = {
+        "topic": meeting.topic,
+        "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": "三楼",
+        "host": world.zhang.pk,
+        "recorder": world.li.pk,
+    }
+    page = client.post(f"/life/{meeting.pk}/record/", record, follow=True).content.decode()
+    assert "张三 / 李四" in page
+    meeting.refresh_from_db()
+    assert (meeting.host, meeting.recorder) == (world.zhang, world.li)
+    # 王五 is not at this meeting: refused with a Chinese message, nothing else lost
+    refused = client.post(
+        f"/life/{meeting.pk}/record/", {**record, "host": world.wang.pk, "place": "五楼"}
+    )
+    assert refused.status_code == 422 and "请从参会人员中选择" in refused.content.decode()
+    assert 'value="五楼"' in refused.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.host == world.zhang and meeting.place == "三楼"
