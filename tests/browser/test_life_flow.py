@@ -71,8 +71,11 @@ def test_a_theme_day_from_plan_to_green_radar(page, world, make_user, tmp_path):
     page.set_input_files("#action-files #id_files", str(picture))
     page.click("#action-files button[type=submit]")
     photo = page.locator("#meeting-files .photo-grid img")
-    photo.wait_for()
-    assert photo.evaluate("img => img.complete && img.naturalWidth") == 64  # shown, not blocked
+    photo.scroll_into_view_if_needed()  # thumbnails load lazily
+    page.wait_for_function(
+        "() => document.querySelector('#meeting-files .photo-grid img').complete"
+    )
+    assert photo.evaluate("img => img.naturalWidth") == 64  # shown, not blocked by the CSP
     fits(page)
     page.click("#action-finalise button[type=submit]")
     page.wait_for_selector("#meeting-status:has-text('记录已定稿')")
