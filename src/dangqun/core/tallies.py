@@ -11,6 +11,8 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from dangqun.core.dates import add_months
+
 Rebuild = Callable[[list[dt.date] | None], list[dt.date]]
 
 
@@ -19,16 +21,11 @@ def nightly_check(rebuild: Rebuild, what: str) -> list[str]:
     today = timezone.localdate().replace(day=1)
     months = None  # every month
     if timezone.localdate().weekday() != 6:
-        months = [_months_before(today, n) for n in range(13)]
+        months = [add_months(today, -n) for n in range(13)]
     fixed = [f"{month:%Y-%m}" for month in rebuild(months)]
     if fixed:
         logging.getLogger(__name__).warning("%s与记录不符，已更正：%s", what, fixed)
     return fixed
-
-
-def _months_before(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 - n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 class RebuildCommand(BaseCommand):

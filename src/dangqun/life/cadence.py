@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from dangqun.core.dates import add_months
 from dangqun.core.rules import Rule, get_rule
 from dangqun.life.models import Kind
 from dangqun.orgs.models import BRANCH_KINDS
@@ -116,9 +117,3 @@ def slots(rule: Cadence, period: Period) -> list[dt.date]:
         wanted = part_start + dt.timedelta(days=max(rule.day, 1) - 1)
         days.append(min(wanted, part_end - dt.timedelta(days=1)))
     return days
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The first of the month ``months`` after ``day``'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from dangqun.core.dates import months_between
 from dangqun.core.rules import Finding, get_rule
 from dangqun.life import cadence
 from dangqun.life.models import (
@@ -265,15 +266,10 @@ def _members(results, ids, today) -> None:
             text = streak_rule.explain(name=name, absent=streak)
             result.findings.append(Finding(streak_rule, text, person_id))
         since = timezone.localtime(present or first).date()
-        months = _months_between(since, today)
+        months = months_between(since, today)
         if months >= life_rule["warn_months"]:
             text = life_rule.explain(name=name, months_since=months)
             result.findings.append(Finding(life_rule, text, person_id))
-
-
-def _months_between(first: dt.date, last: dt.date) -> int:
-    months = (last.year - first.year) * 12 + last.month - first.month
-    return months - (last.day < first.day)
 
 
 # Roll-up ------------------------------------------------------------------------------------

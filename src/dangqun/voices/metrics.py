@@ -32,6 +32,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from dangqun.core.dates import add_months
 from dangqun.core.rules import get_rule
 from dangqun.orgs.models import Org
 from dangqun.voices import tally
@@ -356,12 +357,6 @@ def _labels(group_by: str, keys: list) -> dict:
 def _month_label(key: str) -> str:
     year, month = key.split("-")
     return f"{year}年{int(month)}月"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The first of the month ``months`` after (or before) ``day``'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _tz():
