@@ -34,10 +34,19 @@ class OrgEditForm(StyledForm):
     )
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    approves_members = forms.BooleanField(
+        label="有审批发展党员的权限",
+        required=False,
+        help_text="由上级党组织授予；下属党支部的接收预备党员、预备党员转正由最近的有此权限的党委审批",
+    )
     on = forms.DateField(label="生效日期", widget=DateInput, initial=timezone.localdate)
 
     def __init__(self, *args, org: Org, units, **kwargs):
+        from dangqun.orgs.services import APPROVING_KINDS
+
         super().__init__(*args, **kwargs)
+        if org.kind not in APPROVING_KINDS:
+            del self.fields["approves_members"]
         self.fields["unit"].queryset = units
         if org.system == System.ENTERPRISE:
             del self.fields["unit"]

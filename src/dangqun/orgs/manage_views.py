@@ -72,6 +72,7 @@ def edit(request, pk: int):
         "unit_situation": org.unit_situation,
         "contact_name": org.contact_name,
         "contact_phone": org.contact_phone,
+        "approves_members": org.approves_members,
     }
     form = forms.OrgEditForm(request.POST or None, org=org, units=_units(request), initial=initial)
 

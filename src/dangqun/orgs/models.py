@@ -101,6 +101,9 @@ class Org(MP_Node):
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     founded_on = models.DateField("成立日期", null=True, blank=True)
     dissolved_on = models.DateField("撤销日期", null=True, blank=True)
+    # Given by the organisation above: this 党委 approves admissions and 转正 of the branches
+    # under it (the nearest such ancestor of a branch is its approving 党委).
+    approves_members = models.BooleanField("有审批发展党员的权限", default=False)
 
     node_order_by = None
     objects = OrgManager()

@@ -34,7 +34,9 @@ TRACKED_FIELDS = [
     "unit_situation",
     "contact_name",
     "contact_phone",
+    "approves_members",
 ]
+APPROVING_KINDS = (Kind.PARTY_COMMITTEE, Kind.GENERAL_BRANCH)
 
 
 def default_term_years(kind: str) -> int | None:
@@ -50,6 +52,18 @@ def _check_can_change(actor, org: Org) -> None:
     if actor is None:  # trusted callers: seeding, migrations, commands run by an operator
         return
     require(Scope.of(actor).can(CHANGE_ORGS, org), "您无权修改该组织")
+
+
+def _check_can_grant_approval(actor, org: Org) -> None:
+    """The authority to approve new members is given by the organisation above."""
+    if org.kind not in APPROVING_KINDS:
+        raise ValidationError({"approves_members": "只有党委、党总支可以有审批发展党员的权限"})
+    if actor is None:
+        return
+    parent_path = org.ancestor_paths()[-1:]
+    parent = Org.objects.filter(path__in=parent_path).first()
+    allowed = parent is not None and Scope.of(actor).can(CHANGE_ORGS, parent)
+    require(allowed, "审批发展党员的权限由上级党组织授予或取消")
 
 
 def _validate_unit(unit: Org | None) -> None:
@@ -80,6 +94,7 @@ def create_org(
     elif actor is not None:
         require(False, "只有系统初始化可以建立顶级组织")
     _validate_unit(fields.get("unit"))
+    fields.setdefault("approves_members", kind == Kind.PARTY_COMMITTEE)  # the usual authority
     values = {"name": name, "kind": kind, "system": system, "founded_on": founded_on, **fields}
     org = Org.objects.add_child(parent, values) if parent else Org.objects.add_root(values)
     OrgEvent.objects.create(
@@ -103,6 +118,8 @@ def update_org(actor, org: Org, *, on: datetime.date | None = None, **changes) -
         if not changes["name"]:
             raise ValidationError({"name": "请填写组织名称"})
     _validate_unit(changes.get("unit"))
+    if changes.get("approves_members", org.approves_members) != org.approves_members:
+        _check_can_grant_approval(actor, org)
     before = audit.snapshot(org, TRACKED_FIELDS)
     for field, value in changes.items():
         setattr(org, field, value)

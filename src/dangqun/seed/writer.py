@@ -61,6 +61,7 @@ class PlanWriter:
                     unit_id=self.org_pk[node.unit] if node.unit is not None else None,
                     unit_situation=node.unit_situation,
                     founded_on=node.founded_on,
+                    approves_members=node.kind == "party_committee",  # every 党委 approves
                 )
                 for node in chunk
             ]
