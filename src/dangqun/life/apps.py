@@ -16,5 +16,6 @@ def _count_stored_meetings(sender, using="default", **kwargs):
     from dangqun.life import tally
     from dangqun.life.models import Meeting, MeetingTally
 
-    if not MeetingTally.objects.using(using).exists() and Meeting.objects.using(using).exists():
+    held = Meeting.objects.using(using).filter(status__in=tally.HELD)
+    if not MeetingTally.objects.using(using).exists() and held.exists():
         tally.rebuild()

@@ -201,6 +201,7 @@ class MeetingFile(filestore.StoredFileFields):
         Addendum, null=True, blank=True, on_delete=models.PROTECT, related_name="files"
     )
     file = models.FileField(upload_to=meeting_file_path, max_length=200)
+    preview = models.FileField(max_length=200, blank=True)  # of a photo: a small JPEG
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

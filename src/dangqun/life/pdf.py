@@ -35,7 +35,7 @@ BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=17, wordWrap
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=9, leading=13, textColor=colors.grey)
 
 
-PHOTO_WIDTH = 80 * mm
+PHOTO_WIDTH, PHOTO_HEIGHT = 80 * mm, 110 * mm
 
 
 def minutes(meeting: Meeting) -> bytes:
@@ -167,11 +167,13 @@ def _files(files, photos: bool) -> list:
 
 
 def _photo(row) -> Image:
-    with row.file.open("rb") as handle:
+    """The photo's preview (a small JPEG; the photo itself for files stored before previews),
+    80 mm wide or 110 mm tall at most, so a long screenshot still fits the page."""
+    with (row.preview or row.file).open("rb") as handle:
         data = handle.read()
     width, height = ImageReader(io.BytesIO(data)).getSize()
-    scale = PHOTO_WIDTH / width
-    return Image(io.BytesIO(data), width=PHOTO_WIDTH, height=height * scale)
+    scale = min(PHOTO_WIDTH / width, PHOTO_HEIGHT / height)
+    return Image(io.BytesIO(data), width=width * scale, height=height * scale)
 
 
 def _paragraphs(text: str) -> list:

@@ -136,6 +136,7 @@ def annual_pdf(request):
     meetings = list(
         Meeting.objects.filter(org=org, status=Status.FINALISED, starts_at__year=year)
         .select_related("org", "host", "recorder")
+        .prefetch_related("files")
         .order_by("starts_at")
     )
     body = pdf.annual(org, year, meetings, summary)

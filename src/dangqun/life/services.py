@@ -318,9 +318,11 @@ def add_addendum(actor, meeting: Meeting, text: str, files=()) -> Addendum:
         raise ValidationError({"text": "请填写补充说明"})
     if len(text) > MAX_TEXT:
         raise ValidationError({"text": f"不能超过 {MAX_TEXT} 个字"})
-    _require_room(meeting, files)
-    stored = filestore.store(list(files), "life")
+    _require_room(meeting, files)  # before writing anything; again below, under the lock
+    stored = filestore.store(list(files), "life", previews=True)
     with transaction.atomic():
+        meeting = _locked(meeting)
+        _require_room(meeting, stored)
         addendum = Addendum.objects.create(meeting=meeting, author=actor, text=text)
         _file_rows(actor, meeting, stored, addendum=addendum)
         audit.record(actor, "life.addendum", meeting, after={"text": text, "files": _names(stored)})
@@ -338,11 +340,12 @@ def add_files(actor, meeting: Meeting, files) -> list[MeetingFile]:
         raise ValidationError({"files": "本次组织生活已取消"})
     if not files:
         raise ValidationError({"files": "请选择文件"})
-    _require_room(meeting, files)
-    stored = filestore.store(list(files), "life")
+    _require_room(meeting, files)  # before writing anything; again below, under the lock
+    stored = filestore.store(list(files), "life", previews=True)
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_open(meeting)  # finalised meanwhile: the files stay orphans, swept at night
+        _require_room(meeting, stored)
         rows = _file_rows(actor, meeting, stored)
         audit.record(actor, "life.files", meeting, after={"files": _names(stored)})
     return rows
@@ -359,13 +362,21 @@ def remove_file(actor, meeting: Meeting, file_id: int) -> None:
             raise ValidationError({"files": "文件不存在或已删除"})
         row.delete()
         audit.record(actor, "life.remove_file", meeting, before={"files": [row.name]})
-        transaction.on_commit(lambda: row.file.delete(save=False))
+        transaction.on_commit(lambda: _delete_stored(row))
 
 
 def sweep_orphan_files(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
     """Delete stored meeting files that no row names (left by a transaction that failed)."""
-    known = set(MeetingFile.objects.values_list("file", flat=True))
+    known = set()
+    for path, preview in MeetingFile.objects.values_list("file", "preview").iterator():
+        known.update((path, preview))
     return filestore.sweep_orphans("life", known, older_than)
+
+
+def _delete_stored(row: MeetingFile) -> None:
+    row.file.delete(save=False)
+    if row.preview:
+        row.preview.delete(save=False)
 
 
 def _require_room(meeting: Meeting, files) -> None:
@@ -375,7 +386,9 @@ def _require_room(meeting: Meeting, files) -> None:
 
 def _file_rows(actor, meeting, stored, addendum=None) -> list[MeetingFile]:
     return MeetingFile.objects.bulk_create(
-        MeetingFile(meeting=meeting, addendum=addendum, uploaded_by=actor, **f.fields)
+        MeetingFile(
+            meeting=meeting, addendum=addendum, uploaded_by=actor, preview=f.preview, **f.fields
+        )
         for f in stored
     )
 

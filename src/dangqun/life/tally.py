@@ -2,11 +2,11 @@
 branch, kind and month instead of every meeting of a year (decisions/0013).
 
 A row is recounted from the meetings whenever one of them is held, moved or finalised
-(``refresh``, called by the services in the same transaction): the row is locked first, so two
-secretaries finalising meetings of the same month wait for each other and the second recount sees
-the first's meeting. ``rebuild`` recomputes months from the meetings, for data written around
-the services (bulk seeding) and nightly as a check; ``dangqun rebuild_meeting_tallies`` runs it
-by hand.
+(``refresh``, called by the services in the same transaction): the row is created or locked
+first, so two secretaries finalising meetings of the same month wait for each other and the
+second recount sees the first's meeting. ``rebuild`` recomputes months from the meetings under a
+table lock, for data written around the services (bulk seeding) and nightly as a check;
+``dangqun rebuild_meeting_tallies`` runs it by hand.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DateField, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -34,62 +34,70 @@ def key(meeting: Meeting) -> Key | None:
 
 
 def refresh(keys: Iterable[Key | None]) -> None:
-    """Recount these rows from the meetings (``None`` keys are skipped)."""
+    """Recount these rows from the meetings (``None`` keys are skipped). A row whose meetings
+    all moved away keeps zeros until ``rebuild`` clears it."""
     for org_id, kind, month in sorted({k for k in keys if k is not None}):
-        with transaction.atomic():
-            MeetingTally.objects.get_or_create(org_id=org_id, kind=kind, month=month)
-            row = MeetingTally.objects.select_for_update().get(
-                org_id=org_id, kind=kind, month=month
-            )
-            counts = _counts(
-                Meeting.objects.filter(org_id=org_id, kind=kind).filter(
-                    starts_at__gte=_moment(month), starts_at__lt=_moment(_next(month))
-                )
-            ).get((org_id, kind, month))
-            if counts is None:
-                row.delete()
-                continue
-            row.held, row.expected, row.present = counts
-            row.save(update_fields=["held", "expected", "present"])
+        # Creates the row or locks it (one statement, no gap for a concurrent delete); the
+        # recount below then sees the meetings of whoever held the lock before.
+        MeetingTally.objects.bulk_create(
+            [MeetingTally(org_id=org_id, kind=kind, month=month)],
+            update_conflicts=True,
+            unique_fields=["org", "kind", "month"],
+            update_fields=["held"],
+        )
+        meetings = Meeting.objects.filter(org_id=org_id, kind=kind).filter(
+            starts_at__gte=_moment(month), starts_at__lt=_moment(_next(month))
+        )
+        held, expected, present = _counts(meetings).get((org_id, kind, month), (0, 0, 0))
+        MeetingTally.objects.filter(org_id=org_id, kind=kind, month=month).update(
+            held=held, expected=expected, present=present
+        )
 
 
 def rebuild(months: Iterable[dt.date] | None = None) -> list[dt.date]:
-    """Recompute the given months (every month when ``None``) from the meetings and return the
-    months whose rows were wrong."""
-    meetings, rows = Meeting.objects.all(), MeetingTally.objects.all()
-    if months is not None:
-        months = sorted({m.replace(day=1) for m in months})
-        if not months:
-            return []
-        meetings = meetings.filter(starts_at__gte=_moment(months[0]))
-        meetings = meetings.filter(starts_at__lt=_moment(_next(months[-1])))
-        rows = rows.filter(month__in=months)
-    wanted = _counts(meetings)
-    if months is not None:
-        wanted = {k: v for k, v in wanted.items() if k[2] in months}
-    stored = {
-        (r.org_id, r.kind, r.month): (r.held, r.expected, r.present)
-        for r in rows.only("org_id", "kind", "month", "held", "expected", "present")
-    }
-    wrong = {k for k in wanted.keys() | stored.keys() if wanted.get(k) != stored.get(k)}
-    if not wrong:
-        return []
+    """Recompute the given months (every month with meetings or rows when ``None``) from the
+    meetings and return the months whose rows were wrong. Each month is counted under a lock
+    that holds off ``refresh``, so a meeting held meanwhile is counted once."""
+    if months is None:
+        starts = Meeting.objects.filter(status__in=HELD).annotate(
+            m=TruncMonth("starts_at", output_field=DateField())
+        )
+        months = set(starts.values_list("m", flat=True).distinct().order_by()) | set(
+            MeetingTally.objects.values_list("month", flat=True).distinct().order_by()
+        )
+    months = sorted({m.replace(day=1) for m in months})
+    return [month for month in months if _rebuild_month(month)]
+
+
+def _rebuild_month(month: dt.date) -> bool:
     with transaction.atomic():
-        gone = [k for k in wrong if k not in wanted]
-        for org_id, kind, month in gone:
-            rows.filter(org_id=org_id, kind=kind, month=month).delete()
+        if connection.vendor == "postgresql":
+            table = connection.ops.quote_name(MeetingTally._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        wanted = _counts(
+            Meeting.objects.filter(
+                starts_at__gte=_moment(month), starts_at__lt=_moment(_next(month))
+            )
+        )
+        rows = MeetingTally.objects.filter(month=month)
+        stored = {}
+        for org_id, kind, *counts in rows.values_list(
+            "org_id", "kind", "held", "expected", "present"
+        ):
+            if any(counts):  # a row emptied by moved meetings counts nothing
+                stored[org_id, kind, month] = tuple(counts)
+        if stored == wanted:
+            return False
+        rows.delete()
         MeetingTally.objects.bulk_create(
-            [
-                MeetingTally(org_id=k[0], kind=k[1], month=k[2], held=h, expected=e, present=p)
-                for k, (h, e, p) in wanted.items()
-                if k in wrong
-            ],
-            update_conflicts=True,
-            unique_fields=["org", "kind", "month"],
-            update_fields=["held", "expected", "present"],
+            (
+                MeetingTally(org_id=o, kind=k, month=m, held=h, expected=e, present=p)
+                for (o, k, m), (h, e, p) in wanted.items()
+            ),
             batch_size=5000,
         )
-    return sorted({k[2] for k in wrong})
+    return True
 
 
 def _counts(meetings) -> dict[Key, tuple[int, int, int]]:

@@ -380,9 +380,12 @@ def _int(value) -> int:
 
 @login_required
 def meeting_file(request, pk: int, file_pk: int):
-    """A photo (shown in the page with ``?inline=1``) or document of a meeting the user may see."""
+    """A photo or document of a meeting the user may see: a photo's preview (``?preview=1``) or
+    the photo itself (``?inline=1``) in the page, anything else as a download."""
     meeting = services.require_visible(request.user, pk)
     row = get_object_or_404(MeetingFile, pk=file_pk, meeting=meeting)
+    if request.GET.get("preview") == "1":
+        return filestore.download(row, inline=True, preview=row.preview)
     return filestore.download(row, inline=request.GET.get("inline") == "1")
 
 

@@ -62,7 +62,10 @@ def test_a_secretary_uploads_photos_that_lose_their_location(client, secretary, 
     assert GPS_IFD not in Image.open(rows[0].file.path).getexif()
     assert "合影" not in rows[0].file.name
     html = page(client, meeting)
-    assert f'src="/life/{meeting.pk}/files/{rows[0].pk}/?inline=1"' in html
+    assert f'src="/life/{meeting.pk}/files/{rows[0].pk}/?preview=1"' in html
+    assert f'href="/life/{meeting.pk}/files/{rows[0].pk}/?inline=1"' in html
+    preview = Image.open(rows[0].preview.path)
+    assert preview.format == "JPEG" and preview.size == (40, 30)
     assert AuditLog.objects.filter(action="life.files").count() == 1
 
 
@@ -86,7 +89,14 @@ def test_an_image_is_shown_inline_and_a_document_only_downloads(client, world, s
     assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
     assert shown["Content-Disposition"].startswith("inline")
     assert shown["X-Content-Type-Options"] == "nosniff"
-    assert client.get(url)["Content-Disposition"].startswith("attachment")
+    assert shown["Cache-Control"] == "private, max-age=86400"  # a page's photo, kept by this user
+    small = client.get(url + "?preview=1")
+    assert small["Content-Type"] == "image/jpeg" and small["Content-Disposition"].startswith(
+        "inline"
+    )
+    document = client.get(url)
+    assert document["Content-Disposition"].startswith("attachment")
+    assert document["Cache-Control"] == "private, no-store"
     # A member expected at the meeting sees it; another company's 党委 does not.
     client.force_login(world.member)
     assert client.get(url).status_code == 200
@@ -118,13 +128,13 @@ def test_files_are_removed_until_finalised_then_only_added_with_an_addendum(
     client.force_login(secretary)
     client.post(f"/life/{meeting.pk}/files/", {"files": [photo(), photo("第二张.jpg")]})
     first, second = MeetingFile.objects.order_by("pk")
-    path = first.file.path
+    path, preview = first.file.path, first.preview.path
     with django_capture_on_commit_callbacks(execute=True):
         with_removal = client.post(
             f"/life/{meeting.pk}/remove_file/", {"file": first.pk}, follow=True
         )
     assert "已删除文件" in with_removal.content.decode()
-    assert not os.path.exists(path)  # gone from disk after the commit
+    assert not os.path.exists(path) and not os.path.exists(preview)  # gone after the commit
 
     services.update(secretary, meeting, {"minutes": "参观了纪念馆"})
     services.finalise(secretary, meeting)
@@ -154,7 +164,7 @@ def test_too_many_files_are_refused_before_anything_is_written(secretary, meetin
     finally:
         services.MAX_FILES = saved
     assert MeetingFile.objects.count() == 2
-    assert len(list((media / "life").rglob("*.jpg"))) == 2
+    assert len(list((media / "life").rglob("*.jpg"))) == 4  # two photos and their previews
 
 
 def test_orphan_files_are_swept_and_kept_ones_stay(secretary, meeting, media):
@@ -169,7 +179,8 @@ def test_orphan_files_are_swept_and_kept_ones_stay(secretary, meeting, media):
         os.utime(path, (old, old))
     assert services.sweep_orphan_files() == 1
     assert not orphan.exists()
-    assert os.path.exists(MeetingFile.objects.get().file.path)
+    kept = MeetingFile.objects.get()
+    assert os.path.exists(kept.file.path) and os.path.exists(kept.preview.path)
 
 
 def test_the_printed_minutes_carry_the_photos_and_the_annual_record_counts_them(
@@ -193,6 +204,23 @@ def test_the_printed_minutes_carry_the_photos_and_the_annual_record_counts_them(
     reader = pypdf.PdfReader(io.BytesIO(record.content))
     assert "照片 1 张" in "".join(p.extract_text() for p in reader.pages)
     assert sum(len(p.images) for p in reader.pages) == 0
+
+
+def test_a_long_screenshot_fits_the_printed_page_as_a_small_picture(client, secretary, meeting):
+    import pypdf
+
+    from dangqun.core import uploads
+
+    out = io.BytesIO()
+    Image.new("RGB", (1080, 4000), "white").save(out, "PNG")
+    long = SimpleUploadedFile("长截图.png", out.getvalue())
+    services.add_files(secretary, meeting, uploads.check_all([long]))
+    assert Image.open(MeetingFile.objects.get().preview.path).size == (216, 800)
+    client.force_login(secretary)
+    response = client.get(f"/life/{meeting.pk}/minutes.pdf")
+    assert response.status_code == 200
+    [picture] = [i for p in pypdf.PdfReader(io.BytesIO(response.content)).pages for i in p.images]
+    assert picture.image.size == (216, 800)  # the preview, not the 4,000-pixel original
 
 
 def _docx() -> bytes:
