@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "dangqun.people",
     "dangqun.voices",
     "dangqun.life",
+    "dangqun.development",
     "dangqun.notices",
     "dangqun.api",
     "dangqun.web",

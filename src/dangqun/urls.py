@@ -5,6 +5,7 @@ from dangqun.voices.urls import public_urlpatterns as voices_public
 urlpatterns = [
     path("voices/", include("dangqun.voices.urls")),
     path("life/", include("dangqun.life.urls")),
+    path("development/", include("dangqun.development.urls")),
     path("notices/", include("dangqun.notices.urls")),
     path("v/", include((voices_public, "voices_public"))),
     path("accounts/", include("dangqun.accounts.urls")),

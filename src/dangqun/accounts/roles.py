@@ -34,6 +34,9 @@ MANAGE_VOICES = (
 HANDLE_VOICES = "voices.handle"  # voices assigned to the sub-tree: respond, ask, answer
 VIEW_LIFE = "life.view"  # meetings of the sub-tree's organisations and the compliance radar
 MANAGE_LIFE = "life.manage"  # plan and record meetings, mark attendance, finalise minutes
+VIEW_DEVELOPMENT = "development.view"  # 发展党员 cases of the sub-tree's branches
+MANAGE_DEVELOPMENT = "development.manage"  # the branch's steps: application, votes, …
+APPROVE_DEVELOPMENT = "development.approve"  # the approving 党委's steps: 备案, 预审, 审批
 
 _VOICE_ADMIN = (VIEW_VOICES, MANAGE_VOICES, HANDLE_VOICES)
 
@@ -57,6 +60,9 @@ _ROLES = [
                 APPROVE_CORRECTIONS,
                 VIEW_LIFE,
                 MANAGE_LIFE,
+                VIEW_DEVELOPMENT,
+                MANAGE_DEVELOPMENT,
+                APPROVE_DEVELOPMENT,
             }
         ),
     ),
@@ -72,6 +78,8 @@ _ROLES = [
                 CHECK_CORRECTIONS,
                 VIEW_LIFE,
                 MANAGE_LIFE,
+                VIEW_DEVELOPMENT,
+                MANAGE_DEVELOPMENT,
             }
         ),
     ),
@@ -106,7 +114,7 @@ _ROLES = [
     Role(
         "leader",
         "领导（只读）",
-        frozenset({VIEW_ORGS, VIEW_PEOPLE, VIEW_VOICES, VIEW_LIFE}),
+        frozenset({VIEW_ORGS, VIEW_PEOPLE, VIEW_VOICES, VIEW_LIFE, VIEW_DEVELOPMENT}),
         read_only=True,
     ),
 ]

@@ -334,6 +334,14 @@ def set_party_profile(actor, person: Person, data: dict[str, Any]) -> PartyProfi
             to_branch=existing.branch,
             actor_name=_actor_name(actor),
         )
+    if after.get("full_member_on") and not before.get("full_member_on") and existing.is_current:
+        MemberEvent.objects.create(
+            person=person,
+            type=MemberEvent.Type.CONFIRMED,
+            on=existing.full_member_on,
+            to_branch=existing.branch,
+            actor_name=_actor_name(actor),
+        )
     _sync_political_status(existing)
     audit.record(actor, "party_profile.update", existing, before=before, after=after)
     return existing

@@ -19,6 +19,7 @@ from dangqun.people.models import PARTY_STATUSES, MemberEvent, PartyProfile, Per
 from dangqun.seed.accounts import create_demo_accounts
 from dangqun.seed.bulk_life import seed_bulk_life
 from dangqun.seed.bulk_voices import seed_bulk_voices
+from dangqun.seed.development import seed_demo_development
 from dangqun.seed.leadership import build_leadership
 from dangqun.seed.life import seed_demo_life
 from dangqun.seed.plan import SCALES, Plan
@@ -135,6 +136,12 @@ def seed(
                 random.Random(f"{seed}:life"),  # noqa: S311
                 Org.objects.get(pk=targets["branch"]),
                 User.objects.get(username="shuji"),
+                today,
+            )
+            seed_demo_development(
+                Org.objects.get(pk=targets["branch"]),
+                User.objects.get(username="shuji"),
+                User.objects.get(username="dangwei"),
                 today,
             )
         if plan.scale.voices:

@@ -1,11 +1,14 @@
 from dangqun.accounts.roles import (
+    APPROVE_DEVELOPMENT,
     CHECK_CORRECTIONS,
     GRANT_ROLES,
     HANDLE_VOICES,
     IMPORT_PEOPLE,
     MANAGE_ACCOUNTS,
+    MANAGE_DEVELOPMENT,
     MANAGE_LIFE,
     VIEW_AUDIT,
+    VIEW_DEVELOPMENT,
     VIEW_LIFE,
     VIEW_ORGS,
     VIEW_PEOPLE,
@@ -30,5 +33,8 @@ def navigation(request):
             "self": user.person_id is not None,
             "voices": scope.has(VIEW_VOICES) or scope.has(HANDLE_VOICES),
             "life": scope.has(VIEW_LIFE) or scope.has(MANAGE_LIFE) or user.person_id is not None,
+            "development": any(
+                scope.has(c) for c in (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
+            ),
         }
     }

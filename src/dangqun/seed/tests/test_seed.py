@@ -270,3 +270,18 @@ def test_the_demo_branch_has_a_year_of_organisation_life(seeded, client):
         assert past.filter(status=Status.FINALISED).exists()
     client.force_login(shuji)
     assert client.get("/life/radar/").status_code == 200
+
+
+def test_the_demo_branch_develops_members_at_every_stage(seeded, client):
+    from dangqun.development.models import Case, Status
+    from dangqun.development.steps import stage_of
+
+    shuji = User.objects.get(username="shuji")
+    cases = list(Case.objects.filter(branch=shuji.grants.get().org))
+    assert sorted(stage_of(c.step) for c in cases) == [1, 2, 3, 5]
+    probationary = next(c for c in cases if c.status == Status.PROBATIONARY)
+    assert probationary.person.political_status == "cpc_probationary"
+    client.force_login(User.objects.get(username="dangwei"))
+    board = client.get("/development/")
+    assert board.status_code == 200 and "发展党员" in board.content.decode()
+    assert client.get(f"/development/{cases[0].pk}/").status_code == 200

@@ -1,0 +1,362 @@
+"""发展党员 services: open a case, record its steps, votes and assessments, extend probation, close.
+
+Every change takes the acting user, checks who may record the step (the branch, or the approving
+党委 — the nearest ancestor given that authority), refuses with the rules' findings (``checks``),
+writes the step and its audit row in one transaction, and keeps the case's stage and next deadline
+for the board. Admission and 转正 update the person's party profile in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from dangqun.accounts.roles import APPROVE_DEVELOPMENT, MANAGE_DEVELOPMENT, VIEW_DEVELOPMENT
+from dangqun.accounts.scope import Scope, require
+from dangqun.core import audit
+from dangqun.core.rules import Finding
+from dangqun.development import checks
+from dangqun.development.models import (
+    Assessment,
+    BranchVote,
+    Case,
+    Helper,
+    Status,
+    StepRecord,
+)
+from dangqun.development.steps import ADMITTED, APPROVALS, COMMITTEE, CONFIRMED, STEPS, VOTES
+from dangqun.orgs.models import BRANCH_KINDS, Org
+from dangqun.people import services as people
+from dangqun.people.models import Person
+
+MAX_TEXT = 5000
+HELPER_STEPS = {5: Helper.Role.CONTACT, 9: Helper.Role.INTRODUCER}
+
+
+# Who sees and who records -------------------------------------------------------------------
+def visible_to(user) -> QuerySet:
+    """Cases of the branches in the user's 发展党员 scope, and the user's own."""
+    scope = Scope.of(user)
+    mine = Q(person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+    return Case.objects.filter(
+        scope.within(VIEW_DEVELOPMENT, "branch")
+        | scope.within(MANAGE_DEVELOPMENT, "branch")
+        | scope.within(APPROVE_DEVELOPMENT, "branch")
+        | mine
+    )
+
+
+def require_visible(user, pk: int) -> Case:
+    case = visible_to(user).select_related("person", "branch").filter(pk=pk).first()
+    if case is None:
+        raise Http404("发展党员记录不存在或无权查看")
+    return case
+
+
+def approving_org(branch: Org) -> Org | None:
+    """The nearest active ancestor given the authority to approve new members."""
+    return (
+        Org.objects.filter(
+            path__in=branch.ancestor_paths(), approves_members=True, dissolved_on__isnull=True
+        )
+        .order_by("-depth")
+        .first()
+    )
+
+
+def can_record(user, case: Case, number: int) -> bool:
+    scope = Scope.of(user)
+    if STEPS[number].by == COMMITTEE:
+        approver = approving_org(case.branch)
+        return approver is not None and scope.can(APPROVE_DEVELOPMENT, approver)
+    return scope.can(MANAGE_DEVELOPMENT, case.branch)
+
+
+def _require_record(actor, case: Case, number: int) -> None:
+    step = STEPS[number]
+    if step.by == COMMITTEE and approving_org(case.branch) is None:
+        raise ValidationError(
+            "该党支部的上级党组织中没有具有审批发展党员权限的党委，请由上级党组织在组织设置中授予"
+        )
+    who = "审批党委" if step.by == COMMITTEE else "党支部"
+    require(can_record(actor, case, number), f"“{step.name}”应由{who}办理，您无权办理")
+
+
+def _refuse(findings: list[Finding]) -> None:
+    if findings:
+        raise ValidationError([checks.message(f) for f in findings])
+
+
+# Opening a case -----------------------------------------------------------------------------
+def open_case(actor, person: Person, branch: Org, applied_on: dt.date, note: str = "") -> Case:
+    """Step ① 递交入党申请书: the case of ``person`` in ``branch``."""
+    require(Scope.of(actor).can(MANAGE_DEVELOPMENT, branch), "您无权在该党支部办理发展党员")
+    if branch.kind not in BRANCH_KINDS or not branch.is_active:
+        raise ValidationError({"branch": "请选择一个现有的党支部"})
+    if applied_on > timezone.localdate():
+        raise ValidationError({"applied_on": "日期不能晚于今天"})
+    _refuse(checks.can_apply(person, applied_on))
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if Case.objects.filter(person=person, status__in=(Status.ACTIVE, Status.PROBATIONARY)):
+            raise ValidationError(f"{person.name}已有正在办理的发展党员记录")
+        case = Case.objects.create(person=person, branch=branch, applied_on=applied_on)
+        StepRecord.objects.create(
+            case=case, number=1, done_on=applied_on, org=branch, actor=actor, note=note.strip()
+        )
+        _keep_due(case)
+        audit.record(actor, "development.open", case, after=_summary(case))
+    return case
+
+
+# Steps --------------------------------------------------------------------------------------
+def record_step(actor, case: Case, number: int, on: dt.date, data: dict | None = None) -> Case:
+    """Record step ``number`` done on ``on``. ``data`` carries what the step decides:
+    ``people`` (培养联系人, 入党介绍人), ``conclusion`` and ``qualified`` (政审), ``days`` and
+    ``hours`` (集中培训), ``approved`` (审批), and a ``note``. Votes go through ``record_vote``."""
+    data = dict(data or {})
+    if number not in STEPS or number == 1:
+        raise ValidationError("没有这个步骤")
+    if number in VOTES:
+        raise ValidationError("请录入支部大会的表决结果")
+    if on > timezone.localdate():
+        raise ValidationError({"on": "日期不能晚于今天"})
+    note = (data.pop("note", "") or "").strip()
+    if len(note) > MAX_TEXT:
+        raise ValidationError({"note": f"情况说明不能超过 {MAX_TEXT} 个字"})
+    with transaction.atomic():
+        case = _locked(case)
+        _require_record(actor, case, number)
+        facts = checks.Facts.of(case)
+        _refuse(checks.refusals(facts, number, on, data))
+        details = _details(number, data)
+        org = approving_org(case.branch) if STEPS[number].by == COMMITTEE else case.branch
+        StepRecord.objects.create(
+            case=case, number=number, done_on=on, org=org, actor=actor, note=note, details=details
+        )
+        if number in HELPER_STEPS:
+            Helper.objects.bulk_create(
+                Helper(case=case, person=p, role=HELPER_STEPS[number], since=on)
+                for p in data["people"]
+            )
+        case.step = max(case.step, number)
+        if number in APPROVALS:
+            _decide(actor, case, number, on, details["approved"])
+        _keep_due(case)
+        audit.record(
+            actor,
+            "development.step",
+            case,
+            after={"step": number, "on": on, **details, "note": note},
+        )
+    return case
+
+
+def _details(number: int, data: dict) -> dict:
+    if number in HELPER_STEPS:
+        return {"people": [p.name for p in data.get("people") or []]}
+    if number == 10:
+        return {"conclusion": data["conclusion"].strip(), "qualified": bool(data.get("qualified"))}
+    if number == 11:
+        days, hours = data.get("days") or 0, data.get("hours") or 0
+        if days < 0 or hours < 0 or (not days and not hours):
+            raise ValidationError({"days": "请填写集中培训的天数或学时"})
+        return {"days": days, "hours": hours}
+    if number in APPROVALS:
+        if data.get("approved") is None:
+            raise ValidationError({"approved": "请选择审批结果"})
+        return {"approved": bool(data["approved"])}
+    return {}
+
+
+def _decide(actor, case: Case, number: int, on: dt.date, approved: bool) -> None:
+    """The approving 党委's decision: admission makes the person a 预备党员 (joined on the day
+    of the 支部大会), 转正 a full member (from the end of probation); a refusal ends the case."""
+    if not approved:
+        case.status, case.closed_on = Status.CLOSED, on
+        case.closed_reason = "上级党委未批准接收" if number == ADMITTED else "上级党委未批准转正"
+        return
+    if number == ADMITTED:
+        case.status = Status.PROBATIONARY
+        people.set_party_profile(
+            actor, case.person, {"branch": case.branch, "joined_on": case.admitted_on}
+        )
+    elif number == CONFIRMED:
+        case.status = Status.FULL
+        people.set_party_profile(
+            actor, case.person, {"full_member_on": checks.probation_ends(case)}
+        )
+
+
+# Votes, assessments, extension, closing -----------------------------------------------------
+def record_vote(
+    actor,
+    case: Case,
+    step: int,
+    *,
+    held_on: dt.date,
+    expected: int,
+    present: int,
+    written: int,
+    yes: int,
+    no: int,
+    abstain: int,
+    meeting=None,
+) -> BranchVote:
+    """The 支部大会's vote on the case (step ⑮ admission, ㉓ 转正), counted by the rule
+    ``development.branch_vote``. Passing records the step; a vote that fails is kept too."""
+    from dangqun.life.services import decide
+
+    if step not in VOTES:
+        raise ValidationError("没有这个表决步骤")
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "日期不能晚于今天"})
+    if min(expected, present, written, yes, no, abstain) < 0:
+        raise ValidationError("人数和票数不能为负数")
+    if present > expected:
+        raise ValidationError({"present": "实到人数不能多于应到人数"})
+    if present + written > expected:
+        raise ValidationError({"written": "实到人数加书面意见不能多于应到人数"})
+    if yes + no + abstain > present + written:
+        raise ValidationError({"yes": "票数之和不能多于实到人数加书面意见"})
+    with transaction.atomic():
+        case = _locked(case)
+        _require_record(actor, case, step)
+        _refuse(checks.refusals(checks.Facts.of(case), step, held_on, {}))
+        decision = decide(expected, present, yes)
+        vote = BranchVote.objects.create(
+            case=case,
+            step=step,
+            held_on=held_on,
+            meeting=meeting,
+            voting_expected=expected,
+            voting_present=present,
+            written=written,
+            yes=yes,
+            no=no,
+            abstain=abstain,
+            quorate=decision.quorate,
+            passed=decision.passed,
+            actor=actor,
+        )
+        if decision.passed:
+            StepRecord.objects.create(
+                case=case,
+                number=step,
+                done_on=held_on,
+                org=case.branch,
+                actor=actor,
+                note=decision.explanation,
+                details={"vote": vote.pk},
+            )
+            case.step = max(case.step, step)
+            if step == 15:
+                case.admitted_on = held_on  # the probation counts from here
+        _keep_due(case)
+        audit.record(
+            actor,
+            "development.vote",
+            case,
+            after={"step": step, "held_on": held_on, "yes": yes, "passed": decision.passed},
+        )
+    return vote
+
+
+def assess(actor, case: Case, on: dt.date, text: str) -> Assessment:
+    """A half-yearly assessment (rule ``development.assessment``): of an 积极分子 or 发展对象
+    (step ⑥, whose first assessment records the step), or of a 预备党员 (step ㉑)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "请填写考察意见"})
+    if len(text) > MAX_TEXT:
+        raise ValidationError({"text": f"考察意见不能超过 {MAX_TEXT} 个字"})
+    if on > timezone.localdate():
+        raise ValidationError({"on": "日期不能晚于今天"})
+    with transaction.atomic():
+        case = _locked(case)
+        step = 21 if case.status == Status.PROBATIONARY else 6
+        _require_record(actor, case, step)
+        facts = checks.Facts.of(case)
+        if step not in facts.records:
+            _refuse(checks.refusals(facts, step, on, {}))
+            StepRecord.objects.create(
+                case=case, number=step, done_on=on, org=case.branch, actor=actor
+            )
+            case.step = max(case.step, step)
+        elif step == 6 and 12 in facts.records:
+            raise ValidationError("已进入接收预备党员阶段，不再进行积极分子考察")
+        assessment = Assessment.objects.create(
+            case=case, step=step, done_on=on, text=text, actor=actor
+        )
+        _keep_due(case)
+        audit.record(actor, "development.assess", case, after={"step": step, "on": on})
+    return assessment
+
+
+def extend_probation(actor, case: Case, months: int, on: dt.date, reason: str) -> Case:
+    """Extend probation once, by 6 to 12 months (rule ``development.extension``)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请说明延长预备期的原因"})
+    with transaction.atomic():
+        case = _locked(case)
+        _require_record(actor, case, 23)
+        _refuse(checks.extension_refusals(case, months))
+        before = checks.probation_ends(case)
+        case.extension_months = months
+        _keep_due(case)
+        audit.record(
+            actor,
+            "development.extend",
+            case,
+            before={"probation_ends": before},
+            after={"probation_ends": checks.probation_ends(case), "on": on, "reason": reason},
+        )
+    return case
+
+
+def close(actor, case: Case, on: dt.date, reason: str) -> Case:
+    """End a case (the applicant withdrew, left, or the 预备资格 was cancelled)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请说明终止的原因"})
+    with transaction.atomic():
+        case = _locked(case)
+        require(Scope.of(actor).can(MANAGE_DEVELOPMENT, case.branch), "您无权终止该发展党员记录")
+        if not case.is_open:
+            raise ValidationError("该发展党员记录已终止或已完成")
+        case.status, case.closed_on, case.closed_reason = Status.CLOSED, on, reason[:200]
+        _keep_due(case)
+        audit.record(actor, "development.close", case, after={"on": on, "reason": reason})
+    return case
+
+
+# Helpers ------------------------------------------------------------------------------------
+def _locked(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "branch")
+        .get(pk=case.pk)
+    )
+
+
+def _keep_due(case: Case) -> None:
+    """Store the nearest open deadline for the board, and save the case."""
+    due = checks.deadlines(checks.Facts.of(case))
+    case.next_due_on = due[0].due_on if due else None
+    case.next_due = due[0].what if due else ""
+    case.save()
+
+
+def _summary(case: Case) -> dict:
+    return {
+        "person": case.person.name,
+        "branch": case.branch.name,
+        "applied_on": case.applied_on,
+        "status": case.status,
+    }

@@ -1,0 +1,116 @@
+"""Every refusal of 发展党员 quotes its rule, and every deadline falls where the rules put it —
+across month ends and leap years (hypothesis)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dangqun.core.dates import months_later
+from dangqun.development import checks, services
+from dangqun.development.tests.conftest import DATES
+from dangqun.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(call) -> str:
+    with pytest.raises(ValidationError) as caught:
+        call()
+    return "；".join(caught.value.messages)
+
+
+def test_an_applicant_under_18_is_refused_with_the_rule(world, secretary):
+    Person.objects.filter(pk=world.wang.pk).update(birth_date=dt.date(2006, 2, 1))
+    world.wang.refresh_from_db()
+    text = refused(
+        lambda: services.open_case(secretary, world.wang, world.branch_a, dt.date(2024, 1, 31))
+    )
+    assert "王五递交入党申请书时 17 岁" in text and "《中国共产党章程》第一条" in text
+    services.open_case(secretary, world.wang, world.branch_a, dt.date(2024, 2, 1))  # the birthday
+
+
+def test_a_member_does_not_apply(world, secretary):
+    text = refused(lambda: services.open_case(secretary, world.zhang, world.branch_a, DATES[1]))
+    assert "张三已是党员" in text
+
+
+def test_an_activist_of_less_than_a_year_is_not_yet_a_candidate(world, case, walk, secretary):
+    walk(case, 6)
+    early = dt.date(2024, 2, 29)  # 11 months and 28 days after 1 March 2023
+    text = refused(lambda: services.record_step(secretary, case, 7, early))
+    assert "至今 11 个月" in text and "第十三条" in text
+    services.record_step(secretary, case, 7, dt.date(2024, 3, 1))
+
+
+@pytest.mark.parametrize(
+    "people, message",
+    [
+        (lambda w: [], "1至2 名正式党员"),
+        (lambda w: [w.zhang, w.li, w.zhao], "1至2 名正式党员"),
+        (lambda w: [w.li], "李四在 2023-03-06 不是正式党员，不能担任培养联系人"),
+    ],
+)
+def test_contacts_are_one_or_two_full_members(world, case, walk, secretary, people, message):
+    walk(case, 4)
+    text = refused(
+        lambda: services.record_step(secretary, case, 5, DATES[5], {"people": people(world)})
+    )
+    assert message in text and "第十条" in text
+
+
+def test_introducers_are_two_full_members(world, case, walk, secretary):
+    walk(case, 8)
+    text = refused(
+        lambda: services.record_step(secretary, case, 9, DATES[9], {"people": [world.li]})
+    )
+    assert "须有 2 名正式党员作介绍人，现选 1 名" in text
+    assert "李四在 2024-03-15 不是正式党员，不能担任入党介绍人" in text
+    assert "《中国共产党章程》第五条" in text
+
+
+def test_no_admission_without_a_written_favourable_review_and_enough_training(
+    world, case, walk, secretary
+):
+    walk(case, 9)
+    text = refused(
+        lambda: services.record_step(secretary, case, 10, DATES[10], {"conclusion": " "})
+    )
+    assert "请填写政治审查的结论性意见" in text and "第十六条" in text
+    services.record_step(
+        secretary, case, 10, DATES[10], {"conclusion": "存在问题", "qualified": False}
+    )
+    services.record_step(secretary, case, 11, DATES[11], {"days": 2, "hours": 16})
+    text = refused(lambda: services.record_step(secretary, case, 12, DATES[12]))
+    assert "政治审查结论为不合格" in text
+    assert "集中培训 2 天、16 学时，不足 3 天或 24 学时" in text and "第十七条" in text
+
+
+def test_deadlines_cite_their_rules(world, case, walk):
+    [talk] = checks.deadlines(checks.Facts.of(case))
+    assert talk.due_on == dt.date(2023, 2, 10) and "第七条" in str(talk)
+    walk(case, 3)
+    case.refresh_from_db()
+    assert case.next_due_on == dt.date(2023, 9, 1) and case.next_due == "培养考察"
+    walk(case, 15)
+    [approval] = checks.deadlines(checks.Facts.of(case))
+    assert (approval.due_on, approval.late_on) == (dt.date(2024, 8, 20), dt.date(2024, 11, 20))
+    walk(case, 17)
+    due = {d.what: d.due_on for d in checks.deadlines(checks.Facts.of(case))}
+    assert due == {
+        "预备党员考察": dt.date(2024, 12, 15),
+        "预备期满，讨论转正": dt.date(2025, 5, 20),
+    }
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31)))
+def test_a_deadline_months_later_is_the_same_day_or_the_month_end(day):
+    later = months_later(day, 1)
+    month = (day.month % 12) + 1
+    assert later.month == month and later > day
+    assert later.day == day.day or (later.day < day.day and (later + dt.timedelta(days=1)).day == 1)
+    year = months_later(day, 12)
+    assert (year.month, year.year) == (day.month, day.year + 1)
+    assert year.day == day.day or (day.month, day.day, year.day) == (2, 29, 28)

@@ -1,0 +1,183 @@
+"""The pages of 发展党员: the board, a new case, the timeline with each step's form, and who may
+open and change what."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangqun.development.models import Case
+from dangqun.development.tests.conftest import DATES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_secretary_registers_an_application_by_employee_number(client, world, secretary):
+    client.force_login(secretary)
+    form = {"branch": world.branch_a.pk, "employee_no": "A0003", "applied_on": "2023-01-10"}
+    page = client.post("/development/new/", form, follow=True).content.decode()
+    case = Case.objects.get()
+    assert "已登记入党申请" in page and case.person == world.wang
+    wrong = client.post("/development/new/", {**form, "employee_no": "Z9999", "note": "留言"})
+    assert wrong.status_code == 422
+    text = wrong.content.decode()
+    assert "找不到该工号的人员" in text and "留言" in text  # nothing typed is lost
+    member = client.post("/development/new/", {**form, "employee_no": "A0001"})
+    assert member.status_code == 422 and "张三已是党员" in member.content.decode()
+
+
+def test_the_timeline_offers_the_next_step_and_shows_what_would_refuse_it(
+    client, world, secretary, zhou
+):
+    from django.utils import timezone
+
+    from dangqun.development import services
+
+    today = timezone.localdate()
+    ago = {n: today - dt.timedelta(days=d) for n, d in {1: 60, 2: 50, 3: 40, 4: 35, 5: 30}.items()}
+    case = services.open_case(secretary, world.wang, world.branch_a, ago[1])
+    services.record_step(secretary, case, 2, ago[2])
+    services.record_step(secretary, case, 3, ago[3])
+    services.record_step(world.owner, case, 4, ago[4])
+    services.record_step(secretary, case, 5, ago[5], {"people": [zhou]})
+    services.assess(secretary, case, today, "表现良好")
+    client.force_login(secretary)
+    page = client.get(f"/development/{case.pk}/").content.decode()
+    assert 'id="step-form-7"' in page and 'id="step-form-8"' not in page
+    # 确定发展对象 needs a year as 积极分子 (40 days is always one whole month): the page
+    # says so before anyone tries
+    assert "确定为入党积极分子至今 1 个月" in page and "第十三条" in page
+    assert "培养考察" in page  # the next assessment's deadline
+
+
+def test_recording_a_step_on_the_page_and_a_refusal_that_keeps_the_form(
+    client, world, case, walk, secretary
+):
+    walk(case, 4)
+    client.force_login(secretary)
+    refused = client.post(
+        f"/development/{case.pk}/step/",
+        {"number": 5, "s5-on": "2023-03-06", "s5-people": [world.li.pk], "s5-note": "指定联系人"},
+    )
+    assert refused.status_code == 422
+    text = refused.content.decode()
+    assert "李四在 2023-03-06 不是正式党员" in text and "指定联系人" in text
+    done = client.post(
+        f"/development/{case.pk}/step/",
+        {"number": 5, "s5-on": "2023-03-06", "s5-people": [world.zhang.pk]},
+        follow=True,
+    )
+    assert "已办理：指定培养联系人" in done.content.decode()
+    case.refresh_from_db()
+    assert case.step == 5 and case.helpers.get().person == world.zhang
+
+
+def test_a_vote_and_an_assessment_on_the_page(client, world, case, walk, secretary):
+    walk(case, 14)
+    client.force_login(secretary)
+    vote = {"held_on": "2024-05-20", "expected": 3, "present": 1, "written": 0, "yes": 1}
+    page = client.post(
+        f"/development/{case.pk}/vote/", {**vote, "step": 15, "no": 0, "abstain": 0}, follow=True
+    ).content.decode()
+    assert "不足法定人数" in page
+    page = client.post(
+        f"/development/{case.pk}/vote/",
+        {**vote, "present": 3, "yes": 3, "step": 15, "no": 0, "abstain": 0},
+        follow=True,
+    ).content.decode()
+    case.refresh_from_db()
+    assert case.step == 15 and case.admitted_on == dt.date(2024, 5, 20)
+    walk(case, 20)
+    client.post(f"/development/{case.pk}/assess/", {"on": "2024-12-01", "text": "表现良好"})
+    case.refresh_from_db()
+    assert case.step == 21 and case.assessments.filter(step=21).count() == 1
+
+
+def test_the_board_counts_stages_and_lists_what_is_due(
+    client, world, case, walk, secretary, django_assert_num_queries
+):
+    walk(case, 3)  # the next assessment was due on 1 September 2023: overdue
+    client.force_login(world.owner)
+    page = client.get(f"/development/?org={world.committee_a.pk}").content.decode()
+    assert 'id="stage-2">1<' in page
+    assert "培养考察：2023-09-01" in page and 'bg-red-lt">1<' in page
+    with CaptureQueriesContext(connection) as first:
+        client.get(f"/development/?org={world.committee_a.pk}")
+    for n in range(3):  # more cases do not mean more queries
+        from dangqun.people import services as people
+
+        person = people.create_person(
+            None,
+            {
+                "employee_no": f"A01{n}",
+                "name": f"申请人{n}",
+                "unit": world.dept_a,
+                "id_number": ["110105199501010017", "11010519960202002X", "110105199703030032"][n],
+            },
+        )
+        from dangqun.development import services
+
+        services.open_case(secretary, person, world.branch_a, DATES[1])
+    with CaptureQueriesContext(connection) as more:
+        client.get(f"/development/?org={world.committee_a.pk}")
+    assert len(more) == len(first)
+
+
+READ = ["", "{pk}/"]
+
+
+@pytest.mark.parametrize(
+    "who, board, case_page, new_page",
+    [
+        ("anonymous", 302, 302, 302),
+        ("secretary", 200, 200, 200),
+        ("owner", 200, 200, 200),  # the approving 党委
+        ("reader", 200, 200, 403),  # the leader reads
+        ("outsider", 200, 404, 200),  # another company's 党委: its own board, not this case
+        ("member", 403, 404, 403),  # 张三, a plain member
+    ],
+)
+def test_who_may_open_the_pages(client, world, secretary, case, who, board, case_page, new_page):
+    users = {
+        "secretary": secretary,
+        **{n: getattr(world, n) for n in ("owner", "reader", "outsider", "member")},
+    }
+    if who != "anonymous":
+        client.force_login(users[who])
+    assert client.get("/development/").status_code == board
+    assert client.get(f"/development/{case.pk}/").status_code == case_page
+    assert client.get("/development/new/").status_code == new_page
+
+
+@pytest.mark.parametrize("who, status", [("reader", 403), ("outsider", 404), ("member", 404)])
+def test_nobody_else_changes_a_case(client, world, case, walk, who, status):
+    walk(case, 2)
+    client.force_login(getattr(world, who))
+    for action, data in (
+        ("step", {"number": 3, "s3-on": "2023-03-01"}),
+        ("close", {"on": "2023-03-01", "reason": "x"}),
+        ("assess", {"on": "2023-03-01", "text": "x"}),
+    ):
+        response = client.post(f"/development/{case.pk}/{action}/", data)
+        assert response.status_code == status, (action, response.status_code)
+    case.refresh_from_db()
+    assert case.step == 2 and case.is_open
+
+
+def test_the_applicant_sees_their_own_case(client, world, case, make_user):
+    client.force_login(make_user("wang", person=world.wang))
+    page = client.get(f"/development/{case.pk}/").content.decode()
+    assert "递交入党申请书" in page and "step-form" not in page
+
+
+def test_the_case_page_does_not_query_per_step(client, world, case, walk, secretary):
+    walk(case, 3)
+    client.force_login(secretary)
+    client.get(f"/development/{case.pk}/")
+    with CaptureQueriesContext(connection) as early:
+        client.get(f"/development/{case.pk}/")
+    walk(case, 14)  # eleven more steps, two helpers, an assessment
+    with CaptureQueriesContext(connection) as later:
+        client.get(f"/development/{case.pk}/")
+    assert len(early) == 12 and len(later) <= len(early), [q["sql"] for q in later]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dangqun.development import views
+
+app_name = "development"
+urlpatterns = [
+    path("", views.board_page, name="board"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/<slug:action>/", views.act, name="act"),
+]

@@ -1,0 +1,224 @@
+"""Pages of 发展党员: the pipeline board of a branch or 党委, a new case, and a case's timeline of
+the 25 steps with the form of each step the user may record next (and the rules that would refuse
+it, shown before anyone tries)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangqun.accounts.roles import (
+    APPROVE_DEVELOPMENT,
+    MANAGE_DEVELOPMENT,
+    VIEW_DEVELOPMENT,
+    VIEW_PEOPLE,
+)
+from dangqun.accounts.scope import Scope, require
+from dangqun.development import checks, forms, services
+from dangqun.development.board import board
+from dangqun.development.models import Status
+from dangqun.development.steps import ASSESSED, STAGES, STEPS, VOTES
+from dangqun.orgs.models import BRANCH_KINDS, Org, System
+from dangqun.people.models import Person
+from dangqun.web.htmx import render_page
+
+CAPABILITIES = (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
+
+
+def _scope_orgs(user):
+    scope = Scope.of(user)
+    orgs = Org.objects.none()
+    for capability in CAPABILITIES:
+        orgs = orgs | scope.orgs(capability)
+    return orgs.filter(system=System.PARTY, dissolved_on__isnull=True)
+
+
+@login_required
+def board_page(request):
+    scope = Scope.of(request.user)
+    require(any(scope.has(c) for c in CAPABILITIES), "您没有查看发展党员工作的权限")
+    orgs = _scope_orgs(request.user)
+    wanted = request.GET.get("org", "")
+    org = orgs.filter(pk=wanted).first() if wanted.isdigit() else None
+    if org is None and wanted:
+        raise Http404("组织不存在或无权查看")
+    org = org or orgs.order_by("depth", "path").first()
+    if org is None:
+        raise Http404("您的权限范围内没有党组织")
+    today = timezone.localdate()
+    context = {
+        "board": board(services.visible_to(request.user), org, today),
+        "today": today,
+        "children": orgs.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path"),
+        "can_open": scope.has(MANAGE_DEVELOPMENT),
+    }
+    return render_page(request, "development/board.html", context)
+
+
+@login_required
+def new(request):
+    scope = Scope.of(request.user)
+    require(scope.has(MANAGE_DEVELOPMENT), "您无权办理发展党员")
+    branches = scope.orgs(MANAGE_DEVELOPMENT).filter(
+        kind__in=BRANCH_KINDS, dissolved_on__isnull=True
+    )
+    people = scope.people(VIEW_PEOPLE)
+    form = forms.OpenForm(request.POST or None, branches=branches, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.open_case(
+                request.user, data["employee_no"], data["branch"], data["applied_on"], data["note"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "已登记入党申请")
+            return redirect("development:detail", pk=case.pk)
+    status = 422 if form.errors else 200
+    return render_page(request, "development/new.html", {"form": form}, status=status)
+
+
+@login_required
+def detail(request, pk: int):
+    case = services.require_visible(request.user, pk)
+    return _detail(request, case)
+
+
+def _detail(request, case, *, bound: dict | None = None, status: int = 200):
+    user, today = request.user, timezone.localdate()
+    facts = checks.Facts.of(case)
+    members = Person.objects.filter(
+        party_profile__branch=case.branch,
+        party_profile__full_member_on__isnull=False,
+        party_profile__left_on__isnull=True,
+    ).order_by("employee_no")
+    bound = bound or {}
+    steps = []
+    for number, step in STEPS.items():
+        record = facts.records.get(number)
+        ready = record is None and case.is_open and step.after <= set(facts.records)
+        ready = ready or (number == 25 and record is None and case.status == Status.FULL)
+        may = ready and services.can_record(user, case, number)
+        form = None
+        if may and number not in VOTES and number not in ASSESSED:
+            form = bound.get(number) or forms.StepForm(number=number, members=members)
+        blocked = []
+        if may and number in (7, 12, 15):
+            blocked = [checks.message(f) for f in checks.refusals(facts, number, today, {})]
+        steps.append(
+            {
+                "step": step,
+                "record": record,
+                "ready": ready,
+                "may": may,
+                "form": form,
+                "blocked": blocked,
+                "rule": step.rule and _rule(step.rule),
+            }
+        )
+    vote_step = next(
+        (s["step"].number for s in steps if s["may"] and s["step"].number in VOTES), None
+    )
+    assess_step = 21 if case.status == Status.PROBATIONARY else 6
+    may_assess = (
+        case.is_open
+        and services.can_record(user, case, assess_step)
+        and (assess_step == 21 or 12 not in facts.records)
+        and STEPS[assess_step].after <= set(facts.records)
+    )
+    may_manage = Scope.of(user).can(MANAGE_DEVELOPMENT, case.branch)
+    context = {
+        "case": case,
+        "stages": [
+            (stage, name, [s for s in steps if s["step"].stage == stage])
+            for stage, name in STAGES.items()
+        ],
+        "deadlines": checks.deadlines(facts),
+        "today": today,
+        "probation_ends": checks.probation_ends(case),
+        "helpers": facts.helpers,
+        "assessments": facts.assessments,
+        "votes": list(case.votes.all()),
+        "vote_step": vote_step,
+        "vote_form": bound.get("vote") or forms.VoteForm(),
+        "vote_rule": _rule("development.branch_vote"),
+        "may_assess": may_assess,
+        "assess_form": bound.get("assess") or forms.AssessForm(),
+        "may_extend": may_manage and case.status == Status.PROBATIONARY,
+        "extend_form": bound.get("extend") or forms.ExtendForm(),
+        "extension_rule": _rule("development.extension"),
+        "may_close": may_manage and case.is_open,
+        "close_form": bound.get("close") or forms.CloseForm(),
+    }
+    return render_page(request, "development/case.html", context, status=status)
+
+
+def _rule(rule_id: str):
+    from dangqun.core.rules import get_rule
+
+    return get_rule(rule_id)
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    """The case's forms: ``step`` (with ``number``), ``vote``, ``assess``, ``extend``, ``close``."""
+    case = services.require_visible(request.user, pk)
+    user, post = request.user, request.POST
+    if action == "step":
+        number = int(post.get("number", 0)) if post.get("number", "").isdigit() else 0
+        if number not in STEPS or number in VOTES or number == 1:
+            return HttpResponse("没有这个步骤", status=404)
+        members = Person.objects.filter(party_profile__branch=case.branch)
+        form = forms.StepForm(post, number=number, members=members)
+        key = number
+
+        def run(data):
+            return services.record_step(user, case, number, data.pop("on"), data)
+
+        done = f"已办理：{STEPS[number].name}"
+    elif action == "vote":
+        form, key = forms.VoteForm(post), "vote"
+        number = int(post.get("step", 0)) if post.get("step", "").isdigit() else 0
+
+        def run(data):
+            return services.record_vote(user, case, number, **data)
+
+        done = "已记录支部大会表决结果"
+    elif action in ("assess", "extend", "close"):
+        form_class = {"assess": forms.AssessForm, "extend": forms.ExtendForm}.get(
+            action, forms.CloseForm
+        )
+        form, key = form_class(post), action
+        service = {
+            "assess": services.assess,
+            "extend": services.extend_probation,
+            "close": services.close,
+        }[action]
+
+        def run(data):
+            return service(user, case, **data)
+
+        done = {"assess": "已记录考察意见", "extend": "已延长预备期", "close": "已终止"}[action]
+    else:
+        return HttpResponse("没有这个操作", status=404)
+    if form.is_valid():
+        try:
+            run(dict(form.cleaned_data))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("development:detail", pk=case.pk)
+    return _detail(request, case, bound={key: form}, status=422)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        form.add_error(field if field in form.fields else None, errors)
