@@ -1,6 +1,5 @@
 """Print-ready PDF of 组织生活: one meeting's minutes, and a branch's annual record (every meeting of
-the year after a summary against the cadence rules). ReportLab with its built-in Chinese font
-(STSong-Light, a CID font every Chinese PDF reader has), so nothing is downloaded or bundled."""
+the year after a summary against the cadence rules), from the shared pieces of ``core.pdf``."""
 
 from __future__ import annotations
 
@@ -8,32 +7,20 @@ import io
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     Image,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from dangqun.core import pdf
+from dangqun.core.pdf import BODY, HEADING, SMALL, TITLE
 from dangqun.life.models import Meeting, Presence, Role, Status
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=24, alignment=1, spaceAfter=6)
-HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=12, leading=18, spaceBefore=8)
-BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=17, wordWrap="CJK")
-SMALL = ParagraphStyle("small", parent=BODY, fontSize=9, leading=13, textColor=colors.grey)
-
 
 PHOTO_WIDTH, PHOTO_HEIGHT = 80 * mm, 110 * mm
 
@@ -41,7 +28,7 @@ PHOTO_WIDTH, PHOTO_HEIGHT = 80 * mm, 110 * mm
 def minutes(meeting: Meeting) -> bytes:
     """One meeting's minutes, with its photos."""
     story = _meeting(meeting, photos=True)
-    return _build(f"{meeting.org.name}{meeting.get_kind_display()}记录", story)
+    return pdf.build(f"{meeting.org.name}{meeting.get_kind_display()}记录", story)
 
 
 def annual(org, year: int, meetings: list[Meeting], summary: list[tuple[str, int, int]]) -> bytes:
@@ -55,10 +42,10 @@ def annual(org, year: int, meetings: list[Meeting], summary: list[tuple[str, int
         ["类型", "应开", "实际"],
         *[[label, str(exp), str(held)] for label, exp, held in summary],
     ]
-    story.append(_table(rows, [60 * mm, 30 * mm, 30 * mm], header=True))
+    story.append(pdf.table(rows, [60 * mm, 30 * mm, 30 * mm], header=True))
     for meeting in meetings:
         story += [PageBreak(), *_meeting(meeting)]
-    return _build(f"{org.name} {year} 年组织生活记录", story)
+    return pdf.build(f"{org.name} {year} 年组织生活记录", story)
 
 
 def _meeting(meeting: Meeting, photos: bool = False) -> list:
@@ -94,7 +81,7 @@ def _meeting(meeting: Meeting, photos: bool = False) -> list:
     story = [
         Paragraph(escape(f"{meeting.org.name}{meeting.get_kind_display()}记录{status}"), TITLE),
         Paragraph(escape(f"主题：{meeting.topic}"), HEADING),
-        _table(rows, [22 * mm, 60 * mm, 22 * mm, 60 * mm]),
+        pdf.table(rows, [22 * mm, 60 * mm, 22 * mm, 60 * mm]),
         Paragraph(escape(f"出席：{names[Presence.PRESENT]}"), BODY),
         Paragraph(escape(f"请假：{leaves or '无'}"), BODY),
         Paragraph(escape(f"缺席：{names[Presence.ABSENT]}"), BODY),
@@ -106,7 +93,7 @@ def _meeting(meeting: Meeting, photos: bool = False) -> list:
         ("决议事项", meeting.decisions),
     ):
         if text:
-            story += [Paragraph(title, HEADING), *_paragraphs(text)]
+            story += [Paragraph(title, HEADING), *pdf.paragraphs(text)]
     votes = list(meeting.votes.all())
     if votes:
         story.append(Paragraph("表决", HEADING))
@@ -131,7 +118,7 @@ def _meeting(meeting: Meeting, photos: bool = False) -> list:
                     escape(f"{timezone.localtime(addendum.at):%Y-%m-%d %H:%M} {who}："), SMALL
                 )
             )
-            story += _paragraphs(addendum.text)
+            story += pdf.paragraphs(addendum.text)
     story += _files(list(meeting.files.all()), photos)
     if meeting.finalised_at:
         story.append(Spacer(1, 6 * mm))
@@ -174,41 +161,3 @@ def _photo(row) -> Image:
     width, height = ImageReader(io.BytesIO(data)).getSize()
     scale = min(PHOTO_WIDTH / width, PHOTO_HEIGHT / height)
     return Image(io.BytesIO(data), width=width * scale, height=height * scale)
-
-
-def _paragraphs(text: str) -> list:
-    return [Paragraph(escape(line), BODY) for line in text.splitlines() if line.strip()]
-
-
-def _table(rows, widths, header: bool = False) -> Table:
-    table = Table(
-        [[Paragraph(escape(str(cell)), BODY) for cell in row] for row in rows], colWidths=widths
-    )
-    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2DCDB")))
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _build(title: str, story: list) -> bytes:
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=title,
-        author="dangqun",
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-    )
-    document.build(story, onFirstPage=_footer, onLaterPages=_footer)
-    return buffer.getvalue()
-
-
-def _footer(canvas, document) -> None:
-    canvas.saveState()
-    canvas.setFont(FONT, 8)
-    canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {document.page} 页")
-    canvas.restoreState()
