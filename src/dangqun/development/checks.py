@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from dangqun.core.dates import months_between, months_later, years_between
 from dangqun.core.rules import Finding, Rule, get_rule
 from dangqun.development.models import Assessment, Case, Helper, StepRecord
@@ -75,8 +77,33 @@ def refusals(facts: Facts, number: int, on: dt.date, data: dict) -> list[Finding
     if earlier:
         n = max(earlier, key=lambda k: facts.done_on(k))
         return [_plain(f"日期不能早于“{STEPS[n].name}”的日期 {facts.done_on(n)}")]
+    found = _publicity(facts, step, on)
     check = _CHECKS.get(number)
-    return check(facts, on, data) if check else []
+    return found + (check(facts, on, data) if check else [])
+
+
+def publicity_ends(facts: Facts, number: int) -> dt.date | None:
+    """When the 公示 after step ``number`` ends, if this site's rule ``development.publicity``
+    (a local practice, off by default) asks for one at that step."""
+    rule = get_rule("development.publicity")
+    done = facts.done_on(number)
+    if not rule.enabled or done is None or number not in rule["steps"]:
+        return None
+    from dangqun.voices.calendar import WorkCalendar
+
+    start = dt.datetime.combine(done, dt.time(12), tzinfo=timezone.get_current_timezone())
+    return WorkCalendar().add_working_days(start, rule["working_days"]).date()
+
+
+def _publicity(facts: Facts, step, on: dt.date) -> list[Finding]:
+    rule = get_rule("development.publicity")
+    found = []
+    for number in sorted(step.after):
+        ends = publicity_ends(facts, number)
+        if ends is not None and on <= ends:
+            text = rule.explain(step=f"“{STEPS[number].name}”", ends_on=ends)
+            found.append(Finding(rule, f"{text}，期满后方可办理下一步"))
+    return found
 
 
 def _contacts(facts, on, data) -> list[Finding]:

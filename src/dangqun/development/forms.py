@@ -4,12 +4,17 @@ assessment, an extension of probation, closing a case."""
 from django import forms
 from django.utils import timezone
 
-from dangqun.core.forms import StyledForm
+from dangqun.core import uploads
+from dangqun.core.forms import AttachmentsField, StyledForm
 from dangqun.development.services import MAX_TEXT
 from dangqun.orgs.models import Org
 from dangqun.people.models import Person
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+FILES_HELP = (
+    f"入党申请书、谈话记录、考察材料、政审结论、入党志愿书等：{uploads.LABELS}，一次最多 "
+    f"{uploads.MAX_FILES} 个，每个不超过 {uploads.max_bytes() // (1024 * 1024)} MB；归档后不能删除"
+)
 
 
 class _Checked(StyledForm):
@@ -74,13 +79,14 @@ class StepForm(_Checked):
     note = forms.CharField(
         label="情况说明", max_length=MAX_TEXT, required=False, widget=forms.Textarea({"rows": 2})
     )
+    files = AttachmentsField(label="材料（可不传）", help_text=FILES_HELP)
 
     FIELDS = {5: {"people"}, 9: {"people"}, 10: {"conclusion", "qualified"}}
     FIELDS |= {11: {"days", "hours"}, 17: {"approved"}, 24: {"approved"}}
 
     def __init__(self, *args, number: int, members=None, **kwargs):
         super().__init__(*args, prefix=f"s{number}", **kwargs)
-        keep = {"on", "note"} | self.FIELDS.get(number, set())
+        keep = {"on", "note", "files"} | self.FIELDS.get(number, set())
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -96,6 +102,10 @@ class StepForm(_Checked):
     def clean_days(self):
         days = self.cleaned_data.get("days")
         return float(days) if days is not None else 0
+
+
+class FilesForm(_Checked):
+    files = AttachmentsField(label="补充材料", required=True, help_text=FILES_HELP)
 
 
 class VoteForm(_Checked):

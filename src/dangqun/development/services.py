@@ -18,13 +18,14 @@ from django.utils import timezone
 
 from dangqun.accounts.roles import APPROVE_DEVELOPMENT, MANAGE_DEVELOPMENT, VIEW_DEVELOPMENT
 from dangqun.accounts.scope import Scope, require
-from dangqun.core import audit
+from dangqun.core import audit, filestore
 from dangqun.core.rules import Finding
 from dangqun.development import checks
 from dangqun.development.models import (
     Assessment,
     BranchVote,
     Case,
+    CaseFile,
     Helper,
     Status,
     StepRecord,
@@ -35,6 +36,7 @@ from dangqun.people import services as people
 from dangqun.people.models import Person
 
 MAX_TEXT = 5000
+FOLDER = "development"  # where case files are stored
 HELPER_STEPS = {5: Helper.Role.CONTACT, 9: Helper.Role.INTRODUCER}
 
 
@@ -70,11 +72,17 @@ def approving_org(branch: Org) -> Org | None:
 
 
 def can_record(user, case: Case, number: int) -> bool:
+    return recorder(user, case)(number)
+
+
+def recorder(user, case: Case):
+    """``may(number)``: whether the user may record that step of the case (the approving 党委 is
+    looked up once, for pages that ask about every step)."""
     scope = Scope.of(user)
-    if STEPS[number].by == COMMITTEE:
-        approver = approving_org(case.branch)
-        return approver is not None and scope.can(APPROVE_DEVELOPMENT, approver)
-    return scope.can(MANAGE_DEVELOPMENT, case.branch)
+    branch = scope.can(MANAGE_DEVELOPMENT, case.branch)
+    approver = approving_org(case.branch)
+    committee = approver is not None and scope.can(APPROVE_DEVELOPMENT, approver)
+    return lambda number: committee if STEPS[number].by == COMMITTEE else branch
 
 
 def _require_record(actor, case: Case, number: int) -> None:
@@ -120,6 +128,7 @@ def record_step(actor, case: Case, number: int, on: dt.date, data: dict | None =
     ``people`` (培养联系人, 入党介绍人), ``conclusion`` and ``qualified`` (政审), ``days`` and
     ``hours`` (集中培训), ``approved`` (审批), and a ``note``. Votes go through ``record_vote``."""
     data = dict(data or {})
+    files = data.pop("files", None) or []
     if number not in STEPS or number == 1:
         raise ValidationError("没有这个步骤")
     if number in VOTES:
@@ -129,12 +138,15 @@ def record_step(actor, case: Case, number: int, on: dt.date, data: dict | None =
     note = (data.pop("note", "") or "").strip()
     if len(note) > MAX_TEXT:
         raise ValidationError({"note": f"情况说明不能超过 {MAX_TEXT} 个字"})
+    _require_record(actor, case, number)  # before anything is written; again under the lock
+    stored = filestore.store(files, FOLDER)
     with transaction.atomic():
         case = _locked(case)
         _require_record(actor, case, number)
         facts = checks.Facts.of(case)
         _refuse(checks.refusals(facts, number, on, data))
         details = _details(number, data)
+        _file_rows(actor, case, number, stored)
         org = approving_org(case.branch) if STEPS[number].by == COMMITTEE else case.branch
         StepRecord.objects.create(
             case=case, number=number, done_on=on, org=org, actor=actor, note=note, details=details
@@ -152,9 +164,43 @@ def record_step(actor, case: Case, number: int, on: dt.date, data: dict | None =
             actor,
             "development.step",
             case,
-            after={"step": number, "on": on, **details, "note": note},
+            after={"step": number, "on": on, **details, "note": note, "files": _names(stored)},
         )
     return case
+
+
+def add_files(actor, case: Case, number: int, files) -> list[CaseFile]:
+    """Documents of a step already done (a talk record, the 入党志愿书…), by whoever may record
+    that step. Nothing is removed: the dossier keeps what was filed."""
+    if not files:
+        raise ValidationError({"files": "请选择文件"})
+    _require_record(actor, case, number)
+    stored = filestore.store(list(files), FOLDER)
+    with transaction.atomic():
+        case = _locked(case)
+        if not StepRecord.objects.filter(case=case, number=number).exists():
+            raise ValidationError({"files": f"“{STEPS[number].name}”尚未办理"})
+        rows = _file_rows(actor, case, number, stored)
+        audit.record(
+            actor, "development.files", case, after={"step": number, "files": _names(stored)}
+        )
+    return rows
+
+
+def sweep_orphan_files(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete stored case files no row names (left by a transaction that failed)."""
+    known = set(CaseFile.objects.values_list("file", flat=True))
+    return filestore.sweep_orphans(FOLDER, known, older_than)
+
+
+def _file_rows(actor, case: Case, number: int, stored) -> list[CaseFile]:
+    return CaseFile.objects.bulk_create(
+        CaseFile(case=case, step=number, uploaded_by=actor, **f.fields) for f in stored
+    )
+
+
+def _names(stored) -> list[str]:
+    return [f.name for f in stored]
 
 
 def _details(number: int, data: dict) -> dict:

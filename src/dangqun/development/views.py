@@ -99,12 +99,16 @@ def _detail(request, case, *, bound: dict | None = None, status: int = 200):
         party_profile__left_on__isnull=True,
     ).order_by("employee_no")
     bound = bound or {}
+    may_record = services.recorder(user, case)
+    files = {}
+    for row in case.files.all():
+        files.setdefault(row.step, []).append(row)
     steps = []
     for number, step in STEPS.items():
         record = facts.records.get(number)
         ready = record is None and case.is_open and step.after <= set(facts.records)
         ready = ready or (number == 25 and record is None and case.status == Status.FULL)
-        may = ready and services.can_record(user, case, number)
+        may = ready and may_record(number)
         form = None
         if may and number not in VOTES and number not in ASSESSED:
             form = bound.get(number) or forms.StepForm(number=number, members=members)
@@ -115,6 +119,11 @@ def _detail(request, case, *, bound: dict | None = None, status: int = 200):
             {
                 "step": step,
                 "record": record,
+                "files": files.get(number, []),
+                "files_form": record
+                and may_record(number)
+                and (bound.get(f"files-{number}") or forms.FilesForm(prefix=f"f{number}")),
+                "publicity": record and checks.publicity_ends(facts, number),
                 "ready": ready,
                 "may": may,
                 "form": form,
@@ -128,7 +137,7 @@ def _detail(request, case, *, bound: dict | None = None, status: int = 200):
     assess_step = 21 if case.status == Status.PROBATIONARY else 6
     may_assess = (
         case.is_open
-        and services.can_record(user, case, assess_step)
+        and may_record(assess_step)
         and (assess_step == 21 or 12 not in facts.records)
         and STEPS[assess_step].after <= set(facts.records)
     )
@@ -154,9 +163,48 @@ def _detail(request, case, *, bound: dict | None = None, status: int = 200):
         "extend_form": bound.get("extend") or forms.ExtendForm(),
         "extension_rule": _rule("development.extension"),
         "may_close": may_manage and case.is_open,
+        "may_export": _may_export(user, case),
         "close_form": bound.get("close") or forms.CloseForm(),
     }
     return render_page(request, "development/case.html", context, status=status)
+
+
+def _may_export(user, case) -> bool:
+    scope = Scope.of(user)
+    return any(scope.can(c, case.branch) for c in CAPABILITIES)
+
+
+@login_required
+def case_file(request, pk: int, file_pk: int):
+    """A document of a case the user may see, as a download."""
+    from django.shortcuts import get_object_or_404
+
+    from dangqun.core import filestore
+    from dangqun.development.models import CaseFile
+
+    case = services.require_visible(request.user, pk)
+    return filestore.download(get_object_or_404(CaseFile, pk=file_pk, case=case))
+
+
+@login_required
+def dossier(request, pk: int):
+    """The case's documents and an index PDF in one zip, for the archive (audited)."""
+    from django.db import transaction
+    from django.http import FileResponse
+
+    from dangqun.core import audit
+    from dangqun.development import dossier as dossiers
+
+    case = services.require_visible(request.user, pk)
+    require(_may_export(request.user, case), "您无权导出该发展党员材料")
+    bundle = dossiers.build(case)
+    with transaction.atomic():
+        audit.record(request.user, "development.dossier", case, after={"files": case.files.count()})
+    response = FileResponse(
+        bundle, as_attachment=True, filename=f"{case.person.name}发展党员材料.zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _rule(rule_id: str):
@@ -176,7 +224,7 @@ def act(request, pk: int, action: str):
         if number not in STEPS or number in VOTES or number == 1:
             return HttpResponse("没有这个步骤", status=404)
         members = Person.objects.filter(party_profile__branch=case.branch)
-        form = forms.StepForm(post, number=number, members=members)
+        form = forms.StepForm(post, request.FILES, number=number, members=members)
         key = number
 
         def run(data):
@@ -191,6 +239,16 @@ def act(request, pk: int, action: str):
             return services.record_vote(user, case, number, **data)
 
         done = "已记录支部大会表决结果"
+    elif action == "files":
+        number = int(post.get("number", 0)) if post.get("number", "").isdigit() else 0
+        if number not in STEPS:
+            return HttpResponse("没有这个步骤", status=404)
+        form, key = forms.FilesForm(post, request.FILES, prefix=f"f{number}"), f"files-{number}"
+
+        def run(data):
+            return services.add_files(user, case, number, data["files"])
+
+        done = f"已上传“{STEPS[number].name}”的材料"
     elif action in ("assess", "extend", "close"):
         form_class = {"assess": forms.AssessForm, "extend": forms.ExtendForm}.get(
             action, forms.CloseForm

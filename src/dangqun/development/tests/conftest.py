@@ -40,6 +40,12 @@ DATES = {
 VOTE = {"expected": 3, "present": 3, "written": 0, "yes": 3, "no": 0, "abstain": 0}
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
 @pytest.fixture
 def secretary(world, make_user):
     return make_user("secretary", role="branch_secretary", org=world.branch_a)

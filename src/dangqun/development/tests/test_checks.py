@@ -114,3 +114,22 @@ def test_a_deadline_months_later_is_the_same_day_or_the_month_end(day):
     year = months_later(day, 12)
     assert (year.month, year.year) == (day.month, day.year + 1)
     assert year.day == day.day or (day.month, day.day, year.day) == (2, 29, 28)
+
+
+def test_a_site_that_publicises_waits_five_working_days(world, case, walk, secretary):
+    from dangqun.core.models import RuleOverride
+
+    RuleOverride.objects.create(rule_id="development.publicity", enabled=True)
+    walk(case, 2)
+    services.record_step(secretary, case, 3, dt.date(2023, 3, 1))  # a Wednesday
+    facts = checks.Facts.of(case)
+    assert checks.publicity_ends(facts, 3) == dt.date(2023, 3, 8)  # 5 working days later
+    text = refused(lambda: services.record_step(world.owner, case, 4, dt.date(2023, 3, 8)))
+    assert "“推荐和确定入党积极分子”须公示 5 个工作日，公示期至 2023-03-08" in text
+    assert "各地通行做法" in text
+    services.record_step(world.owner, case, 4, dt.date(2023, 3, 9))
+
+
+def test_without_the_local_preset_there_is_no_publicity(world, case, walk):
+    walk(case, 3)
+    assert checks.publicity_ends(checks.Facts.of(case), 3) is None

@@ -180,4 +180,55 @@ def test_the_case_page_does_not_query_per_step(client, world, case, walk, secret
     walk(case, 14)  # eleven more steps, two helpers, an assessment
     with CaptureQueriesContext(connection) as later:
         client.get(f"/development/{case.pk}/")
-    assert len(early) == 12 and len(later) <= len(early), [q["sql"] for q in later]
+    assert len(early) == 13 and len(later) <= len(early), [q["sql"] for q in later]
+
+
+def test_documents_come_with_a_step_and_later_and_leave_in_the_dossier(
+    client, world, case, walk, secretary
+):
+    import io
+    import zipfile
+
+    import pypdf
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    def scan(name):
+        out = io.BytesIO()
+        Image.new("RGB", (20, 20), "white").save(out, "PNG")
+        return SimpleUploadedFile(name, out.getvalue())
+
+    client.force_login(secretary)
+    client.post(
+        f"/development/{case.pk}/step/",
+        {"number": 2, "s2-on": "2023-01-20", "s2-files": [scan("谈话记录.png")]},
+    )
+    client.post(
+        f"/development/{case.pk}/files/", {"number": 1, "f1-files": [scan("入党申请书.png")]}
+    )
+    fake = SimpleUploadedFile("申请书.png", b"MZ\x90\x00" + b"\x00" * 100)
+    refused = client.post(f"/development/{case.pk}/files/", {"number": 1, "f1-files": [fake]})
+    assert refused.status_code == 422 and "申请书.png" in refused.content.decode()
+    assert case.files.count() == 2
+    page = client.get(f"/development/{case.pk}/").content.decode()
+    assert "谈话记录.png" in page and "入党申请书.png" in page
+    walk(case, 2)
+    response = client.get(f"/development/{case.pk}/dossier.zip")
+    assert response["Content-Type"] == "application/zip"
+    bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert sorted(bundle.namelist()) == [
+        "00-目录.pdf",
+        "01-递交入党申请书/入党申请书.png",
+        "02-党组织派人谈话/谈话记录.png",
+    ]
+    index = "".join(
+        p.extract_text() for p in pypdf.PdfReader(io.BytesIO(bundle.read("00-目录.pdf"))).pages
+    )
+    assert "王五发展党员材料目录" in index and "党组织派人谈话" in index
+    from dangqun.core.models import AuditLog
+
+    assert AuditLog.objects.filter(action="development.dossier").count() == 1
+    client.force_login(world.outsider)
+    assert client.get(f"/development/{case.pk}/dossier.zip").status_code == 404
+    client.force_login(world.member)
+    assert client.get(f"/development/{case.pk}/dossier.zip").status_code == 404
