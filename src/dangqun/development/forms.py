@@ -134,3 +134,8 @@ class ExtendForm(_Checked):
 class CloseForm(_Checked):
     on = forms.DateField(label="日期", widget=DATE, initial=_today)
     reason = forms.CharField(label="终止原因", max_length=200)
+
+
+class QuotaForm(_Checked):
+    quota = forms.IntegerField(label="计划发展人数", min_value=0)
+    note = forms.CharField(label="说明", max_length=200, required=False)

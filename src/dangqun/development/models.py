@@ -185,3 +185,21 @@ class CaseFile(filestore.StoredFileFields):
     class Meta:
         verbose_name = "发展党员材料"
         ordering = ["step", "id"]
+
+
+class Quota(models.Model):
+    """A 党委's annual plan for developing members: how many it means to admit in a year."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name="党组织", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField("年度")
+    quota = models.PositiveIntegerField("计划发展人数")
+    note = models.CharField("说明", max_length=200, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "年度发展计划"
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="quota_once_a_year")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.year} 年计划发展 {self.quota} 名"

@@ -42,6 +42,56 @@ def _scope_orgs(user):
 def board_page(request):
     scope = Scope.of(request.user)
     require(any(scope.has(c) for c in CAPABILITIES), "您没有查看发展党员工作的权限")
+    org = _chosen_org(request)
+    today = timezone.localdate()
+    orgs = _scope_orgs(request.user)
+    context = {
+        "board": board(services.visible_to(request.user), org, today),
+        "today": today,
+        "children": orgs.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path"),
+        "can_open": scope.has(MANAGE_DEVELOPMENT),
+    }
+    return render_page(request, "development/board.html", context)
+
+
+@login_required
+def plan_page(request):
+    """A 党委's plan for the year against the people admitted and those in the pipeline."""
+    from dangqun.development import plans
+
+    scope = Scope.of(request.user)
+    require(any(scope.has(c) for c in CAPABILITIES), "您没有查看发展党员工作的权限")
+    org = _chosen_org(request)
+    today = timezone.localdate()
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= today.year + 1 else today.year
+    may_set = scope.can(APPROVE_DEVELOPMENT, org)
+    form = forms.QuotaForm(request.POST or None) if may_set else None
+    if request.method == "POST":
+        require(may_set, "您无权制定该党组织的发展计划")
+        if form.is_valid():
+            try:
+                plans.set_quota(request.user, org, year, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, f"已保存 {year} 年发展计划")
+                return redirect(f"{request.path}?org={org.pk}&year={year}")
+    total, rows = plans.plan(services.visible_to(request.user), org, year)
+    context = {
+        "org": org,
+        "year": year,
+        "years": range(today.year + 1, today.year - 5, -1),
+        "total": total,
+        "rows": rows,
+        "form": form,
+    }
+    return render_page(
+        request, "development/plan.html", context, status=422 if form and form.errors else 200
+    )
+
+
+def _chosen_org(request) -> Org:
     orgs = _scope_orgs(request.user)
     wanted = request.GET.get("org", "")
     org = orgs.filter(pk=wanted).first() if wanted.isdigit() else None
@@ -50,14 +100,7 @@ def board_page(request):
     org = org or orgs.order_by("depth", "path").first()
     if org is None:
         raise Http404("您的权限范围内没有党组织")
-    today = timezone.localdate()
-    context = {
-        "board": board(services.visible_to(request.user), org, today),
-        "today": today,
-        "children": orgs.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path"),
-        "can_open": scope.has(MANAGE_DEVELOPMENT),
-    }
-    return render_page(request, "development/board.html", context)
+    return org
 
 
 @login_required
