@@ -38,6 +38,7 @@ from dangqun.people.models import Person
 MAX_TEXT = 5000
 FOLDER = "development"  # where case files are stored
 HELPER_STEPS = {5: Helper.Role.CONTACT, 9: Helper.Role.INTRODUCER}
+FILED_ABOVE = 18  # 再上一级党委组织部门备案
 
 
 # Who sees and who records -------------------------------------------------------------------
@@ -147,7 +148,7 @@ def record_step(actor, case: Case, number: int, on: dt.date, data: dict | None =
         _refuse(checks.refusals(facts, number, on, data))
         details = _details(number, data)
         _file_rows(actor, case, number, stored)
-        org = approving_org(case.branch) if STEPS[number].by == COMMITTEE else case.branch
+        org = _acting_org(case, number)
         StepRecord.objects.create(
             case=case, number=number, done_on=on, org=org, actor=actor, note=note, details=details
         )
@@ -389,6 +390,18 @@ def _locked(case: Case) -> Case:
         .select_related("person", "branch")
         .get(pk=case.pk)
     )
+
+
+def _acting_org(case: Case, number: int) -> Org:
+    """The branch, the approving 党委, or for step ⑱ the level above it (再上一级党委组织部门备案,
+    filed there by the approving 党委)."""
+    if STEPS[number].by != COMMITTEE:
+        return case.branch
+    approver = approving_org(case.branch)
+    if number == FILED_ABOVE:
+        above = Org.objects.filter(path__in=approver.ancestor_paths()).order_by("-depth").first()
+        return above or approver
+    return approver
 
 
 def _keep_due(case: Case) -> None:

@@ -133,3 +133,46 @@ def test_a_site_that_publicises_waits_five_working_days(world, case, walk, secre
 def test_without_the_local_preset_there_is_no_publicity(world, case, walk):
     walk(case, 3)
     assert checks.publicity_ends(checks.Facts.of(case), 3) is None
+
+
+def _facts(applied: dt.date, done: dict[int, dt.date], status="active", admitted=None, ext=0):
+    """A case in memory (no database rows) with the given steps done."""
+    from dangqun.development.models import Case, StepRecord
+
+    case = Case(applied_on=applied, status=status, admitted_on=admitted, extension_months=ext)
+    records = {n: StepRecord(number=n, done_on=on, details={}) for n, on in done.items()}
+    return checks.Facts(case, records)
+
+
+DAYS = st.dates(min_value=dt.date(2001, 1, 1), max_value=dt.date(2080, 12, 31))
+
+
+@given(DAYS)
+def test_the_talk_is_due_a_calendar_month_after_the_application(applied):
+    [talk] = checks.deadlines(_facts(applied, {1: applied}))
+    assert talk.due_on == months_later(applied, 1)
+    assert talk.due_on.day == applied.day or talk.due_on.day < applied.day  # a shorter month
+
+
+@given(DAYS, st.integers(min_value=0, max_value=800))
+def test_an_activist_becomes_a_candidate_after_twelve_whole_months(chosen, days):
+    on = chosen + dt.timedelta(days=days)
+    facts = _facts(chosen, {1: chosen, 2: chosen, 3: chosen, 4: chosen, 5: chosen, 6: chosen})
+    refused = [f for f in checks.refusals(facts, 7, on, {}) if "个月" in f.text]
+    assert bool(refused) == (on < months_later(chosen, 12))
+
+
+@given(DAYS, st.sampled_from([0, 6, 9, 12]))
+def test_probation_ends_a_year_after_the_vote_plus_any_extension(admitted, extension):
+    facts = _facts(admitted, {}, status="probationary", admitted=admitted, ext=extension)
+    assert checks.probation_ends(facts.case) == months_later(admitted, 12 + extension)
+    if (admitted.month, admitted.day) == (2, 29) and extension % 12 == 0:
+        assert checks.probation_ends(facts.case).day == 28  # no 29 February the next year
+
+
+@given(DAYS)
+def test_approval_is_due_in_three_months_and_late_after_six(voted):
+    done = {n: voted for n in range(1, 16)}
+    [approval] = [d for d in checks.deadlines(_facts(voted, done)) if d.what == "审批接收预备党员"]
+    assert approval.due_on == months_later(voted, 3)
+    assert approval.late_on == months_later(voted, 6)

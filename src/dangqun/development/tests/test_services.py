@@ -35,6 +35,8 @@ def test_the_whole_path_makes_a_full_member_with_the_right_dates(world, case, wa
         "confirmed",
     }
     assert case.records.count() == 25
+    filed = case.records.get(number=18)  # recorded by company A's 党委, filed with the group's
+    assert (filed.actor, filed.org) == (world.owner, world.committee)
     assert AuditLog.objects.filter(action__startswith="development.").count() == 25
 
 
