@@ -9,6 +9,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 VOICES_START, VOICES_END = "<!-- voices:start -->", "<!-- voices:end -->"
 LIFE_START, LIFE_END = "<!-- life:start -->", "<!-- life:end -->"
+DEVELOPMENT_START, DEVELOPMENT_END = "<!-- development:start -->", "<!-- development:end -->"
 
 
 def table() -> str:
@@ -126,6 +127,30 @@ def life_table() -> str:
     return "\n".join(lines)
 
 
+def development_table() -> str:
+    """发展党员 on the large data set (``development_bench.py``)."""
+    development = RESULTS / "development.json"
+    if not development.exists():
+        return ""
+    data = json.loads(development.read_text())
+    lines = [
+        f"Database: {data['database']}; {data['cases']:,} cases ({data['open_cases']:,} open), "
+        f"{data['step_records']:,} steps done, {data['assessments']:,} assessments, "
+        f"{data['branches']:,} branches; the company is {data['company']}, the branch "
+        f"{data['branch']}.",
+        "",
+        "| case | median ms | p95 ms | min–max ms | queries | target |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name, row in data["pages"].items():
+        ok = "✓" if row["p95_ms"] <= row["target_ms"] else f"✗ over {row['target_ms']} ms"
+        lines.append(
+            f"| {name} (`{row['url']}`) | {row['median_ms']} | {row['p95_ms']} "
+            f"| {row['min_ms']}–{row['max_ms']} | {row['queries']} | {ok} |"
+        )
+    return "\n".join(lines)
+
+
 def replace(text: str, start: str, end: str, body: str) -> str:
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
@@ -137,6 +162,8 @@ def main() -> None:
     text = replace(text, VOICES_START, VOICES_END, voices_table())
     if LIFE_START in text:
         text = replace(text, LIFE_START, LIFE_END, life_table())
+    if DEVELOPMENT_START in text:
+        text = replace(text, DEVELOPMENT_START, DEVELOPMENT_END, development_table())
     DOC.write_text(text)
 
 

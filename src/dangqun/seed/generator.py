@@ -17,6 +17,7 @@ from dangqun.core import audit
 from dangqun.orgs.models import Org, OrgEvent, Post, System, Term
 from dangqun.people.models import PARTY_STATUSES, MemberEvent, PartyProfile, Person
 from dangqun.seed.accounts import create_demo_accounts
+from dangqun.seed.bulk_development import seed_bulk_development
 from dangqun.seed.bulk_life import seed_bulk_life
 from dangqun.seed.bulk_voices import seed_bulk_voices
 from dangqun.seed.development import seed_demo_development
@@ -151,6 +152,15 @@ def seed(
             party = Org.objects.get(pk=writer.org_pk[plan.roots[System.PARTY]])
             seed_bulk_life(
                 party, seed=seed, years=plan.scale.life_years, today=today, progress=progress
+            )
+        if plan.scale.development_cases:
+            party = Org.objects.get(pk=writer.org_pk[plan.roots[System.PARTY]])
+            seed_bulk_development(
+                party,
+                cases=plan.scale.development_cases,
+                seed=seed,
+                today=today,
+                progress=progress,
             )
         counts = row_counts()
         audit.record(

@@ -34,6 +34,7 @@ class Scale:
     demo_accounts: bool
     voices: int = 0  # 群众呼声 over three years (the demo scale has its own 120)
     life_years: int = 0  # years of 组织生活 for every branch (the demo branch has its own year)
+    development_cases: int = 0  # 发展党员 cases in all stages (the demo branch has its own four)
 
 
 SCALES = {
@@ -78,6 +79,7 @@ SCALES = {
         demo_accounts=False,
         voices=2_000_000,
         life_years=3,
+        development_cases=20_000,
     ),
 }
 
