@@ -117,9 +117,18 @@ def _contacts(facts, on, data) -> list[Finding]:
 
 def _candidate(facts, on, data) -> list[Finding]:
     rule = get_rule("development.activist_period")
-    elapsed = months_between(facts.done_on(3), on)
-    if elapsed < rule["months"]:
-        return [Finding(rule, rule.explain(elapsed=elapsed))]
+    chosen = facts.done_on(3)
+    if on < months_later(chosen, rule["months"]):  # the same arithmetic as the deadlines
+        return [Finding(rule, rule.explain(elapsed=months_between(chosen, on)))]
+    return []
+
+
+def _probation_over(facts, on, data) -> list[Finding]:
+    """转正 is discussed and approved once the probation has ended (the 转正 date is its end)."""
+    rule = get_rule("development.probation")
+    ends = probation_ends(facts.case)
+    if ends and on < ends:
+        return [Finding(rule, f"{rule.explain()}；预备期至 {ends}，期满后方可讨论和审批转正")]
     return []
 
 
@@ -180,13 +189,19 @@ _CHECKS = {
     10: _review,
     12: _admission,
     15: _admission,
+    23: _probation_over,
+    24: _probation_over,
 }
 
 
-def extension_refusals(case: Case, months: int) -> list[Finding]:
-    rule = get_rule("development.extension")
+def extension_refusals(facts: Facts, months: int, on: dt.date) -> list[Finding]:
+    rule, case = get_rule("development.extension"), facts.case
     if case.status != "probationary":
         return [_plain("只有预备党员可以延长预备期")]
+    if 23 in facts.records:
+        return [_plain("支部大会已讨论通过转正，不能再延长预备期")]
+    if case.admitted_on and on < case.admitted_on:
+        return [_plain(f"日期不能早于支部大会通过接收的日期 {case.admitted_on}")]
     if case.extension_months:
         return [Finding(rule, f"预备期已延长过一次（{case.extension_months} 个月），不能再次延长")]
     if not rule["min_months"] <= months <= rule["max_months"]:

@@ -94,6 +94,18 @@ def _require_record(actor, case: Case, number: int) -> None:
         )
     who = "审批党委" if step.by == COMMITTEE else "党支部"
     require(can_record(actor, case, number), f"“{step.name}”应由{who}办理，您无权办理")
+    _require_not_self(actor, case.person)
+
+
+def _require_not_self(actor, person: Person) -> None:
+    require(not Scope.of(actor).is_self(person), "不能办理本人的发展党员事项")
+
+
+def _check_date(case: Case, on: dt.date, field: str) -> None:
+    if on > timezone.localdate():
+        raise ValidationError({field: "日期不能晚于今天"})
+    if on < case.applied_on:
+        raise ValidationError({field: f"日期不能早于递交入党申请书的日期 {case.applied_on}"})
 
 
 def _refuse(findings: list[Finding]) -> None:
@@ -109,7 +121,12 @@ def open_case(actor, person: Person, branch: Org, applied_on: dt.date, note: str
         raise ValidationError({"branch": "请选择一个现有的党支部"})
     if applied_on > timezone.localdate():
         raise ValidationError({"applied_on": "日期不能晚于今天"})
+    _require_not_self(actor, person)
     _refuse(checks.can_apply(person, applied_on))
+    if not _works_in(person, branch):
+        raise ValidationError(
+            {"branch": f"{person.name}不在该党支部所在单位，请在其所在单位的党支部登记"}
+        )
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         if Case.objects.filter(person=person, status__in=(Status.ACTIVE, Status.PROBATIONARY)):
@@ -121,6 +138,15 @@ def open_case(actor, person: Person, branch: Org, applied_on: dt.date, note: str
         _keep_due(case)
         audit.record(actor, "development.open", case, after=_summary(case))
     return case
+
+
+def _works_in(person: Person, branch: Org) -> bool:
+    """Whether the person works in a unit the branch covers (its unit, the units a joint branch
+    covers, or any unit under them)."""
+    units = [branch.unit_id, *branch.covered_units.values_list("pk", flat=True)]
+    paths = list(Org.objects.filter(pk__in=[u for u in units if u]).values_list("path", flat=True))
+    unit = person.unit
+    return unit is not None and any(unit.path.startswith(path) for path in paths)
 
 
 # Steps --------------------------------------------------------------------------------------
@@ -223,21 +249,23 @@ def _details(number: int, data: dict) -> dict:
 
 def _decide(actor, case: Case, number: int, on: dt.date, approved: bool) -> None:
     """The approving 党委's decision: admission makes the person a 预备党员 (joined on the day
-    of the 支部大会), 转正 a full member (from the end of probation); a refusal ends the case."""
-    if not approved:
-        case.status, case.closed_on = Status.CLOSED, on
-        case.closed_reason = "上级党委未批准接收" if number == ADMITTED else "上级党委未批准转正"
-        return
-    if number == ADMITTED:
+    of the 支部大会), 转正 a full member (from the end of probation); refusing admission ends the
+    case, refusing 转正 also cancels the 预备党员资格."""
+    if number == ADMITTED and approved:
         case.status = Status.PROBATIONARY
-        people.set_party_profile(
-            actor, case.person, {"branch": case.branch, "joined_on": case.admitted_on}
-        )
-    elif number == CONFIRMED:
+        people.admit_probationary(actor, case.person, case.branch, case.admitted_on)
+    elif number == CONFIRMED and approved:
         case.status = Status.FULL
-        people.set_party_profile(
-            actor, case.person, {"full_member_on": checks.probation_ends(case)}
-        )
+        people.confirm_full_member(actor, case.person, checks.probation_ends(case))
+    else:
+        reason = "上级党委未批准接收" if number == ADMITTED else "上级党委未批准转正"
+        _end(actor, case, on, reason)
+
+
+def _end(actor, case: Case, on: dt.date, reason: str) -> None:
+    if case.status == Status.PROBATIONARY:
+        people.cancel_probation(actor, case.person, on, reason)
+    case.status, case.closed_on, case.closed_reason = Status.CLOSED, on, reason[:200]
 
 
 # Votes, assessments, extension, closing -----------------------------------------------------
@@ -275,6 +303,9 @@ def record_vote(
         case = _locked(case)
         _require_record(actor, case, step)
         _refuse(checks.refusals(checks.Facts.of(case), step, held_on, {}))
+        last = case.votes.filter(step=step).order_by("-held_on").first()
+        if last and held_on < last.held_on:
+            raise ValidationError({"held_on": f"日期不能早于上一次表决的日期 {last.held_on}"})
         decision = decide(expected, present, yes)
         vote = BranchVote.objects.create(
             case=case,
@@ -326,9 +357,15 @@ def assess(actor, case: Case, on: dt.date, text: str) -> Assessment:
         raise ValidationError({"on": "日期不能晚于今天"})
     with transaction.atomic():
         case = _locked(case)
+        if not case.is_open:
+            raise ValidationError("该发展党员记录已终止或已完成")
         step = 21 if case.status == Status.PROBATIONARY else 6
         _require_record(actor, case, step)
         facts = checks.Facts.of(case)
+        since = facts.done_on(3 if step == 6 else ADMITTED)
+        if since and on < since:
+            what = "确定为入党积极分子" if step == 6 else "批准为预备党员"
+            raise ValidationError({"on": f"考察日期不能早于{what}的日期 {since}"})
         if step not in facts.records:
             _refuse(checks.refusals(facts, step, on, {}))
             StepRecord.objects.create(
@@ -353,7 +390,8 @@ def extend_probation(actor, case: Case, months: int, on: dt.date, reason: str) -
     with transaction.atomic():
         case = _locked(case)
         _require_record(actor, case, 23)
-        _refuse(checks.extension_refusals(case, months))
+        _check_date(case, on, "on")
+        _refuse(checks.extension_refusals(checks.Facts.of(case), months, on))
         before = checks.probation_ends(case)
         case.extension_months = months
         _keep_due(case)
@@ -375,9 +413,11 @@ def close(actor, case: Case, on: dt.date, reason: str) -> Case:
     with transaction.atomic():
         case = _locked(case)
         require(Scope.of(actor).can(MANAGE_DEVELOPMENT, case.branch), "您无权终止该发展党员记录")
+        _require_not_self(actor, case.person)
         if not case.is_open:
             raise ValidationError("该发展党员记录已终止或已完成")
-        case.status, case.closed_on, case.closed_reason = Status.CLOSED, on, reason[:200]
+        _check_date(case, on, "on")
+        _end(actor, case, on, reason)
         _keep_due(case)
         audit.record(actor, "development.close", case, after={"on": on, "reason": reason})
     return case

@@ -136,15 +136,12 @@ def detail(request, pk: int):
 def _detail(request, case, *, bound: dict | None = None, status: int = 200):
     user, today = request.user, timezone.localdate()
     facts = checks.Facts.of(case)
-    members = Person.objects.filter(
-        party_profile__branch=case.branch,
-        party_profile__full_member_on__isnull=False,
-        party_profile__left_on__isnull=True,
-    ).order_by("employee_no")
+    members = _full_members(case)
+    staff = _is_staff(user, case)  # the applicant sees the steps and dates, not the file
     bound = bound or {}
     may_record = services.recorder(user, case)
     files = {}
-    for row in case.files.all():
+    for row in case.files.all() if staff else []:
         files.setdefault(row.step, []).append(row)
     steps = []
     for number, step in STEPS.items():
@@ -195,8 +192,8 @@ def _detail(request, case, *, bound: dict | None = None, status: int = 200):
         "today": today,
         "probation_ends": checks.probation_ends(case),
         "helpers": facts.helpers,
-        "assessments": facts.assessments,
-        "votes": list(case.votes.all()),
+        "assessments": facts.assessments if staff else [],
+        "votes": list(case.votes.all()) if staff else [],
         "vote_step": vote_step,
         "vote_form": bound.get("vote") or forms.VoteForm(),
         "vote_rule": _rule("development.branch_vote"),
@@ -207,14 +204,33 @@ def _detail(request, case, *, bound: dict | None = None, status: int = 200):
         "extension_rule": _rule("development.extension"),
         "may_close": may_manage and case.is_open,
         "may_export": _may_export(user, case),
+        "staff": staff,
         "close_form": bound.get("close") or forms.CloseForm(),
     }
     return render_page(request, "development/case.html", context, status=status)
 
 
-def _may_export(user, case) -> bool:
+def _full_members(case):
+    """Who may be chosen as 培养联系人 or 入党介绍人: the branch's full members now (the rule
+    checks the day of the step)."""
+    return Person.objects.filter(
+        party_profile__branch=case.branch,
+        party_profile__full_member_on__isnull=False,
+        party_profile__left_on__isnull=True,
+    ).order_by("employee_no")
+
+
+def _is_staff(user, case) -> bool:
+    """Whether the user sees the case as party work (the branch's or a 党委's), not as the
+    applicant: assessments, the 政审 conclusion, votes and documents are theirs to see."""
     scope = Scope.of(user)
     return any(scope.can(c, case.branch) for c in CAPABILITIES)
+
+
+def _may_export(user, case) -> bool:
+    """The dossier is a copy of every document: for those who keep or approve cases."""
+    scope = Scope.of(user)
+    return scope.can(MANAGE_DEVELOPMENT, case.branch) or scope.can(APPROVE_DEVELOPMENT, case.branch)
 
 
 @login_required
@@ -226,6 +242,8 @@ def case_file(request, pk: int, file_pk: int):
     from dangqun.development.models import CaseFile
 
     case = services.require_visible(request.user, pk)
+    if not _is_staff(request.user, case):
+        raise Http404("材料不存在或无权查看")
     return filestore.download(get_object_or_404(CaseFile, pk=file_pk, case=case))
 
 
@@ -264,9 +282,9 @@ def act(request, pk: int, action: str):
     user, post = request.user, request.POST
     if action == "step":
         number = int(post.get("number", 0)) if post.get("number", "").isdigit() else 0
-        if number not in STEPS or number in VOTES or number == 1:
+        if number not in STEPS or number in VOTES or number in ASSESSED or number == 1:
             return HttpResponse("没有这个步骤", status=404)
-        members = Person.objects.filter(party_profile__branch=case.branch)
+        members = _full_members(case)
         form = forms.StepForm(post, request.FILES, number=number, members=members)
         key = number
 

@@ -197,6 +197,7 @@ class LeftReason(models.TextChoices):
     TRANSFERRED_OUT = "transferred_out", "转出"
     EXPELLED = "expelled", "出党"
     DECEASED = "deceased", "去世"
+    PROBATION_CANCELLED = "probation_cancelled", "取消预备党员资格"
 
 
 class PartyProfile(models.Model):
@@ -260,6 +261,7 @@ class MemberEvent(models.Model):
         RESTORED = "restored", "恢复党籍"
         LOST_CONTACT = "lost_contact", "失去联系"
         CONTACT_RESTORED = "contact_restored", "恢复联系"
+        PROBATION_CANCELLED = "probation_cancelled", "取消预备党员资格"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="member_events")
     type = models.CharField("事件", max_length=20, choices=Type.choices)

@@ -464,6 +464,95 @@ def record_member_event(
     return event
 
 
+# 发展党员 ------------------------------------------------------------------------------------
+# Called by ``development.services`` inside its transaction, after it checked that the actor may
+# approve (管理发展党员的审批权 is the authority here, not 修改人员信息); each writes its event and
+# audit row with the actor's name.
+def admit_probationary(actor, person: Person, branch: Org, joined_on: datetime.date):
+    """The person becomes a 预备党员 of ``branch`` from ``joined_on`` (the 支部大会). A former
+    member starts a new membership: the old dates live on in the member's events."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    profile = PartyProfile.objects.select_for_update().filter(person=person).first()
+    if profile is not None and profile.is_current:
+        raise ValidationError(f"{person.name}已是党员")
+    errors = check_profile_data(
+        {"branch": branch, "joined_on": joined_on}, birth_date=person.birth_date
+    )
+    if errors:
+        raise ValidationError(list(errors.values()))
+    before = audit.snapshot(profile, [*PROFILE_FIELDS, "left_on"]) if profile else None
+    profile = profile or PartyProfile(person=person)
+    profile.branch, profile.joined_on, profile.full_member_on = branch, joined_on, None
+    profile.left_on, profile.left_reason, profile.standing = None, "", Standing.NORMAL
+    profile.lost_contact_on, profile.floating_to = None, ""
+    profile.save()
+    _copy_profile(person, profile)
+    _sync_political_status(profile)
+    MemberEvent.objects.create(
+        person=person,
+        type=MemberEvent.Type.JOINED,
+        on=joined_on,
+        to_branch=branch,
+        note="支部大会通过，上级党委批准接收为预备党员",
+        actor_name=_actor_name(actor),
+    )
+    audit.record(
+        actor,
+        "party_profile.admit",
+        profile,
+        before=before,
+        after=audit.snapshot(profile, [*PROFILE_FIELDS, "left_on"]),
+    )
+    return profile
+
+
+def confirm_full_member(actor, person: Person, on: datetime.date):
+    """The 预备党员 becomes a full member from ``on`` (the end of probation)."""
+    profile = PartyProfile.objects.select_for_update().get(person=person)
+    if not profile.is_current or profile.full_member_on is not None:
+        raise ValidationError(f"{person.name}不是在册的预备党员")
+    if on <= profile.joined_on:
+        raise ValidationError("转为正式党员日期应晚于加入党组织日期")
+    profile.full_member_on = on
+    profile.save(update_fields=["full_member_on"])
+    _sync_political_status(profile)
+    MemberEvent.objects.create(
+        person=person,
+        type=MemberEvent.Type.CONFIRMED,
+        on=on,
+        to_branch=profile.branch,
+        actor_name=_actor_name(actor),
+    )
+    audit.record(actor, "party_profile.confirm", profile, after={"full_member_on": on})
+    return profile
+
+
+def cancel_probation(actor, person: Person, on: datetime.date, reason: str):
+    """The 预备党员资格 is cancelled (转正 refused, or the case ended during probation): the
+    person leaves the roll and is 群众 again; the membership stays in the history."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    profile = PartyProfile.objects.select_for_update().get(person=person)
+    if not profile.is_current or profile.full_member_on is not None:
+        raise ValidationError(f"{person.name}不是在册的预备党员")
+    profile.left_on, profile.left_reason = on, LeftReason.PROBATION_CANCELLED
+    profile.save(update_fields=["left_on", "left_reason"])
+    _copy_profile(person, profile)
+    person.political_status = PoliticalStatus.MASSES
+    person.save(update_fields=["political_status", "updated_at"])
+    MemberEvent.objects.create(
+        person=person,
+        type=MemberEvent.Type.PROBATION_CANCELLED,
+        on=on,
+        from_branch=profile.branch,
+        note=reason[:500],
+        actor_name=_actor_name(actor),
+    )
+    audit.record(
+        actor, "party_profile.cancel_probation", profile, after={"on": on, "reason": reason}
+    )
+    return profile
+
+
 @transaction.atomic
 def reveal_id_number(actor, person: Person) -> str:
     """The full ID number, for those allowed to see it; every reveal is audited."""

@@ -131,10 +131,91 @@ def test_probation_is_extended_once_within_6_to_12_months(world, case, walk, sec
     walk(case, 22)
     with pytest.raises(ValidationError, match="不能少于 6 个月"):
         services.extend_probation(world.owner, case, 3, DATES[22], "需继续考察")
+    with pytest.raises(ValidationError, match="日期不能晚于今天"):
+        services.extend_probation(secretary, case, 6, dt.date(2099, 1, 1), "需继续考察")
     case = services.extend_probation(secretary, case, 6, DATES[22], "需继续考察")
     assert checks.probation_ends(case) == dt.date(2025, 11, 20)
     with pytest.raises(ValidationError, match="不能再次延长"):
         services.extend_probation(secretary, case, 6, DATES[22], "再延长")
-    walk(case, 24)
+    with pytest.raises(ValidationError, match="预备期至 2025-11-20，期满后方可讨论和审批转正"):
+        services.record_vote(secretary, case, 23, held_on=DATES[23], **VOTE)
+    services.record_vote(secretary, case, 23, held_on=dt.date(2025, 11, 20), **VOTE)
+    services.record_step(world.owner, case, 24, dt.date(2025, 12, 1), {"approved": True})
     case.person.refresh_from_db()
     assert case.person.party_profile.full_member_on == dt.date(2025, 11, 20)
+
+
+def test_no_extension_once_the_branch_passed_the_conversion(world, case, walk, secretary):
+    walk(case, 23)
+    with pytest.raises(ValidationError, match="已讨论通过转正"):
+        services.extend_probation(secretary, case, 6, DATES[23], "需继续考察")
+
+
+def test_conversion_waits_for_the_end_of_probation(world, case, walk, secretary):
+    walk(case, 22)
+    early = dt.date(2025, 5, 19)  # probation ends on 20 May 2025
+    with pytest.raises(ValidationError, match="《中国共产党章程》第七条"):
+        services.record_vote(secretary, case, 23, held_on=early, **VOTE)
+
+
+@pytest.mark.parametrize("how", ["closed", "refused"])
+def test_a_probation_that_ends_without_conversion_takes_the_person_off_the_roll(
+    world, case, walk, secretary, how
+):
+    walk(case, 23 if how == "refused" else 20)
+    if how == "closed":
+        services.close(secretary, case, dt.date(2024, 9, 1), "本人提出退出")
+    else:
+        services.record_step(world.owner, case, 24, DATES[24], {"approved": False})
+    wang = case.person
+    wang.refresh_from_db()
+    assert wang.political_status == PoliticalStatus.MASSES and not wang.is_current_member
+    assert wang.party_profile.left_reason == "probation_cancelled"
+    events = list(MemberEvent.objects.filter(person=wang).values_list("type", flat=True))
+    assert sorted(events) == ["joined", "probation_cancelled"]
+    # and may apply again later
+    services.open_case(secretary, wang, world.branch_a, dt.date(2025, 7, 1))
+
+
+def test_a_former_probationary_member_is_admitted_anew_and_keeps_the_history(world, secretary):
+    from dangqun.people import services as people
+
+    people.admit_probationary(world.owner, world.wang, world.branch_a, dt.date(2020, 5, 1))
+    people.cancel_probation(world.owner, world.wang, dt.date(2020, 12, 1), "本人提出退出")
+    profile = people.admit_probationary(
+        world.owner, world.wang, world.branch_a, dt.date(2024, 5, 20)
+    )
+    assert profile.is_current and profile.joined_on == dt.date(2024, 5, 20)
+    events = MemberEvent.objects.filter(person=world.wang).order_by("on")
+    assert [(e.type, e.on) for e in events] == [
+        ("joined", dt.date(2020, 5, 1)),
+        ("probation_cancelled", dt.date(2020, 12, 1)),
+        ("joined", dt.date(2024, 5, 20)),
+    ]
+    with pytest.raises(ValidationError, match="已是党员"):
+        people.admit_probationary(world.owner, world.wang, world.branch_a, dt.date(2024, 6, 1))
+
+
+def test_nobody_records_their_own_case(world, make_user):
+    own = make_user("wang_secretary", role="branch_secretary", org=world.branch_a)
+    own.person = world.wang
+    own.save(update_fields=["person"])
+    with pytest.raises(PermissionDenied, match="不能办理本人"):
+        services.open_case(own, world.wang, world.branch_a, DATES[1])
+
+
+def test_an_applicant_is_registered_in_the_branch_of_their_unit(world, secretary, make_user):
+    group_admin = make_user("group_admin", role="party_admin", org=world.committee)
+    with pytest.raises(ValidationError, match="不在该党支部所在单位"):
+        services.open_case(group_admin, world.wang, world.branch_b, DATES[1])
+
+
+def test_dates_that_cannot_be(world, case, walk, secretary):
+    walk(case, 3)
+    with pytest.raises(ValidationError, match="考察日期不能早于确定为入党积极分子的日期"):
+        services.assess(secretary, case, dt.date(2023, 2, 1), "表现良好")
+    with pytest.raises(ValidationError, match="日期不能晚于今天"):
+        services.close(secretary, case, dt.date(2099, 1, 1), "本人撤回")
+    services.close(secretary, case, dt.date(2023, 4, 1), "本人撤回")
+    with pytest.raises(ValidationError, match="已终止"):
+        services.assess(secretary, case, dt.date(2023, 5, 1), "表现良好")

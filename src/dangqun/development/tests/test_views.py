@@ -54,15 +54,38 @@ def test_the_timeline_offers_the_next_step_and_shows_what_would_refuse_it(
 def test_recording_a_step_on_the_page_and_a_refusal_that_keeps_the_form(
     client, world, case, walk, secretary
 ):
+    from dangqun.people import services as people
+
+    recent = people.create_person(  # a full member since 2024: not yet on 6 March 2023
+        None,
+        {
+            "employee_no": "A0010",
+            "name": "孙八",
+            "unit": world.dept_a,
+            "id_number": "110105199501010017",
+        },
+        {
+            "branch": world.branch_a,
+            "joined_on": dt.date(2022, 12, 1),
+            "full_member_on": dt.date(2024, 1, 1),
+        },
+    )
     walk(case, 4)
     client.force_login(secretary)
+    page = client.get(f"/development/{case.pk}/").content.decode()
+    assert "孙八" in page and "李四" not in page  # only full members are offered
     refused = client.post(
         f"/development/{case.pk}/step/",
-        {"number": 5, "s5-on": "2023-03-06", "s5-people": [world.li.pk], "s5-note": "指定联系人"},
+        {"number": 5, "s5-on": "2023-03-06", "s5-people": [recent.pk], "s5-note": "指定联系人"},
     )
     assert refused.status_code == 422
     text = refused.content.decode()
-    assert "李四在 2023-03-06 不是正式党员" in text and "指定联系人" in text
+    assert "孙八在 2023-03-06 不是正式党员" in text and "指定联系人" in text
+    crafted = client.post(  # 李四, a 预备党员, is not even a choice
+        f"/development/{case.pk}/step/",
+        {"number": 5, "s5-on": "2023-03-06", "s5-people": [world.li.pk]},
+    )
+    assert crafted.status_code == 422
     done = client.post(
         f"/development/{case.pk}/step/",
         {"number": 5, "s5-on": "2023-03-06", "s5-people": [world.zhang.pk]},
@@ -165,10 +188,52 @@ def test_nobody_else_changes_a_case(client, world, case, walk, who, status):
     assert case.step == 2 and case.is_open
 
 
-def test_the_applicant_sees_their_own_case(client, world, case, make_user):
+def test_the_applicant_sees_their_own_steps_but_not_the_file(
+    client, world, case, walk, secretary, make_user
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangqun.core import uploads
+    from dangqun.development import services
+
+    walk(case, 10)  # 政审 concluded, assessments written
+    checked = uploads.check_all([SimpleUploadedFile("x.png", _png())])
+    [row] = services.add_files(secretary, case, 10, checked)
     client.force_login(make_user("wang", person=world.wang))
     page = client.get(f"/development/{case.pk}/").content.decode()
-    assert "递交入党申请书" in page and "step-form" not in page
+    assert "递交入党申请书" in page and "政治审查" in page and "step-form" not in page
+    assert "政治历史清白" not in page and "表现良好" not in page and "x.png" not in page
+    assert client.get(f"/development/{case.pk}/files/{row.pk}/").status_code == 404
+    assert client.get(f"/development/{case.pk}/dossier.zip").status_code == 403
+
+
+def test_a_leader_reads_but_does_not_export_the_dossier(client, world, case):
+    client.force_login(world.reader)
+    assert client.get(f"/development/{case.pk}/").status_code == 200
+    assert client.get(f"/development/{case.pk}/dossier.zip").status_code == 403
+
+
+def test_assessed_steps_are_not_recorded_without_an_assessment(
+    client, world, case, walk, secretary
+):
+    walk(case, 5)
+    client.force_login(secretary)
+    assert (
+        client.post(
+            f"/development/{case.pk}/step/", {"number": 6, "s6-on": "2023-09-01"}
+        ).status_code
+        == 404
+    )
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "PNG")
+    return out.getvalue()
 
 
 def test_the_case_page_does_not_query_per_step(client, world, case, walk, secretary):
