@@ -7,6 +7,7 @@ from django.utils import timezone
 from dangqun.core import uploads
 from dangqun.core.forms import AttachmentsField, StyledForm
 from dangqun.development.services import MAX_TEXT
+from dangqun.life.models import Meeting
 from dangqun.orgs.models import Org
 from dangqun.people.models import Person
 
@@ -109,13 +110,29 @@ class FilesForm(_Checked):
 
 
 class VoteForm(_Checked):
-    held_on = forms.DateField(label="支部大会日期", widget=DATE, initial=_today)
-    expected = forms.IntegerField(label="应到会有表决权的党员", min_value=0)
-    present = forms.IntegerField(label="实到会有表决权的党员", min_value=0)
+    meeting = forms.ModelChoiceField(
+        label="支部党员大会（组织生活中已登记的）",
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label="（未登记，手工填写日期和人数）",
+        help_text="选择后，日期和应到、实到的有表决权党员人数取自会议的出席登记",
+    )
+    held_on = forms.DateField(label="支部大会日期", widget=DATE, required=False)
+    expected = forms.IntegerField(label="应到会有表决权的党员", min_value=0, required=False)
+    present = forms.IntegerField(label="实到会有表决权的党员", min_value=0, required=False)
     written = forms.IntegerField(label="会前书面意见", min_value=0, initial=0)
     yes = forms.IntegerField(label="赞成", min_value=0)
     no = forms.IntegerField(label="反对", min_value=0, initial=0)
     abstain = forms.IntegerField(label="弃权", min_value=0, initial=0)
+
+    def __init__(self, *args, meetings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = (
+            meetings if meetings is not None else Meeting.objects.none()
+        )
+        self.fields["meeting"].label_from_instance = lambda m: (
+            f"{timezone.localtime(m.starts_at):%Y-%m-%d} {m.topic}"
+        )
 
 
 class AssessForm(_Checked):

@@ -274,9 +274,9 @@ def record_vote(
     case: Case,
     step: int,
     *,
-    held_on: dt.date,
-    expected: int,
-    present: int,
+    held_on: dt.date | None = None,
+    expected: int | None = None,
+    present: int | None = None,
     written: int,
     yes: int,
     no: int,
@@ -284,11 +284,27 @@ def record_vote(
     meeting=None,
 ) -> BranchVote:
     """The 支部大会's vote on the case (step ⑮ admission, ㉓ 转正), counted by the rule
-    ``development.branch_vote``. Passing records the step; a vote that fails is kept too."""
+    ``development.branch_vote``. Passing records the step; a vote that fails is kept too.
+
+    With ``meeting`` (the branch's 支部党员大会 recorded in 组织生活) the date and the voting
+    members expected and present come from its attendance list: entered once, not twice."""
     from dangqun.life.services import decide
 
     if step not in VOTES:
         raise ValidationError("没有这个表决步骤")
+    if meeting is not None:
+        held_on, expected, present = _from_meeting(case, meeting)
+    missing = {
+        name: f"请填写{label}"
+        for name, label, value in (
+            ("held_on", "支部大会日期", held_on),
+            ("expected", "应到会有表决权的党员人数", expected),
+            ("present", "实到会有表决权的党员人数", present),
+        )
+        if value is None
+    }
+    if missing:
+        raise ValidationError(missing)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "日期不能晚于今天"})
     if min(expected, present, written, yes, no, abstain) < 0:
@@ -343,6 +359,20 @@ def record_vote(
             after={"step": step, "held_on": held_on, "yes": yes, "passed": decision.passed},
         )
     return vote
+
+
+def _from_meeting(case: Case, meeting) -> tuple[dt.date, int, int]:
+    """The date, and the full members expected and present, of a 支部党员大会 of the case's
+    branch that has been held (only full members vote)."""
+    from dangqun.life.models import Kind, Presence, Role
+    from dangqun.life.models import Status as MeetingStatus
+
+    held = meeting.status in (MeetingStatus.HELD, MeetingStatus.FINALISED)
+    if meeting.org_id != case.branch_id or meeting.kind != Kind.GENERAL_MEETING or not held:
+        raise ValidationError({"meeting": "请选择本支部已召开的支部党员大会"})
+    voters = meeting.attendees.filter(role=Role.MEMBER)
+    present = voters.filter(presence=Presence.PRESENT).count()
+    return timezone.localtime(meeting.starts_at).date(), voters.count(), present
 
 
 def assess(actor, case: Case, on: dt.date, text: str) -> Assessment:

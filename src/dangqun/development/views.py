@@ -195,7 +195,7 @@ def _detail(request, case, *, bound: dict | None = None, status: int = 200):
         "assessments": facts.assessments if staff else [],
         "votes": list(case.votes.all()) if staff else [],
         "vote_step": vote_step,
-        "vote_form": bound.get("vote") or forms.VoteForm(),
+        "vote_form": bound.get("vote") or forms.VoteForm(meetings=_general_meetings(case)),
         "vote_rule": _rule("development.branch_vote"),
         "may_assess": may_assess,
         "assess_form": bound.get("assess") or forms.AssessForm(),
@@ -208,6 +208,18 @@ def _detail(request, case, *, bound: dict | None = None, status: int = 200):
         "close_form": bound.get("close") or forms.CloseForm(),
     }
     return render_page(request, "development/case.html", context, status=status)
+
+
+def _general_meetings(case):
+    """The branch's 支部党员大会 that were held, newest first, to take a vote's counts from."""
+    from dangqun.life.models import Kind, Meeting
+    from dangqun.life.models import Status as MeetingStatus
+
+    return Meeting.objects.filter(
+        org=case.branch,
+        kind=Kind.GENERAL_MEETING,
+        status__in=(MeetingStatus.HELD, MeetingStatus.FINALISED),
+    ).order_by("-starts_at")
 
 
 def _full_members(case):
@@ -293,7 +305,7 @@ def act(request, pk: int, action: str):
 
         done = f"已办理：{STEPS[number].name}"
     elif action == "vote":
-        form, key = forms.VoteForm(post), "vote"
+        form, key = forms.VoteForm(post, meetings=_general_meetings(case)), "vote"
         number = int(post.get("step", 0)) if post.get("step", "").isdigit() else 0
 
         def run(data):

@@ -297,3 +297,46 @@ def test_documents_come_with_a_step_and_later_and_leave_in_the_dossier(
     assert client.get(f"/development/{case.pk}/dossier.zip").status_code == 404
     client.force_login(world.member)
     assert client.get(f"/development/{case.pk}/dossier.zip").status_code == 404
+
+
+def test_a_vote_takes_its_date_and_counts_from_the_general_meeting_on_record(
+    client, world, case, walk, secretary, zhou
+):
+    from django.utils import timezone
+
+    from dangqun.life import services as life
+    from dangqun.life.models import Kind
+
+    walk(case, 14)
+    starts = timezone.make_aware(dt.datetime(2024, 5, 20, 14, 30))
+    meeting = life.schedule(
+        secretary,
+        world.branch_a,
+        {"kind": Kind.GENERAL_MEETING, "topic": "讨论接收预备党员", "starts_at": starts},
+    )
+    life.mark(secretary, meeting, world.zhang, "present")
+    life.mark(secretary, meeting, world.li, "present")  # a 预备党员: no vote
+    life.update(secretary, meeting, {"minutes": "讨论王五入党问题"})
+    client.force_login(secretary)
+    page = client.get(f"/development/{case.pk}/").content.decode()
+    assert "2024-05-20 讨论接收预备党员" in page
+    form = {"step": 15, "meeting": meeting.pk, "written": 0, "yes": 1, "no": 0, "abstain": 0}
+    client.post(f"/development/{case.pk}/vote/", form)
+    [vote] = case.votes.all()
+    # 张三 and 周七 are the full members expected; 张三 came (李四 came too, without a vote)
+    assert (vote.held_on, vote.voting_expected, vote.voting_present) == (dt.date(2024, 5, 20), 2, 1)
+    assert vote.meeting == meeting and not vote.quorate  # 1 of 2 is not more than half
+    form = {**form, "meeting": "", "held_on": "2024-05-21", "expected": 2, "present": 2, "yes": 2}
+    client.post(f"/development/{case.pk}/vote/", form)  # or typed by hand
+    case.refresh_from_db()
+    assert case.step == 15 and case.admitted_on == dt.date(2024, 5, 21)
+
+
+def test_a_vote_without_a_meeting_needs_its_date_and_counts(client, world, case, walk, secretary):
+    walk(case, 14)
+    client.force_login(secretary)
+    form = {"step": 15, "written": 0, "yes": 3, "no": 0, "abstain": 0}
+    response = client.post(f"/development/{case.pk}/vote/", form)
+    text = response.content.decode()
+    assert response.status_code == 422 and "请填写支部大会日期" in text
+    assert "请填写应到会有表决权的党员人数" in text and not case.votes.exists()
