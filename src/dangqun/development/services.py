@@ -43,15 +43,25 @@ FILED_ABOVE = 18  # 再上一级党委组织部门备案
 
 # Who sees and who records -------------------------------------------------------------------
 def visible_to(user) -> QuerySet:
-    """Cases of the branches in the user's 发展党员 scope, and the user's own."""
+    """Cases of the branches in the user's 发展党员 scope, and the user's own: one prefix match
+    per granted sub-tree (a branch is a party organisation, so the enterprise units a grant also
+    covers never match and are left out of the SQL)."""
     scope = Scope.of(user)
-    mine = Q(person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
-    return Case.objects.filter(
-        scope.within(VIEW_DEVELOPMENT, "branch")
-        | scope.within(MANAGE_DEVELOPMENT, "branch")
-        | scope.within(APPROVE_DEVELOPMENT, "branch")
-        | mine
+    query = Q(person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+    paths = sorted(
+        {
+            path
+            for capability in (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
+            for path in scope.covered_paths(capability)
+        },
+        key=len,
     )
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+            query |= Q(branch__path__startswith=path)
+    return Case.objects.filter(query)
 
 
 def require_visible(user, pk: int) -> Case:
