@@ -13,7 +13,7 @@ from dangqun.accounts import services
 from dangqun.accounts.models import RoleGrant, User
 from dangqun.accounts.roles import GRANT_ROLES, MANAGE_ACCOUNTS, ROLE_CHOICES
 from dangqun.accounts.scope import Scope, get_in_scope, require
-from dangqun.core.forms import StyledForm
+from dangqun.core.forms import StyledForm, add_errors
 from dangqun.orgs.models import Org
 
 
@@ -36,14 +36,6 @@ class GrantForm(StyledForm):
 
 def _can_manage(scope: Scope) -> tuple[bool, bool]:
     return scope.has(MANAGE_ACCOUNTS), scope.has(GRANT_ROLES)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -78,7 +70,7 @@ def account_create(request):
                 employee_no=data["employee_no"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "账号已创建。")
             return redirect("accounts:detail", pk=user.pk)
@@ -116,7 +108,7 @@ def account_detail(request, pk: int):
                     password=data["password"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, "已保存。")
                 return redirect("accounts:detail", pk=account.pk)

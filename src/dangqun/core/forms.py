@@ -1,6 +1,17 @@
 """Form pieces every app shares."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: on the field it names, else on the form
+    (so the page shows it beside what was typed)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 class StyledForm(forms.Form):
@@ -17,6 +28,19 @@ class StyledForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs.setdefault("class", css)
+
+
+class CheckedForm(StyledForm):
+    """A styled form whose required, length, format and range messages name the field in
+    Chinese (请填写主题, 主题不能超过 200 个字…)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = f"请填写{field.label}"
+            field.error_messages["invalid"] = f"{field.label}格式不正确"
+            field.error_messages["max_length"] = f"{field.label}不能超过 %(limit_value)d 个字"
+            field.error_messages["min_value"] = f"{field.label}不能小于 %(limit_value)s"
 
 
 class MultipleFileInput(forms.ClearableFileInput):

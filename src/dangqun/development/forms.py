@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from dangqun.core import uploads
-from dangqun.core.forms import AttachmentsField, StyledForm
+from dangqun.core.forms import AttachmentsField, CheckedForm
 from dangqun.development.services import MAX_TEXT
 from dangqun.life.models import Meeting
 from dangqun.orgs.models import Org
@@ -18,21 +18,11 @@ FILES_HELP = (
 )
 
 
-class _Checked(StyledForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = f"请填写{field.label}"
-            field.error_messages["invalid"] = f"{field.label}格式不正确"
-            field.error_messages["max_length"] = f"{field.label}不能超过 %(limit_value)d 个字"
-            field.error_messages["min_value"] = f"{field.label}不能小于 %(limit_value)s"
-
-
 def _today():
     return timezone.localdate()
 
 
-class OpenForm(_Checked):
+class OpenForm(CheckedForm):
     branch = forms.ModelChoiceField(label="党支部", queryset=Org.objects.none())
     employee_no = forms.CharField(label="申请人工号", max_length=30)
     applied_on = forms.DateField(label="递交入党申请书日期", widget=DATE, initial=_today)
@@ -53,7 +43,7 @@ class OpenForm(_Checked):
         return person
 
 
-class StepForm(_Checked):
+class StepForm(CheckedForm):
     """The date and note of a step, and the fields only some steps have (``for_step``)."""
 
     on = forms.DateField(label="日期", widget=DATE, initial=_today)
@@ -105,11 +95,11 @@ class StepForm(_Checked):
         return float(days) if days is not None else 0
 
 
-class FilesForm(_Checked):
+class FilesForm(CheckedForm):
     files = AttachmentsField(label="补充材料", required=True, help_text=FILES_HELP)
 
 
-class VoteForm(_Checked):
+class VoteForm(CheckedForm):
     meeting = forms.ModelChoiceField(
         label="支部党员大会（组织生活中已登记的）",
         queryset=Meeting.objects.none(),
@@ -135,24 +125,24 @@ class VoteForm(_Checked):
         )
 
 
-class AssessForm(_Checked):
+class AssessForm(CheckedForm):
     on = forms.DateField(label="考察日期", widget=DATE, initial=_today)
     text = forms.CharField(
         label="考察意见", max_length=MAX_TEXT, widget=forms.Textarea({"rows": 3})
     )
 
 
-class ExtendForm(_Checked):
+class ExtendForm(CheckedForm):
     months = forms.IntegerField(label="延长（月）", min_value=1, max_value=24, initial=6)
     on = forms.DateField(label="支部大会决定日期", widget=DATE, initial=_today)
     reason = forms.CharField(label="原因", max_length=200)
 
 
-class CloseForm(_Checked):
+class CloseForm(CheckedForm):
     on = forms.DateField(label="日期", widget=DATE, initial=_today)
     reason = forms.CharField(label="终止原因", max_length=200)
 
 
-class QuotaForm(_Checked):
+class QuotaForm(CheckedForm):
     quota = forms.IntegerField(label="计划发展人数", min_value=0)
     note = forms.CharField(label="说明", max_length=200, required=False)

@@ -19,6 +19,7 @@ from dangqun.accounts.roles import (
     VIEW_PEOPLE,
 )
 from dangqun.accounts.scope import Scope, require
+from dangqun.core.forms import add_errors
 from dangqun.development import checks, forms, services
 from dangqun.development.board import board
 from dangqun.development.models import Status
@@ -73,7 +74,7 @@ def plan_page(request):
             try:
                 plans.set_quota(request.user, org, year, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, f"已保存 {year} 年发展计划")
                 return redirect(f"{request.path}?org={org.pk}&year={year}")
@@ -119,7 +120,7 @@ def new(request):
                 request.user, data["employee_no"], data["branch"], data["applied_on"], data["note"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已登记入党申请")
             return redirect("development:detail", pk=case.pk)
@@ -343,13 +344,8 @@ def act(request, pk: int, action: str):
         try:
             run(dict(form.cleaned_data))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("development:detail", pk=case.pk)
     return _detail(request, case, bound={key: form}, status=422)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        form.add_error(field if field in form.fields else None, errors)

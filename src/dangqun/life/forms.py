@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from dangqun.core import uploads
-from dangqun.core.forms import AttachmentsField, StyledForm
+from dangqun.core.forms import AttachmentsField, CheckedForm
 from dangqun.life.models import Kind, Presence
 from dangqun.life.services import MAX_TEXT, MAX_TOPIC
 from dangqun.orgs.models import Org
@@ -13,16 +13,7 @@ from dangqun.people.models import Person
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class _Checked(StyledForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = f"请填写{field.label}"
-            field.error_messages["max_length"] = f"{field.label}不能超过 %(limit_value)d 个字"
-            field.error_messages["invalid"] = f"{field.label}格式不正确"
-
-
-class MeetingForm(_Checked):
+class MeetingForm(CheckedForm):
     org = forms.ModelChoiceField(label="组织", queryset=Org.objects.none())
     kind = forms.ChoiceField(label="类型", choices=Kind.choices)
     topic = forms.CharField(label="主题", max_length=MAX_TOPIC)
@@ -38,7 +29,7 @@ class MeetingForm(_Checked):
         self.fields["org"].queryset = orgs if orgs is not None else Org.objects.none()
 
 
-class RecordForm(_Checked):
+class RecordForm(CheckedForm):
     topic = forms.CharField(label="主题", max_length=MAX_TOPIC)
     starts_at = forms.DateTimeField(label="开始时间", widget=LOCAL)
     ends_at = forms.DateTimeField(label="结束时间", widget=LOCAL, required=False)
@@ -77,7 +68,7 @@ class RecordForm(_Checked):
             self.fields[name].error_messages["invalid_choice"] = "请从参会人员中选择"
 
 
-class PlanForm(_Checked):
+class PlanForm(CheckedForm):
     org = forms.ModelChoiceField(label="组织", queryset=Org.objects.none())
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
 
@@ -87,7 +78,7 @@ class PlanForm(_Checked):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class MarkForm(_Checked):
+class MarkForm(CheckedForm):
     person = forms.IntegerField(widget=forms.HiddenInput)
     presence = forms.ChoiceField(
         label="出席情况",
@@ -96,7 +87,7 @@ class MarkForm(_Checked):
     reason = forms.CharField(label="请假事由", max_length=200, required=False)
 
 
-class LeaveForm(_Checked):
+class LeaveForm(CheckedForm):
     reason = forms.CharField(label="请假事由", max_length=200)
 
 
@@ -106,22 +97,22 @@ FILES_HELP = (
 )
 
 
-class NoteForm(_Checked):
+class NoteForm(CheckedForm):
     text = forms.CharField(
         label="补充说明", max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
     files = AttachmentsField(label="照片和附件（可不传）", help_text=FILES_HELP)
 
 
-class FilesForm(_Checked):
+class FilesForm(CheckedForm):
     files = AttachmentsField(label="照片和附件", required=True, help_text=FILES_HELP)
 
 
-class CancelForm(_Checked):
+class CancelForm(CheckedForm):
     reason = forms.CharField(label="取消原因", max_length=200)
 
 
-class VoteForm(_Checked):
+class VoteForm(CheckedForm):
     motion = forms.CharField(label="表决事项", max_length=200)
     yes = forms.IntegerField(label="赞成", min_value=0)
     no = forms.IntegerField(label="反对", min_value=0, initial=0)

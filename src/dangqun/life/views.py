@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import filestore
+from dangqun.core.forms import add_errors
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.core.rules import get_rule
 from dangqun.life import forms, services
@@ -34,11 +35,6 @@ SHOW = {
     "held": ("已召开", Q(status__in=(Status.HELD, Status.FINALISED))),
     "all": ("全部", Q()),
 }
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -134,7 +130,7 @@ def new(request):
         try:
             meeting = services.schedule(request.user, data.pop("org"), data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已安排")
             return redirect("life:detail", pk=meeting.pk)
@@ -360,7 +356,7 @@ def act(request, pk: int, action: str):
             except ValidationError as exc:
                 if action in OPEN_FORMS and meeting.status not in OPEN:
                     raise  # the form is no longer on the page: the message goes on top
-                _form_errors(form, exc)
+                add_errors(form, exc)
                 return _detail(request, meeting, form_errors={name: form}, status=422)
         else:
             return HttpResponse("没有这个操作", status=404)

@@ -7,16 +7,9 @@ from django.shortcuts import redirect, render
 
 from dangqun.accounts.roles import CHANGE_PEOPLE, VIEW_PEOPLE
 from dangqun.accounts.scope import Scope, get_in_scope, require
+from dangqun.core.forms import add_errors
 from dangqun.people import forms, services
 from dangqun.people.models import PartyProfile
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _person_to_change(request, pk):
@@ -40,7 +33,7 @@ def create(request):
         try:
             person = services.create_person(request.user, form.service_data())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "人员已登记。")
             return redirect("people:detail", pk=person.pk)
@@ -80,7 +73,7 @@ def edit(request, pk: int):
         try:
             services.update_person(request.user, person, form.service_data())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("people:detail", pk=person.pk)
@@ -109,7 +102,7 @@ def edit_profile(request, pk: int):
         try:
             services.set_party_profile(request.user, person, form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "党员信息已保存。")
             return redirect("people:detail", pk=person.pk)
@@ -137,7 +130,7 @@ def member_event(request, pk: int):
                 note=data.get("note", ""),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已登记，并记入党员经历。")
             return redirect("people:detail", pk=person.pk)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from dangqun.accounts.roles import MANAGE_VOICES
 from dangqun.accounts.scope import Scope, require
+from dangqun.core.forms import add_errors
 from dangqun.voices import forms, proposals, services
 
 
@@ -101,14 +102,6 @@ def run(user, voice, action: str, data, files=None):
         if form is None:  # an action without fields: the errors need a (validated) form to sit on
             form = forms.NoFieldsForm({})
             form.is_valid()
-        form_errors(form, exc)
+        add_errors(form, exc)
         return form
     return None
-
-
-def form_errors(form, exc: ValidationError) -> None:
-    """Put a service's errors on the form: on the field they name, or on the form."""
-    for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from dangqun.accounts.roles import MANAGE_VOICES
 from dangqun.accounts.scope import Scope, require
+from dangqun.core.forms import add_errors
 from dangqun.orgs.models import System
 from dangqun.voices import forms, proposals
 from dangqun.voices.models import Kind, Representative, Voice
-from dangqun.voices.views import _form_errors
 from dangqun.web.htmx import render_page
 
 
@@ -57,7 +57,7 @@ def new(request, congress_pk: int):
                 seconders=[rep.person for rep in data["seconders"]],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("voices:detail", submitted.voice.pk)
     return render_page(
@@ -76,7 +76,7 @@ def congress_list(request):
         try:
             congress = proposals.save_congress(request.user, None, form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("voices:congress", congress.pk)
     return render_page(
@@ -107,7 +107,7 @@ def congress(request, pk: int):
         try:
             _save(request.user, congress, which, bound.cleaned_data)
         except ValidationError as exc:
-            _form_errors(bound, exc)
+            add_errors(bound, exc)
         else:
             return redirect("voices:congress", congress.pk)
     return render_page(

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import filestore
+from dangqun.core.forms import add_errors
 from dangqun.core.middleware import client_address
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.orgs.models import Org, System
@@ -101,7 +102,7 @@ def _submit(form, actor, unit, channel):
             files=data.get("files", []),
         )
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_errors(form, exc)
         return None
 
 
@@ -154,7 +155,7 @@ def _follow_context(request, voice: Voice, code: str) -> dict:
             services.rate(None, voice, rating=data["rating"], comment=data["comment"], by_code=True)
             done = "感谢您的评价"
     except ValidationError as exc:
-        _form_errors(info_form if action == "info" else rate_form, exc)
+        add_errors(info_form if action == "info" else rate_form, exc)
     voice.refresh_from_db()
     return {
         "voice": voice,
@@ -351,9 +352,6 @@ def qr_poster(request, org_pk: int):
     return render_page(request, "voices/poster.html", {"unit": unit, "url": url})
 
 
-_form_errors = actions.form_errors
-
-
 @login_required
 def categories(request, pk: int | None = None):
     """The category tree and the unit each category goes to; add or change one."""
@@ -367,7 +365,7 @@ def categories(request, pk: int | None = None):
         try:
             services.save_category(request.user, category, form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("voices:categories")
     rows = Category.objects.select_related("parent", "handling_org").order_by(
