@@ -354,6 +354,14 @@ def act(request, pk: int, action: str):
             try:
                 run(form.cleaned_data)
             except ValidationError as exc:
+                if action == "record" and meeting.is_finalised:
+                    kept = _typed_record(meeting, form.cleaned_data)
+                    if kept:  # finalised meanwhile: what was typed becomes a draft addendum
+                        messages.error(request, f"{'；'.join(exc.messages)}。{KEPT}")
+                        draft = forms.NoteForm(initial={"text": kept})
+                        return _detail(
+                            request, meeting, form_errors={"note_form": draft}, status=409
+                        )
                 if action in OPEN_FORMS and meeting.status not in OPEN:
                     raise  # the form is no longer on the page: the message goes on top
                 add_errors(form, exc)
@@ -365,6 +373,20 @@ def act(request, pk: int, action: str):
     else:
         messages.success(request, done[action])
     return redirect("life:detail", pk=meeting.pk)
+
+
+KEPT = "您刚填写的会议记录已放入下方“补充说明”，确认后点“添加补充说明”即可保存"
+
+
+def _typed_record(meeting, data: dict) -> str:
+    """The minutes and decisions typed into a form the meeting's finalisation overtook, where
+    they differ from the finalised record."""
+    parts = []
+    for name, label in (("minutes", "会议记录"), ("decisions", "决议事项")):
+        typed = (data.get(name) or "").strip()
+        if typed and typed != (getattr(meeting, name) or "").strip():
+            parts.append(f"{label}：\n{typed}")
+    return "\n\n".join(parts)
 
 
 def _int(value) -> int:

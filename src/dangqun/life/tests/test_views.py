@@ -81,10 +81,15 @@ def test_a_secretary_plans_the_year_and_records_a_meeting(client, world, secreta
     assert "记录已定稿" in page and "应到 2 人，出席 1 人，请假 1 人" in page
     meeting.refresh_from_db()
     assert meeting.status == Status.FINALISED
-    refused = client.post(f"/life/{meeting.pk}/record/", {**record, "minutes": "改写"}, follow=True)
-    assert "会议记录已定稿，不能修改；如需更正请添加补充说明" in refused.content.decode()
+    refused = client.post(f"/life/{meeting.pk}/record/", {**record, "minutes": "改写"})
+    text = refused.content.decode()
+    assert refused.status_code == 409
+    assert "会议记录已定稿，不能修改；如需更正请添加补充说明" in text
+    assert "已放入下方“补充说明”" in text and "会议记录：\n改写</textarea>" in text  # not lost
     meeting.refresh_from_db()
     assert meeting.minutes == "讲授了新时代的使命。"
+    unchanged = client.post(f"/life/{meeting.pk}/record/", record, follow=True)  # nothing new
+    assert "会议记录已定稿，不能修改" in unchanged.content.decode()
 
 
 def test_bad_input_keeps_what_was_typed(client, world, secretary):
