@@ -248,9 +248,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "党群工作平台 API",
-    "DESCRIPTION": "组织、人员与党员信息。所有查询均按调用者的授权范围过滤。",
+    "DESCRIPTION": "组织、人员与党员信息、群众呼声、发展党员。所有查询均按调用者的授权范围过滤。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two models name a field "status": each enum gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "VoiceStatusEnum": "dangqun.voices.models.Status",
+        "CaseStatusEnum": "dangqun.development.models.Status",
+    },
 }
 
 # A cache every server process shares (rule overrides are cached and forgotten on change; with

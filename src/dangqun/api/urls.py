@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from dangqun.api import views, voices
+from dangqun.api import development, views, voices
 
 app_name = "api"
 router = DefaultRouter()
@@ -10,6 +10,7 @@ router.include_format_suffixes = False
 router.register("orgs", views.OrgViewSet, basename="org")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("voices", voices.VoiceViewSet, basename="voice")
+router.register("development/cases", development.CaseViewSet, basename="development-case")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

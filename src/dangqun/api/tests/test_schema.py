@@ -26,6 +26,8 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/{id}/{step}/", "post"),
     ("/api/voices/{id}/suggestion/", "get"),
     ("/api/voices/suggest/", "post"),
+    ("/api/development/cases/", "get"),
+    ("/api/development/cases/{id}/", "get"),
 }
 
 
