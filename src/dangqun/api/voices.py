@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from dangqun.accounts.scope import get_in_scope
 from dangqun.api.pagination import PeoplePagination
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
+from dangqun.core import actions as core_actions
 from dangqun.core import uploads
 from dangqun.voices import actions, services
 from dangqun.voices.models import Category, Channel, Identity, Kind, Status, Voice
@@ -209,12 +210,7 @@ class VoiceViewSet(
         voice = services.require_visible(request.user, pk)
         form = actions.run(request.user, voice, step, request.data, request.FILES)
         if form is not None:
-            raise ValidationError(
-                {
-                    "non_field_errors" if field == "__all__" else field: list(errors)
-                    for field, errors in form.errors.items()
-                }
-            )
+            raise ValidationError(core_actions.errors_by_field(form))
         voice = services.require_visible(request.user, pk)
         return Response(self.get_serializer(voice).data)
 

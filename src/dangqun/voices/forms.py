@@ -86,10 +86,6 @@ class MergeForm(StyledForm):
         self.fields["into"].error_messages["invalid_choice"] = "要合并到的呼声不存在"
 
 
-class NoFieldsForm(StyledForm):
-    """Carries a refusal for an action that asks nothing (接办, 批准延期…)."""
-
-
 class OptionalNoteForm(StyledForm):
     note = forms.CharField(
         label="意见（可不填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
