@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dangqun.accounts.roles import CHANGE_ORGS
 from dangqun.accounts.scope import Scope, require
-from dangqun.core import audit
+from dangqun.core import audit, tallies
 from dangqun.core.rules import get_rule
 from dangqun.orgs.models import SYSTEM_OF_KIND, Kind, Org, OrgEvent, Post, System, Term
 
@@ -156,10 +156,8 @@ def move_org(actor, org: Org, new_parent: Org, *, on: datetime.date | None = Non
     old_root = org.path[: Org.steplen]
     Org.objects.move(org, new_parent, pos="last-child")
     org.refresh_from_db()
-    if org.path[: Org.steplen] != old_root:  # into another enterprise: its voices' 三率 move too
-        from dangqun.voices import tally
-
-        tally.rebuild_for_orgs(Org.objects.in_subtree(org))
+    if org.path[: Org.steplen] != old_root:  # into another enterprise: its tallies (三率) move too
+        tallies.orgs_moved(Org.objects.in_subtree(org))
     before = {"parent": old_parent.name if old_parent else ""}
     after = {"parent": new_parent.name}
     OrgEvent.objects.create(
