@@ -6,11 +6,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dangqun.accounts.roles import CHANGE_ORGS
-from dangqun.accounts.scope import Scope, require
+from dangqun.accounts.roles import CHANGE_ORGS, VIEW_ORGS
+from dangqun.accounts.scope import Scope, get_in_scope, require
 from dangqun.core import audit, tallies
 from dangqun.core.rules import get_rule
 from dangqun.orgs.models import SYSTEM_OF_KIND, Kind, Org, OrgEvent, Post, System, Term
@@ -37,6 +37,23 @@ TRACKED_FIELDS = [
     "approves_members",
 ]
 APPROVING_KINDS = (Kind.PARTY_COMMITTEE, Kind.GENERAL_BRANCH)
+
+
+def visible_to(user) -> QuerySet:
+    """The organisations (of every system) this user may see: the sub-trees their grants cover."""
+    return Scope.of(user).orgs(VIEW_ORGS)
+
+
+def require_visible(user, pk: int) -> Org:
+    """One organisation this user may see, with its enterprise unit; or 404."""
+    return get_in_scope(visible_to(user).select_related("unit"), pk=pk)
+
+
+def require_changeable(user, pk: int) -> Org:
+    """One organisation this user may change: outside their sight 404, seen but read-only 403."""
+    org = get_in_scope(visible_to(user), pk=pk)
+    require(Scope.of(user).can(CHANGE_ORGS, org), "您无权修改该组织")
+    return org
 
 
 def default_term_years(kind: str) -> int | None:

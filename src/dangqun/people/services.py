@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from dangqun.accounts.roles import (
@@ -17,7 +18,7 @@ from dangqun.accounts.roles import (
     REVEAL_ID,
     VIEW_PEOPLE,
 )
-from dangqun.accounts.scope import Scope, require
+from dangqun.accounts.scope import Scope, get_in_scope, require
 from dangqun.core import audit, crypto, idnumber
 from dangqun.core.pinyin import search_key
 from dangqun.orgs.models import BRANCH_KINDS, Kind, Org, System
@@ -654,8 +655,25 @@ def review_correction(actor, request: CorrectionRequest, *, approve: bool, note:
     return request
 
 
-def visible_people(actor, capability: str = VIEW_PEOPLE):
-    return Scope.of(actor).people(capability)
+def visible_to(user, capability: str = VIEW_PEOPLE) -> QuerySet:
+    """The people this user may see (or act on with ``capability``): those in the sub-trees their
+    grants cover, and their own record."""
+    return Scope.of(user).people(capability)
+
+
+def require_visible(user, pk: int) -> Person:
+    """One person this user may see, with what the detail page shows beside them; or 404."""
+    queryset = visible_to(user).select_related(
+        "unit", "union_org", "league_org", "party_profile__branch"
+    )
+    return get_in_scope(queryset, pk=pk)
+
+
+def require_changeable(user, pk: int) -> Person:
+    """One person this user may change: outside their sight 404, seen but read-only 403."""
+    person = require_visible(user, pk)
+    require(visible_to(user, CHANGE_PEOPLE).filter(pk=pk).exists(), "您无权修改该人员信息")
+    return person
 
 
 __all__ = [
