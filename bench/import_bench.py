@@ -34,8 +34,8 @@ from dangqun.accounts.models import User  # noqa: E402
 from dangqun.accounts.services import grant_role  # noqa: E402
 from dangqun.core import crypto, idnumber  # noqa: E402
 from dangqun.orgs.models import Org  # noqa: E402
-from dangqun.people import imports  # noqa: E402
-from dangqun.people.import_rows import LABELS  # noqa: E402
+from dangqun.people.imports import jobs  # noqa: E402
+from dangqun.people.imports.rows import LABELS  # noqa: E402
 from dangqun.people.models import ImportJob, Person  # noqa: E402
 from dangqun.seed.names import NameMaker  # noqa: E402
 
@@ -120,7 +120,7 @@ def build_file(path: Path, rows: int, seed: int = 7) -> None:
 def run_import(user: User, path: Path) -> dict:
     upload = SimpleUploadedFile(path.name, path.read_bytes())
     started = time.perf_counter()
-    job = imports.start_import(user, upload, valid_rows_only=False)  # runs the job on commit
+    job = jobs.start_import(user, upload, valid_rows_only=False)  # runs the job on commit
     seconds = time.perf_counter() - started
     job = ImportJob.objects.get(pk=job.pk)
     return {

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "dangqun.life",
     "dangqun.development",
     "dangqun.notices",
+    "dangqun.seed",
     "dangqun.api",
     "dangqun.web",
 ]

@@ -1,7 +1,7 @@
 """API endpoints: thin views over the scoped querysets and the services.
 
-Reads go through ``Scope.of(user)`` (outside the scope: 404). Writes check the change capability
-first (visible but read-only: 403), then call the service, which checks again and audits.
+Reads go through each app's ``visible_to(user)`` (outside the scope: 404). Writes check the change
+capability first (visible but read-only: 403), then call the service, which checks again and audits.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,12 +14,13 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dangqun.accounts.roles import CHANGE_PEOPLE, VIEW_ORGS, VIEW_PEOPLE
+from dangqun.accounts.roles import CHANGE_PEOPLE
 from dangqun.accounts.scope import Scope, get_in_scope, require
 from dangqun.api import errors
 from dangqun.api.filters import OrgFilter, PersonFilter
 from dangqun.api.pagination import PeoplePagination
 from dangqun.api.serializers import OrgSerializer, PartyProfileSerializer, PersonSerializer
+from dangqun.orgs import services as org_services
 from dangqun.orgs.models import Org
 from dangqun.people import services
 from dangqun.people.models import PartyProfile
@@ -53,23 +54,13 @@ class OrgViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
             path=Left(OuterRef("path"), Length(OuterRef("path")) - Value(Org.steplen))
         ).values("pk")[:1]
         return (
-            Scope.of(self.request.user)
-            .orgs(VIEW_ORGS)
+            org_services.visible_to(self.request.user)
             .annotate(parent_pk=Subquery(parent, output_field=IntegerField()))
             .order_by("path")
         )
 
     def get_object(self):
         return get_in_scope(self.get_queryset(), pk=self.kwargs["pk"])
-
-
-def people_queryset(user):
-    return (
-        Scope.of(user)
-        .people(VIEW_PEOPLE)
-        .select_related("unit", "party_profile__branch")
-        .order_by("employee_no")
-    )
 
 
 @extend_schema_view(
@@ -106,7 +97,11 @@ class PersonViewSet(
     pagination_class = PeoplePagination
 
     def get_queryset(self):
-        return people_queryset(self.request.user)
+        return (
+            services.visible_to(self.request.user)
+            .select_related("unit", "party_profile__branch")
+            .order_by("employee_no")
+        )
 
     def filter_queryset(self, queryset):
         # The list filters (which hide members who left, by default) apply to the list only.
@@ -116,13 +111,10 @@ class PersonViewSet(
         return get_in_scope(self.get_queryset(), pk=self.kwargs["pk"])
 
     def _changeable_object(self):
-        person = self.get_object()
-        scope = Scope.of(self.request.user)
-        require(scope.people(CHANGE_PEOPLE).filter(pk=person.pk).exists(), "您无权修改该人员信息")
-        return person
+        return services.require_changeable(self.request.user, self.kwargs["pk"])
 
     def _fresh(self, person):
-        return get_in_scope(self.get_queryset(), pk=person.pk)
+        return services.require_visible(self.request.user, person.pk)
 
     def create(self, request, *args, **kwargs):
         require(Scope.of(request.user).has(CHANGE_PEOPLE), "您无权登记人员")
@@ -200,7 +192,7 @@ class MeView(ServiceErrorsMixin, generics.RetrieveAPIView):
     def get_object(self):
         if not self.request.user.person_id:
             raise Http404("您的账号尚未关联人员档案")
-        return get_in_scope(people_queryset(self.request.user), pk=self.request.user.person_id)
+        return services.require_visible(self.request.user, self.request.user.person_id)
 
 
 class DocsView(TemplateView):

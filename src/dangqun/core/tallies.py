@@ -1,6 +1,10 @@
 """What every stored monthly tally (三率's ``VoiceTally``, 组织生活's ``MeetingTally``) shares: the
-nightly check that recounts recent months, and the command that recounts them by hand. Each
-tally module supplies ``rebuild(months | None) -> [months corrected]``."""
+nightly check that recounts recent months, the command that recounts them by hand, and the hooks
+through which a change in one app recounts another's tallies. Each tally module supplies
+``rebuild(months | None) -> [months corrected]``.
+
+Hooks: an app registers ``on_orgs_moved(hook)`` in its ``AppConfig.ready``; ``orgs`` calls
+``orgs_moved(orgs)`` after a sub-tree moved into another enterprise, without knowing who counts."""
 
 from __future__ import annotations
 
@@ -9,11 +13,29 @@ import logging
 from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from dangqun.core.dates import add_months
 
 Rebuild = Callable[[list[dt.date] | None], list[dt.date]]
+OrgsMovedHook = Callable[[QuerySet], object]
+
+_orgs_moved_hooks: list[OrgsMovedHook] = []
+
+
+def on_orgs_moved(hook: OrgsMovedHook) -> OrgsMovedHook:
+    """Register ``hook(orgs)``: recount what belongs to ``orgs`` after they moved into another
+    enterprise. Registering the same hook twice keeps one."""
+    if hook not in _orgs_moved_hooks:
+        _orgs_moved_hooks.append(hook)
+    return hook
+
+
+def orgs_moved(orgs: QuerySet) -> None:
+    """Organisations moved into another enterprise: every registered tally recounts their months."""
+    for hook in _orgs_moved_hooks:
+        hook(orgs)
 
 
 def nightly_check(rebuild: Rebuild, what: str) -> list[str]:

@@ -8,17 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from dangqun.accounts.roles import CHANGE_ORGS, VIEW_ORGS, VIEW_PEOPLE
-from dangqun.accounts.scope import Scope, get_in_scope, require
+from dangqun.accounts.roles import CHANGE_ORGS
+from dangqun.accounts.scope import Scope, get_in_scope
 from dangqun.orgs import forms, services
 from dangqun.orgs.models import Org, Post, System
-
-
-def _org_to_change(request, pk: int) -> Org:
-    scope = Scope.of(request.user)
-    org = get_in_scope(scope.orgs(VIEW_ORGS), pk=pk)
-    require(scope.can(CHANGE_ORGS, org), "您无权修改该组织")
-    return org
+from dangqun.people import services as people_services
 
 
 def _units(request):  # organisation names are not secret; any active unit may host an org
@@ -44,7 +38,7 @@ def _handle(request, org, form, action, success: str, title: str):
 
 @login_required
 def add_child(request, pk: int):
-    parent = _org_to_change(request, pk)
+    parent = services.require_changeable(request.user, pk)
     form = forms.OrgCreateForm(request.POST or None, parent=parent, units=_units(request))
 
     def action(data):
@@ -64,7 +58,7 @@ def add_child(request, pk: int):
 
 @login_required
 def edit(request, pk: int):
-    org = _org_to_change(request, pk)
+    org = services.require_changeable(request.user, pk)
     initial = {
         "name": org.name,
         "short_name": org.short_name,
@@ -85,7 +79,7 @@ def edit(request, pk: int):
 
 @login_required
 def move(request, pk: int):
-    org = _org_to_change(request, pk)
+    org = services.require_changeable(request.user, pk)
     scope = Scope.of(request.user)
     targets = (
         scope.orgs(CHANGE_ORGS, Org.objects.active())
@@ -110,7 +104,7 @@ def move(request, pk: int):
 
 @login_required
 def dissolve(request, pk: int):
-    org = _org_to_change(request, pk)
+    org = services.require_changeable(request.user, pk)
     form = forms.OrgDissolveForm(request.POST or None)
 
     def action(data):
@@ -121,7 +115,7 @@ def dissolve(request, pk: int):
 
 @login_required
 def new_term(request, pk: int):
-    org = _org_to_change(request, pk)
+    org = services.require_changeable(request.user, pk)
     form = forms.TermForm(
         request.POST or None, initial={"years": services.default_term_years(org.kind)}
     )
@@ -142,12 +136,12 @@ def new_term(request, pk: int):
 
 @login_required
 def appoint(request, pk: int):
-    org = _org_to_change(request, pk)
+    org = services.require_changeable(request.user, pk)
     form = forms.PostForm(request.POST or None)
-    scope = Scope.of(request.user)
 
     def action(data):
-        person = scope.people(VIEW_PEOPLE).filter(employee_no=data["person"].strip()).first()
+        employee_no = data["person"].strip()
+        person = people_services.visible_to(request.user).filter(employee_no=employee_no).first()
         if person is None:
             raise ValidationError({"person": "在您的管理范围内找不到该工号的人员"})
         return services.appoint(
@@ -159,7 +153,7 @@ def appoint(request, pk: int):
 
 @login_required
 def end_post(request, pk: int, post_pk: int):
-    org = _org_to_change(request, pk)
+    org = services.require_changeable(request.user, pk)
     post = get_in_scope(Post.objects.filter(org=org).select_related("person"), pk=post_pk)
     form = forms.PostEndForm(request.POST or None)
 

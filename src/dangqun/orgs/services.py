@@ -6,12 +6,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dangqun.accounts.roles import CHANGE_ORGS
-from dangqun.accounts.scope import Scope, require
-from dangqun.core import audit
+from dangqun.accounts.roles import CHANGE_ORGS, VIEW_ORGS
+from dangqun.accounts.scope import Scope, get_in_scope, require
+from dangqun.core import audit, tallies
 from dangqun.core.rules import get_rule
 from dangqun.orgs.models import SYSTEM_OF_KIND, Kind, Org, OrgEvent, Post, System, Term
 
@@ -37,6 +37,23 @@ TRACKED_FIELDS = [
     "approves_members",
 ]
 APPROVING_KINDS = (Kind.PARTY_COMMITTEE, Kind.GENERAL_BRANCH)
+
+
+def visible_to(user) -> QuerySet:
+    """The organisations (of every system) this user may see: the sub-trees their grants cover."""
+    return Scope.of(user).orgs(VIEW_ORGS)
+
+
+def require_visible(user, pk: int) -> Org:
+    """One organisation this user may see, with its enterprise unit; or 404."""
+    return get_in_scope(visible_to(user).select_related("unit"), pk=pk)
+
+
+def require_changeable(user, pk: int) -> Org:
+    """One organisation this user may change: outside their sight 404, seen but read-only 403."""
+    org = get_in_scope(visible_to(user), pk=pk)
+    require(Scope.of(user).can(CHANGE_ORGS, org), "您无权修改该组织")
+    return org
 
 
 def default_term_years(kind: str) -> int | None:
@@ -156,10 +173,8 @@ def move_org(actor, org: Org, new_parent: Org, *, on: datetime.date | None = Non
     old_root = org.path[: Org.steplen]
     Org.objects.move(org, new_parent, pos="last-child")
     org.refresh_from_db()
-    if org.path[: Org.steplen] != old_root:  # into another enterprise: its voices' 三率 move too
-        from dangqun.voices import tally
-
-        tally.rebuild_for_orgs(Org.objects.in_subtree(org))
+    if org.path[: Org.steplen] != old_root:  # into another enterprise: its tallies (三率) move too
+        tallies.orgs_moved(Org.objects.in_subtree(org))
     before = {"parent": old_parent.name if old_parent else ""}
     after = {"parent": new_parent.name}
     OrgEvent.objects.create(

@@ -3,8 +3,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dangqun.accounts.roles import CHANGE_ORGS, VIEW_ORGS, VIEW_PEOPLE
-from dangqun.accounts.scope import Scope, get_in_scope
-from dangqun.orgs import checks
+from dangqun.accounts.scope import Scope
+from dangqun.orgs import checks, services
 from dangqun.orgs.models import Org, Post, System
 from dangqun.people.models import PartyProfile
 from dangqun.web.htmx import render_page
@@ -34,8 +34,7 @@ def tree(request):
 @login_required
 def children(request, pk: int):
     """The children of one node (HTMX lazy loading of the tree)."""
-    scope = Scope.of(request.user)
-    org = get_in_scope(scope.orgs(VIEW_ORGS), pk=pk)
+    org = services.require_visible(request.user, pk)
     nodes = list(
         Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
     )
@@ -45,7 +44,7 @@ def children(request, pk: int):
 @login_required
 def detail(request, pk: int):
     scope = Scope.of(request.user)
-    org = get_in_scope(scope.orgs(VIEW_ORGS).select_related("unit"), pk=pk)
+    org = services.require_visible(request.user, pk)
     today = timezone.localdate()
     subtree = list(
         Org.objects.in_subtree(org)

@@ -1,11 +1,15 @@
-"""Export any filtered, scoped list of people to xlsx. Every export is audited."""
+"""Export the people list, as filtered on its page, to xlsx: permission-checked and audited."""
 
 import io
 
 import xlsxwriter
 from django.db import transaction
 
+from dangqun.accounts.roles import EXPORT_PEOPLE, VIEW_ORGS
+from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit
+from dangqun.people import services
+from dangqun.people.filters import apply_filters
 
 COLUMNS = [
     ("工号", lambda p: p.employee_no),
@@ -32,8 +36,14 @@ def _profile(person, getter):
     return getter(profile) if profile is not None else ""
 
 
-def export_people(actor, queryset, filters: dict) -> tuple[bytes, int]:
-    """Write the rows to an xlsx in memory (constant-memory mode); returns (bytes, row count)."""
+def export_people(actor, params) -> tuple[bytes, int]:
+    """The people ``actor`` may export, filtered by the list's ``params``, as an xlsx written in
+    memory (constant-memory mode); returns (bytes, row count). Refused without 导出 rights."""
+    require(Scope.of(actor).has(EXPORT_PEOPLE), "您没有导出人员的权限")
+    queryset = apply_filters(
+        services.visible_to(actor, EXPORT_PEOPLE), params, Scope.of(actor).orgs(VIEW_ORGS)
+    )
+    filters = dict(params.items())
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
     sheet = workbook.add_worksheet("人员")

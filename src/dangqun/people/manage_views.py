@@ -5,18 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from dangqun.accounts.roles import CHANGE_PEOPLE, VIEW_PEOPLE
-from dangqun.accounts.scope import Scope, get_in_scope, require
+from dangqun.accounts.roles import CHANGE_PEOPLE
+from dangqun.accounts.scope import Scope, require
 from dangqun.core.forms import add_errors
 from dangqun.people import forms, services
 from dangqun.people.models import PartyProfile
 
 
 def _person_to_change(request, pk):
-    scope = Scope.of(request.user)
-    person = get_in_scope(scope.people(VIEW_PEOPLE).select_related("party_profile"), pk=pk)
-    require(scope.people(CHANGE_PEOPLE).filter(pk=pk).exists(), "您无权修改该人员信息")
-    return person, scope
+    return services.require_changeable(request.user, pk), Scope.of(request.user)
 
 
 def _render(request, form, title, back):

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from dangqun.people import import_views, manage_views, views
+from dangqun.people import manage_views, views
+from dangqun.people.imports import views as import_views
 
 app_name = "people"
 urlpatterns = [

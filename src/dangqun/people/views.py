@@ -32,12 +32,12 @@ PAGE_SIZE = 50
 SEARCH_COUNT_LIMIT = 10_000  # a search matching more than this is told to be narrowed
 
 
-def _filtered(request, capability=VIEW_PEOPLE):
+def _filtered(request):
     """The scoped, filtered people and the organisation the list is narrowed to (if any)."""
-    scope = Scope.of(request.user)
-    scope_orgs = scope.orgs(VIEW_ORGS)
+    scope_orgs = Scope.of(request.user).orgs(VIEW_ORGS)
     org = selected_org(request.GET, scope_orgs)
-    queryset = apply_filters(scope.people(capability), request.GET, scope_orgs, org=org)
+    people = services.visible_to(request.user)
+    queryset = apply_filters(people, request.GET, scope_orgs, org=org)
     return queryset, org
 
 
@@ -71,10 +71,7 @@ def person_list(request):
 
 @login_required
 def person_export(request):
-    scope = Scope.of(request.user)
-    require(scope.has(EXPORT_PEOPLE), "您没有导出人员的权限")
-    queryset, _ = _filtered(request, EXPORT_PEOPLE)
-    content, count = exports.export_people(request.user, queryset, dict(request.GET.items()))
+    content, count = exports.export_people(request.user, request.GET)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -97,19 +94,17 @@ def _person_context(request, person, scope):
         "posts": posts,
         "corrections": list(person.corrections.all()[:10]),
         "can_reveal": scope.is_self(person)
-        or scope.people(REVEAL_ID).filter(pk=person.pk).exists(),
-        "can_change": scope.people(CHANGE_PEOPLE).filter(pk=person.pk).exists(),
+        or services.visible_to(request.user, REVEAL_ID).filter(pk=person.pk).exists(),
+        "can_change": services.visible_to(request.user, CHANGE_PEOPLE)
+        .filter(pk=person.pk)
+        .exists(),
         "is_self": scope.is_self(person),
         "correctable": services.CORRECTABLE_FIELDS,
     }
 
 
 def _visible_person(request, pk):
-    scope = Scope.of(request.user)
-    queryset = scope.people(VIEW_PEOPLE).select_related(
-        "unit", "union_org", "league_org", "party_profile__branch"
-    )
-    return get_in_scope(queryset, pk=pk), scope
+    return services.require_visible(request.user, pk), Scope.of(request.user)
 
 
 @login_required
@@ -153,7 +148,7 @@ def request_correction(request, pk: int):
 def corrections(request):
     scope = Scope.of(request.user)
     require(scope.has(CHECK_CORRECTIONS), "您没有审核更正申请的权限")
-    visible = scope.people(CHECK_CORRECTIONS).values("pk")
+    visible = services.visible_to(request.user, CHECK_CORRECTIONS).values("pk")
     pending = (
         CorrectionRequest.objects.filter(person__in=visible)
         .filter(status__in=["submitted", "branch_checked"])
@@ -165,8 +160,7 @@ def corrections(request):
 @login_required
 @require_POST
 def review_correction(request, pk: int):
-    scope = Scope.of(request.user)
-    visible = scope.people(CHECK_CORRECTIONS).values("pk")
+    visible = services.visible_to(request.user, CHECK_CORRECTIONS).values("pk")
     item = get_in_scope(CorrectionRequest.objects.filter(person__in=visible), pk=pk)
     try:
         services.review_correction(

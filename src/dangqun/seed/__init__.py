@@ -1,1 +1,2 @@
-"""Deterministic demo and scale data: the `seed` and `demo` commands build on this package."""
+"""Deterministic demo and scale data, and the commands that write it (`seed`, `demo`, `seed_voices`,
+`seed_life`, `seed_development`)."""

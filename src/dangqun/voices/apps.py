@@ -1,13 +1,19 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from dangqun.core import tallies
+
 
 class VoicesConfig(AppConfig):
     name = "dangqun.voices"
     verbose_name = "群众呼声"
 
     def ready(self):
+        # import here: voices.tally loads models, which only a ready app registry allows
+        from dangqun.voices import tally
+
         post_migrate.connect(_count_stored_voices, sender=self)
+        tallies.on_orgs_moved(tally.rebuild_for_orgs)
 
 
 def _count_stored_voices(sender, using="default", **kwargs):

@@ -20,7 +20,7 @@ from dangqun.accounts.roles import MANAGE_VOICES
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit, bulk
 from dangqun.orgs.models import Org, System
-from dangqun.people.import_read import ImportFileError, read_table
+from dangqun.people.imports.read import ImportFileError, read_table
 from dangqun.people.models import Person
 from dangqun.voices import services, tally
 from dangqun.voices.models import (

@@ -9,18 +9,19 @@ from dangqun.accounts.scope import Scope, require
 from dangqun.core.models import AuditLog
 from dangqun.core.paging import query_without_page
 from dangqun.orgs import checks
-from dangqun.orgs.models import Org
+from dangqun.orgs import services as org_services
+from dangqun.people import services as people_services
 from dangqun.web.htmx import render_page
 
 
-def people_counts(scope: Scope) -> dict[str, int]:
-    """Head counts for the home page in one aggregate query over the user's scope."""
+def people_counts(user) -> dict[str, int]:
+    """Head counts for the home page in one aggregate query over the people the user may see."""
     today = timezone.localdate()
     current = Q(is_current_member=True)
     probationary = Q(party_profile__full_member_on__isnull=True) | Q(
         party_profile__full_member_on__gt=today
     )
-    return scope.people(VIEW_PEOPLE).aggregate(
+    return people_services.visible_to(user).aggregate(
         people_count=Count("pk"),
         member_count=Count("pk", filter=current),
         probationary_count=Count("pk", filter=current & probationary),
@@ -34,14 +35,14 @@ def home(request):
     context = {"scope_roles": sorted(scope.roles())}
     if scope.has(VIEW_ORGS):
         orgs = list(
-            scope.orgs(VIEW_ORGS, Org.objects.active()).only(
-                "pk", "name", "path", "kind", "system", "depth"
-            )
+            org_services.visible_to(request.user)
+            .active()
+            .only("pk", "name", "path", "kind", "system", "depth")
         )
         findings = checks.findings_for(orgs)
         context.update(org_count=len(orgs), findings=findings[:100], finding_count=len(findings))
     if scope.has(VIEW_PEOPLE):
-        context.update(people_counts(scope))
+        context.update(people_counts(request.user))
     return render_page(request, "web/home.html", context)
 
 

@@ -7,7 +7,7 @@ import itertools
 import xlsxwriter
 
 from dangqun.core import idnumber
-from dangqun.people.import_rows import LABELS
+from dangqun.people.imports.rows import LABELS
 
 _serial = itertools.count(1)
 

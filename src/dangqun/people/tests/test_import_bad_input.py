@@ -6,7 +6,7 @@ import pytest
 
 from dangqun.core.models import AuditLog
 from dangqun.orgs import services as org_services
-from dangqun.people.import_rows import LABELS
+from dangqun.people.imports.rows import LABELS
 from dangqun.people.models import ImportJob, Person
 from dangqun.people.tests.import_helpers import (
     make_id,
@@ -206,7 +206,7 @@ def test_a_50_mb_file_is_refused_before_it_is_stored(client_, tmp_path, settings
 
 def test_the_reader_checks_the_size_before_reading(tmp_path, settings):
     """Files that reach the job another way are refused before anything is parsed."""
-    from dangqun.people.import_read import ImportFileError, read_table
+    from dangqun.people.imports.read import ImportFileError, read_table
 
     path = tmp_path / "f.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 4096)

@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pytest
 
-from dangqun.people.import_rows import LABELS
+from dangqun.people.imports.rows import LABELS
 from dangqun.people.models import ImportJob
 from dangqun.people.tests.import_helpers import (
     make_id,

@@ -1,13 +1,14 @@
+"""core.paging on people's list: ids first, then the page's rows with their joins."""
+
 import pytest
 
 from dangqun.core.paging import IdFirstPaginator
+from dangqun.people import services
 from dangqun.people.models import Person
 
 
 @pytest.fixture
 def people(world):
-    from dangqun.people import services
-
     for n in range(7):
         services.create_person(
             None,

@@ -4,22 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
-from dangqun.accounts.roles import IMPORT_PEOPLE
-from dangqun.accounts.scope import Scope, get_in_scope, require
-from dangqun.core import audit
-from dangqun.people import import_sheets, imports
-from dangqun.people.import_read import max_bytes, size_message
-from dangqun.people.models import ImportJob
+from dangqun.people.imports import jobs, sheets
+from dangqun.people.imports.read import max_bytes, size_message
 from dangqun.web.htmx import render_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-RECENT_JOBS = 10
 MULTIPART_SLACK = 64 * 1024  # room for the form fields and multipart boundaries
 
 
@@ -50,22 +45,10 @@ class SizeLimitHandler(FileUploadHandler):
         return None
 
 
-def _require_import(request) -> Scope:
-    scope = Scope.of(request.user)
-    require(scope.has(IMPORT_PEOPLE), "您没有导入人员的权限")
-    return scope
-
-
-def _own_job(request, pk: int) -> ImportJob:
-    """Jobs belong to the user who uploaded them; anyone else gets 404."""
-    _require_import(request)
-    return get_in_scope(ImportJob.objects.filter(created_by=request.user), pk=pk)
-
-
 @csrf_exempt  # the token is checked below, after the size-limiting handler is in place
 @login_required
 def import_start(request):
-    _require_import(request)
+    jobs.require_import(request.user)
     if request.method == "POST":
         limiter = SizeLimitHandler(request)
         request.upload_handlers.insert(0, limiter)
@@ -74,11 +57,14 @@ def import_start(request):
 
 
 def _start_page(request, error: str = "", status: int = 200):
-    jobs = ImportJob.objects.filter(created_by=request.user).order_by("-created_at")[:RECENT_JOBS]
     return render_page(
         request,
         "people/import_start.html",
-        {"jobs": jobs, "error": error, "max_mb": max_bytes() // 1024 // 1024},
+        {
+            "jobs": jobs.recent_jobs(request.user),
+            "error": error,
+            "max_mb": max_bytes() // 1024 // 1024,
+        },
         status=status,
     )
 
@@ -89,7 +75,7 @@ def _upload(request, limiter: SizeLimitHandler):
     if limiter.too_large:
         return _start_page(request, size_message(limiter.received), status=413)
     try:
-        job = imports.start_import(
+        job = jobs.start_import(
             request.user,
             uploaded,
             valid_rows_only=request.POST.get("valid_only") == "1",
@@ -103,8 +89,8 @@ def _upload(request, limiter: SizeLimitHandler):
 @require_GET
 @login_required
 def import_template(request):
-    _require_import(request)
-    response = HttpResponse(import_sheets.template_workbook(request.user), content_type=XLSX)
+    jobs.require_import(request.user)
+    response = HttpResponse(sheets.template_workbook(request.user), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, "人员导入模板.xlsx")
     return response
 
@@ -112,7 +98,7 @@ def import_template(request):
 @require_GET
 @login_required
 def import_status(request, pk: int):
-    job = _own_job(request, pk)
+    job = jobs.require_own_job(request.user, pk)
     has_error_file = job.status in (job.Status.INVALID, job.Status.DONE) and bool(job.errors)
     return render_page(
         request,
@@ -131,16 +117,7 @@ def import_status(request, pk: int):
 @require_GET
 @login_required
 def import_error_file(request, pk: int):
-    job = _own_job(request, pk)
-    path = imports.error_file_path(job)
-    if not path.exists():
-        raise Http404("没有错误文件")
-    audit.record(
-        request.user,
-        "people.import_error_file",
-        job,
-        after={"file_name": job.file_name},
-    )
+    job, path = jobs.download_error_file(request.user, pk)
     return FileResponse(
         path.open("rb"),
         as_attachment=True,

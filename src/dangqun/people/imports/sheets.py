@@ -11,8 +11,8 @@ import xlsxwriter
 from dangqun.accounts.roles import IMPORT_PEOPLE
 from dangqun.accounts.scope import Scope
 from dangqun.orgs.models import System
-from dangqun.people.import_read import max_bytes
-from dangqun.people.import_rows import COLUMNS, ERROR_COLUMN, ParsedRow, canonical_labels
+from dangqun.people.imports.read import max_bytes
+from dangqun.people.imports.rows import COLUMNS, ERROR_COLUMN, ParsedRow, canonical_labels
 
 TEMPLATE_ROWS = 100_000  # rows that get the column formats and drop-down lists
 MAX_LISTED_ORGS = 5000

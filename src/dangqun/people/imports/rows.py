@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from dangqun.core import crypto, idnumber
 from dangqun.orgs.models import Org, System
-from dangqun.people.import_read import is_blank
+from dangqun.people.imports.read import is_blank
 from dangqun.people.models import (
     PARTY_STATUSES,
     Education,

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SeedConfig(AppConfig):
+    name = "dangqun.seed"
+    verbose_name = "演示与压测数据"
