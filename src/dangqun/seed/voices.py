@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dangqun.orgs.models import Kind, Org, System
 from dangqun.people.models import Person
-from dangqun.voices import calendar
+from dangqun.voices.deadlines import deadline
 from dangqun.voices.models import (
     Category,
     Channel,
@@ -117,8 +117,8 @@ def seed_demo_voices(rng: random.Random, root: Org, mass_user, member_user, coun
             assigned = submitted + datetime.timedelta(hours=rng.uniform(0.2, 6))
             voice.handling_org = category.handling_org
             voice.assigned_at = assigned
-            voice.response_due = calendar.deadline(assigned, urgency, "response")
-            voice.resolution_due = calendar.deadline(assigned, urgency, "resolution")
+            voice.response_due = deadline(assigned, urgency, "response")
+            voice.resolution_due = deadline(assigned, urgency, "resolution")
             steps.append((A.ASSIGN, mass_user, assigned, "", voice.handling_org))
             voice.status = Status.ASSIGNED
         if stage in ("in_progress", "answered", "closed"):

@@ -19,8 +19,10 @@ from django.utils import timezone
 from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit, crypto, filestore
+from dangqun.core.workcalendar import working_hours_between
 from dangqun.orgs.models import Org, System
-from dangqun.voices import calendar, notify
+from dangqun.voices import notify
+from dangqun.voices.deadlines import deadline
 from dangqun.voices.models import (
     OPEN_STATUSES,
     Category,
@@ -242,8 +244,8 @@ def assign(
         voice.category = category or voice.category
         voice.urgency = urgency
         voice.assigned_at = now
-        voice.response_due = calendar.deadline(now, urgency, "response")
-        voice.resolution_due = calendar.deadline(now, urgency, "resolution")
+        voice.response_due = deadline(now, urgency, "response")
+        voice.resolution_due = deadline(now, urgency, "resolution")
         voice.handler = None
         voice.save()
         _event(voice, Action.ASSIGN, actor, note, org=handling_org, due=voice.resolution_due)
@@ -270,7 +272,7 @@ def transfer(actor, voice: Voice, *, handling_org: Org, note: str) -> Voice:
         voice.status = Status.ASSIGNED
         voice.handling_org = handling_org
         voice.handler = None
-        voice.response_due = calendar.deadline(now, voice.urgency, "response")
+        voice.response_due = deadline(now, voice.urgency, "response")
         voice.save()
         _event(voice, Action.TRANSFER, actor, note, org=handling_org)
         notify.assigned(voice, again="转办")
@@ -495,8 +497,8 @@ def rate(actor, voice: Voice, *, rating: str, comment: str = "", by_code: bool =
             voice.status = Status.ASSIGNED
             voice.reopened = True
             voice.handler = None
-            voice.response_due = calendar.deadline(now, voice.urgency, "response")
-            voice.resolution_due = calendar.deadline(now, voice.urgency, "resolution")
+            voice.response_due = deadline(now, voice.urgency, "response")
+            voice.resolution_due = deadline(now, voice.urgency, "resolution")
         else:
             voice.status = Status.CLOSED
             voice.closed_at = now
@@ -555,7 +557,7 @@ def _locked(voice: Voice) -> Voice:
 
 
 def hours_taken(start, end) -> float | None:
-    return round(calendar.working_hours_between(start, end), 2) if start and end else None
+    return round(working_hours_between(start, end), 2) if start and end else None
 
 
 def _expect(voice: Voice, statuses, message: str) -> None:
@@ -763,44 +765,3 @@ def follow(actor, voice: Voice) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-# The working calendar ---------------------------------------------------------------------
-def set_calendar_day(actor, day: datetime.date, *, is_workday: bool, note: str = "") -> None:
-    """A site's own working day or day off (a local holiday, a shift of 调休); it changes the
-    deadlines of voices assigned from now on, not the promises already made."""
-    from dangqun.voices.models import CalendarDay
-
-    require(
-        Scope.of(actor).covers_every_unit(MANAGE_VOICES), "只有全企业的群工管理员可以调整工作日历"
-    )
-    with transaction.atomic():
-        before = CalendarDay.objects.filter(date=day).values("is_workday", "note").first()
-        CalendarDay.objects.update_or_create(
-            date=day, defaults={"is_workday": is_workday, "note": note.strip()[:50]}
-        )
-        audit.record(
-            actor,
-            "voice.calendar",
-            object_type="voices.calendarday",
-            object_repr=str(day),
-            before=before,
-            after={"is_workday": is_workday, "note": note},
-        )
-
-
-def remove_calendar_day(actor, day: datetime.date) -> None:
-    from dangqun.voices.models import CalendarDay
-
-    require(
-        Scope.of(actor).covers_every_unit(MANAGE_VOICES), "只有全企业的群工管理员可以调整工作日历"
-    )
-    with transaction.atomic():
-        deleted, _ = CalendarDay.objects.filter(date=day).delete()
-        if deleted:
-            audit.record(
-                actor,
-                "voice.calendar_removed",
-                object_type="voices.calendarday",
-                object_repr=str(day),
-            )
