@@ -23,7 +23,7 @@ from dangqun.voices.models import (
     VoiceEvent,
 )
 from dangqun.voices.models import Kind as VoiceKind
-from dangqun.voices.services import _code_hash, hours_taken, new_query_code
+from dangqun.voices.services import code_hash, hours_taken, new_query_code
 
 A = VoiceEvent.Action
 
@@ -98,7 +98,7 @@ def seed_demo_voices(rng: random.Random, root: Org, mass_user, member_user, coun
             person_id=person[0] if person else None,
             contact_name=person[1] if person else "",
             submitted_at=submitted,
-            query_code_hash=_code_hash(new_query_code()),
+            query_code_hash=code_hash(new_query_code()),
         )
         if n == 0 and member_user is not None and member_user.person_id:
             voice.user, voice.person_id, voice.identity = (
