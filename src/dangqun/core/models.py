@@ -1,4 +1,5 @@
-"""Shared models: the append-only audit log and local rule overrides."""
+"""Shared models: the append-only audit log, local rule overrides and the working calendar's
+site adjustments."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -85,3 +86,19 @@ class RuleOverride(models.Model):
 def _forget_cached_overrides(sender, **kwargs):
     """A saved or deleted override applies at once (queryset deletes send this signal too)."""
     cache.delete(RuleOverride.CACHE_KEY)
+
+
+class CalendarDay(models.Model):
+    """A date that differs from the shipped holiday calendar: an added holiday or working day."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    note = models.CharField("说明", max_length=50, blank=True)
+
+    class Meta:
+        db_table = "voices_calendarday"  # first kept by 群众呼声; the table keeps its name
+        verbose_name = "工作日历调整"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from dangqun.core.dates import months_between, months_later, years_between
 from dangqun.core.rules import Finding, Rule, get_rule
+from dangqun.core.workcalendar import WorkCalendar
 from dangqun.development.models import Assessment, Case, Helper, StepRecord
 from dangqun.development.steps import ADMITTED, STEPS
 from dangqun.people.models import PartyProfile, Person
@@ -89,8 +90,6 @@ def publicity_ends(facts: Facts, number: int) -> dt.date | None:
     done = facts.done_on(number)
     if not rule.enabled or done is None or number not in rule["steps"]:
         return None
-    from dangqun.voices.calendar import WorkCalendar
-
     start = dt.datetime.combine(done, dt.time(12), tzinfo=timezone.get_current_timezone())
     return WorkCalendar().add_working_days(start, rule["working_days"]).date()
 

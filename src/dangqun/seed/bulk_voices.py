@@ -23,11 +23,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dangqun.core.bulk import insert_dicts
+from dangqun.core.workcalendar import WorkCalendar
 from dangqun.orgs.models import Kind, Org, System
 from dangqun.people.models import Person
 from dangqun.seed.voices import ANSWERS, TOPICS
 from dangqun.voices import tally
-from dangqun.voices.calendar import WorkCalendar, deadline
+from dangqun.voices.deadlines import deadline
 from dangqun.voices.models import Category, Channel, Identity, Rating, Status, Voice, VoiceEvent
 
 BATCH = 50_000

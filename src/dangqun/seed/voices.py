@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dangqun.orgs.models import Kind, Org, System
 from dangqun.people.models import Person
-from dangqun.voices import calendar
+from dangqun.voices.deadlines import deadline
 from dangqun.voices.models import (
     Category,
     Channel,
@@ -23,7 +23,7 @@ from dangqun.voices.models import (
     VoiceEvent,
 )
 from dangqun.voices.models import Kind as VoiceKind
-from dangqun.voices.services import _code_hash, hours_taken, new_query_code
+from dangqun.voices.services import code_hash, hours_taken, new_query_code
 
 A = VoiceEvent.Action
 
@@ -98,7 +98,7 @@ def seed_demo_voices(rng: random.Random, root: Org, mass_user, member_user, coun
             person_id=person[0] if person else None,
             contact_name=person[1] if person else "",
             submitted_at=submitted,
-            query_code_hash=_code_hash(new_query_code()),
+            query_code_hash=code_hash(new_query_code()),
         )
         if n == 0 and member_user is not None and member_user.person_id:
             voice.user, voice.person_id, voice.identity = (
@@ -117,8 +117,8 @@ def seed_demo_voices(rng: random.Random, root: Org, mass_user, member_user, coun
             assigned = submitted + datetime.timedelta(hours=rng.uniform(0.2, 6))
             voice.handling_org = category.handling_org
             voice.assigned_at = assigned
-            voice.response_due = calendar.deadline(assigned, urgency, "response")
-            voice.resolution_due = calendar.deadline(assigned, urgency, "resolution")
+            voice.response_due = deadline(assigned, urgency, "response")
+            voice.resolution_due = deadline(assigned, urgency, "resolution")
             steps.append((A.ASSIGN, mass_user, assigned, "", voice.handling_org))
             voice.status = Status.ASSIGNED
         if stage in ("in_progress", "answered", "closed"):

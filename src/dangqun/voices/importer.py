@@ -247,7 +247,7 @@ def _voice(row: dict, lookup: _Lookup, scope: Scope, errors: list):
         person=person,
         contact_name=person.name if person else "",
         submitted_at=submitted,
-        query_code_hash=services._code_hash(services.new_query_code()),
+        query_code_hash=services.code_hash(services.new_query_code()),
     )
     events = [
         {

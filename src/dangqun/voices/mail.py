@@ -94,11 +94,11 @@ class Unparsable(Exception):
 def _read_limited(handle, source: str, max_bytes: int) -> Item:
     raw = handle.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        return Item(source, None, _too_large(max_bytes))
+        return Item(source, None, too_large(max_bytes))
     return Item(source, raw)
 
 
-def _too_large(max_bytes: int) -> str:
+def too_large(max_bytes: int) -> str:
     return f"邮件超过 {max_bytes // (1024 * 1024) or 1} MB，未导入，请人工处理"
 
 
@@ -171,14 +171,14 @@ def imap(
             typ, data = conn.uid("FETCH", uid, "(RFC822.SIZE)")
             size = _imap_size(data) if typ == "OK" else None
             if size is not None and size > max_bytes:
-                yield Item(source, None, _too_large(max_bytes))
+                yield Item(source, None, too_large(max_bytes))
                 continue
             typ, data = conn.uid("FETCH", uid, "(BODY.PEEK[])")
             raw = _imap_body(data) if typ == "OK" else None
             if raw is None:
                 yield Item(source, None, "邮件服务器未返回邮件内容")
             elif len(raw) > max_bytes:
-                yield Item(source, None, _too_large(max_bytes))
+                yield Item(source, None, too_large(max_bytes))
             else:
                 yield Item(source, raw)
     except (OSError, imaplib.IMAP4.error) as exc:

@@ -34,9 +34,9 @@ from django.utils import timezone
 
 from dangqun.core.dates import add_months
 from dangqun.core.rules import get_rule
+from dangqun.core.workcalendar import local
 from dangqun.orgs.models import Org
 from dangqun.voices import tally
-from dangqun.voices.calendar import local
 from dangqun.voices.models import Category, Channel, Kind, Rating, Status, VoiceTally
 
 RULE = "voices.rates"

@@ -430,21 +430,6 @@ class Follow(models.Model):
         return f"{self.user_id} 关注 {self.voice_id}"
 
 
-class CalendarDay(models.Model):
-    """A date that differs from the shipped holiday calendar: an added holiday or working day."""
-
-    date = models.DateField("日期", unique=True)
-    is_workday = models.BooleanField("是否工作日")
-    note = models.CharField("说明", max_length=50, blank=True)
-
-    class Meta:
-        verbose_name = "工作日历调整"
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date} {'上班' if self.is_workday else '休息'}"
-
-
 def hour_field(kind: str, index: int) -> str:
     """The column of a tally's histogram: ``response_03`` counts responses in bucket 3."""
     return f"{kind}_{index:02d}"

@@ -172,7 +172,7 @@ def submit(actor, data: dict, *, congress: Congress, seconders, proposer=None):
         else Status.SECONDING,
     )
     code = services.new_query_code()
-    voice.query_code_hash = services._code_hash(code)
+    voice.query_code_hash = services.code_hash(code)
     now = timezone.now()
     with transaction.atomic():
         voice.save()
@@ -187,8 +187,8 @@ def submit(actor, data: dict, *, congress: Congress, seconders, proposer=None):
             for p in seconders
         )
         names = "、".join(p.name for p in seconders)
-        services._event(voice, Action.SUBMIT, actor if on_paper else None, "经职代会提案")
-        services._event(
+        services.add_event(voice, Action.SUBMIT, actor if on_paper else None, "经职代会提案")
+        services.add_event(
             voice,
             Action.SECOND if on_paper else Action.INVITE,
             actor if on_paper else None,
@@ -229,9 +229,9 @@ def _check_seconders(congress: Congress, proposer, seconders: list[Person]) -> d
 def invite(actor, voice: Voice, seconders: list[Person]) -> Voice:
     """The proposer asks more representatives, e.g. after some declined."""
     with transaction.atomic():
-        voice = services._locked(voice)
+        voice = services.locked(voice)
         require(services.is_submitter(actor, voice), "只有提案人可以邀请附议")
-        services._expect(voice, Status.SECONDING, "该提案已不在征集附议阶段")
+        services.expect_status(voice, Status.SECONDING, "该提案已不在征集附议阶段")
         asked = set(voice.seconders.values_list("person_id", flat=True))
         new = [p for p in seconders if p.pk not in asked]
         if not new:
@@ -249,7 +249,12 @@ def invite(actor, voice: Voice, seconders: list[Person]) -> Voice:
             raise ValidationError({"seconders": "只能邀请本届其他职工代表附议"})
         Seconder.objects.bulk_create(Seconder(voice=voice, person=p) for p in new)
         notify.seconding_asked(voice, new)
-        services._event(voice, Action.INVITE, None, f"邀请 {'、'.join(p.name for p in new)} 附议")
+        services.add_event(
+            voice, Action.INVITE, None, f"邀请 {'、'.join(p.name for p in new)} 附议"
+        )
+        audit.record(
+            actor, "voice.invite", voice, after={"seconders": [p.employee_no for p in new]}
+        )
     return voice
 
 
@@ -272,8 +277,8 @@ def second(actor, voice: Voice, *, agree: bool, note: str = "") -> Voice:
     """附议 or 不附议. Once enough representatives second it, the proposal goes to the admins."""
     person_id = getattr(actor, "person_id", None)
     with transaction.atomic():
-        voice = services._locked(voice)
-        services._expect(voice, Status.SECONDING, "该提案已不在征集附议阶段")
+        voice = services.locked(voice)
+        services.expect_status(voice, Status.SECONDING, "该提案已不在征集附议阶段")
         mine = voice.seconders.select_for_update().filter(person_id=person_id).first()
         require(mine is not None, "您没有被邀请附议该提案")
         if mine.answer != Answer.INVITED:
@@ -281,7 +286,7 @@ def second(actor, voice: Voice, *, agree: bool, note: str = "") -> Voice:
         mine.answer = Answer.SECONDED if agree else Answer.DECLINED
         mine.answered_at = timezone.now()
         mine.save()
-        services._event(voice, Action.SECOND if agree else Action.DECLINE_SECOND, actor, note)
+        services.add_event(voice, Action.SECOND if agree else Action.DECLINE_SECOND, actor, note)
         enough = voice.seconders.filter(answer=Answer.SECONDED).count() >= rule()["min_seconders"]
         if enough:
             voice.status = Status.SUBMITTED

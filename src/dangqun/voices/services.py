@@ -19,8 +19,10 @@ from django.utils import timezone
 from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit, crypto, filestore
+from dangqun.core.workcalendar import working_hours_between
 from dangqun.orgs.models import Org, System
-from dangqun.voices import calendar, notify
+from dangqun.voices import notify
+from dangqun.voices.deadlines import deadline
 from dangqun.voices.models import (
     OPEN_STATUSES,
     Category,
@@ -99,7 +101,7 @@ def new_query_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
-def _code_hash(code: str) -> str:
+def code_hash(code: str) -> str:
     normalised = "".join(ch for ch in code.upper() if ch.isalnum())
     return crypto.keyed_hash("voice:" + normalised)
 
@@ -110,7 +112,7 @@ def find_by_code(code: str) -> Voice | None:
         return None
     return (
         Voice.objects.select_related("unit", "handling_org")
-        .filter(query_code_hash=_code_hash(code))
+        .filter(query_code_hash=code_hash(code))
         .first()
     )
 
@@ -191,13 +193,15 @@ def submit(
         if voice.person is None and not voice.contact_name:
             raise ValidationError({"contact_name": "实名或保密反映请留下姓名，或选择匿名"})
     code = new_query_code()
-    voice.query_code_hash = _code_hash(code)
+    voice.query_code_hash = code_hash(code)
     files = store_files(files, anonymous=anonymous)
     with transaction.atomic():
         voice.save()
         # The person's own act, or staff recording it: a staff actor is named, the person is not.
         by_person = not on_behalf
-        event = _event(voice, Action.SUBMIT, None if by_person else actor, channel_label(channel))
+        event = add_event(
+            voice, Action.SUBMIT, None if by_person else actor, channel_label(channel)
+        )
         attach(voice, event, files)
         audit.record(
             actor if not anonymous else None,
@@ -232,21 +236,21 @@ def assign(
         raise ValidationError({"urgency": "请选择紧急程度"})
     now = timezone.now()
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_manage(actor, voice), "您无权受理该呼声")
         if voice.status == Status.SECONDING:
             raise ValidationError({"status": "该提案尚在征集附议，附议代表人数够了才能立案"})
-        _expect(voice, Status.SUBMITTED, "该呼声已受理，不能重复受理")
+        expect_status(voice, Status.SUBMITTED, "该呼声已受理，不能重复受理")
         voice.status = Status.ASSIGNED
         voice.handling_org = handling_org
         voice.category = category or voice.category
         voice.urgency = urgency
         voice.assigned_at = now
-        voice.response_due = calendar.deadline(now, urgency, "response")
-        voice.resolution_due = calendar.deadline(now, urgency, "resolution")
+        voice.response_due = deadline(now, urgency, "response")
+        voice.resolution_due = deadline(now, urgency, "resolution")
         voice.handler = None
         voice.save()
-        _event(voice, Action.ASSIGN, actor, note, org=handling_org, due=voice.resolution_due)
+        add_event(voice, Action.ASSIGN, actor, note, org=handling_org, due=voice.resolution_due)
         notify.assigned(voice)
         audit.record(
             actor,
@@ -260,19 +264,19 @@ def assign(
 def transfer(actor, voice: Voice, *, handling_org: Org, note: str) -> Voice:
     """转办 to another unit: its response time starts again, the promise to the person stands."""
     require(Scope.of(actor).can(MANAGE_VOICES, handling_org), "您无权向该单位交办")
-    _require_note(note, "请填写转办原因")
+    require_note(note, "请填写转办原因")
     now = timezone.now()
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_manage(actor, voice), "您无权转办该呼声")
-        _expect(voice, (Status.ASSIGNED, Status.IN_PROGRESS), "该呼声当前不能转办")
+        expect_status(voice, (Status.ASSIGNED, Status.IN_PROGRESS), "该呼声当前不能转办")
         before = voice.handling_org.name if voice.handling_org else ""
         voice.status = Status.ASSIGNED
         voice.handling_org = handling_org
         voice.handler = None
-        voice.response_due = calendar.deadline(now, voice.urgency, "response")
+        voice.response_due = deadline(now, voice.urgency, "response")
         voice.save()
-        _event(voice, Action.TRANSFER, actor, note, org=handling_org)
+        add_event(voice, Action.TRANSFER, actor, note, org=handling_org)
         notify.assigned(voice, again="转办")
         audit.record(
             actor,
@@ -286,15 +290,15 @@ def transfer(actor, voice: Voice, *, handling_org: Org, note: str) -> Voice:
 
 def refuse(actor, voice: Voice, *, reason: str) -> Voice:
     """不予受理, with the reason the person will read."""
-    _require_note(reason, "请填写不予受理的理由，反映人将看到")
+    require_note(reason, "请填写不予受理的理由，反映人将看到")
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_manage(actor, voice), "您无权处理该呼声")
-        _expect(voice, Status.SUBMITTED, "只有待受理的呼声可以不予受理")
+        expect_status(voice, Status.SUBMITTED, "只有待受理的呼声可以不予受理")
         voice.status = Status.RETURNED
         voice.closed_at = timezone.now()
         voice.save()
-        _event(voice, Action.RETURN, actor, reason)
+        add_event(voice, Action.RETURN, actor, reason)
         audit.record(actor, "voice.refuse", voice, after={"reason": reason})
     return voice
 
@@ -303,29 +307,29 @@ def merge(actor, voice: Voice, *, into: Voice, note: str = "") -> Voice:
     """合并重复: the duplicate follows the voice it repeats (its person can still read that one)."""
     with transaction.atomic():
         first, second = sorted((voice, into), key=lambda v: v.pk)  # one order: no deadlock
-        locked = {v.pk: v for v in (_locked(first), _locked(second))}
-        voice, into = locked[voice.pk], locked[into.pk]
+        both = {v.pk: v for v in (locked(first), locked(second))}
+        voice, into = both[voice.pk], both[into.pk]
         require(can_manage(actor, voice) and can_manage(actor, into), "您无权合并这些呼声")
         if into.pk == voice.pk or into.status == Status.MERGED:
             raise ValidationError({"into": "请选择另一条未被合并的呼声"})
-        _expect(voice, OPEN_STATUSES, "已办结的呼声不能合并")
+        expect_status(voice, OPEN_STATUSES, "已办结的呼声不能合并")
         voice.status = Status.MERGED
         voice.merged_into = into
         voice.closed_at = timezone.now()
         voice.save()
-        _event(voice, Action.MERGE, actor, note or f"与 {into.number} 重复，合并办理")
+        add_event(voice, Action.MERGE, actor, note or f"与 {into.number} 重复，合并办理")
         audit.record(actor, "voice.merge", voice, after={"into": into.number})
     return voice
 
 
 def supervise(actor, voice: Voice, *, note: str) -> Voice:
     """督办: a recorded push to the handling unit."""
-    _require_note(note, "请填写督办意见")
+    require_note(note, "请填写督办意见")
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_manage(actor, voice), "您无权督办该呼声")
-        _expect(voice, OPEN_STATUSES, "该呼声已不在办理中")
-        _event(voice, Action.SUPERVISE, actor, note, org=voice.handling_org)
+        expect_status(voice, OPEN_STATUSES, "该呼声已不在办理中")
+        add_event(voice, Action.SUPERVISE, actor, note, org=voice.handling_org)
         audit.record(actor, "voice.supervise", voice, after={"note": note})
     return voice
 
@@ -333,9 +337,9 @@ def supervise(actor, voice: Voice, *, note: str) -> Voice:
 def decide_extension(actor, voice: Voice, *, approve: bool, note: str = "") -> Voice:
     """Approve or refuse the current handling unit's last request for more time."""
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_manage(actor, voice), "您无权审批延期")
-        _expect(voice, OPEN_STATUSES, "该呼声已不在办理中")
+        expect_status(voice, OPEN_STATUSES, "该呼声已不在办理中")
         request = pending_extension(voice)
         if request is None:
             raise ValidationError({"note": "没有待审批的延期申请"})
@@ -343,7 +347,7 @@ def decide_extension(actor, voice: Voice, *, approve: bool, note: str = "") -> V
             before = voice.resolution_due
             voice.resolution_due = request.due
             voice.save(update_fields=["resolution_due"])
-            _event(voice, Action.EXTENSION_APPROVED, actor, note, due=request.due)
+            add_event(voice, Action.EXTENSION_APPROVED, actor, note, due=request.due)
             notify.extension_decided(voice, approved=True)
             audit.record(
                 actor,
@@ -353,7 +357,7 @@ def decide_extension(actor, voice: Voice, *, approve: bool, note: str = "") -> V
                 after={"resolution_due": request.due},
             )
         else:
-            _event(voice, Action.EXTENSION_REFUSED, actor, note)
+            add_event(voice, Action.EXTENSION_REFUSED, actor, note)
             notify.extension_decided(voice, approved=False)
             audit.record(actor, "voice.extension_refused", voice, after={"note": note})
     return voice
@@ -379,52 +383,52 @@ MAX_EXTENSION_DAYS = 90
 def respond(actor, voice: Voice) -> Voice:
     """接办: the handling unit takes the voice. Two handlers at once: the first wins."""
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_handle(actor, voice), "您无权办理该呼声")
-        _expect(voice, Status.ASSIGNED, "该呼声已由他人接办或已不在待响应状态，请刷新后查看")
+        expect_status(voice, Status.ASSIGNED, "该呼声已由他人接办或已不在待响应状态，请刷新后查看")
         voice.status, voice.handler, voice.responded_at = Status.IN_PROGRESS, actor, timezone.now()
         voice.response_hours = hours_taken(voice.assigned_at, voice.responded_at)
         voice.save()
-        _event(voice, Action.RESPOND, actor, org=voice.handling_org)
+        add_event(voice, Action.RESPOND, actor, org=voice.handling_org)
         audit.record(actor, "voice.respond", voice)
     return voice
 
 
 def send_back(actor, voice: Voice, *, reason: str) -> Voice:
     """The unit says the matter is not theirs: back to the admins to hand on."""
-    _require_note(reason, "请填写退回原因")
+    require_note(reason, "请填写退回原因")
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_handle(actor, voice), "您无权办理该呼声")
-        _expect(voice, (Status.ASSIGNED, Status.IN_PROGRESS), "该呼声当前不能退回")
+        expect_status(voice, (Status.ASSIGNED, Status.IN_PROGRESS), "该呼声当前不能退回")
         org = voice.handling_org
         voice.status = Status.SUBMITTED
         voice.handling_org = None
         voice.handler = None
         voice.save()
-        _event(voice, Action.SEND_BACK, actor, reason, org=org)
+        add_event(voice, Action.SEND_BACK, actor, reason, org=org)
         audit.record(actor, "voice.send_back", voice, after={"reason": reason})
     return voice
 
 
 def ask_info(actor, voice: Voice, *, question: str) -> Voice:
-    _require_note(question, "请填写需要补充的内容")
+    require_note(question, "请填写需要补充的内容")
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_handle(actor, voice) or can_manage(actor, voice), "您无权办理该呼声")
-        _expect(voice, OPEN_STATUSES, "该呼声已不在办理中")
-        _event(voice, Action.ASK_INFO, actor, question)
+        expect_status(voice, OPEN_STATUSES, "该呼声已不在办理中")
+        add_event(voice, Action.ASK_INFO, actor, question)
         notify.info_asked(voice)
         audit.record(actor, "voice.ask_info", voice)
     return voice
 
 
 def ask_extension(actor, voice: Voice, *, until: datetime.datetime, reason: str) -> Voice:
-    _require_note(reason, "请填写延期理由")
+    require_note(reason, "请填写延期理由")
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_handle(actor, voice), "您无权办理该呼声")
-        _expect(voice, Status.IN_PROGRESS, "接办后才能申请延期")
+        expect_status(voice, Status.IN_PROGRESS, "接办后才能申请延期")
         if voice.resolution_due and until <= voice.resolution_due:
             raise ValidationError({"until": "延期后的时限应晚于现在的办结时限"})
         longest = (voice.resolution_due or timezone.now()) + datetime.timedelta(
@@ -432,7 +436,7 @@ def ask_extension(actor, voice: Voice, *, until: datetime.datetime, reason: str)
         )
         if until > longest:
             raise ValidationError({"until": f"一次延期不能超过 {MAX_EXTENSION_DAYS} 天"})
-        _event(voice, Action.ASK_EXTENSION, actor, reason, due=until)
+        add_event(voice, Action.ASK_EXTENSION, actor, reason, due=until)
         notify.extension_asked(voice)
         audit.record(actor, "voice.ask_extension", voice, after={"until": until})
     return voice
@@ -440,19 +444,19 @@ def ask_extension(actor, voice: Voice, *, until: datetime.datetime, reason: str)
 
 def answer(actor, voice: Voice, *, text: str, solved: bool, files=()) -> Voice:
     """The written answer; the person then rates it."""
-    _require_note(text, "请填写答复内容", MAX_CONTENT)
+    require_note(text, "请填写答复内容", MAX_CONTENT)
     files = store_files(files, anonymous=False) if can_handle(actor, voice) else []
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_handle(actor, voice), "您无权答复该呼声")
-        _expect(voice, Status.IN_PROGRESS, "接办后才能答复")
+        expect_status(voice, Status.IN_PROGRESS, "接办后才能答复")
         voice.status = Status.ANSWERED
         voice.answer = text.strip()
         voice.solved = solved
         voice.answered_at = timezone.now()
         voice.resolution_hours = hours_taken(voice.assigned_at, voice.answered_at)
         voice.save()
-        attach(voice, _event(voice, Action.ANSWER, actor, text, org=voice.handling_org), files)
+        attach(voice, add_event(voice, Action.ANSWER, actor, text, org=voice.handling_org), files)
         notify.answered(voice)
         audit.record(actor, "voice.answer", voice, after={"solved": solved})
     return voice
@@ -466,13 +470,15 @@ def is_submitter(actor, voice: Voice) -> bool:
 def add_info(actor, voice: Voice, *, text: str, by_code: bool = False, files=()) -> Voice:
     """The person adds to what they said (with their account, or their query code)."""
     require(by_code or is_submitter(actor, voice), "只有反映人可以补充信息")
-    _require_note(text, "请填写补充内容", MAX_CONTENT)
+    require_note(text, "请填写补充内容", MAX_CONTENT)
     anonymous = voice.identity == Identity.ANONYMOUS
     files = store_files(files, anonymous=anonymous)
     with transaction.atomic():
-        voice = _locked(voice)
-        _expect(voice, (*OPEN_STATUSES, Status.ANSWERED), "该呼声已办结，如有新情况请另行反映")
-        attach(voice, _event(voice, Action.ADD_INFO, None, text), files)
+        voice = locked(voice)
+        expect_status(
+            voice, (*OPEN_STATUSES, Status.ANSWERED), "该呼声已办结，如有新情况请另行反映"
+        )
+        attach(voice, add_event(voice, Action.ADD_INFO, None, text), files)
         audit.record(None if anonymous else actor, "voice.add_info", voice, traceable=not anonymous)
     return voice
 
@@ -487,24 +493,24 @@ def rate(actor, voice: Voice, *, rating: str, comment: str = "", by_code: bool =
     anonymous = voice.identity == Identity.ANONYMOUS
     now = timezone.now()
     with transaction.atomic():
-        voice = _locked(voice)
-        _expect(voice, Status.ANSWERED, "该呼声已评价或尚未答复，不能评价")
+        voice = locked(voice)
+        expect_status(voice, Status.ANSWERED, "该呼声已评价或尚未答复，不能评价")
         voice.rating, voice.rating_comment, voice.rated_at = rating, comment.strip(), now
         reopen = rating == Rating.UNSATISFIED and not voice.reopened
         if reopen:
             voice.status = Status.ASSIGNED
             voice.reopened = True
             voice.handler = None
-            voice.response_due = calendar.deadline(now, voice.urgency, "response")
-            voice.resolution_due = calendar.deadline(now, voice.urgency, "resolution")
+            voice.response_due = deadline(now, voice.urgency, "response")
+            voice.resolution_due = deadline(now, voice.urgency, "resolution")
         else:
             voice.status = Status.CLOSED
             voice.closed_at = now
         voice.save()
-        _event(voice, Action.RATE, None, f"{Rating(rating).label}。{comment}".rstrip("。"))
+        add_event(voice, Action.RATE, None, f"{Rating(rating).label}。{comment}".rstrip("。"))
         notify.rated(voice)
         if reopen:
-            _event(voice, Action.REOPEN, None, "反映人不满意，重新办理", org=voice.handling_org)
+            add_event(voice, Action.REOPEN, None, "反映人不满意，重新办理", org=voice.handling_org)
             notify.assigned(voice, again="反映人不满意，重新办理")
         audit.record(
             None if anonymous else actor,
@@ -528,23 +534,19 @@ def close_unrated(now: datetime.datetime | None = None) -> int:
     closed = 0
     for pk in stale.values_list("pk", flat=True):
         with transaction.atomic():
-            voice = _locked(Voice(pk=pk))
+            voice = locked(Voice(pk=pk))
             if voice.status != Status.ANSWERED:  # rated meanwhile
                 continue
             voice.status, voice.closed_at = Status.CLOSED, now
             voice.save(update_fields=["status", "closed_at"])
-            _event(voice, Action.CLOSE, None, f"答复后 {days} 天未评价，自动办结")
+            add_event(voice, Action.CLOSE, None, f"答复后 {days} 天未评价，自动办结")
+            audit.record(None, "voice.auto_close", voice, after={"days": days}, traceable=False)
             closed += 1
     return closed
 
 
 # Helpers ----------------------------------------------------------------------------------
-def _current(voice: Voice) -> Voice:
-    """The voice as stored now: permission is decided on that, never on a page's old copy."""
-    return Voice.objects.select_related("unit", "handling_org").get(pk=voice.pk)
-
-
-def _locked(voice: Voice) -> Voice:
+def locked(voice: Voice) -> Voice:
     """The stored voice, locked until the transaction ends: two acts on it run one after the
     other, and the second sees what the first did."""
     return (
@@ -555,23 +557,23 @@ def _locked(voice: Voice) -> Voice:
 
 
 def hours_taken(start, end) -> float | None:
-    return round(calendar.working_hours_between(start, end), 2) if start and end else None
+    return round(working_hours_between(start, end), 2) if start and end else None
 
 
-def _expect(voice: Voice, statuses, message: str) -> None:
+def expect_status(voice: Voice, statuses, message: str) -> None:
     statuses = (statuses,) if isinstance(statuses, str) else tuple(statuses)
     if voice.status not in statuses:
         raise ValidationError({"status": message})
 
 
-def _require_note(text: str, message: str, limit: int = MAX_NOTE) -> None:
+def require_note(text: str, message: str, limit: int = MAX_NOTE) -> None:
     if not (text or "").strip():
         raise ValidationError({"note": message})
     if len(text) > limit:
         raise ValidationError({"note": f"不能超过 {limit} 个字（现有 {len(text)} 个字）"})
 
 
-def _event(voice, action, actor, note: str = "", *, org=None, due=None) -> VoiceEvent:
+def add_event(voice, action, actor, note: str = "", *, org=None, due=None) -> VoiceEvent:
     label = ""
     if actor is None:
         label = SUBMITTER if action in (Action.SUBMIT, Action.ADD_INFO, Action.RATE) else "系统"
@@ -717,13 +719,13 @@ def save_category(actor, category: Category | None, data: dict) -> Category:
 def publish(actor, voice: Voice, *, title: str, content: str, answer_text: str) -> Voice:
     """Publish an answered voice for all employees, in the words an admin checked for personal
     details (names, phone numbers, ID numbers are theirs to remove)."""
-    _require_note(title, "请填写公开的标题", MAX_TITLE)
-    _require_note(content, "请填写公开的反映内容", MAX_CONTENT)
-    _require_note(answer_text, "请填写公开的答复", MAX_CONTENT)
+    require_note(title, "请填写公开的标题", MAX_TITLE)
+    require_note(content, "请填写公开的反映内容", MAX_CONTENT)
+    require_note(answer_text, "请填写公开的答复", MAX_CONTENT)
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_manage(actor, voice), "您无权公开该呼声")
-        _expect(voice, (Status.ANSWERED, Status.CLOSED), "答复后才能公开")
+        expect_status(voice, (Status.ANSWERED, Status.CLOSED), "答复后才能公开")
         voice.public, voice.published_at = True, timezone.now()
         voice.public_title = title.strip()
         voice.public_content, voice.public_answer = content.strip(), answer_text.strip()
@@ -734,7 +736,7 @@ def publish(actor, voice: Voice, *, title: str, content: str, answer_text: str) 
 
 def unpublish(actor, voice: Voice) -> Voice:
     with transaction.atomic():
-        voice = _locked(voice)
+        voice = locked(voice)
         require(can_manage(actor, voice), "您无权撤回该公开答复")
         voice.public = False
         voice.save(update_fields=["public"])
@@ -763,44 +765,3 @@ def follow(actor, voice: Voice) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-# The working calendar ---------------------------------------------------------------------
-def set_calendar_day(actor, day: datetime.date, *, is_workday: bool, note: str = "") -> None:
-    """A site's own working day or day off (a local holiday, a shift of 调休); it changes the
-    deadlines of voices assigned from now on, not the promises already made."""
-    from dangqun.voices.models import CalendarDay
-
-    require(
-        Scope.of(actor).covers_every_unit(MANAGE_VOICES), "只有全企业的群工管理员可以调整工作日历"
-    )
-    with transaction.atomic():
-        before = CalendarDay.objects.filter(date=day).values("is_workday", "note").first()
-        CalendarDay.objects.update_or_create(
-            date=day, defaults={"is_workday": is_workday, "note": note.strip()[:50]}
-        )
-        audit.record(
-            actor,
-            "voice.calendar",
-            object_type="voices.calendarday",
-            object_repr=str(day),
-            before=before,
-            after={"is_workday": is_workday, "note": note},
-        )
-
-
-def remove_calendar_day(actor, day: datetime.date) -> None:
-    from dangqun.voices.models import CalendarDay
-
-    require(
-        Scope.of(actor).covers_every_unit(MANAGE_VOICES), "只有全企业的群工管理员可以调整工作日历"
-    )
-    with transaction.atomic():
-        deleted, _ = CalendarDay.objects.filter(date=day).delete()
-        if deleted:
-            audit.record(
-                actor,
-                "voice.calendar_removed",
-                object_type="voices.calendarday",
-                object_repr=str(day),
-            )

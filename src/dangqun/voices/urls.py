@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangqun.voices import metrics_views, proposal_views, views
+from dangqun.voices import calendar_views, metrics_views, proposal_views, views
 
 app_name = "voices"
 urlpatterns = [
@@ -17,7 +17,7 @@ urlpatterns = [
     path("metrics/trend.json", metrics_views.metrics_trend_json, name="metrics_trend"),
     path("metrics/export.xlsx", metrics_views.metrics_export, name="metrics_export"),
     path("metrics/hot-topics/", metrics_views.hot_topics, name="hot_topics"),
-    path("calendar/", views.work_calendar, name="calendar"),
+    path("calendar/", calendar_views.work_calendar, name="calendar"),
     path("proposals/", proposal_views.overview, name="proposals"),
     path("proposals/new/<int:congress_pk>/", proposal_views.new, name="proposal_new"),
     path("congress/", proposal_views.congress_list, name="congresses"),

@@ -1,8 +1,6 @@
 """Pages for voices: the person's form (web and QR), following by query code, the inbox, a voice's
 page with what the viewer may do, and a unit's QR poster. Logic lives in ``services``."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -25,11 +23,10 @@ from dangqun.core.forms import add_errors
 from dangqun.core.middleware import client_address
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.orgs.models import Org, System
-from dangqun.voices import actions, calendar, forms, proposals, services, throttle
+from dangqun.voices import actions, forms, proposals, services, throttle
 from dangqun.voices.models import (
     OPEN_STATUSES,
     Attachment,
-    CalendarDay,
     Category,
     Channel,
     Identity,
@@ -407,50 +404,6 @@ def public_detail(request, pk: int):
         request,
         "voices/public_detail.html",
         {"voice": voice, "following": following, "message": message},
-    )
-
-
-@login_required
-def work_calendar(request):
-    """The holidays and make-up days of a year, and this site's own adjustments."""
-    scope = Scope.of(request.user)
-    require(scope.has(MANAGE_VOICES), "您无权查看工作日历设置")
-    can_change = scope.covers_every_unit(MANAGE_VOICES)
-    form = forms.CalendarDayForm(request.POST or None)
-    if request.method == "POST":
-        require(can_change, "只有全企业的群工管理员可以调整工作日历")
-        if request.POST.get("remove"):
-            try:
-                day = datetime.date.fromisoformat(request.POST["remove"])
-            except ValueError:
-                raise Http404 from None
-            services.remove_calendar_day(request.user, day)
-            return redirect(f"{reverse('voices:calendar')}?year={day.year}")
-        if form.is_valid():
-            data = form.cleaned_data
-            services.set_calendar_day(
-                request.user, data["date"], is_workday=data["is_workday"], note=data["note"]
-            )
-            return redirect(f"{reverse('voices:calendar')}?year={data['date'].year}")
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year))
-    except ValueError:
-        year = timezone.localdate().year
-    shipped = sorted(
-        (day, is_workday) for day, is_workday in calendar.shipped_days().items() if day.year == year
-    )
-    adjustments = CalendarDay.objects.filter(date__year=year)
-    return render_page(
-        request,
-        "voices/calendar.html",
-        {
-            "year": year,
-            "shipped": shipped,
-            "adjustments": adjustments,
-            "form": form,
-            "can_change": can_change,
-        },
-        status=422 if form.errors else 200,
     )
 
 

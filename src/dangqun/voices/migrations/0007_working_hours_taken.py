@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def backfill(apps, schema_editor):
     """Fix the working hours of voices already responded to or answered (once, in batches)."""
-    from dangqun.voices.calendar import WorkCalendar
+    from dangqun.core.workcalendar import WorkCalendar
 
     Voice = apps.get_model("voices", "Voice")
     calendar = WorkCalendar()

@@ -8,19 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dangqun.core.models import RuleOverride
-from dangqun.voices import calendar
-from dangqun.voices.calendar import (
+from dangqun.core import workcalendar as calendar
+from dangqun.core.models import CalendarDay, RuleOverride
+from dangqun.core.workcalendar import (
     HOURS,
     WORKING_DAYS,
     WORKING_HOURS,
     WorkCalendar,
-    deadline,
-    get_limit,
     is_workday,
     working_hours_between,
 )
-from dangqun.voices.models import CalendarDay, Urgency
+from dangqun.voices.deadlines import deadline, get_limit
+from dangqun.voices.models import Urgency
 
 pytestmark = pytest.mark.django_db
 

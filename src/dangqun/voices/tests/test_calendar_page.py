@@ -2,9 +2,8 @@
 
 import datetime
 
-from dangqun.core.models import AuditLog
-from dangqun.voices import calendar
-from dangqun.voices.models import CalendarDay
+from dangqun.core import workcalendar as calendar
+from dangqun.core.models import AuditLog, CalendarDay
 
 
 def test_a_group_wide_admin_adds_and_removes_a_day(client, world, make_user):

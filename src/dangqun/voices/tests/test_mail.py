@@ -338,7 +338,7 @@ def test_imap_mailbox_is_read_only_and_ingested_once(world, mass):
     items = mail.imap("mail.example.com", "u", "pw", connect=fake, max_bytes=2000)
     report = mail.ingest(mass, items, unit=world.dept_a)
     assert report.created == 2 and report.error == ""
-    assert report.failed == [("IMAP UID 9", mail._too_large(2000))]
+    assert report.failed == [("IMAP UID 9", mail.too_large(2000))]
     assert ("connect", "mail.example.com", 993, mail.IMAP_TIMEOUT) in fake.calls
     assert ("select", "INBOX", True) in fake.calls and fake.calls[-1] == ("logout",)
     assert ("fetch", 9, "(BODY.PEEK[])") not in fake.calls  # too large: never downloaded

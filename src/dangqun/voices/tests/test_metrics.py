@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from dangqun.core.models import RuleOverride
+from dangqun.core.models import CalendarDay, RuleOverride
 from dangqun.core.rules import get_rule
 from dangqun.voices import metrics, services, tally
 from dangqun.voices.metrics_views import counted
-from dangqun.voices.models import CalendarDay, Rating, Status, Voice
+from dangqun.voices.models import Rating, Status, Voice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MARCH = (dt.date(2025, 3, 1), dt.date(2025, 4, 1))

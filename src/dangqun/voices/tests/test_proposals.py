@@ -247,3 +247,27 @@ def test_the_congress_page_keeps_representatives_and_paper_proposals(world, logi
     )
     assert paper.status_code == 302, paper.context["paper_form"].errors
     assert congress.proposals.get().status == Status.SUBMITTED
+
+
+def test_inviting_more_seconders_is_audited_in_the_same_transaction(
+    world, mass, congress, accounts, monkeypatch
+):
+    proposals.add_representatives(mass, congress, ["B0001"])
+    voice = proposals.submit(
+        accounts["zhang"], TEXT, congress=congress, seconders=[world.li, world.wang]
+    ).voice
+    proposals.second(accounts["li"], voice, agree=False)
+
+    def audit_down(*args, **kwargs):
+        raise RuntimeError("audit down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(proposals.audit, "record", audit_down)
+        with pytest.raises(RuntimeError):
+            proposals.invite(accounts["zhang"], voice, [world.zhao])
+    assert not voice.seconders.filter(person=world.zhao).exists()
+
+    proposals.invite(accounts["zhang"], voice, [world.zhao])
+    row = AuditLog.objects.get(action="voice.invite")
+    assert (row.actor, row.object_id) == (accounts["zhang"], str(voice.pk))
+    assert row.after == {"seconders": [world.zhao.employee_no]}

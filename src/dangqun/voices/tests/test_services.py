@@ -231,6 +231,28 @@ def test_unrated_answers_close_after_the_configured_days(world, mass, handler, r
     assert actions(voice)[-1] == A.CLOSE
 
 
+def test_closing_unrated_answers_is_audited_in_the_same_transaction(
+    world, mass, handler, raise_voice, monkeypatch
+):
+    voice, _ = raise_voice()
+    answered(voice, mass, handler, world)
+    later = timezone.now() + datetime.timedelta(days=8)
+
+    def audit_down(*args, **kwargs):
+        raise RuntimeError("audit down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services.audit, "record", audit_down)
+        with pytest.raises(RuntimeError):
+            services.close_unrated(later)
+    voice.refresh_from_db()
+    assert voice.status == Status.ANSWERED
+
+    assert services.close_unrated(later) == 1
+    row = AuditLog.objects.get(action="voice.auto_close")
+    assert (row.actor, row.object_id, row.after) == (None, str(voice.pk), {"days": 7})
+
+
 def test_a_forged_code_finds_nothing(world, raise_voice):
     raise_voice()
     assert services.find_by_code("AAAA-BBBB-CCCC") is None

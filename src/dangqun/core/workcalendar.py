@@ -1,17 +1,17 @@
-"""The working-time calendar behind 群众呼声 deadlines.
+"""The working calendar: which dates are worked, and arithmetic in working hours and days.
 
+Shared by every app that counts time limits in working time (群众呼声 deadlines, 发展党员 公示).
 A date is a working day when this site says so (a ``CalendarDay`` row), else when the State
 Council's holiday notice says so (``holidays.toml``: holidays and 调休 make-up days), else when it
 falls Monday to Friday. Working hours are the part of a working day inside the working window
 (rule ``voices.workday``, 08:30–17:30 by default).
 
-Each urgency has a response limit and a resolution limit (rule ``voices.deadlines``), counted in
-one of three units:
+A time limit (``Limit``) is counted in one of three units:
 
 - ``hours``: natural hours on the clock, for emergencies that cannot wait for office hours;
 - ``working_hours``: only time inside the working window of working days counts;
-- ``working_days``: the deadline is the end of the working window of the N-th working day after
-  the day the voice was received (that day itself never counts).
+- ``working_days``: the limit ends with the working window of the N-th working day after the
+  day it started (that day itself never counts).
 
 Everything is computed in local time (``settings.TIME_ZONE``, Asia/Shanghai) and returned as
 timezone-aware datetimes. A site's adjustments are read for a span of dates in one query, never
@@ -29,9 +29,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from dangqun.core.models import CalendarDay
 from dangqun.core.rules import get_rule
-
-from .models import CalendarDay
 
 HOLIDAYS_FILE = Path(__file__).with_name("holidays.toml")
 
@@ -39,7 +38,6 @@ HOURS = "hours"
 WORKING_HOURS = "working_hours"
 WORKING_DAYS = "working_days"
 UNIT_LABELS = {HOURS: "小时", WORKING_HOURS: "个工作小时", WORKING_DAYS: "个工作日"}
-WHICH = ("response", "resolution")
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -69,24 +67,6 @@ class Limit:
 
     def __str__(self) -> str:
         return f"{self.amount:g} {UNIT_LABELS[self.unit]}"
-
-
-def get_limit(urgency: str, which: str) -> Limit:
-    """The limit in force for ``which`` ("response" or "resolution") of a voice of ``urgency``."""
-    if which not in WHICH:
-        raise ValueError(f"which must be one of {WHICH}, not {which!r}")
-    key = f"{which}_{urgency}"
-    spec = get_rule("voices.deadlines").params.get(key)
-    if spec is None:
-        raise ValueError(f"voices.deadlines has no limit {key!r}")
-    amount, unit = spec.get("amount"), spec.get("unit")
-    if unit not in UNIT_LABELS:
-        raise ValueError(f"voices.deadlines {key}: unit must be one of {list(UNIT_LABELS)}")
-    if isinstance(amount, bool) or not isinstance(amount, int | float) or amount <= 0:
-        raise ValueError(f"voices.deadlines {key}: amount must be a positive number")
-    if unit == WORKING_DAYS and amount != int(amount):
-        raise ValueError(f"voices.deadlines {key}: working days must be a whole number")
-    return Limit(amount=amount, unit=unit)
 
 
 def local(moment: dt.datetime) -> dt.datetime:
@@ -144,7 +124,8 @@ class WorkCalendar:
 
     @cached_property
     def hours(self) -> tuple[dt.time, dt.time]:
-        """The working window (start, end) of every working day, from rule ``voices.workday``."""
+        """The working window (start, end) of every working day, from rule ``voices.workday``
+        (named for the app that first needed it; it is the whole site's working day)."""
         rule = get_rule("voices.workday")
         start, end = dt.time.fromisoformat(rule["start"]), dt.time.fromisoformat(rule["end"])
         if not start < end:
@@ -211,12 +192,10 @@ def is_workday(day: dt.date) -> bool:
     return WorkCalendar().is_workday(day)
 
 
-def deadline(
-    start: dt.datetime, urgency: str, which: str, *, calendar: WorkCalendar | None = None
+def limit_end(
+    start: dt.datetime, limit: Limit, *, calendar: WorkCalendar | None = None
 ) -> dt.datetime:
-    """When the ``which`` ("response" or "resolution") limit of a voice of ``urgency`` that
-    started at ``start`` runs out, as an aware local datetime."""
-    limit = get_limit(urgency, which)
+    """When ``limit`` started at ``start`` runs out, as an aware local datetime."""
     start = local(start)
     if limit.unit == HOURS:
         # Count real elapsed time (through UTC), whatever the wall clock does.
