@@ -41,6 +41,14 @@ def participants(appraisal: Appraisal) -> list:
     return [row.person for row in rows.order_by("person__employee_no", "person_id")]
 
 
+def of_meeting(meeting: Meeting) -> Appraisal:
+    """The meeting's appraisal, or the refusal saying it has none yet."""
+    found = Appraisal.objects.filter(meeting=meeting).first()
+    if found is None:
+        raise ValidationError("本次会议尚未开展民主评议")
+    return found
+
+
 def open_appraisal(actor, meeting: Meeting) -> Appraisal:
     services._require_manage(actor, meeting.org)
     if meeting.kind not in (Kind.APPRAISAL, Kind.LIFE_MEETING):

@@ -79,7 +79,7 @@ class PlanForm(CheckedForm):
 
 
 class MarkForm(CheckedForm):
-    person = forms.IntegerField(widget=forms.HiddenInput)
+    person = forms.IntegerField(label="人员", widget=forms.HiddenInput)
     presence = forms.ChoiceField(
         label="出席情况",
         choices=[(p.value, p.label) for p in Presence if p != Presence.EXPECTED],
@@ -117,3 +117,54 @@ class VoteForm(CheckedForm):
     yes = forms.IntegerField(label="赞成", min_value=0)
     no = forms.IntegerField(label="反对", min_value=0, initial=0)
     abstain = forms.IntegerField(label="弃权", min_value=0, initial=0)
+
+
+class RemoveFileForm(forms.Form):
+    """Which file to remove: an id that cannot be read names no file (the service says so)."""
+
+    file = forms.CharField(required=False)
+
+    def clean_file(self) -> int:
+        try:
+            return int(self.cleaned_data["file"])
+        except (TypeError, ValueError):
+            return 0
+
+
+class SelfAssessmentForm(forms.Form):
+    """A member's self-assessment: the service checks it is there and not too long."""
+
+    text = forms.CharField(required=False, strip=False)
+
+
+class RatingsForm(forms.Form):
+    """A rater's grades, one ``grade-<person id>`` field per other member (their number varies)."""
+
+    def clean(self):
+        given = self.data.get("grades")
+        if isinstance(given, dict):  # the API may send {"grades": {"<person id>": "<grade>"}}
+            items = ((f"grade-{key}", value) for key, value in given.items())
+        else:
+            items = self.data.items()
+        grades = {
+            int(key.removeprefix("grade-")): value
+            for key, value in items
+            if key.startswith("grade-") and key.removeprefix("grade-").isdigit()
+        }
+        return {"grades": grades}
+
+
+class GradeForm(forms.Form):
+    """The branch's grade for one member."""
+
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.all(),
+        error_messages={"required": "请选择党员", "invalid_choice": "请选择党员"},
+    )
+    grade = forms.CharField(required=False)
+
+
+class CheckInForm(forms.Form):
+    """The code scanned at the meeting."""
+
+    code = forms.CharField(required=False)

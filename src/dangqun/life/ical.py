@@ -8,10 +8,13 @@ import datetime as dt
 
 from django.core import signing
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from dangqun.life.models import Meeting, Status
+from dangqun.orgs.models import Org
+from dangqun.people.models import Person
 
 SALT = "dangqun.life.ical"
 WINDOW = dt.timedelta(days=400)  # a year back and a year ahead
@@ -27,6 +30,23 @@ def read_token(value: str) -> tuple[str, int] | None:
     except (signing.BadSignature, ValueError, TypeError):
         return None
     return (kind, int(pk)) if kind in ("person", "org") else None
+
+
+def subscription(value: str) -> tuple[str, QuerySet]:
+    """The calendar's name and its meetings for a feed's token, or 404."""
+    read = read_token(value)
+    if read is None:
+        raise Http404("订阅地址无效")
+    kind, pk = read
+    if kind == "person":
+        person = Person.objects.filter(pk=pk).first()
+        if person is None:
+            raise Http404("订阅地址无效")
+        return f"{person.name}的组织生活", Meeting.objects.filter(attendees__person=person)
+    org = Org.objects.filter(pk=pk).first()
+    if org is None:
+        raise Http404("订阅地址无效")
+    return f"{org.name}组织生活", Meeting.objects.filter(org=org)
 
 
 def feed(name: str, meetings: QuerySet, base_url: str) -> bytes:

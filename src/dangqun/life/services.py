@@ -14,9 +14,10 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
@@ -44,6 +45,7 @@ DEFAULT_HOUR = dt.time(14, 30)  # when a planned meeting starts until the secret
 DEFAULT_LENGTH = dt.timedelta(hours=2)
 CODE_WINDOW = 30  # seconds a check-in code is shown before the next one
 CODE_GRACE = 1  # windows before the current one still accepted (the code on screen just rotated)
+CODE_EXPIRED = "签到码已过期，请扫描会场当前显示的二维码"
 
 
 # Who sees and who keeps -------------------------------------------------------------------
@@ -61,10 +63,20 @@ def attending(user) -> QuerySet:
     return Meeting.objects.filter(attendees__person_id=person_id)
 
 
+def reads_all(user) -> bool:
+    """Whether the user reads organisations' meetings (a 组织生活 role), not only their own."""
+    scope = Scope.of(user)
+    return scope.has(VIEW_LIFE) or scope.has(MANAGE_LIFE)
+
+
+def listed_for(user) -> QuerySet:
+    """The meetings the user's list shows: those of their scope for a 组织生活 role, else those
+    their person is expected at."""
+    return visible_to(user) if reads_all(user) else attending(user)
+
+
 def require_visible(user, pk: int) -> Meeting:
     """The meeting if the user may open it (their scope, or they are on its list), else 404."""
-    from django.http import Http404
-
     meeting = (
         (visible_to(user) | attending(user))
         .select_related("org", "host", "recorder")
@@ -78,6 +90,11 @@ def require_visible(user, pk: int) -> Meeting:
 
 def can_manage(user, org: Org) -> bool:
     return Scope.of(user).can(MANAGE_LIFE, org)
+
+
+def may_schedule(user) -> bool:
+    """Whether the user keeps the meetings of any organisation (may plan or schedule one)."""
+    return org_choices(user).exists()
 
 
 def _require_manage(actor, org: Org) -> None:
@@ -425,6 +442,17 @@ def mark(actor, meeting: Meeting, person: Person, presence: str, reason: str = "
     return attendee
 
 
+def mark_on_list(
+    actor, meeting: Meeting, person_id: int, presence: str, reason: str = ""
+) -> Attendee:
+    """The secretary's mark from the meeting's page or the API: only for a person on the
+    meeting's list (a guest comes by checking in)."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not meeting.attendees.filter(person=person).exists():
+        raise ValidationError({"person": "该人员不在本次组织生活的名单中"})
+    return mark(actor, meeting, person, presence, reason)
+
+
 def request_leave(user, meeting: Meeting, reason: str) -> Attendee:
     """A member asks for leave before the meeting, with the reason."""
     person = getattr(user, "person", None)
@@ -456,6 +484,13 @@ def checkin_code(meeting: Meeting, at: dt.datetime | None = None) -> str:
     return digest[:10]
 
 
+def shown_code(user, pk: int) -> tuple[Meeting, str]:
+    """The meeting and the code to show at it now, for its keepers only."""
+    meeting = require_visible(user, pk)
+    require(can_manage(user, meeting.org), "只有组织生活的管理人可以显示签到码")
+    return meeting, checkin_code(meeting)
+
+
 def valid_code(meeting: Meeting, code: str, at: dt.datetime | None = None) -> bool:
     """The code on screen now, or the one just before it (it may have rotated while scanning)."""
     at = at or timezone.now()
@@ -466,6 +501,15 @@ def valid_code(meeting: Meeting, code: str, at: dt.datetime | None = None) -> bo
         )
         for n in range(CODE_GRACE + 1)
     )
+
+
+def meeting_for_code(pk: int, code: str) -> Meeting:
+    """The meeting whose current check-in code this is. Without it nothing of the meeting shows,
+    not even whether it exists."""
+    meeting = Meeting.objects.select_related("org").filter(pk=pk).first()
+    if meeting is None or not valid_code(meeting, code):
+        raise PermissionDenied(CODE_EXPIRED)
+    return meeting
 
 
 @dataclass(frozen=True)
@@ -482,7 +526,7 @@ def check_in(user, meeting: Meeting, code: str, at: dt.datetime | None = None) -
     if person is None:
         raise ValidationError({"code": "账号未关联人员档案，无法签到"})
     if not valid_code(meeting, code, at):
-        raise ValidationError({"code": "签到码已过期，请扫描会场当前显示的二维码"})
+        raise ValidationError({"code": CODE_EXPIRED})
     if meeting.status not in (Status.PLANNED, Status.HELD):
         raise ValidationError({"code": "本次组织生活不在签到时间内"})
     opens = meeting.starts_at - dt.timedelta(hours=1)
