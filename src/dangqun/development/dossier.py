@@ -7,15 +7,30 @@ from __future__ import annotations
 import tempfile
 import zipfile
 
+from django.db import transaction
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from dangqun.core import pdf
-from dangqun.development import checks
+from dangqun.accounts.scope import require
+from dangqun.core import audit, pdf
+from dangqun.development import checks, services
 from dangqun.development.models import Case
 from dangqun.development.steps import STEPS
 
 SPOOL = 16 * 1024 * 1024  # kept in memory up to this size, then on disk
+
+
+def export(user, case: Case):
+    """The dossier for the archive, for those who may export it; audited."""
+    require(services.may_export(user, case), "您无权导出该发展党员材料")
+    bundle = build(case)
+    with transaction.atomic():
+        audit.record(user, "development.dossier", case, after={"files": case.files.count()})
+    return bundle
+
+
+def filename(case: Case) -> str:
+    return f"{case.person.name}发展党员材料.zip"
 
 
 def build(case: Case):

@@ -4,10 +4,16 @@ the pipeline — for the 党委 and for each organisation directly under it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
+from dangqun.accounts.roles import APPROVE_DEVELOPMENT
+from dangqun.accounts.scope import Scope, require
+from dangqun.core import audit
 from dangqun.development.models import OPEN, Quota, StepRecord
 from dangqun.development.steps import ADMITTED
 from dangqun.orgs.models import Org
@@ -25,6 +31,16 @@ class PlanRow:
     def progress(self) -> int | None:
         """Admitted as a share of the quota, in per cent."""
         return round(100 * self.admitted / self.quota) if self.quota else None
+
+
+def year_in(text: str, today: dt.date) -> int:
+    """The plan year asked for (from 2000 to next year), else this year."""
+    text = text or ""
+    return int(text) if text.isdigit() and 2000 <= int(text) <= today.year + 1 else today.year
+
+
+def may_set_quota(user, org: Org) -> bool:
+    return Scope.of(user).can(APPROVE_DEVELOPMENT, org)
 
 
 def plan(cases: QuerySet, org: Org, year: int) -> tuple[PlanRow, list[PlanRow]]:
@@ -76,14 +92,7 @@ def plan(cases: QuerySet, org: Org, year: int) -> tuple[PlanRow, list[PlanRow]]:
 
 def set_quota(actor, org: Org, year: int, quota: int, note: str = "") -> Quota:
     """The 党委 sets (or changes) its plan for the year; audited."""
-    from django.core.exceptions import ValidationError
-    from django.db import transaction
-
-    from dangqun.accounts.roles import APPROVE_DEVELOPMENT
-    from dangqun.accounts.scope import Scope, require
-    from dangqun.core import audit
-
-    require(Scope.of(actor).can(APPROVE_DEVELOPMENT, org), "您无权制定该党组织的发展计划")
+    require(may_set_quota(actor, org), "您无权制定该党组织的发展计划")
     if quota < 0:
         raise ValidationError({"quota": "计划发展人数不能为负数"})
     with transaction.atomic():

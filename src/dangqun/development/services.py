@@ -16,7 +16,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from dangqun.accounts.roles import APPROVE_DEVELOPMENT, MANAGE_DEVELOPMENT, VIEW_DEVELOPMENT
+from dangqun.accounts.roles import (
+    APPROVE_DEVELOPMENT,
+    MANAGE_DEVELOPMENT,
+    VIEW_DEVELOPMENT,
+    VIEW_PEOPLE,
+)
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit, filestore
 from dangqun.core.rules import Finding
@@ -31,7 +36,11 @@ from dangqun.development.models import (
     StepRecord,
 )
 from dangqun.development.steps import ADMITTED, APPROVALS, COMMITTEE, CONFIRMED, STEPS, VOTES
-from dangqun.orgs.models import BRANCH_KINDS, Org
+from dangqun.life.models import Kind as MeetingKind
+from dangqun.life.models import Meeting, Presence, Role
+from dangqun.life.models import Status as MeetingStatus
+from dangqun.life.services import decide
+from dangqun.orgs.models import BRANCH_KINDS, Org, System
 from dangqun.people import services as people
 from dangqun.people.models import Person
 
@@ -39,6 +48,7 @@ MAX_TEXT = 5000
 FOLDER = "development"  # where case files are stored
 HELPER_STEPS = {5: Helper.Role.CONTACT, 9: Helper.Role.INTRODUCER}
 FILED_ABOVE = 18  # 再上一级党委组织部门备案
+CAPABILITIES = (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
 
 
 # Who sees and who records -------------------------------------------------------------------
@@ -49,11 +59,7 @@ def visible_to(user) -> QuerySet:
     scope = Scope.of(user)
     query = Q(person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
     paths = sorted(
-        {
-            path
-            for capability in (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
-            for path in scope.covered_paths(capability)
-        },
+        {path for capability in CAPABILITIES for path in scope.covered_paths(capability)},
         key=len,
     )
     kept: list[str] = []
@@ -69,6 +75,103 @@ def require_visible(user, pk: int) -> Case:
     if case is None:
         raise Http404("发展党员记录不存在或无权查看")
     return case
+
+
+def party_orgs(user) -> QuerySet:
+    """The active party organisations whose 发展党员 work the user may look at (the board's and
+    the plan's choices)."""
+    scope = Scope.of(user)
+    orgs = Org.objects.none()
+    for capability in CAPABILITIES:
+        orgs = orgs | scope.orgs(capability)
+    return orgs.filter(system=System.PARTY, dissolved_on__isnull=True)
+
+
+def may_view_work(user) -> bool:
+    """Whether the user has any part in 发展党员 work (the board and the plan)."""
+    scope = Scope.of(user)
+    return any(scope.has(c) for c in CAPABILITIES)
+
+
+def chosen_org(user, wanted: str) -> Org:
+    """The organisation asked for (``wanted``: its id, or empty for the top one in scope)."""
+    orgs = party_orgs(user)
+    org = orgs.filter(pk=wanted).first() if wanted.isdigit() else None
+    if org is None and wanted:
+        raise Http404("组织不存在或无权查看")
+    org = org or orgs.order_by("depth", "path").first()
+    if org is None:
+        raise Http404("您的权限范围内没有党组织")
+    return org
+
+
+def may_open(user) -> bool:
+    return Scope.of(user).has(MANAGE_DEVELOPMENT)
+
+
+def branches_to_open(user) -> QuerySet:
+    """The branches where the user may register an application."""
+    return (
+        Scope.of(user)
+        .orgs(MANAGE_DEVELOPMENT)
+        .filter(kind__in=BRANCH_KINDS, dissolved_on__isnull=True)
+    )
+
+
+def applicants(user) -> QuerySet:
+    """The people whose application the user may register."""
+    return Scope.of(user).people(VIEW_PEOPLE)
+
+
+def is_staff(user, case: Case) -> bool:
+    """Whether the user sees the case as party work (the branch's or a 党委's), not as the
+    applicant: assessments, the 政审 conclusion, votes and documents are theirs to see."""
+    scope = Scope.of(user)
+    return any(scope.can(c, case.branch) for c in CAPABILITIES)
+
+
+def may_manage(user, case: Case) -> bool:
+    """Whether the user keeps the case for its branch (extends probation, closes it)."""
+    return Scope.of(user).can(MANAGE_DEVELOPMENT, case.branch)
+
+
+def may_approve(user, case: Case) -> bool:
+    """Whether the user acts for the 党委 that approves the case's branch's new members."""
+    approver = approving_org(case.branch)
+    return approver is not None and Scope.of(user).can(APPROVE_DEVELOPMENT, approver)
+
+
+def may_export(user, case: Case) -> bool:
+    """The dossier is a copy of every document: for those who keep or approve cases."""
+    scope = Scope.of(user)
+    return scope.can(MANAGE_DEVELOPMENT, case.branch) or scope.can(APPROVE_DEVELOPMENT, case.branch)
+
+
+def require_case_file(user, case: Case, file_pk: int) -> CaseFile:
+    """A document of a case the user sees as party work, or 404."""
+    row = CaseFile.objects.filter(pk=file_pk, case=case).first() if is_staff(user, case) else None
+    if row is None:
+        raise Http404("材料不存在或无权查看")
+    return row
+
+
+def general_meetings(case: Case) -> QuerySet:
+    """The branch's 支部党员大会 that were held, newest first, to take a vote's counts from."""
+    return Meeting.objects.filter(
+        org=case.branch,
+        kind=MeetingKind.GENERAL_MEETING,
+        status__in=(MeetingStatus.HELD, MeetingStatus.FINALISED),
+    ).order_by("-starts_at")
+
+
+def full_members(case: Case) -> QuerySet:
+    """Who may be chosen as 培养联系人 or 入党介绍人: the branch's full members now (the rule
+    checks the day of the step)."""
+    return Person.objects.filter(
+        party_profile__branch=case.branch,
+        party_profile__full_member_on__isnull=False,
+        party_profile__left_on__isnull=True,
+    ).order_by("employee_no")
 
 
 def approving_org(branch: Org) -> Org | None:
@@ -298,8 +401,6 @@ def record_vote(
 
     With ``meeting`` (the branch's 支部党员大会 recorded in 组织生活) the date and the voting
     members expected and present come from its attendance list: entered once, not twice."""
-    from dangqun.life.services import decide
-
     if step not in VOTES:
         raise ValidationError("没有这个表决步骤")
     if meeting is not None:
@@ -374,11 +475,8 @@ def record_vote(
 def _from_meeting(case: Case, meeting) -> tuple[dt.date, int, int]:
     """The date, and the full members expected and present, of a 支部党员大会 of the case's
     branch that has been held (only full members vote)."""
-    from dangqun.life.models import Kind, Presence, Role
-    from dangqun.life.models import Status as MeetingStatus
-
     held = meeting.status in (MeetingStatus.HELD, MeetingStatus.FINALISED)
-    if meeting.org_id != case.branch_id or meeting.kind != Kind.GENERAL_MEETING or not held:
+    if meeting.org_id != case.branch_id or meeting.kind != MeetingKind.GENERAL_MEETING or not held:
         raise ValidationError({"meeting": "请选择本支部已召开的支部党员大会"})
     voters = meeting.attendees.filter(role=Role.MEMBER)
     present = voters.filter(presence=Presence.PRESENT).count()
