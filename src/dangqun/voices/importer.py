@@ -22,7 +22,7 @@ from dangqun.core import audit, bulk
 from dangqun.orgs.models import Org, System
 from dangqun.people.import_read import ImportFileError, read_table
 from dangqun.people.models import Person
-from dangqun.voices import services, tally
+from dangqun.voices import intake, services, tally
 from dangqun.voices.models import (
     Category,
     Channel,
@@ -211,7 +211,7 @@ def _voice(row: dict, lookup: _Lookup, scope: Scope, errors: list):
             errors.append(f"请填写{name}")
     if errors:
         return None, []
-    text = services.check_text({"title": str(row["title"]), "content": str(row["content"])})
+    text = intake.check_text({"title": str(row["title"]), "content": str(row["content"])})
     errors.extend(text.values())
     submitted = _moment(row.get("submitted_at"), "提交时间", errors)
     kind = _choice(row.get("kind"), KINDS, "类型", errors) or Kind.SUGGESTION

@@ -7,7 +7,7 @@ from huey.contrib.djhuey import db_periodic_task
 @db_periodic_task(crontab(minute="15", hour="*"))
 def close_unrated_voices() -> int:
     """Close answered voices nobody rated within the configured days (rule voices.auto_close)."""
-    from dangqun.voices.services import close_unrated
+    from dangqun.voices.followup import close_unrated
 
     return close_unrated()
 
@@ -34,7 +34,7 @@ def check_voice_tallies() -> list[str]:
 @db_periodic_task(crontab(hour="2", minute="20"))
 def sweep_orphan_voice_files() -> int:
     """Every night: delete attachment files left by uploads whose transaction failed."""
-    from dangqun.voices.services import sweep_orphan_files
+    from dangqun.voices.attachments import sweep_orphan_files
 
     return sweep_orphan_files()
 
