@@ -10,9 +10,11 @@ imported as 待受理 and handled here from then on.
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import xlsxwriter
 from django.db import transaction
 from django.utils import timezone
 
@@ -96,10 +98,6 @@ def _cell(values: list, i: int):
 
 def template_workbook() -> bytes:
     """An empty xlsx with the headers (required ones marked *) and one example row."""
-    import io
-
-    import xlsxwriter
-
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet("呼声")

@@ -1,6 +1,7 @@
 """Pages for voices: the person's form (web and QR), following by query code, the inbox, a voice's
 page with what the viewer may do, and a unit's QR poster. Logic lives in ``services``."""
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -325,8 +326,6 @@ def qr_poster(request, org_pk: int):
     """A unit's QR code for its posters: an SVG linking to its no-login page."""
     unit = get_object_or_404(Org, pk=org_pk, system=System.ENTERPRISE)
     require(Scope.of(request.user).can(MANAGE_VOICES, unit), "您无权生成该单位的二维码")
-    import segno
-
     url = request.build_absolute_uri(reverse("voices_public:qr", args=[qr_token(unit)]))
     if request.GET.get("format") == "svg":
         svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff")
