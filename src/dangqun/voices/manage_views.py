@@ -10,10 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 
-from dangqun.accounts.roles import MANAGE_VOICES
-from dangqun.accounts.scope import Scope, require
 from dangqun.core.forms import add_errors
-from dangqun.voices import actions, categories, forms, importer
+from dangqun.voices import actions, categories, forms, importer, services
 from dangqun.voices.models import Category
 from dangqun.web.htmx import render_page
 
@@ -21,7 +19,7 @@ from dangqun.web.htmx import render_page
 @login_required
 def category_list(request, pk: int | None = None):
     """The category tree and the unit each category goes to; add or change one."""
-    require(Scope.of(request.user).has(MANAGE_VOICES), "您无权维护呼声类别")
+    services.require_manager(request.user, "您无权维护呼声类别")
     category = get_object_or_404(Category, pk=pk) if pk else None
     initial = model_to_dict(category, fields=forms.CategoryForm.base_fields) if category else {}
     form = forms.CategoryForm(
@@ -49,7 +47,7 @@ def category_list(request, pk: int | None = None):
 @never_cache
 def import_voices(request):
     """导入历史呼声: an xlsx or csv of what was handled before, all rows or none."""
-    require(Scope.of(request.user).has(MANAGE_VOICES), "您无权导入群众呼声")
+    services.require_manager(request.user, "您无权导入群众呼声")
     if request.GET.get("template"):
         response = HttpResponse(
             importer.template_workbook(),

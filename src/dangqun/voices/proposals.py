@@ -48,6 +48,16 @@ def can_keep(actor, congress: Congress) -> bool:
     return Scope.of(actor).can(MANAGE_VOICES, congress.org)
 
 
+def congress_orgs(user) -> QuerySet:
+    """The enterprise units the user may hold a congress for."""
+    return (
+        Scope.of(user)
+        .orgs(MANAGE_VOICES)
+        .filter(system=System.ENTERPRISE, dissolved_on__isnull=True)
+        .order_by("path")
+    )
+
+
 def congresses_kept_by(actor) -> QuerySet:
     return Congress.objects.filter(Scope.of(actor).within(MANAGE_VOICES, "org")).select_related(
         "org"

@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
-from dangqun.accounts.scope import Scope
+from dangqun.accounts.scope import Scope, require
 from dangqun.core import crypto
 from dangqun.core.workcalendar import working_hours_between
 from dangqun.voices.models import Identity, Voice, VoiceEvent
@@ -57,6 +57,31 @@ def _scope_q(user) -> Q:
     return scope.within(VIEW_VOICES, "unit", "handling_org") | scope.within(
         HANDLE_VOICES, "handling_org"
     )
+
+
+def require_inbox(user) -> None:
+    """The staff inbox is for those who view or handle voices somewhere."""
+    scope = Scope.of(user)
+    require(scope.has(VIEW_VOICES) or scope.has(HANDLE_VOICES), "您没有查看群众呼声的权限")
+
+
+def may_view_rates(user) -> bool:
+    return Scope.of(user).has(VIEW_VOICES)
+
+
+def manages_somewhere(user) -> bool:
+    """Whether the user manages voices of some unit: categories, congresses, imports, the QR
+    posters and the calendar settings are theirs."""
+    return Scope.of(user).has(MANAGE_VOICES)
+
+
+def require_manager(user, message: str) -> None:
+    """Refuse (with ``message``, saying what was refused) anyone who manages no voices."""
+    require(manages_somewhere(user), message)
+
+
+def require_poster_maker(user, unit) -> None:
+    require(Scope.of(user).can(MANAGE_VOICES, unit), "您无权生成该单位的二维码")
 
 
 def can_manage(user, voice: Voice) -> bool:

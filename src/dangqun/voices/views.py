@@ -14,8 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
-from dangqun.accounts.scope import Scope, require
 from dangqun.core import filestore
 from dangqun.core.forms import add_errors
 from dangqun.core.middleware import client_address
@@ -185,8 +183,7 @@ FILTERS = {
 
 @login_required
 def inbox(request):
-    scope = Scope.of(request.user)
-    require(scope.has(VIEW_VOICES) or scope.has(HANDLE_VOICES), "您没有查看群众呼声的权限")
+    services.require_inbox(request.user)
     show = request.GET.get("show", "open")
     show = show if show in FILTERS else "open"
     voices = services.in_scope(request.user).filter(**FILTERS[show][1])
@@ -209,8 +206,8 @@ def inbox(request):
             "overdue": request.GET.get("overdue") == "1",
             "query": query_without_page(request.GET),
             "now": now,
-            "can_view_rates": scope.has(VIEW_VOICES),
-            "can_manage": scope.has(MANAGE_VOICES),
+            "can_view_rates": services.may_view_rates(request.user),
+            "can_manage": services.manages_somewhere(request.user),
         },
         partial="results",
     )
@@ -325,7 +322,7 @@ def act(request, pk: int, action: str):
 def qr_poster(request, org_pk: int):
     """A unit's QR code for its posters: an SVG linking to its no-login page."""
     unit = get_object_or_404(Org, pk=org_pk, system=System.ENTERPRISE)
-    require(Scope.of(request.user).can(MANAGE_VOICES, unit), "您无权生成该单位的二维码")
+    services.require_poster_maker(request.user, unit)
     url = request.build_absolute_uri(reverse("voices_public:qr", args=[qr_token(unit)]))
     if request.GET.get("format") == "svg":
         svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff")
