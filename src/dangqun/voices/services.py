@@ -161,7 +161,7 @@ def is_submitter(actor, voice: Voice) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and voice.user_id == actor.pk)
 
 
-# Helpers ----------------------------------------------------------------------------------
+# What every step shares ---------------------------------------------------------------------
 def locked(voice: Voice) -> Voice:
     """The stored voice, locked until the transaction ends: two acts on it run one after the
     other, and the second sees what the first did."""
@@ -190,6 +190,8 @@ def require_note(text: str, message: str, limit: int = MAX_NOTE) -> None:
 
 
 def add_event(voice, action, actor, note: str = "", *, org=None, due=None) -> VoiceEvent:
+    """A step in the voice's history; without an actor it was the person's (反映人) or the
+    system's doing."""
     label = ""
     if actor is None:
         label = SUBMITTER if action in (Action.SUBMIT, Action.ADD_INFO, Action.RATE) else "系统"
