@@ -63,9 +63,9 @@ def test_anonymous_voice_from_the_qr_page_is_routed_answered_and_rated(page, wor
 
 
 def test_leaders_see_the_rates_and_their_trend_chart(page, world):
-    from dangqun.voices import services
+    from dangqun.voices import intake
 
-    services.submit(
+    intake.submit(
         None,
         {"title": "班车", "content": "太挤"},
         unit=world.dept_a,

@@ -19,7 +19,7 @@ from dangqun.api.pagination import PeoplePagination
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
 from dangqun.core import uploads
-from dangqun.voices import actions, services
+from dangqun.voices import actions, intake, services, suggestions
 from dangqun.voices.models import Category, Channel, Identity, Kind, Status, Voice
 
 KINDS = [(k.value, k.label) for k in Kind if k != Kind.PROPOSAL]
@@ -166,7 +166,7 @@ class VoiceViewSet(
             files = uploads.check_all(request.FILES.getlist("files"))
         except DjangoValidationError as exc:
             raise ValidationError({"files": exc.messages}) from exc
-        submitted = services.submit(
+        submitted = intake.submit(
             request.user,
             data,
             unit=person.unit,
@@ -228,7 +228,7 @@ class VoiceViewSet(
         body = _suggestion(voice.title, voice.content)
         body["duplicates"] = [
             {"id": other.pk, "number": other.number, "title": other.title, "similarity": score}
-            for other, score in services.duplicate_candidates(request.user, voice)
+            for other, score in suggestions.duplicate_candidates(request.user, voice)
         ]
         return Response(body)
 
@@ -247,7 +247,7 @@ class VoiceViewSet(
 
 
 def _suggestion(title: str, content: str) -> dict:
-    suggestion = services.suggest_category(title, content)
+    suggestion = suggestions.suggest_category(title, content)
     if suggestion is None:
         return {"category": None, "category_name": None, "confidence": None}
     return {

@@ -5,7 +5,7 @@ from dangqun.accounts.roles import MANAGE_VOICES
 from dangqun.accounts.scope import Scope
 from dangqun.core import actions
 from dangqun.core.actions import Action
-from dangqun.voices import forms, proposals, services
+from dangqun.voices import followup, forms, handling, proposals, publishing, services
 
 REFUSED = "您无权对该呼声执行此操作"
 
@@ -44,56 +44,56 @@ def _submitter(form, do) -> Action:
 ACTIONS: dict[str, Action] = {
     "assign": Action(
         forms.AssignForm,
-        lambda u, v, d: services.assign(u, v, **d),
+        lambda u, v, d: handling.assign(u, v, **d),
         allowed=services.can_manage,
         form_kwargs=_orgs,
         refused=REFUSED,
     ),
     "transfer": Action(
         forms.TransferForm,
-        lambda u, v, d: services.transfer(u, v, **d),
+        lambda u, v, d: handling.transfer(u, v, **d),
         allowed=services.can_manage,
         form_kwargs=_orgs,
         refused=REFUSED,
     ),
-    "refuse": _manage(forms.NoteForm, lambda u, v, d: services.refuse(u, v, reason=d["note"])),
-    "supervise": _manage(forms.NoteForm, lambda u, v, d: services.supervise(u, v, note=d["note"])),
+    "refuse": _manage(forms.NoteForm, lambda u, v, d: handling.refuse(u, v, reason=d["note"])),
+    "supervise": _manage(forms.NoteForm, lambda u, v, d: handling.supervise(u, v, note=d["note"])),
     "merge": _manage(
         forms.MergeForm,
-        lambda u, v, d: services.merge(u, v, into=d["into"], note=d.get("note", "")),
+        lambda u, v, d: handling.merge(u, v, into=d["into"], note=d.get("note", "")),
     ),
     "approve_extension": _manage(
-        None, lambda u, v, d: services.decide_extension(u, v, approve=True)
+        None, lambda u, v, d: handling.decide_extension(u, v, approve=True)
     ),
     "refuse_extension": _manage(
-        None, lambda u, v, d: services.decide_extension(u, v, approve=False)
+        None, lambda u, v, d: handling.decide_extension(u, v, approve=False)
     ),
-    "respond": _handle(None, lambda u, v, d: services.respond(u, v)),
+    "respond": _handle(None, lambda u, v, d: handling.respond(u, v)),
     "send_back": _handle(
-        forms.NoteForm, lambda u, v, d: services.send_back(u, v, reason=d["note"])
+        forms.NoteForm, lambda u, v, d: handling.send_back(u, v, reason=d["note"])
     ),
     "ask_info": Action(
         forms.NoteForm,
-        lambda u, v, d: services.ask_info(u, v, question=d["note"]),
+        lambda u, v, d: handling.ask_info(u, v, question=d["note"]),
         allowed=_manager_or_handler,
         refused=REFUSED,
     ),
     "ask_extension": _handle(
         forms.ExtensionForm,
-        lambda u, v, d: services.ask_extension(u, v, until=d["until"], reason=d["note"]),
+        lambda u, v, d: handling.ask_extension(u, v, until=d["until"], reason=d["note"]),
     ),
     "answer": _handle(
         forms.AnswerForm,
-        lambda u, v, d: services.answer(u, v, text=d["text"], solved=d["solved"], files=d["files"]),
+        lambda u, v, d: handling.answer(u, v, text=d["text"], solved=d["solved"], files=d["files"]),
     ),
     "rate": _submitter(
         forms.RateForm,
-        lambda u, v, d: services.rate(u, v, rating=d["rating"], comment=d["comment"]),
+        lambda u, v, d: followup.rate(u, v, rating=d["rating"], comment=d["comment"]),
     ),
     "info": _submitter(
-        forms.InfoForm, lambda u, v, d: services.add_info(u, v, text=d["text"], files=d["files"])
+        forms.InfoForm, lambda u, v, d: followup.add_info(u, v, text=d["text"], files=d["files"])
     ),
-    "publish": _manage(forms.PublishForm, lambda u, v, d: services.publish(u, v, **d)),
+    "publish": _manage(forms.PublishForm, lambda u, v, d: publishing.publish(u, v, **d)),
     "second": Action(
         forms.OptionalNoteForm, _second(True), allowed=proposals.is_asked, refused=REFUSED
     ),
@@ -107,7 +107,7 @@ ACTIONS: dict[str, Action] = {
         form_kwargs=lambda u, v: {"voice": v},
         refused=REFUSED,
     ),
-    "unpublish": _manage(None, lambda u, v, d: services.unpublish(u, v)),
+    "unpublish": _manage(None, lambda u, v, d: publishing.unpublish(u, v)),
 }
 ALLOWED = {name: action.allowed for name, action in ACTIONS.items() if action.allowed}
 

@@ -19,6 +19,7 @@ class VoicesConfig(AppConfig):
 def _count_stored_voices(sender, using="default", **kwargs):
     """After migrating, a site whose 三率 tallies are still empty counts its stored voices once
     (run here, with the current code, rather than in a migration that a later one would outdate)."""
+    # import here: apps.py is loaded before any app's models
     from dangqun.voices import tally
     from dangqun.voices.models import Voice, VoiceTally
 

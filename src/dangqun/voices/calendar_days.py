@@ -27,6 +27,10 @@ def may_change(user) -> bool:
     return Scope.of(user).covers_every_unit(MANAGE_VOICES)
 
 
+def require_may_change(user) -> None:
+    require(may_change(user), ONLY_GROUP_ADMINS)
+
+
 def year_days(year: int) -> tuple[list[tuple[datetime.date, bool]], QuerySet]:
     """A year's shipped holidays and make-up days (date, is_workday), and the site's adjustments."""
     shipped = sorted(
@@ -40,7 +44,7 @@ def year_days(year: int) -> tuple[list[tuple[datetime.date, bool]], QuerySet]:
 def set_calendar_day(actor, day: datetime.date, *, is_workday: bool, note: str = "") -> None:
     """A site's own working day or day off (a local holiday, a shift of 调休); it changes the
     deadlines of voices assigned from now on, not the promises already made."""
-    require(may_change(actor), ONLY_GROUP_ADMINS)
+    require_may_change(actor)
     with transaction.atomic():
         before = CalendarDay.objects.filter(date=day).values("is_workday", "note").first()
         CalendarDay.objects.update_or_create(
@@ -57,7 +61,7 @@ def set_calendar_day(actor, day: datetime.date, *, is_workday: bool, note: str =
 
 
 def remove_calendar_day(actor, day: datetime.date) -> None:
-    require(may_change(actor), ONLY_GROUP_ADMINS)
+    require_may_change(actor)
     with transaction.atomic():
         deleted, _ = CalendarDay.objects.filter(date=day).delete()
         if deleted:

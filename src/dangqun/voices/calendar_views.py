@@ -9,7 +9,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from dangqun.accounts.scope import require
 from dangqun.voices import calendar_days, forms
 from dangqun.web.htmx import render_page
 
@@ -21,7 +20,7 @@ def work_calendar(request):
     can_change = calendar_days.may_change(request.user)
     form = forms.CalendarDayForm(request.POST or None)
     if request.method == "POST":
-        require(can_change, calendar_days.ONLY_GROUP_ADMINS)
+        calendar_days.require_may_change(request.user)
         if request.POST.get("remove"):
             try:
                 day = datetime.date.fromisoformat(request.POST["remove"])

@@ -10,9 +10,11 @@ imported as 待受理 and handled here from then on.
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import xlsxwriter
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ from dangqun.core import audit, bulk
 from dangqun.orgs.models import Org, System
 from dangqun.people.imports.read import ImportFileError, read_table
 from dangqun.people.models import Person
-from dangqun.voices import services, tally
+from dangqun.voices import intake, services, tally
 from dangqun.voices.models import (
     Category,
     Channel,
@@ -96,10 +98,6 @@ def _cell(values: list, i: int):
 
 def template_workbook() -> bytes:
     """An empty xlsx with the headers (required ones marked *) and one example row."""
-    import io
-
-    import xlsxwriter
-
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet("呼声")
@@ -211,7 +209,7 @@ def _voice(row: dict, lookup: _Lookup, scope: Scope, errors: list):
             errors.append(f"请填写{name}")
     if errors:
         return None, []
-    text = services.check_text({"title": str(row["title"]), "content": str(row["content"])})
+    text = intake.check_text({"title": str(row["title"]), "content": str(row["content"])})
     errors.extend(text.values())
     submitted = _moment(row.get("submitted_at"), "提交时间", errors)
     kind = _choice(row.get("kind"), KINDS, "类型", errors) or Kind.SUGGESTION

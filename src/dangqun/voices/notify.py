@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from dangqun.accounts.models import User
 from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES
 from dangqun.core.rules import get_rule
 from dangqun.notices.services import holders, notify
@@ -103,8 +104,6 @@ def extension_decided(voice: Voice, *, approved: bool) -> None:
 
 
 def seconding_asked(voice: Voice, people) -> None:
-    from dangqun.accounts.models import User
-
     notify(
         User.objects.filter(person__in=people),
         kind="proposal.second",

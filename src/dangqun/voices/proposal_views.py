@@ -9,11 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangqun.accounts.roles import MANAGE_VOICES
-from dangqun.accounts.scope import Scope, require
 from dangqun.core.forms import add_errors
-from dangqun.orgs.models import System
-from dangqun.voices import forms, proposals
+from dangqun.voices import forms, proposals, services
 from dangqun.voices.models import Kind, Representative, Voice
 from dangqun.web.htmx import render_page
 
@@ -32,7 +29,7 @@ def overview(request):
             ),
             "congresses": proposals.representing(person),
             "kept": proposals.congresses_kept_by(request.user)
-            if Scope.of(request.user).has(MANAGE_VOICES)
+            if services.manages_somewhere(request.user)
             else [],
             "rule": proposals.rule(),
         },
@@ -70,8 +67,8 @@ def new(request, congress_pk: int):
 
 @login_required
 def congress_list(request):
-    require(Scope.of(request.user).has(MANAGE_VOICES), "您无权维护职代会")
-    form = forms.CongressForm(request.POST or None, orgs=_orgs(request.user))
+    services.require_manager(request.user, "您无权维护职代会")
+    form = forms.CongressForm(request.POST or None, orgs=proposals.congress_orgs(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             congress = proposals.save_congress(request.user, None, form.cleaned_data)
@@ -96,7 +93,7 @@ def congress(request, pk: int):
     settings_form = forms.CongressForm(
         request.POST if which == "settings" else None,
         initial=model_to_dict(congress, fields=forms.CongressForm.base_fields),
-        orgs=_orgs(request.user),
+        orgs=proposals.congress_orgs(request.user),
     )
     reps_form = forms.RepresentativesForm(request.POST if which == "reps" else None)
     paper_form = forms.ProposalForm(
@@ -151,12 +148,3 @@ def remove_representative(request, pk: int):
     )
     proposals.remove_representative(request.user, rep)
     return redirect("voices:congress", rep.congress_id)
-
-
-def _orgs(user):
-    return (
-        Scope.of(user)
-        .orgs(MANAGE_VOICES)
-        .filter(system=System.ENTERPRISE, dissolved_on__isnull=True)
-        .order_by("path")
-    )

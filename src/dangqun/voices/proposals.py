@@ -23,7 +23,7 @@ from dangqun.core import audit
 from dangqun.core.rules import get_rule
 from dangqun.orgs.models import System
 from dangqun.people.models import Person
-from dangqun.voices import notify, services
+from dangqun.voices import intake, notify, services
 from dangqun.voices.models import (
     Channel,
     Congress,
@@ -46,6 +46,16 @@ def rule():
 # Congresses and representatives ------------------------------------------------------------
 def can_keep(actor, congress: Congress) -> bool:
     return Scope.of(actor).can(MANAGE_VOICES, congress.org)
+
+
+def congress_orgs(user) -> QuerySet:
+    """The enterprise units the user may hold a congress for."""
+    return (
+        Scope.of(user)
+        .orgs(MANAGE_VOICES)
+        .filter(system=System.ENTERPRISE, dissolved_on__isnull=True)
+        .order_by("path")
+    )
 
 
 def congresses_kept_by(actor) -> QuerySet:
@@ -146,7 +156,7 @@ def submit(actor, data: dict, *, congress: Congress, seconders, proposer=None):
     proposer = proposer or getattr(actor, "person", None)
     if on_paper:
         require(can_keep(actor, congress), "您无权登记该职代会的提案")
-    errors = services.check_text(data)
+    errors = intake.check_text(data)
     if not congress.accepting:
         errors["congress"] = f"{congress.name}目前不征集提案"
     mine = congress.representatives.filter(person=proposer).first() if proposer else None
@@ -202,7 +212,7 @@ def submit(actor, data: dict, *, congress: Congress, seconders, proposer=None):
             voice,
             after={"congress": congress.name, "seconders": [p.employee_no for p in seconders]},
         )
-    return services.Submitted(voice, code)
+    return intake.Submitted(voice, code)
 
 
 def _check_seconders(congress: Congress, proposer, seconders: list[Person]) -> dict:

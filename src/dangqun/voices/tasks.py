@@ -3,20 +3,22 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from dangqun.core.tallies import nightly_check
+from dangqun.voices import tally
+from dangqun.voices.attachments import sweep_orphan_files
+from dangqun.voices.followup import close_unrated
+from dangqun.voices.notify import remind_deadlines
+
 
 @db_periodic_task(crontab(minute="15", hour="*"))
 def close_unrated_voices() -> int:
     """Close answered voices nobody rated within the configured days (rule voices.auto_close)."""
-    from dangqun.voices.services import close_unrated
-
     return close_unrated()
 
 
 @db_periodic_task(crontab(minute="*/10"))
 def remind_voice_deadlines() -> dict:
     """Warn before deadlines and report passed ones to the supervisor (rule voices.reminders)."""
-    from dangqun.voices.notify import remind_deadlines
-
     return remind_deadlines()
 
 
@@ -25,23 +27,19 @@ def check_voice_tallies() -> list[str]:
     """Every night: recompute recent months of 三率 tallies from the voices and correct any that
     drifted (only voices changed around ``Voice.save`` can make one drift). Each month locks voice
     writes for the seconds it takes."""
-    from dangqun.core.tallies import nightly_check
-    from dangqun.voices import tally
-
     return nightly_check(tally.rebuild, "三率月度统计")
 
 
 @db_periodic_task(crontab(hour="2", minute="20"))
 def sweep_orphan_voice_files() -> int:
     """Every night: delete attachment files left by uploads whose transaction failed."""
-    from dangqun.voices.services import sweep_orphan_files
-
     return sweep_orphan_files()
 
 
 @db_periodic_task(crontab(day_of_week="0", hour="3", minute="30"))
 def retrain_voice_model() -> dict | None:
     """Every Sunday night: learn categories again from the voices handled since."""
+    # import here: smart loads jieba and scikit-learn, which the other tasks never need
     from dangqun.voices import smart
 
     try:

@@ -1,14 +1,21 @@
 from django.urls import path
 
-from dangqun.voices import calendar_views, metrics_views, proposal_views, views
+from dangqun.voices import (
+    calendar_views,
+    manage_views,
+    metrics_views,
+    proposal_views,
+    public_views,
+    views,
+)
 
 app_name = "voices"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new/", views.new, name="new"),
     path("mine/", views.mine, name="mine"),
-    path("public/", views.public_list, name="public"),
-    path("public/<int:pk>/", views.public_detail, name="public_detail"),
+    path("public/", public_views.public_list, name="public"),
+    path("public/<int:pk>/", public_views.public_detail, name="public_detail"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/files/<int:file_pk>/", views.attachment, name="attachment"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
@@ -27,9 +34,9 @@ urlpatterns = [
         proposal_views.remove_representative,
         name="representative_remove",
     ),
-    path("categories/", views.categories, name="categories"),
-    path("import/", views.import_voices, name="import"),
-    path("categories/<int:pk>/", views.categories, name="category"),
+    path("categories/", manage_views.category_list, name="categories"),
+    path("import/", manage_views.import_voices, name="import"),
+    path("categories/<int:pk>/", manage_views.category_list, name="category"),
 ]
 
 # Public pages (no login): a unit's QR page and following a voice by its query code.

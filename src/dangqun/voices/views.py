@@ -1,13 +1,11 @@
 """Pages for voices: the person's form (web and QR), following by query code, the inbox, a voice's
 page with what the viewer may do, and a unit's QR poster. Logic lives in ``services``."""
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count
-from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,20 +14,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from dangqun.accounts.roles import HANDLE_VOICES, MANAGE_VOICES, VIEW_VOICES
-from dangqun.accounts.scope import Scope, require
 from dangqun.core import filestore
 from dangqun.core.forms import add_errors
 from dangqun.core.middleware import client_address
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.orgs.models import Org, System
-from dangqun.voices import actions, forms, proposals, services, throttle
+from dangqun.voices import (
+    actions,
+    followup,
+    forms,
+    handling,
+    intake,
+    proposals,
+    services,
+    suggestions,
+    throttle,
+)
 from dangqun.voices.models import (
     OPEN_STATUSES,
     Attachment,
-    Category,
     Channel,
-    Identity,
     Kind,
     Status,
     Voice,
@@ -90,7 +94,7 @@ def qr_page(request, token: str):
 def _submit(form, actor, unit, channel):
     data = form.cleaned_data
     try:
-        return services.submit(
+        return intake.submit(
             actor,
             data,
             unit=unit,
@@ -145,11 +149,11 @@ def _follow_context(request, voice: Voice, code: str) -> dict:
     try:
         if action == "info" and info_form.is_valid():
             data = info_form.cleaned_data
-            services.add_info(None, voice, text=data["text"], by_code=True, files=data["files"])
+            followup.add_info(None, voice, text=data["text"], by_code=True, files=data["files"])
             info_form, done = forms.InfoForm(), "补充信息已提交"
         elif action == "rate" and rate_form.is_valid():
             data = rate_form.cleaned_data
-            services.rate(None, voice, rating=data["rating"], comment=data["comment"], by_code=True)
+            followup.rate(None, voice, rating=data["rating"], comment=data["comment"], by_code=True)
             done = "感谢您的评价"
     except ValidationError as exc:
         add_errors(info_form if action == "info" else rate_form, exc)
@@ -179,8 +183,7 @@ FILTERS = {
 
 @login_required
 def inbox(request):
-    scope = Scope.of(request.user)
-    require(scope.has(VIEW_VOICES) or scope.has(HANDLE_VOICES), "您没有查看群众呼声的权限")
+    services.require_inbox(request.user)
     show = request.GET.get("show", "open")
     show = show if show in FILTERS else "open"
     voices = services.in_scope(request.user).filter(**FILTERS[show][1])
@@ -203,8 +206,8 @@ def inbox(request):
             "overdue": request.GET.get("overdue") == "1",
             "query": query_without_page(request.GET),
             "now": now,
-            "can_view_rates": scope.has(VIEW_VOICES),
-            "can_manage": scope.has(MANAGE_VOICES),
+            "can_view_rates": services.may_view_rates(request.user),
+            "can_manage": services.manages_somewhere(request.user),
         },
         partial="results",
     )
@@ -223,7 +226,7 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
     user = request.user
     manage, handle = services.can_manage(user, voice), services.can_handle(user, voice)
     own = services.is_submitter(user, voice)
-    orgs = _handling_orgs(user) if manage else None
+    orgs = actions.handling_orgs(user) if manage else None
     smart_help = _smart_help(user, voice) if manage else {}
     assign_initial = {"urgency": voice.urgency, "category": voice.category_id}
     if smart_help.get("suggestion") and not voice.category_id:
@@ -232,7 +235,7 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
         **smart_help,
         "voice": voice,
         "raised_by": services.who_raised(user, voice),
-        "contact": voice.contact_phone if _sees_identity(user, voice) else "",
+        "contact": voice.contact_phone if services.sees_contact(user, voice) else "",
         "events": voice.events.select_related("actor", "org").prefetch_related("attachments"),
         "manage": manage,
         "handle": handle,
@@ -255,11 +258,11 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
             ),
             **(forms_with_errors or {}),
         },
-        "pending_extension": manage and services.pending_extension(voice),
+        "pending_extension": manage and handling.pending_extension(voice),
         **_proposal_context(user, voice, forms_with_errors),
         "publishable": voice.status in (Status.ANSWERED, Status.CLOSED),
         # The person who raised it reads what the query-code page shows: no staff names or notes
-        "person_view": own and not (manage or handle or _staff_sees(user, voice)),
+        "person_view": own and not (manage or handle or services.staff_sees(user, voice)),
         "person_notes": PERSON_NOTES,
     }
     return render_page(request, "voices/detail.html", context)
@@ -270,10 +273,10 @@ def _smart_help(user, voice: Voice) -> dict:
     learned from handled voices (pre-filled when confident enough)."""
     if voice.status not in OPEN_STATUSES:
         return {}
-    help_ = {"duplicates": services.duplicate_candidates(user, voice)}
+    help_ = {"duplicates": suggestions.duplicate_candidates(user, voice)}
     if voice.status == Status.SUBMITTED:
-        suggestion = services.suggest_category(voice.title, voice.content)
-        if suggestion and suggestion.confidence >= services.SUGGEST_CONFIDENCE:
+        suggestion = suggestions.suggest_category(voice.title, voice.content)
+        if suggestion and suggestion.confidence >= suggestions.SUGGEST_CONFIDENCE:
             help_["suggestion"] = suggestion
     return help_
 
@@ -292,28 +295,8 @@ def _proposal_context(user, voice: Voice, forms_with_errors) -> dict:
     }
 
 
-def _staff_sees(user, voice: Voice) -> bool:
-    return services.visible_to(user).exclude(user=user).filter(pk=voice.pk).exists()
-
-
-def _sees_identity(user, voice: Voice) -> bool:
-    if voice.identity == Identity.ANONYMOUS:
-        return False
-    if voice.identity == Identity.CONFIDENTIAL:
-        return services.can_manage(user, voice)
-    return True
-
-
-def _handling_orgs(user):
-    return actions.handling_orgs(user)
-
-
 FORM_KEY = {"refuse": "note", "supervise": "note", "send_back": "note", "ask_info": "note"}
 FORM_KEY.update({"ask_extension": "extension", "decline_second": "second"})
-
-
-def _second(user, voice, data, *, agree: bool):
-    return proposals.second(user, voice, agree=agree, note=data.get("note", ""))
 
 
 @login_required
@@ -339,104 +322,9 @@ def act(request, pk: int, action: str):
 def qr_poster(request, org_pk: int):
     """A unit's QR code for its posters: an SVG linking to its no-login page."""
     unit = get_object_or_404(Org, pk=org_pk, system=System.ENTERPRISE)
-    require(Scope.of(request.user).can(MANAGE_VOICES, unit), "您无权生成该单位的二维码")
-    import segno
-
+    services.require_poster_maker(request.user, unit)
     url = request.build_absolute_uri(reverse("voices_public:qr", args=[qr_token(unit)]))
     if request.GET.get("format") == "svg":
         svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff")
         return HttpResponse(svg, content_type="image/svg+xml")
     return render_page(request, "voices/poster.html", {"unit": unit, "url": url})
-
-
-@login_required
-def categories(request, pk: int | None = None):
-    """The category tree and the unit each category goes to; add or change one."""
-    require(Scope.of(request.user).has(MANAGE_VOICES), "您无权维护呼声类别")
-    category = get_object_or_404(Category, pk=pk) if pk else None
-    initial = model_to_dict(category, fields=forms.CategoryForm.base_fields) if category else {}
-    form = forms.CategoryForm(
-        request.POST or None, initial=initial, orgs=_handling_orgs(request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_category(request.user, category, form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("voices:categories")
-    rows = Category.objects.select_related("parent", "handling_org").order_by(
-        "parent__name", "name"
-    )
-    return render_page(
-        request,
-        "voices/categories.html",
-        {"form": form, "category": category, "rows": rows},
-        status=422 if form.errors else 200,
-    )
-
-
-@login_required
-def public_list(request):
-    """公开答复: answered voices published for every employee, most recent first."""
-    voices = (
-        services.published().select_related("unit", "category").annotate(followers=Count("follows"))
-    )
-    # Django's own paginator: the follower counts are an annotation, which ids-first paging drops
-    page = Paginator(voices, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_page(request, "voices/public_list.html", {"page": page})
-
-
-@login_required
-def public_detail(request, pk: int):
-    voice = get_object_or_404(
-        services.published()
-        .select_related("unit", "category")
-        .annotate(followers=Count("follows")),
-        pk=pk,
-    )
-    message = ""
-    if request.method == "POST":
-        message = "已关注" if services.follow(request.user, voice) else "您已关注过这条呼声"
-        voice.followers = voice.follows.count()
-    following = voice.follows.filter(user=request.user).exists()
-    return render_page(
-        request,
-        "voices/public_detail.html",
-        {"voice": voice, "following": following, "message": message},
-    )
-
-
-@login_required
-@never_cache
-def import_voices(request):
-    """导入历史呼声: an xlsx or csv of what was handled before, all rows or none."""
-    import tempfile
-    from pathlib import Path
-
-    from dangqun.voices import importer
-
-    require(Scope.of(request.user).has(MANAGE_VOICES), "您无权导入群众呼声")
-    if request.GET.get("template"):
-        response = HttpResponse(
-            importer.template_workbook(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''voices-template.xlsx"
-        return response
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "upload"
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            result = importer.import_file(request.user, path, upload.name)
-    return render_page(
-        request,
-        "voices/import.html",
-        {"form": form, "result": result, "columns": importer.COLUMNS},
-        status=422 if result is not None and result.errors else 200,
-    )

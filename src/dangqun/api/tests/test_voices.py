@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from dangqun.accounts.services import create_token
-from dangqun.voices import services
+from dangqun.voices import intake, services
 from dangqun.voices.models import Channel, Identity, Voice
 
 
@@ -71,7 +71,7 @@ def test_an_account_without_a_person_is_told_why(world, mass):
 
 
 def test_scope_and_identity_on_read(world, mass, make_user):
-    voice = services.submit(
+    voice = intake.submit(
         world.member,
         {"title": "保密", "content": "内容"},
         unit=world.dept_a,
@@ -92,7 +92,7 @@ def test_scope_and_identity_on_read(world, mass, make_user):
 def test_list_query_count_does_not_grow(world, mass, django_assert_num_queries):
     api = client_for(mass)
     for n in range(3):
-        services.submit(
+        intake.submit(
             None,
             {"title": f"t{n}", "content": "c"},
             unit=world.dept_a,
@@ -103,7 +103,7 @@ def test_list_query_count_does_not_grow(world, mass, django_assert_num_queries):
     with django_assert_num_queries(6) as ctx:  # token, grants, org ids, count, ids, rows
         api.get("/api/voices/")
     for n in range(10):
-        services.submit(
+        intake.submit(
             None,
             {"title": f"m{n}", "content": "c"},
             unit=world.dept_a,

@@ -1,6 +1,6 @@
 import pytest
 
-from dangqun.voices import services
+from dangqun.voices import intake
 from dangqun.voices.models import Category, Channel, Identity
 
 
@@ -29,7 +29,7 @@ def raise_voice(world):
         data = {"title": "食堂菜价", "content": "午餐价格上涨太快，希望公示成本。", **data}
         if identity != Identity.ANONYMOUS and actor is None:
             data.setdefault("contact_name", "陈女士")
-        submitted = services.submit(
+        submitted = intake.submit(
             actor, data, unit=world.dept_a, channel=channel, identity=identity
         )
         return submitted.voice, submitted.code

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from dangqun.voices import services
+from dangqun.voices import attachments, handling
 from dangqun.voices.models import Attachment, Voice
 from dangqun.voices.views import qr_token
 
@@ -72,7 +72,7 @@ def test_an_anonymous_photo_loses_its_location_and_reaches_only_those_who_may_se
     assert client.get(f"/voices/{voice.pk}/files/{stored.pk}/").status_code == 404
 
     # the handler answers with a file; the anonymous person fetches it with the code
-    services.assign(mass, voice, handling_org=world.dept_a)
+    handling.assign(mass, voice, handling_org=world.dept_a)
     client.force_login(handler)
     client.post(f"/voices/{voice.pk}/respond/")
     answer_file = SimpleUploadedFile("整改通知.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
@@ -152,7 +152,7 @@ def test_files_of_failed_uploads_are_swept_and_stored_ones_kept(client, world, r
     two_days_ago = time.time() - 2 * 86400
     for path in (kept, orphan):
         os.utime(path, (two_days_ago, two_days_ago))
-    assert services.sweep_orphan_files() == 1
+    assert attachments.sweep_orphan_files() == 1
     assert kept.exists() and fresh.exists() and not orphan.exists()
 
 

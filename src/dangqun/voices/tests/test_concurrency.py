@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from dangqun.voices import services
+from dangqun.voices import handling
 from dangqun.voices.models import Status, Voice, VoiceEvent
 
 
@@ -15,14 +15,14 @@ from dangqun.voices.models import Status, Voice, VoiceEvent
 def test_two_handlers_respond_at_once(world, mass, handler, make_user, raise_voice):
     colleague = make_user("colleague", role="handler", org=world.dept_a)
     voice, _ = raise_voice()
-    services.assign(mass, voice, handling_org=world.dept_a)
+    handling.assign(mass, voice, handling_org=world.dept_a)
     stale = Voice.objects.get(pk=voice.pk)
     start, outcomes = threading.Barrier(2), []
 
     def press(user):
         try:
             start.wait()
-            services.respond(user, stale)
+            handling.respond(user, stale)
             outcomes.append("won")
         except ValidationError as exc:
             outcomes.append(exc.messages[0])

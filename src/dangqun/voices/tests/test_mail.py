@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from dangqun.core.models import AuditLog
-from dangqun.voices import mail, services
+from dangqun.voices import intake, mail, mail_parse, services
 from dangqun.voices.models import Channel, Identity, Voice
 
 SENDER = "张三 <zhang@example.com>"
@@ -98,7 +98,7 @@ def test_raw_8bit_utf8_headers_are_read():
         "From: 王五 <wang@example.com>\r\nSubject: 停车位紧张\r\nMessage-ID: <r@x>\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n\r\n停车位不够用。\r\n"
     ).encode()
-    parsed = mail.parse(raw)
+    parsed = mail_parse.parse(raw)
     assert (parsed.title, parsed.contact_name) == ("停车位紧张", "王五")
 
 
@@ -133,7 +133,7 @@ def test_missing_message_id_gets_a_stable_hash_and_is_not_ingested_twice(world, 
     assert (first.created, second.created, second.skipped_existing) == (1, 0, 1)
     voice = Voice.objects.get()
     assert voice.external_id.startswith("sha256:") and len(voice.external_id) == 7 + 64
-    assert voice.title == mail.NO_SUBJECT
+    assert voice.title == mail_parse.NO_SUBJECT
 
 
 def test_long_subject_and_body_are_cut_with_a_note(world, mass, tmp_path):
@@ -200,20 +200,20 @@ def test_without_rights_on_the_unit_every_message_fails_and_nothing_is_stored(wo
 
 def test_a_message_stored_meanwhile_by_another_run_is_skipped(world, mass, tmp_path, monkeypatch):
     write(tmp_path, "1.eml", eml(mid="<race@x>"))
-    real_submit = services.submit
+    real_submit = intake.submit
 
     def racing_submit(*args, **kwargs):  # the other run commits first, after our check
         other = real_submit(*args, **kwargs)
         Voice.objects.filter(pk=other.voice.pk).update(external_id="<race@x>")
         return real_submit(*args, **kwargs)
 
-    monkeypatch.setattr(services, "submit", racing_submit)
+    monkeypatch.setattr(intake, "submit", racing_submit)
     report = ingest_dir(mass, world.dept_a, tmp_path)
     assert (report.created, report.skipped_existing) == (0, 1)
 
 
 def test_html_to_text_handles_broken_markup():
-    assert mail.html_to_text("<p>一<p>二<br>三<script>x = '</p>'</script>&lt;b&gt;") == (
+    assert mail_parse.html_to_text("<p>一<p>二<br>三<script>x = '</p>'</script>&lt;b&gt;") == (
         "一\n二\n三<b>"  # entities become text, shown escaped
     )
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from dangqun.core.models import CalendarDay, RuleOverride
 from dangqun.core.rules import get_rule
-from dangqun.voices import metrics, services, tally
-from dangqun.voices.metrics_views import counted
+from dangqun.voices import followup, handling, metrics, services, tally
+from dangqun.voices.metrics_report import counted
 from dangqun.voices.models import Rating, Status, Voice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -58,12 +58,12 @@ def monthly_trend(source, world):
 
 def handled(voice, mass, handler, org, *, solved=None, rating=None):
     """受理交办 → 接办, then optionally 答复 (solved or not) and the person's rating."""
-    services.assign(mass, voice, handling_org=org)
-    services.respond(handler, voice)
+    handling.assign(mass, voice, handling_org=org)
+    handling.respond(handler, voice)
     if solved is not None:
-        services.answer(handler, voice, text="已办理", solved=solved)
+        handling.answer(handler, voice, text="已办理", solved=solved)
     if rating:
-        services.rate(None, voice, rating=rating, by_code=True)
+        followup.rate(None, voice, rating=rating, by_code=True)
     return voice
 
 
@@ -89,9 +89,9 @@ def example(world, mass, handler, co_handler, raise_voice):
         handled(voice, mass, co_handler, world.company_a, solved=True, rating=Rating.BASICALLY)
     handled(v[6], mass, co_handler, world.company_a, solved=False, rating=Rating.UNSATISFIED)
     handled(v[7], mass, co_handler, world.company_a)
-    services.assign(mass, v[8], handling_org=world.company_a)
-    services.refuse(mass, v[10], reason="属于个人劳动争议")
-    services.merge(mass, v[11], into=v[9])
+    handling.assign(mass, v[8], handling_org=world.company_a)
+    handling.refuse(mass, v[10], reason="属于个人劳动争议")
+    handling.merge(mass, v[11], into=v[9])
     Voice.objects.update(submitted_at=at(3, 10))
     return v
 
@@ -146,7 +146,7 @@ def test_an_empty_period_has_no_rates_and_no_division_by_zero(rates, example):
 
 def test_only_refused_and_merged_voices_make_an_empty_period(rates, world, mass, raise_voice):
     refused, _ = raise_voice()
-    services.refuse(mass, refused, reason="不属于受理范围")
+    handling.refuse(mass, refused, reason="不属于受理范围")
     [row] = rates(Voice.objects.all(), timezone.localdate(), timezone.localdate() + dt.timedelta(1))
     assert row.valid == 0 and row.composite is None
 
@@ -278,7 +278,7 @@ def test_medians_are_in_working_hours(rates, world, mass, handler, raise_voice):
             resolution_hours=services.hours_taken(assigned, answered),
         )
     unanswered, _ = raise_voice()  # assigned only: in no median
-    services.assign(mass, unanswered, handling_org=world.dept_a)
+    handling.assign(mass, unanswered, handling_org=world.dept_a)
     Voice.objects.filter(pk=unanswered.pk).update(submitted_at=at(3, 5))
 
     # Estimated from the histogram: responses 1, 2 and 4 h put the median halfway through the

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangqun.core.models import AuditLog
-from dangqun.voices import services
+from dangqun.voices import followup, handling
 from dangqun.voices.models import Rating, Voice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -31,10 +31,10 @@ MARCH = {"start": "2025-03", "end": "2025-03"}
 
 
 def handled(voice, mass, handler, world, rating=None):
-    services.assign(mass, voice, handling_org=world.dept_a)
-    services.respond(handler, voice)
-    services.answer(handler, voice, text="已办理", solved=True)
-    services.rate(None, voice, rating=rating, by_code=True)
+    handling.assign(mass, voice, handling_org=world.dept_a)
+    handling.respond(handler, voice)
+    handling.answer(handler, voice, text="已办理", solved=True)
+    followup.rate(None, voice, rating=rating, by_code=True)
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def march(world, mass, handler, raise_voice):
     voices = [raise_voice(title=f"呼声{i}")[0] for i in range(4)]
     handled(voices[0], mass, handler, world, Rating.SATISFIED)
     handled(voices[1], mass, handler, world, Rating.BASICALLY)
-    services.assign(mass, voices[2], handling_org=world.dept_a)
+    handling.assign(mass, voices[2], handling_org=world.dept_a)
     Voice.objects.update(submitted_at=dt.datetime(2025, 3, 10, 10, tzinfo=SHANGHAI))
     return voices
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dangqun.core.models import AuditLog
-from dangqun.voices import proposals, services, tally
+from dangqun.voices import followup, handling, proposals, tally
 from dangqun.voices.models import Channel, Kind, Seconder, Status, VoiceTally
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_a_representative_proposes_and_two_seconders_bring_it_to_the_admins(
     )
     assert voice.unit == world.dept_a and voice.person == world.zhang
     with pytest.raises(ValidationError, match="尚在征集附议"):
-        services.assign(mass, voice, handling_org=world.dept_a)
+        handling.assign(mass, voice, handling_org=world.dept_a)
 
     proposals.second(accounts["li"], voice, agree=True)
     voice.refresh_from_db()
@@ -65,10 +65,10 @@ def test_a_representative_proposes_and_two_seconders_bring_it_to_the_admins(
     assert tally.rebuild() == []  # the monthly tallies followed, without a rebuild
     assert VoiceTally.objects.filter(dimension="kind", key="proposal").get().valid == 1
 
-    services.assign(mass, voice, handling_org=world.dept_a)
-    services.respond(handler, voice)
-    services.answer(handler, voice, text="已与公交公司协调，下月起开通。", solved=True)
-    services.rate(accounts["zhang"], voice, rating="satisfied")
+    handling.assign(mass, voice, handling_org=world.dept_a)
+    handling.respond(handler, voice)
+    handling.answer(handler, voice, text="已与公交公司协调，下月起开通。", solved=True)
+    followup.rate(accounts["zhang"], voice, rating="satisfied")
     voice.refresh_from_db()
     assert voice.status == Status.CLOSED
     actions = list(voice.events.values_list("action", flat=True))
@@ -178,8 +178,8 @@ def test_refusing_a_proposal_needs_a_written_reason(world, mass, congress):
         mass, TEXT, congress=congress, proposer=world.zhang, seconders=[world.li, world.wang]
     ).voice
     with pytest.raises(ValidationError, match="理由"):
-        services.refuse(mass, voice, reason=" ")
-    services.refuse(mass, voice, reason="不属于职代会提案范围，已转为意见建议办理")
+        handling.refuse(mass, voice, reason=" ")
+    handling.refuse(mass, voice, reason="不属于职代会提案范围，已转为意见建议办理")
     voice.refresh_from_db()
     assert voice.status == Status.RETURNED
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from dangqun.voices import services
+from dangqun.voices import followup, handling, publishing
 from dangqun.voices.models import Channel, Identity, Rating
 
 
@@ -15,14 +15,14 @@ def answered_voice(world, mass, handler, raise_voice):
         channel=Channel.WEB,
         content="我是张三，电话 13800001234，食堂太贵",
     )
-    services.assign(mass, voice, handling_org=world.dept_a)
-    services.respond(handler, voice)
-    return services.answer(handler, voice, text="已公示成本", solved=True)
+    handling.assign(mass, voice, handling_org=world.dept_a)
+    handling.respond(handler, voice)
+    return handling.answer(handler, voice, text="已公示成本", solved=True)
 
 
 def test_publish_in_checked_words_and_follow_once(client, world, mass, handler, answered_voice):
     with pytest.raises(PermissionDenied):
-        services.publish(
+        publishing.publish(
             handler, answered_voice, title="食堂", content="食堂太贵", answer_text="已公示"
         )
     client.force_login(mass)
@@ -52,18 +52,20 @@ def test_only_answered_voices_are_published_and_unpublished_ones_are_hidden(
 ):
     fresh, _ = raise_voice()
     with pytest.raises(ValidationError, match="答复后才能公开"):
-        services.publish(mass, fresh, title="t", content="x", answer_text="y")
-    services.publish(mass, answered_voice, title="标题", content="内容", answer_text="答复")
-    services.unpublish(mass, answered_voice)
+        publishing.publish(mass, fresh, title="t", content="x", answer_text="y")
+    publishing.publish(mass, answered_voice, title="标题", content="内容", answer_text="答复")
+    publishing.unpublish(mass, answered_voice)
     client.force_login(world.member)
     assert client.get(f"/voices/public/{answered_voice.pk}/").status_code == 404
     with pytest.raises(ValidationError, match="未公开"):
-        services.follow(world.member, answered_voice)
+        publishing.follow(world.member, answered_voice)
 
 
 def test_a_closed_voice_can_be_published_after_its_rating(world, mass, answered_voice):
-    services.rate(world.member, answered_voice, rating=Rating.SATISFIED)
-    voice = services.publish(mass, answered_voice, title="标题", content="内容", answer_text="答复")
+    followup.rate(world.member, answered_voice, rating=Rating.SATISFIED)
+    voice = publishing.publish(
+        mass, answered_voice, title="标题", content="内容", answer_text="答复"
+    )
     assert voice.public and voice.published_at
 
 
@@ -77,7 +79,7 @@ def test_public_list_query_count_does_not_grow(client, world, mass, raise_voice,
 
     from dangqun.voices.models import Voice
 
-    services.publish(mass, answered_voice, title="标题", content="内容", answer_text="答复")
+    publishing.publish(mass, answered_voice, title="标题", content="内容", answer_text="答复")
     client.force_login(world.member)
     client.get("/voices/public/")
     with CaptureQueriesContext(connection) as one:

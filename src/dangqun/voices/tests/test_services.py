@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from dangqun.core.models import AuditLog
-from dangqun.voices import services
+from dangqun.voices import followup, handling, services
 from dangqun.voices.models import Channel, Identity, Kind, Rating, Status, Voice, VoiceEvent
 
 A = VoiceEvent.Action
@@ -18,9 +18,9 @@ def actions(voice):
 
 
 def answered(voice, mass, handler, world, text="已公示成本，下月起调整"):
-    services.assign(mass, voice, handling_org=world.dept_a)
-    services.respond(handler, voice)
-    return services.answer(handler, voice, text=text, solved=True)
+    handling.assign(mass, voice, handling_org=world.dept_a)
+    handling.respond(handler, voice)
+    return handling.answer(handler, voice, text=text, solved=True)
 
 
 def test_the_whole_loop_with_a_satisfied_rating(world, mass, handler, raise_voice, canteen):
@@ -29,14 +29,14 @@ def test_the_whole_loop_with_a_satisfied_rating(world, mass, handler, raise_voic
     assert services.find_by_code(code) == voice
     assert services.find_by_code(code.lower().replace("-", " ")) == voice  # as typed by hand
 
-    voice = services.assign(mass, voice, handling_org=world.dept_a, category=canteen)
+    voice = handling.assign(mass, voice, handling_org=world.dept_a, category=canteen)
     assert voice.status == Status.ASSIGNED
     assert voice.assigned_at <= voice.response_due <= voice.resolution_due
-    voice = services.respond(handler, voice)
+    voice = handling.respond(handler, voice)
     assert (voice.status, voice.handler) == (Status.IN_PROGRESS, handler)
-    voice = services.answer(handler, voice, text="已公示成本", solved=True)
+    voice = handling.answer(handler, voice, text="已公示成本", solved=True)
     assert voice.status == Status.ANSWERED and voice.answered_at
-    voice = services.rate(None, voice, rating=Rating.SATISFIED, by_code=True)
+    voice = followup.rate(None, voice, rating=Rating.SATISFIED, by_code=True)
     assert (voice.status, voice.rating) == (Status.CLOSED, Rating.SATISFIED)
     assert actions(voice) == [A.SUBMIT, A.ASSIGN, A.RESPOND, A.ANSWER, A.RATE]
     assert not voice.overdue()
@@ -45,21 +45,21 @@ def test_the_whole_loop_with_a_satisfied_rating(world, mass, handler, raise_voic
 def test_unsatisfied_reopens_once_then_closes(world, mass, handler, raise_voice):
     voice, _ = raise_voice()
     answered(voice, mass, handler, world)
-    voice = services.rate(None, voice, rating=Rating.UNSATISFIED, comment="没解决", by_code=True)
+    voice = followup.rate(None, voice, rating=Rating.UNSATISFIED, comment="没解决", by_code=True)
     assert (voice.status, voice.reopened, voice.handler) == (Status.ASSIGNED, True, None)
     assert actions(voice)[-2:] == [A.RATE, A.REOPEN]
-    services.respond(handler, voice)
-    services.answer(handler, voice, text="第二次答复", solved=False)
-    voice = services.rate(None, voice, rating=Rating.UNSATISFIED, by_code=True)
+    handling.respond(handler, voice)
+    handling.answer(handler, voice, text="第二次答复", solved=False)
+    voice = followup.rate(None, voice, rating=Rating.UNSATISFIED, by_code=True)
     assert voice.status == Status.CLOSED and voice.rating == Rating.UNSATISFIED
 
 
 def test_a_second_rating_is_refused_and_changes_nothing(world, mass, handler, raise_voice):
     voice, _ = raise_voice()
     answered(voice, mass, handler, world)
-    services.rate(None, voice, rating=Rating.BASICALLY, by_code=True)
+    followup.rate(None, voice, rating=Rating.BASICALLY, by_code=True)
     with pytest.raises(ValidationError, match="已评价"):
-        services.rate(None, voice, rating=Rating.UNSATISFIED, by_code=True)
+        followup.rate(None, voice, rating=Rating.UNSATISFIED, by_code=True)
     voice.refresh_from_db()
     assert (voice.status, voice.rating) == (Status.CLOSED, Rating.BASICALLY)
 
@@ -68,8 +68,8 @@ def test_only_the_person_rates(world, mass, handler, raise_voice):
     voice, _ = raise_voice(actor=world.member, identity=Identity.NAMED, channel=Channel.WEB)
     answered(voice, mass, handler, world)
     with pytest.raises(PermissionDenied):
-        services.rate(handler, voice, rating=Rating.SATISFIED)
-    voice = services.rate(world.member, voice, rating=Rating.SATISFIED)
+        followup.rate(handler, voice, rating=Rating.SATISFIED)
+    voice = followup.rate(world.member, voice, rating=Rating.SATISFIED)
     assert voice.status == Status.CLOSED
 
 
@@ -78,11 +78,11 @@ def test_two_handlers_respond_to_the_same_voice_one_wins(
 ):
     colleague = make_user("colleague", role="handler", org=world.dept_a)
     voice, _ = raise_voice()
-    services.assign(mass, voice, handling_org=world.dept_a)
+    handling.assign(mass, voice, handling_org=world.dept_a)
     seen_by_both = Voice.objects.get(pk=voice.pk)  # both pages were opened while 待响应
-    services.respond(handler, seen_by_both)
+    handling.respond(handler, seen_by_both)
     with pytest.raises(ValidationError, match="已由他人接办"):
-        services.respond(colleague, Voice.objects.get(pk=voice.pk))
+        handling.respond(colleague, Voice.objects.get(pk=voice.pk))
     voice.refresh_from_db()
     assert voice.handler == handler
     assert actions(voice).count(A.RESPOND) == 1
@@ -92,13 +92,13 @@ def test_scope_decides_who_acts(world, mass, handler, make_user, raise_voice):
     voice, _ = raise_voice()
     other_mass = make_user("mass_b", role="mass_admin", org=world.company_b)
     with pytest.raises(PermissionDenied):
-        services.assign(other_mass, voice, handling_org=world.dept_b)
+        handling.assign(other_mass, voice, handling_org=world.dept_b)
     with pytest.raises(PermissionDenied):  # 受理 yes, but not into another company
-        services.assign(mass, voice, handling_org=world.dept_b)
-    services.assign(mass, voice, handling_org=world.dept_a)
+        handling.assign(mass, voice, handling_org=world.dept_b)
+    handling.assign(mass, voice, handling_org=world.dept_a)
     other_handler = make_user("handler_b", role="handler", org=world.dept_b)
     with pytest.raises(PermissionDenied):
-        services.respond(other_handler, voice)
+        handling.respond(other_handler, voice)
     assert list(services.visible_to(other_mass)) == []
     assert list(services.visible_to(other_handler)) == []
     assert list(services.visible_to(handler)) == [voice]
@@ -115,52 +115,52 @@ def test_a_handler_sees_only_what_is_assigned_to_their_unit(world, handler, rais
 
 def test_transfer_send_back_refuse_and_merge(world, mass, handler, raise_voice):
     voice, _ = raise_voice()
-    services.assign(mass, voice, handling_org=world.dept_a)
-    services.send_back(handler, voice, reason="应由工会办理")
+    handling.assign(mass, voice, handling_org=world.dept_a)
+    handling.send_back(handler, voice, reason="应由工会办理")
     voice.refresh_from_db()
     assert (voice.status, voice.handling_org) == (Status.SUBMITTED, None)
-    services.assign(mass, voice, handling_org=world.dept_a)
-    voice = services.transfer(mass, voice, handling_org=world.company_a, note="公司层面统筹")
+    handling.assign(mass, voice, handling_org=world.dept_a)
+    voice = handling.transfer(mass, voice, handling_org=world.company_a, note="公司层面统筹")
     assert voice.handling_org == world.company_a and voice.status == Status.ASSIGNED
     with pytest.raises(ValidationError, match="转办原因"):
-        services.transfer(mass, voice, handling_org=world.dept_a, note=" ")
+        handling.transfer(mass, voice, handling_org=world.dept_a, note=" ")
 
     second, _ = raise_voice(title="食堂价格")
-    services.merge(mass, second, into=voice)
+    handling.merge(mass, second, into=voice)
     second.refresh_from_db()
     assert (second.status, second.merged_into) == (Status.MERGED, voice)
 
     third, _ = raise_voice(title="与本单位无关")
     with pytest.raises(ValidationError, match="理由"):
-        services.refuse(mass, third, reason="")
-    third = services.refuse(mass, third, reason="属于个人劳动争议，请向劳动争议调解委员会申请")
+        handling.refuse(mass, third, reason="")
+    third = handling.refuse(mass, third, reason="属于个人劳动争议，请向劳动争议调解委员会申请")
     assert third.status == Status.RETURNED and third.closed_at
 
 
 def test_extension_needs_approval(world, mass, handler, raise_voice):
     voice, _ = raise_voice()
-    services.assign(mass, voice, handling_org=world.dept_a)
-    services.respond(handler, voice)
+    handling.assign(mass, voice, handling_org=world.dept_a)
+    handling.respond(handler, voice)
     voice.refresh_from_db()
     later = voice.resolution_due + datetime.timedelta(days=10)
     with pytest.raises(ValidationError, match="待审批"):
-        services.decide_extension(mass, voice, approve=True)
+        handling.decide_extension(mass, voice, approve=True)
     with pytest.raises(ValidationError, match="晚于"):
-        services.ask_extension(handler, voice, until=voice.resolution_due, reason="需要采购")
-    services.ask_extension(handler, voice, until=later, reason="需要采购设备")
-    voice = services.decide_extension(mass, voice, approve=True)
+        handling.ask_extension(handler, voice, until=voice.resolution_due, reason="需要采购")
+    handling.ask_extension(handler, voice, until=later, reason="需要采购设备")
+    voice = handling.decide_extension(mass, voice, approve=True)
     assert voice.resolution_due == later
     with pytest.raises(ValidationError, match="待审批"):
-        services.decide_extension(mass, voice, approve=False)
+        handling.decide_extension(mass, voice, approve=False)
 
 
 def test_overdue_is_derived_from_the_deadlines(world, mass, handler, raise_voice):
     voice, _ = raise_voice()
-    services.assign(mass, voice, handling_org=world.dept_a)
+    handling.assign(mass, voice, handling_org=world.dept_a)
     voice.refresh_from_db()
     assert voice.overdue(voice.response_due - datetime.timedelta(minutes=1)) == ""
     assert voice.overdue(voice.response_due + datetime.timedelta(minutes=1)) == "响应超时"
-    services.respond(handler, voice)
+    handling.respond(handler, voice)
     voice.refresh_from_db()
     assert voice.overdue(voice.resolution_due + datetime.timedelta(minutes=1)) == "办理超时"
 
@@ -200,7 +200,7 @@ def test_staff_record_a_phone_call_on_someones_behalf(world, mass, raise_voice):
 
 def test_confidential_identity_is_shown_to_admins_only(world, mass, handler, raise_voice):
     voice, _ = raise_voice(actor=world.member, identity=Identity.CONFIDENTIAL, channel=Channel.WEB)
-    services.assign(mass, voice, handling_org=world.dept_a)
+    handling.assign(mass, voice, handling_org=world.dept_a)
     assert services.who_raised(mass, voice) == "张三"
     assert services.who_raised(handler, voice) == "保密"
     named, _ = raise_voice(actor=world.member, identity=Identity.NAMED, channel=Channel.WEB)
@@ -223,9 +223,9 @@ def test_an_anonymous_voice_from_a_logged_in_employee_is_not_linked(world, raise
 def test_unrated_answers_close_after_the_configured_days(world, mass, handler, raise_voice):
     voice, _ = raise_voice()
     answered(voice, mass, handler, world)
-    assert services.close_unrated() == 0
+    assert followup.close_unrated() == 0
     later = timezone.now() + datetime.timedelta(days=8)
-    assert services.close_unrated(later) == 1
+    assert followup.close_unrated(later) == 1
     voice.refresh_from_db()
     assert voice.status == Status.CLOSED and voice.rating == ""
     assert actions(voice)[-1] == A.CLOSE
@@ -242,13 +242,13 @@ def test_closing_unrated_answers_is_audited_in_the_same_transaction(
         raise RuntimeError("audit down")
 
     with monkeypatch.context() as patch:
-        patch.setattr(services.audit, "record", audit_down)
+        patch.setattr(followup.audit, "record", audit_down)
         with pytest.raises(RuntimeError):
-            services.close_unrated(later)
+            followup.close_unrated(later)
     voice.refresh_from_db()
     assert voice.status == Status.ANSWERED
 
-    assert services.close_unrated(later) == 1
+    assert followup.close_unrated(later) == 1
     row = AuditLog.objects.get(action="voice.auto_close")
     assert (row.actor, row.object_id, row.after) == (None, str(voice.pk), {"days": 7})
 
@@ -264,26 +264,26 @@ def test_an_extension_asked_by_a_unit_lapses_when_the_voice_moves_on(
     world, mass, handler, raise_voice
 ):
     voice, _ = raise_voice()
-    services.assign(mass, voice, handling_org=world.dept_a)
-    services.respond(handler, voice)
+    handling.assign(mass, voice, handling_org=world.dept_a)
+    handling.respond(handler, voice)
     voice.refresh_from_db()
     promised = voice.resolution_due
-    services.ask_extension(
+    handling.ask_extension(
         handler, voice, until=promised + datetime.timedelta(days=30), reason="需要采购"
     )
-    services.transfer(mass, voice, handling_org=world.company_a, note="公司统筹")
+    handling.transfer(mass, voice, handling_org=world.company_a, note="公司统筹")
     with pytest.raises(ValidationError, match="待审批"):
-        services.decide_extension(mass, voice, approve=True)
+        handling.decide_extension(mass, voice, approve=True)
     voice.refresh_from_db()
     assert voice.resolution_due == promised
 
 
 def test_an_extension_has_an_upper_bound(world, mass, handler, raise_voice):
     voice, _ = raise_voice()
-    services.assign(mass, voice, handling_org=world.dept_a)
-    services.respond(handler, voice)
+    handling.assign(mass, voice, handling_org=world.dept_a)
+    handling.respond(handler, voice)
     voice.refresh_from_db()
     with pytest.raises(ValidationError, match="不能超过 90 天"):
-        services.ask_extension(
+        handling.ask_extension(
             handler, voice, until=voice.resolution_due + datetime.timedelta(days=3650), reason="久"
         )

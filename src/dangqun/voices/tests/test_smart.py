@@ -328,7 +328,7 @@ def test_hot_topics_count_voices_not_repetitions_within_the_month(world):
 def test_the_page_offers_duplicates_to_merge_and_prefills_the_learned_category(
     world, mass, login, raise_voice, data_dir
 ):
-    from dangqun.voices import services as voice_services
+    from dangqun.voices import handling
 
     canteen = Category.objects.create(name="食堂", handling_org=world.dept_a)
     bus = Category.objects.create(name="班车", handling_org=world.dept_a)
@@ -339,7 +339,7 @@ def test_the_page_offers_duplicates_to_merge_and_prefills_the_learned_category(
     for category, titles in texts.items():
         for n, title in enumerate(titles * 3):
             voice, _ = raise_voice(title=f"{title}{n}", content=f"{title}，希望改进。")
-            voice_services.assign(mass, voice, handling_org=world.dept_a, category=category)
+            handling.assign(mass, voice, handling_org=world.dept_a, category=category)
     smart.train(folds=3)
 
     first, _ = raise_voice(title="食堂的饭菜越来越咸", content="最近食堂的饭菜太咸了，希望少放盐")

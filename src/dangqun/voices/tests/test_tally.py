@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from dangqun.orgs import services as org_services
-from dangqun.voices import metrics, services, tally
+from dangqun.voices import followup, handling, metrics, tally
 from dangqun.voices.models import Rating, Status, Voice, VoiceTally
 from dangqun.voices.tasks import check_voice_tallies
 
@@ -37,26 +37,26 @@ def test_every_state_change_keeps_the_tallies_exact(
     handling_user = make_user("handler_co", role="handler", org=world.company_a)
     voice, _ = raise_voice()
     assert exact() and totals(world).valid == 1
-    services.assign(mass, voice, handling_org=world.dept_a, category=canteen)
+    handling.assign(mass, voice, handling_org=world.dept_a, category=canteen)
     assert exact()
-    services.transfer(mass, voice, handling_org=world.company_a, note="由公司本部办理")
+    handling.transfer(mass, voice, handling_org=world.company_a, note="由公司本部办理")
     assert exact()
-    services.ask_info(mass, voice, question="请说明是哪个食堂")
+    handling.ask_info(mass, voice, question="请说明是哪个食堂")
     assert exact()
-    services.add_info(None, voice, text="二号食堂", by_code=True)
+    followup.add_info(None, voice, text="二号食堂", by_code=True)
     assert exact()
-    services.respond(handling_user, voice)
+    handling.respond(handling_user, voice)
     assert exact() and totals(world).responded == 1
-    services.answer(handling_user, voice, text="已公示", solved=False)
+    handling.answer(handling_user, voice, text="已公示", solved=False)
     assert exact()
-    services.rate(None, voice, rating=Rating.UNSATISFIED, by_code=True)  # reopens once
+    followup.rate(None, voice, rating=Rating.UNSATISFIED, by_code=True)  # reopens once
     assert exact()
     row = totals(world)
     assert (row.unsatisfied, row.responded, row.solved) == (1, 1, 0)
-    services.respond(handling_user, voice)
-    services.answer(handling_user, voice, text="已调整", solved=True)
+    handling.respond(handling_user, voice)
+    handling.answer(handling_user, voice, text="已调整", solved=True)
     assert exact()
-    services.rate(None, voice, rating=Rating.BASICALLY, by_code=True)
+    followup.rate(None, voice, rating=Rating.BASICALLY, by_code=True)
     assert exact()
     row = totals(world)
     assert (row.valid, row.solved, row.basically, row.unsatisfied) == (1, 1, 1, 0)
@@ -65,17 +65,17 @@ def test_every_state_change_keeps_the_tallies_exact(
     duplicate, _ = raise_voice()
     refused, _ = raise_voice()
     assert totals(world).valid == 3
-    services.merge(mass, duplicate, into=voice)
-    services.refuse(mass, refused, reason="不属于受理范围")
+    handling.merge(mass, duplicate, into=voice)
+    handling.refuse(mass, refused, reason="不属于受理范围")
     assert exact() and totals(world).valid == 1
 
 
 def test_unrated_voices_closed_by_the_clock_stay_exact(world, mass, handler, raise_voice):
     voice, _ = raise_voice()
-    services.assign(mass, voice, handling_org=world.dept_a)
-    services.respond(handler, voice)
-    services.answer(handler, voice, text="已办理", solved=True)
-    assert services.close_unrated(now=timezone.now() + dt.timedelta(days=30)) == 1
+    handling.assign(mass, voice, handling_org=world.dept_a)
+    handling.respond(handler, voice)
+    handling.answer(handler, voice, text="已办理", solved=True)
+    assert followup.close_unrated(now=timezone.now() + dt.timedelta(days=30)) == 1
     assert Voice.objects.get(pk=voice.pk).status == Status.CLOSED
     assert exact()
 

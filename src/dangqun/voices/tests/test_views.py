@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
-from dangqun.voices import services
+from dangqun.voices import handling, intake
 from dangqun.voices.models import Channel, Identity, Status, Voice
 from dangqun.voices.views import qr_token
 
@@ -222,7 +222,7 @@ def test_an_anonymous_voice_leaves_no_identifying_trace(client, world, caplog):
 
 def test_confidential_name_is_hidden_from_the_handler_page(client, world, users, raise_voice):
     voice, _ = raise_voice(actor=world.member, identity=Identity.CONFIDENTIAL, channel=Channel.WEB)
-    services.assign(users["owner"], voice, handling_org=world.dept_a)
+    handling.assign(users["owner"], voice, handling_org=world.dept_a)
     client.force_login(users["handler"])
     html = client.get(f"/voices/{voice.pk}/").content.decode()
     assert 'id="raised-by">保密' in html and "张三" not in html
@@ -251,9 +251,9 @@ def test_voice_page_query_count_does_not_grow_with_history(client, world, users,
     client.get(f"/voices/{voice.pk}/")
     with CaptureQueriesContext(connection) as before:
         client.get(f"/voices/{voice.pk}/")
-    services.assign(owner, voice, handling_org=world.dept_a)
+    handling.assign(owner, voice, handling_org=world.dept_a)
     for n in range(5):
-        services.supervise(owner, voice, note=f"督办 {n}")
+        handling.supervise(owner, voice, note=f"督办 {n}")
     with CaptureQueriesContext(connection) as after:
         html = client.get(f"/voices/{voice.pk}/").content.decode()
     assert html.count("督办 ") == 5
@@ -328,9 +328,9 @@ def test_the_access_log_format_names_no_client():
 def test_the_person_who_raised_it_sees_no_staff_names_or_internal_notes(
     client, world, users, voice
 ):
-    services.assign(users["owner"], voice, handling_org=world.dept_a, note="内部意见：先压一压")
-    services.respond(users["handler"], voice)
-    services.answer(users["handler"], voice, text="已加开一班", solved=True)
+    handling.assign(users["owner"], voice, handling_org=world.dept_a, note="内部意见：先压一压")
+    handling.respond(users["handler"], voice)
+    handling.answer(users["handler"], voice, text="已加开一班", solved=True)
     client.force_login(world.member)
     html = client.get(f"/voices/{voice.pk}/").content.decode()
     assert "已加开一班" in html and "甲公司综合部" in html
@@ -349,7 +349,7 @@ def test_a_dissolved_units_qr_code_no_longer_takes_voices(client, world):
 
 
 def test_a_refused_action_without_fields_says_why_on_the_page(client, world, users, voice):
-    services.assign(users["owner"], voice, handling_org=world.dept_a)
+    handling.assign(users["owner"], voice, handling_org=world.dept_a)
     client.force_login(users["handler"])
     assert client.post(f"/voices/{voice.pk}/respond/").status_code == 302
     again = client.post(f"/voices/{voice.pk}/respond/")
@@ -360,7 +360,7 @@ def test_a_refused_action_without_fields_says_why_on_the_page(client, world, use
 def test_the_inbox_holds_work_and_own_voices_are_under_mine(client, world, handler):
     """A handler's own voice about another company is not their work: it is in 我的反映, and
     they may still open it."""
-    own = services.submit(
+    own = intake.submit(
         handler,
         {"title": "乙公司班车", "content": "班车太挤", "contact_name": "承办人"},
         unit=world.dept_b,

@@ -1,69 +1,20 @@
-"""群众呼声: what employees raise (opinions, requests, complaints, questions, 职代会提案), who acts on
-it, by when, what was answered and how the person rated it. Each change is a ``VoiceEvent``.
-
-Deadlines are promises fixed when a voice is assigned (and moved only by an approved extension);
-whether a voice is overdue is derived from them and the clock, never stored.
-"""
+"""A voice and its history: what an employee raised, who acts on it, by when, what was answered
+and how the person rated it; each change is a ``VoiceEvent``, files are ``Attachment`` rows."""
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
 from dangqun.core import filestore
-
-
-class Kind(models.TextChoices):
-    SUGGESTION = "suggestion", "意见建议"
-    REQUEST = "request", "诉求/求助"
-    COMPLAINT = "complaint", "投诉/举报"
-    QUESTION = "question", "咨询"
-    PROPOSAL = "proposal", "职代会提案"
-
-
-class Channel(models.TextChoices):
-    WEB = "web", "网页"
-    QR = "qr", "扫码"
-    PHONE = "phone", "电话"
-    VISIT = "visit", "来访"
-    BOX = "box", "意见箱"
-    FORUM = "forum", "座谈会"
-    EMAIL = "email", "电子邮件"
-    CONGRESS = "congress", "职代会"
-    IMPORT = "import", "导入"
-    API = "api", "接口"
-
-
-class Identity(models.TextChoices):
-    NAMED = "named", "实名"  # handlers see who
-    CONFIDENTIAL = "confidential", "保密"  # only mass-work admins see who
-    ANONYMOUS = "anonymous", "匿名"  # nothing identifying is stored
-
-
-class Urgency(models.TextChoices):
-    EMERGENCY = "emergency", "紧急"
-    URGENT = "urgent", "较急"
-    NORMAL = "normal", "一般"
-    COMPLEX = "complex", "复杂"
-
-
-class Status(models.TextChoices):
-    SECONDING = "seconding", "征集附议"  # a 职代会提案 waiting for enough representatives
-    SUBMITTED = "submitted", "待受理"
-    ASSIGNED = "assigned", "待响应"
-    IN_PROGRESS = "in_progress", "办理中"
-    ANSWERED = "answered", "待评价"
-    CLOSED = "closed", "已办结"
-    RETURNED = "returned", "不予受理"
-    MERGED = "merged", "已合并"
-
-
-OPEN_STATUSES = (Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS)
-
-
-class Rating(models.TextChoices):
-    SATISFIED = "satisfied", "满意"
-    BASICALLY = "basically", "基本满意"
-    UNSATISFIED = "unsatisfied", "不满意"
+from dangqun.voices.models.choices import (
+    OPEN_STATUSES,
+    Channel,
+    Identity,
+    Kind,
+    Rating,
+    Status,
+    Urgency,
+)
 
 
 class Category(models.Model):
@@ -100,48 +51,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
-
-
-class Congress(models.Model):
-    """A 职工代表大会 (one 届): its representatives are the only ones who propose and second."""
-
-    org = models.ForeignKey(
-        "orgs.Org", verbose_name="召开单位", on_delete=models.PROTECT, related_name="+"
-    )
-    name = models.CharField("名称", max_length=100)
-    starts_on = models.DateField("本届起始日期")
-    ends_on = models.DateField("本届届满日期", null=True, blank=True)
-    accepting = models.BooleanField("正在征集提案", default=True)
-
-    class Meta:
-        verbose_name = "职工代表大会"
-        ordering = ["-starts_on", "-id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Representative(models.Model):
-    """A 职工代表 of one congress and the 代表团 (unit) that elected them."""
-
-    congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="representatives")
-    person = models.ForeignKey(
-        "people.Person", verbose_name="代表", on_delete=models.PROTECT, related_name="+"
-    )
-    delegation = models.ForeignKey(
-        "orgs.Org", verbose_name="代表团", on_delete=models.PROTECT, related_name="+"
-    )
-    added_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "职工代表"
-        ordering = ["delegation_id", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["congress", "person"], name="representative_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person.name}（{self.delegation.name}）"
 
 
 class Voice(models.Model):
@@ -285,6 +194,7 @@ class Voice(models.Model):
 
     def save(self, *args, **kwargs):
         """Save and keep the monthly tallies of 三率 current (``tally``), in one transaction."""
+        # import here: tally imports these models
         from dangqun.voices import tally
 
         update_fields = kwargs.get("update_fields")
@@ -296,6 +206,7 @@ class Voice(models.Model):
             tally.record(before, tally.state_of(self, before, update_fields))
 
     def delete(self, *args, **kwargs):
+        # import here: tally imports these models
         from dangqun.voices import tally
 
         with transaction.atomic(using=kwargs.get("using")):
@@ -394,28 +305,6 @@ class Attachment(filestore.StoredFileFields):
         ordering = ["id"]
 
 
-class Seconder(models.Model):
-    """A representative asked to second (附议) a proposal, and what they said."""
-
-    class Answer(models.TextChoices):
-        INVITED = "invited", "待附议"
-        SECONDED = "seconded", "已附议"
-        DECLINED = "declined", "不附议"
-
-    voice = models.ForeignKey(Voice, on_delete=models.CASCADE, related_name="seconders")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    answer = models.CharField(max_length=16, choices=Answer.choices, default=Answer.INVITED)
-    on_paper = models.BooleanField("纸质签名", default=False)
-    answered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["voice", "person"], name="second_once")]
-
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.get_answer_display()}"
-
-
 class Follow(models.Model):
     """我也关注: an employee says a published voice matters to them too (once each)."""
 
@@ -428,47 +317,3 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} 关注 {self.voice_id}"
-
-
-def hour_field(kind: str, index: int) -> str:
-    """The column of a tally's histogram: ``response_03`` counts responses in bucket 3."""
-    return f"{kind}_{index:02d}"
-
-
-class VoiceTally(models.Model):
-    """Counts of valid voices per month, enterprise and group, with histograms of the working
-    hours taken: what 三率 read for a whole enterprise (kept by ``tally``; decisions/0011)."""
-
-    # Upper edges (working hours) of the histogram buckets; a last bucket holds longer times.
-    HOUR_EDGES = (0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 56, 72, 88, 104)
-    HOUR_EDGES += (120, 160, 240)
-
-    month = models.DateField()  # its first day, in local time
-    root = models.CharField(max_length=16)  # the path of the top-level organisation
-    dimension = models.CharField(max_length=16)  # handling_org, unit, category, channel, kind
-    key = models.CharField(max_length=32)  # the id or choice value; "" for none
-    valid = models.IntegerField(default=0, db_default=0)
-    responded = models.IntegerField(default=0, db_default=0)
-    solved = models.IntegerField(default=0, db_default=0)
-    satisfied = models.IntegerField(default=0, db_default=0)
-    basically = models.IntegerField(default=0, db_default=0)
-    unsatisfied = models.IntegerField(default=0, db_default=0)
-    late_response = models.IntegerField(
-        default=0, db_default=0
-    )  # responded after the response deadline
-
-    for _kind in ("response", "resolution"):
-        for _index in range(len(HOUR_EDGES) + 1):
-            locals()[hour_field(_kind, _index)] = models.IntegerField(default=0, db_default=0)
-    del _kind, _index
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["month", "root", "dimension", "key"], name="voice_tally_unique"
-            )
-        ]
-        indexes = [models.Index(fields=["root", "dimension", "month"], name="voice_tally_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.root} {self.dimension}={self.key}: {self.valid}"

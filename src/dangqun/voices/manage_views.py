@@ -1,0 +1,73 @@
+"""Pages admins keep: the voice categories and the import of voices handled before."""
+
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.cache import never_cache
+
+from dangqun.core.forms import add_errors
+from dangqun.voices import actions, categories, forms, importer, services
+from dangqun.voices.models import Category
+from dangqun.web.htmx import render_page
+
+
+@login_required
+def category_list(request, pk: int | None = None):
+    """The category tree and the unit each category goes to; add or change one."""
+    services.require_manager(request.user, "您无权维护呼声类别")
+    category = get_object_or_404(Category, pk=pk) if pk else None
+    initial = model_to_dict(category, fields=forms.CategoryForm.base_fields) if category else {}
+    form = forms.CategoryForm(
+        request.POST or None, initial=initial, orgs=actions.handling_orgs(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            categories.save_category(request.user, category, form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return redirect("voices:categories")
+    rows = Category.objects.select_related("parent", "handling_org").order_by(
+        "parent__name", "name"
+    )
+    return render_page(
+        request,
+        "voices/categories.html",
+        {"form": form, "category": category, "rows": rows},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+def import_voices(request):
+    """导入历史呼声: an xlsx or csv of what was handled before, all rows or none."""
+    services.require_manager(request.user, "您无权导入群众呼声")
+    if request.GET.get("template"):
+        response = HttpResponse(
+            importer.template_workbook(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''voices-template.xlsx"
+        return response
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "upload"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            result = importer.import_file(request.user, path, upload.name)
+    return render_page(
+        request,
+        "voices/import.html",
+        {"form": form, "result": result, "columns": importer.COLUMNS},
+        status=422 if result is not None and result.errors else 200,
+    )
