@@ -1,3 +1,6 @@
+"""Pages that show people: the list with its filters and export, a person's page, revealing an ID
+number, and the corrections a member asks for and the branch reviews."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
