@@ -14,6 +14,7 @@ from django.http import Http404
 
 from dangqun.accounts.roles import CHANGE_ORGS, ROLES, VIEW_PEOPLE
 from dangqun.orgs.models import Org, System
+from dangqun.people.models import Person
 
 INLINE_IDS_LIMIT = (
     2_000  # a scope's organisations written into its query as a list, up to this many
@@ -190,8 +191,6 @@ class Scope:
         return self._all_unit_roots <= roots
 
     def people(self, capability: str = VIEW_PEOPLE, queryset: QuerySet | None = None) -> QuerySet:
-        from dangqun.people.models import Person
-
         queryset = Person.objects.all() if queryset is None else queryset
         return queryset.filter(self.person_q(capability))
 

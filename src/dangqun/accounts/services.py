@@ -3,13 +3,16 @@
 import hashlib
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangqun.accounts.models import ApiToken, RoleGrant
-from dangqun.accounts.roles import GRANT_ROLES, ROLES
+from dangqun.accounts.models import ApiToken, RoleGrant, User
+from dangqun.accounts.roles import GRANT_ROLES, MANAGE_ACCOUNTS, ROLES
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit
+from dangqun.people.models import Person
 
 TOKEN_PREFIX_LENGTH = 8
 
@@ -79,16 +82,10 @@ def revoke_role(actor, grant: RoleGrant) -> None:
 
 def _require_account_admin(actor) -> None:
     if actor is not None:
-        from dangqun.accounts.roles import MANAGE_ACCOUNTS
-
         require(Scope.of(actor).has(MANAGE_ACCOUNTS), "只有系统管理员可以管理账号")
 
 
 def _person_by_employee_no(employee_no: str):
-    from django.core.exceptions import ValidationError
-
-    from dangqun.people.models import Person
-
     employee_no = (employee_no or "").strip()
     if not employee_no:
         return None
@@ -103,11 +100,6 @@ def _person_by_employee_no(employee_no: str):
 @transaction.atomic
 def create_account(actor, *, username: str, full_name: str, password: str, employee_no: str = ""):
     """A new login, optionally linked to the person with that employee number."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    from dangqun.accounts.models import User
-
     _require_account_admin(actor)
     username = (username or "").strip()
     if not username:

@@ -1,3 +1,5 @@
+"""Logging in and out, with the messages the pages show."""
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 

@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from dangqun.core import uploads
+
 
 def add_errors(form, exc: ValidationError) -> None:
     """Put a service's ``ValidationError`` on the form: on the field it names, else on the form
@@ -52,8 +54,6 @@ class AttachmentsField(forms.FileField):
     list of ``uploads.Checked``. Optional by default."""
 
     def __init__(self, *args, **kwargs):
-        from dangqun.core import uploads
-
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", "附件（可不传）")
         kwargs.setdefault(
@@ -66,8 +66,6 @@ class AttachmentsField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        from dangqun.core import uploads
-
         files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
         if not files:
             if self.required:

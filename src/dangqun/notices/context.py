@@ -1,3 +1,5 @@
+"""The bell in the page header: the user's unread notice count."""
+
 import functools
 
 from dangqun.notices.services import unread_count

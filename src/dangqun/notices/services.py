@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -78,6 +79,7 @@ def mark_all_read(user) -> int:
 
 # E-mail -----------------------------------------------------------------------------------
 def _send_later(kind: str, created_at, user_ids: list[int]) -> None:
+    # import here: notices.tasks imports this module (send_emails)
     from dangqun.notices.tasks import send_notice_emails
 
     send_notice_emails(kind, created_at.isoformat(), user_ids)
@@ -85,8 +87,6 @@ def _send_later(kind: str, created_at, user_ids: list[int]) -> None:
 
 def send_emails(notice_ids: Iterable[int]) -> int:
     """Send each notice not yet e-mailed to its user's address; returns how many went out."""
-    from django.core.mail import send_mail
-
     sent = 0
     base = settings.DANGQUN_BASE_URL.rstrip("/")
     notices = Notice.objects.filter(pk__in=list(notice_ids), emailed_at__isnull=True)

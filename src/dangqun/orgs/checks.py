@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from dangqun.core.rules import Finding, get_rule
 from dangqun.orgs.models import BRANCH_KINDS, Kind, Org, Post, System, Term
+from dangqun.people.models import PartyProfile
+
+CURRENT_MEMBER = Q(left_on__isnull=True)
 
 
 @dataclass(frozen=True)
@@ -36,33 +39,43 @@ def _current_terms(org_ids) -> dict[int, Term]:
     return terms
 
 
-def findings_for(orgs: list[Org], today: datetime.date | None = None) -> list[OrgFinding]:
-    """Every structure finding about the given organisations (pass active ones)."""
-    from dangqun.people.models import PartyProfile
+class _Findings:
+    """The findings gathered so far; a rule that is switched off adds nothing."""
 
-    today = today or timezone.localdate()
-    by_id = {org.pk: org for org in orgs}
-    results: list[OrgFinding] = []
+    def __init__(self, orgs: list[Org]):
+        self.by_id = {org.pk: org for org in orgs}
+        self.results: list[OrgFinding] = []
 
-    def add(org: Org, rule_id: str, **facts) -> None:
+    def add(self, org: Org, rule_id: str, **facts) -> None:
         rule = get_rule(rule_id)
         if rule.enabled:
-            results.append(
+            self.results.append(
                 OrgFinding(org.pk, org.name, org.path, Finding(rule, rule.explain(**facts), org))
             )
 
-    branch_ids = [o.pk for o in orgs if o.kind in BRANCH_KINDS]
-    unit_ids = [o.pk for o in orgs if o.system == System.ENTERPRISE]
-    current = Q(left_on__isnull=True)
-    full = Q(full_member_on__isnull=False, full_member_on__lte=today)
 
+def findings_for(orgs: list[Org], today: datetime.date | None = None) -> list[OrgFinding]:
+    """Every structure finding about the given organisations (pass active ones)."""
+    today = today or timezone.localdate()
+    found = _Findings(orgs)
+    terms = _current_terms(list(found.by_id))
+    _check_branches(found, [o.pk for o in orgs if o.kind in BRANCH_KINDS], terms, today)
+    _check_terms(found, terms, today)
+    _check_joint_branches(found, [o.pk for o in orgs if o.kind == Kind.JOINT_BRANCH])
+    _check_units_need_a_branch(found, [o.pk for o in orgs if o.system == System.ENTERPRISE], today)
+    found.results.sort(key=lambda f: f.org_path)
+    return found.results
+
+
+def _check_branches(found: _Findings, branch_ids, terms: dict[int, Term], today) -> None:
+    """Branch size, the committee a branch of enough full members must elect, and its size."""
+    full = Q(full_member_on__isnull=False, full_member_on__lte=today)
     counts = {
         row["branch_id"]: row
-        for row in PartyProfile.objects.filter(current, branch_id__in=branch_ids)
+        for row in PartyProfile.objects.filter(CURRENT_MEMBER, branch_id__in=branch_ids)
         .values("branch_id")
         .annotate(members=Count("pk"), full=Count("pk", filter=full))
     }
-    terms = _current_terms(list(by_id))
     committee_sizes = dict(
         Post.objects.filter(term__in=[t.pk for t in terms.values()])
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
@@ -70,77 +83,84 @@ def findings_for(orgs: list[Org], today: datetime.date | None = None) -> list[Or
         .annotate(n=Count("person_id", distinct=True))
         .values_list("term_id", "n")
     )
-
     size_rule = get_rule("org.branch_size")
     committee_rule = get_rule("org.committee_required")
     committee_size_rule = get_rule("org.committee_size")
     for branch_id in branch_ids:
-        org = by_id[branch_id]
+        org = found.by_id[branch_id]
         row = counts.get(branch_id, {"members": 0, "full": 0})
         if row["members"] > size_rule["max_members"]:
-            add(org, "org.branch_size", members=row["members"])
+            found.add(org, "org.branch_size", members=row["members"])
         term = terms.get(branch_id)
         has_committee = term is not None and term.has_committee
         if row["full"] >= committee_rule["min_full_members"] and not has_committee:
-            add(org, "org.committee_required", full_members=row["full"])
+            found.add(org, "org.committee_required", full_members=row["full"])
         if has_committee:
             size = committee_sizes.get(term.pk, 0)
             if not committee_size_rule["min_members"] <= size <= committee_size_rule["max_members"]:
-                add(org, "org.committee_size", members=size)
+                found.add(org, "org.committee_size", members=size)
 
+
+def _check_terms(found: _Findings, terms: dict[int, Term], today) -> None:
+    """Terms that have run out, or end within the warning period."""
     ending_rule = get_rule("org.term_ending")
     for org_id, term in terms.items():
         ends_on = term.ends_on
         if ends_on < today:
-            add(by_id[org_id], "org.term_expired", number=term.number, ends_on=ends_on)
+            found.add(found.by_id[org_id], "org.term_expired", number=term.number, ends_on=ends_on)
         elif (ends_on - today).days <= ending_rule["warn_days"]:
-            add(
-                by_id[org_id],
+            found.add(
+                found.by_id[org_id],
                 "org.term_ending",
                 number=term.number,
                 ends_on=ends_on,
                 days=(ends_on - today).days,
             )
 
+
+def _check_joint_branches(found: _Findings, joint_ids) -> None:
+    """A joint branch (联合党支部) covering too many units."""
+    if not joint_ids:
+        return
     joint_rule = get_rule("org.joint_branch_units")
-    joint_ids = [o.pk for o in orgs if o.kind == Kind.JOINT_BRANCH]
-    if joint_ids:
-        for org_id, units in (
-            Org.objects.filter(pk__in=joint_ids)
-            .annotate(n=Count("covered_units"))
-            .values_list("pk", "n")
-        ):
-            if units > joint_rule["max_units"]:
-                add(by_id[org_id], "org.joint_branch_units", units=units)
+    for org_id, units in (
+        Org.objects.filter(pk__in=joint_ids)
+        .annotate(n=Count("covered_units"))
+        .values_list("pk", "n")
+    ):
+        if units > joint_rule["max_units"]:
+            found.add(found.by_id[org_id], "org.joint_branch_units", units=units)
 
-    if unit_ids:
-        required = get_rule("org.branch_required")
-        full_by_unit = dict(
-            PartyProfile.objects.filter(current, full, person__unit_id__in=unit_ids)
-            .values("person__unit_id")
-            .annotate(n=Count("pk"))
-            .filter(n__gte=required["min_full_members"])
-            .values_list("person__unit_id", "n")
-        )
-        if full_by_unit:
-            party_active = Q(system=System.PARTY, dissolved_on__isnull=True)
-            covered = set(
-                Org.objects.filter(party_active, unit_id__in=full_by_unit).values_list(
-                    "unit_id", flat=True
-                )
-            ) | set(
-                Org.covered_units.through.objects.filter(
-                    to_org_id__in=full_by_unit,
-                    from_org__system=System.PARTY,
-                    from_org__dissolved_on__isnull=True,
-                ).values_list("to_org_id", flat=True)
-            )
-            for unit_id, n in full_by_unit.items():
-                if unit_id not in covered:
-                    add(by_id[unit_id], "org.branch_required", full_members=n)
 
-    results.sort(key=lambda f: f.org_path)
-    return results
+def _check_units_need_a_branch(found: _Findings, unit_ids, today) -> None:
+    """Units with enough full members and no active party organisation of their own or covering
+    them."""
+    if not unit_ids:
+        return
+    required = get_rule("org.branch_required")
+    full = Q(full_member_on__isnull=False, full_member_on__lte=today)
+    full_by_unit = dict(
+        PartyProfile.objects.filter(CURRENT_MEMBER, full, person__unit_id__in=unit_ids)
+        .values("person__unit_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=required["min_full_members"])
+        .values_list("person__unit_id", "n")
+    )
+    if not full_by_unit:
+        return
+    party_active = Q(system=System.PARTY, dissolved_on__isnull=True)
+    covered = set(
+        Org.objects.filter(party_active, unit_id__in=full_by_unit).values_list("unit_id", flat=True)
+    ) | set(
+        Org.covered_units.through.objects.filter(
+            to_org_id__in=full_by_unit,
+            from_org__system=System.PARTY,
+            from_org__dissolved_on__isnull=True,
+        ).values_list("to_org_id", flat=True)
+    )
+    for unit_id, n in full_by_unit.items():
+        if unit_id not in covered:
+            found.add(found.by_id[unit_id], "org.branch_required", full_members=n)
 
 
 def findings_in_subtree(findings: list[OrgFinding], org: Org) -> list[OrgFinding]:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from dangqun.core.forms import StyledForm
 from dangqun.orgs.models import KINDS_BY_SYSTEM, Org, PostTitle, System, UnitSituation
+from dangqun.orgs.services import APPROVING_KINDS
 
 
 class DateInput(forms.DateInput):
@@ -42,8 +43,6 @@ class OrgEditForm(StyledForm):
     on = forms.DateField(label="生效日期", widget=DateInput, initial=timezone.localdate)
 
     def __init__(self, *args, org: Org, units, **kwargs):
-        from dangqun.orgs.services import APPROVING_KINDS
-
         super().__init__(*args, **kwargs)
         if org.kind not in APPROVING_KINDS:
             del self.fields["approves_members"]

@@ -14,6 +14,7 @@ from dangqun.accounts.scope import Scope, get_in_scope, require
 from dangqun.core import audit, tallies
 from dangqun.core.rules import get_rule
 from dangqun.orgs.models import SYSTEM_OF_KIND, Kind, Org, OrgEvent, Post, System, Term
+from dangqun.people.models import EmploymentStatus, PartyProfile, Person
 
 TERM_YEARS_KEY = {
     Kind.PARTY_COMMITTEE: "party_committee",
@@ -198,8 +199,6 @@ def dissolve_org(actor, org: Org, *, on: datetime.date, note: str = "") -> Org:
         raise ValidationError("该组织已撤销")
     if Org.objects.in_subtree(org).exclude(pk=org.pk).active().exists():
         raise ValidationError("请先撤销或调出其下级组织")
-    from dangqun.people.models import EmploymentStatus, PartyProfile, Person
-
     if PartyProfile.objects.filter(branch=org, left_on__isnull=True).exists():
         raise ValidationError("该组织仍有党员，请先办理组织关系转接")
     if (

@@ -1,3 +1,6 @@
+"""Pages that show organisations: the tree (lazy-loaded by HTMX) and one organisation's page with
+its findings, posts, terms and history."""
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.utils import timezone

@@ -7,14 +7,34 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from dangqun.accounts.roles import APPROVE_CORRECTIONS, CHECK_CORRECTIONS
-from dangqun.accounts.scope import Scope, require
+from dangqun.accounts.scope import Scope, get_in_scope, require
 from dangqun.core import audit
 from dangqun.people.membership import set_party_profile
 from dangqun.people.models import CorrectionRequest, Education, Person
 from dangqun.people.persons import update_person
 from dangqun.people.rules import CORRECTABLE_FIELDS
+
+OPEN = [CorrectionRequest.Status.SUBMITTED, CorrectionRequest.Status.BRANCH_CHECKED]
+
+
+def _checkable(user) -> QuerySet:
+    """Requests about the people this user may check corrections for."""
+    visible = Scope.of(user).people(CHECK_CORRECTIONS).values("pk")
+    return CorrectionRequest.objects.filter(person__in=visible)
+
+
+def pending_corrections(user) -> QuerySet:
+    """The open requests this user checks; without the right to check corrections, 403."""
+    require(Scope.of(user).has(CHECK_CORRECTIONS), "您没有审核更正申请的权限")
+    return _checkable(user).filter(status__in=OPEN).select_related("person")
+
+
+def require_reviewable(user, pk: int) -> CorrectionRequest:
+    """One request about a person this user may check corrections for; or 404."""
+    return get_in_scope(_checkable(user), pk=pk)
 
 
 @transaction.atomic
@@ -26,9 +46,7 @@ def request_correction(actor, person: Person, changes: dict[str, str], reason: s
         raise ValidationError("请至少填写一项需要更正的内容")
     if not (reason or "").strip():
         raise ValidationError({"reason": "请说明更正理由"})
-    if person.corrections.filter(
-        status__in=[CorrectionRequest.Status.SUBMITTED, CorrectionRequest.Status.BRANCH_CHECKED]
-    ).exists():
+    if person.corrections.filter(status__in=OPEN).exists():
         raise ValidationError("您已有一项更正申请正在审核中")
     request = CorrectionRequest.objects.create(
         person=person, requested_by=actor, changes=changes, reason=reason.strip()

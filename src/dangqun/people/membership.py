@@ -186,6 +186,38 @@ def record_member_event(
     _check_sequence(profile, event_type, to_branch)
     before = audit.snapshot(profile, [*PROFILE_FIELDS, "left_on", "left_reason"])
     from_branch = profile.branch
+    _change_profile_for(
+        actor, profile, event_type, on=on, to_branch=to_branch, counterpart=counterpart
+    )
+    profile.save()
+    _copy_profile(person, profile)
+    if event_type == Type.EXPELLED:
+        person.political_status = PoliticalStatus.MASSES
+        person.save(update_fields=["political_status", "updated_at"])
+    elif event_type in (Type.TRANSFER_IN, Type.INTERNAL_MOVE):
+        _sync_political_status(profile)
+    event = MemberEvent.objects.create(
+        person=person,
+        type=event_type,
+        on=on,
+        from_branch=from_branch if event_type != Type.TRANSFER_IN else None,
+        to_branch=to_branch,
+        counterpart=counterpart.strip(),
+        note=note.strip(),
+        actor_name=actor_name(actor),
+    )
+    after = audit.snapshot(profile, [*PROFILE_FIELDS, "left_on", "left_reason"])
+    before, after = audit.diff(before, after)
+    audit.record(actor, f"member.{event_type}", person, before=before, after=after)
+    return event
+
+
+def _change_profile_for(
+    actor, profile: PartyProfile, event_type: str, *, on, to_branch: Org | None, counterpart: str
+) -> None:
+    """Set the profile to what the event makes of it (branch, departure, standing, contact);
+    refuse what the event cannot do from here."""
+    Type = MemberEvent.Type
     if event_type in (Type.TRANSFER_IN, Type.INTERNAL_MOVE):
         if to_branch is None or to_branch.kind not in (*BRANCH_KINDS, Kind.GENERAL_BRANCH):
             raise ValidationError({"to_branch": "请选择转入的党支部"})
@@ -219,27 +251,6 @@ def record_member_event(
         profile.lost_contact_on = None
     else:
         raise ValidationError({"type": "不支持的事件类型"})
-    profile.save()
-    _copy_profile(person, profile)
-    if event_type == Type.EXPELLED:
-        person.political_status = PoliticalStatus.MASSES
-        person.save(update_fields=["political_status", "updated_at"])
-    elif event_type in (Type.TRANSFER_IN, Type.INTERNAL_MOVE):
-        _sync_political_status(profile)
-    event = MemberEvent.objects.create(
-        person=person,
-        type=event_type,
-        on=on,
-        from_branch=from_branch if event_type != Type.TRANSFER_IN else None,
-        to_branch=to_branch,
-        counterpart=counterpart.strip(),
-        note=note.strip(),
-        actor_name=actor_name(actor),
-    )
-    after = audit.snapshot(profile, [*PROFILE_FIELDS, "left_on", "left_reason"])
-    before, after = audit.diff(before, after)
-    audit.record(actor, f"member.{event_type}", person, before=before, after=after)
-    return event
 
 
 # 发展党员 ------------------------------------------------------------------------------------

@@ -9,8 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from dangqun.accounts.roles import REVEAL_ID
-from dangqun.accounts.scope import Scope, require
+from dangqun.accounts.scope import require
 from dangqun.core import audit, crypto, idnumber
 from dangqun.core.pinyin import search_key
 from dangqun.people.membership import save_profile
@@ -19,6 +18,7 @@ from dangqun.people.rules import (
     PERSON_FIELDS,
     can_change_person,
     can_place_in,
+    can_reveal_id,
     check_person_data,
     check_profile_data,
 )
@@ -122,9 +122,7 @@ def update_person(actor, person: Person, data: dict[str, Any]) -> Person:
 @transaction.atomic
 def reveal_id_number(actor, person: Person) -> str:
     """The full ID number, for those allowed to see it; every reveal is audited."""
-    scope = Scope.of(actor)
-    allowed = scope.people(REVEAL_ID).filter(pk=person.pk).exists() or scope.is_self(person)
-    require(allowed, "您无权查看完整的公民身份号码")
+    require(can_reveal_id(actor, person), "您无权查看完整的公民身份号码")
     audit.record(actor, "person.reveal_id_number", person)
     return person.reveal_id_number()
 

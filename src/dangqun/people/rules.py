@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from dangqun.accounts.roles import CHANGE_PEOPLE
+from dangqun.accounts.roles import CHANGE_PEOPLE, REVEAL_ID
 from dangqun.accounts.scope import Scope
 from dangqun.core import idnumber
 from dangqun.orgs.models import BRANCH_KINDS, Kind, Org, System
@@ -65,6 +65,12 @@ def can_change_person(actor, person: Person) -> bool:
         return True
     scope = Scope.of(actor)
     return scope.people(CHANGE_PEOPLE).filter(pk=person.pk).exists()
+
+
+def can_reveal_id(actor, person: Person) -> bool:
+    """May the actor see this person's full ID number (their own, or with 查看身份证号 rights)?"""
+    scope = Scope.of(actor)
+    return scope.is_self(person) or scope.people(REVEAL_ID).filter(pk=person.pk).exists()
 
 
 def can_place_in(actor, org: Org | None) -> bool:

@@ -8,7 +8,12 @@ from django.db.models import QuerySet
 
 from dangqun.accounts.roles import CHANGE_PEOPLE, VIEW_PEOPLE
 from dangqun.accounts.scope import Scope, get_in_scope, require
-from dangqun.people.corrections import request_correction, review_correction
+from dangqun.people.corrections import (
+    pending_corrections,
+    request_correction,
+    require_reviewable,
+    review_correction,
+)
 from dangqun.people.membership import (
     admit_probationary,
     cancel_probation,
@@ -28,6 +33,8 @@ from dangqun.people.rules import (
     CORRECTABLE_FIELDS,
     PERSON_FIELDS,
     PROFILE_FIELDS,
+    can_change_person,
+    can_reveal_id,
     check_person_data,
     check_profile_data,
 )
@@ -61,15 +68,19 @@ __all__ = [
     "PROFILE_FIELDS",
     "admit_probationary",
     "apply_person",
+    "can_change_person",
+    "can_reveal_id",
     "cancel_probation",
     "check_person_data",
     "check_profile_data",
     "confirm_full_member",
     "create_person",
     "find_by_id_number",
+    "pending_corrections",
     "record_member_event",
     "request_correction",
     "require_changeable",
+    "require_reviewable",
     "require_visible",
     "reveal_id_number",
     "review_correction",

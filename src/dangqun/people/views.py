@@ -1,3 +1,6 @@
+"""Pages that show people: the list with its filters and export, a person's page, revealing an ID
+number, and the corrections a member asks for and the branch reviews."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -7,19 +10,16 @@ from django.views.decorators.http import require_POST
 
 from dangqun.accounts.roles import (
     CHANGE_PEOPLE,
-    CHECK_CORRECTIONS,
     EXPORT_PEOPLE,
     IMPORT_PEOPLE,
-    REVEAL_ID,
     VIEW_ORGS,
     VIEW_PEOPLE,
 )
-from dangqun.accounts.scope import Scope, get_in_scope, require
+from dangqun.accounts.scope import Scope, require
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.people import exports, services
 from dangqun.people.filters import FILTER_PARAMS, apply_filters, selected_org
 from dangqun.people.models import (
-    CorrectionRequest,
     MemberCategory,
     MemberEvent,
     PoliticalStatus,
@@ -93,11 +93,8 @@ def _person_context(request, person, scope):
         "events": events,
         "posts": posts,
         "corrections": list(person.corrections.all()[:10]),
-        "can_reveal": scope.is_self(person)
-        or services.visible_to(request.user, REVEAL_ID).filter(pk=person.pk).exists(),
-        "can_change": services.visible_to(request.user, CHANGE_PEOPLE)
-        .filter(pk=person.pk)
-        .exists(),
+        "can_reveal": services.can_reveal_id(request.user, person),
+        "can_change": services.can_change_person(request.user, person),
         "is_self": scope.is_self(person),
         "correctable": services.CORRECTABLE_FIELDS,
     }
@@ -146,22 +143,14 @@ def request_correction(request, pk: int):
 
 @login_required
 def corrections(request):
-    scope = Scope.of(request.user)
-    require(scope.has(CHECK_CORRECTIONS), "您没有审核更正申请的权限")
-    visible = services.visible_to(request.user, CHECK_CORRECTIONS).values("pk")
-    pending = (
-        CorrectionRequest.objects.filter(person__in=visible)
-        .filter(status__in=["submitted", "branch_checked"])
-        .select_related("person")
-    )
+    pending = services.pending_corrections(request.user)
     return render_page(request, "people/corrections.html", {"pending": pending})
 
 
 @login_required
 @require_POST
 def review_correction(request, pk: int):
-    visible = services.visible_to(request.user, CHECK_CORRECTIONS).values("pk")
-    item = get_in_scope(CorrectionRequest.objects.filter(person__in=visible), pk=pk)
+    item = services.require_reviewable(request.user, pk)
     try:
         services.review_correction(
             request.user,

@@ -1,3 +1,5 @@
+"""The seed app: no models, only the commands that write demo and scale data."""
+
 from django.apps import AppConfig
 
 

@@ -112,56 +112,8 @@ def seed(
         problems = tree_problems()
         if problems:
             raise RuntimeError(f"组织树路径有误：{problems}")
-        notes = []
-        if plan.scale.demo_accounts:
-            targets = {system: writer.org_pk[index] for system, index in plan.roots.items()}
-            targets["branch"] = writer.org_pk[plan.demo["branch"]]
-            people = {
-                "secretary": writer.person_pk[plan.demo["secretary"]],
-                "member": writer.person_pk[plan.demo["member"]],
-            }
-            root = Org.objects.get(pk=targets[System.ENTERPRISE])
-            targets["department"] = first_department(root).pk
-            notes = create_demo_accounts(targets, people)
-            seed_demo_voices(
-                random.Random(f"{seed}:voices"),  # noqa: S311
-                root,
-                User.objects.get(username="qungong"),
-                User.objects.get(username="yuangong"),
-            )
-            seed_demo_congress(
-                root, User.objects.get(username="qungong"), User.objects.get(username="yuangong")
-            )
-            tally.rebuild()  # demo voices went in with bulk_create, around Voice.save
-            seed_demo_life(
-                random.Random(f"{seed}:life"),  # noqa: S311
-                Org.objects.get(pk=targets["branch"]),
-                User.objects.get(username="shuji"),
-                today,
-            )
-            seed_demo_development(
-                Org.objects.get(pk=targets["branch"]),
-                User.objects.get(username="shuji"),
-                User.objects.get(username="dangwei"),
-                today,
-            )
-        if plan.scale.voices:
-            root = Org.objects.get(pk=writer.org_pk[plan.roots[System.ENTERPRISE]])
-            seed_bulk_voices(root, plan.scale.voices, seed=seed, today=today, progress=progress)
-        if plan.scale.life_years:
-            party = Org.objects.get(pk=writer.org_pk[plan.roots[System.PARTY]])
-            seed_bulk_life(
-                party, seed=seed, years=plan.scale.life_years, today=today, progress=progress
-            )
-        if plan.scale.development_cases:
-            party = Org.objects.get(pk=writer.org_pk[plan.roots[System.PARTY]])
-            seed_bulk_development(
-                party,
-                cases=plan.scale.development_cases,
-                seed=seed,
-                today=today,
-                progress=progress,
-            )
+        notes = seed_demo_accounts_and_records(plan, writer, seed, today)
+        seed_bulk_records(plan, writer, seed, today, progress)
         counts = row_counts()
         audit.record(
             None,
@@ -182,3 +134,63 @@ def seed(
         seconds=time.monotonic() - started,
         notes=notes,
     )
+
+
+def seed_demo_accounts_and_records(plan, writer: PlanWriter, seed: int, today) -> list[str]:
+    """The demo's accounts and, around them, the voices, 职代会, 组织生活 and 发展党员 records the
+    demo walks through; returns the notes on the accounts (none outside the demo)."""
+    if not plan.scale.demo_accounts:
+        return []
+    targets = {system: writer.org_pk[index] for system, index in plan.roots.items()}
+    targets["branch"] = writer.org_pk[plan.demo["branch"]]
+    people = {
+        "secretary": writer.person_pk[plan.demo["secretary"]],
+        "member": writer.person_pk[plan.demo["member"]],
+    }
+    root = Org.objects.get(pk=targets[System.ENTERPRISE])
+    targets["department"] = first_department(root).pk
+    notes = create_demo_accounts(targets, people)
+    seed_demo_voices(
+        random.Random(f"{seed}:voices"),  # noqa: S311
+        root,
+        User.objects.get(username="qungong"),
+        User.objects.get(username="yuangong"),
+    )
+    seed_demo_congress(
+        root, User.objects.get(username="qungong"), User.objects.get(username="yuangong")
+    )
+    tally.rebuild()  # demo voices went in with bulk_create, around Voice.save
+    seed_demo_life(
+        random.Random(f"{seed}:life"),  # noqa: S311
+        Org.objects.get(pk=targets["branch"]),
+        User.objects.get(username="shuji"),
+        today,
+    )
+    seed_demo_development(
+        Org.objects.get(pk=targets["branch"]),
+        User.objects.get(username="shuji"),
+        User.objects.get(username="dangwei"),
+        today,
+    )
+    return notes
+
+
+def seed_bulk_records(plan, writer: PlanWriter, seed: int, today, progress) -> None:
+    """The scale's bulk voices, years of 组织生活 and 发展党员 cases, when it asks for them."""
+    if plan.scale.voices:
+        root = Org.objects.get(pk=writer.org_pk[plan.roots[System.ENTERPRISE]])
+        seed_bulk_voices(root, plan.scale.voices, seed=seed, today=today, progress=progress)
+    if plan.scale.life_years:
+        party = Org.objects.get(pk=writer.org_pk[plan.roots[System.PARTY]])
+        seed_bulk_life(
+            party, seed=seed, years=plan.scale.life_years, today=today, progress=progress
+        )
+    if plan.scale.development_cases:
+        party = Org.objects.get(pk=writer.org_pk[plan.roots[System.PARTY]])
+        seed_bulk_development(
+            party,
+            cases=plan.scale.development_cases,
+            seed=seed,
+            today=today,
+            progress=progress,
+        )

@@ -1,3 +1,5 @@
+"""The navigation every page shows: which sections the user's roles open."""
+
 from dangqun.accounts.roles import (
     APPROVE_DEVELOPMENT,
     CHECK_CORRECTIONS,

@@ -1,3 +1,6 @@
+"""The home page (head counts and structure findings in the user's scope), the audit log and the
+health check."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
 
@@ -17,6 +18,7 @@ from dangqun.accounts.roles import (
     VIEW_PEOPLE,
 )
 from dangqun.accounts.scope import Scope, get_in_scope
+from dangqun.accounts.services import grant_role
 from dangqun.orgs import services as org_services
 from dangqun.orgs.models import Org
 from dangqun.people import services as people_services
@@ -113,8 +115,6 @@ def test_self_is_visible_to_a_member_with_no_role(world):
 @pytest.mark.parametrize("role", ["system_admin", "security_admin", "audit_admin"])
 def test_the_three_admin_roles_do_not_see_people(world, make_user, role):
     user = make_user(f"{role}_x", role=role, org=world.group)
-    from dangqun.accounts.services import grant_role
-
     grant_role(None, user, role, world.committee)
     scope = Scope(user)
     for capability in (VIEW_PEOPLE, CHANGE_PEOPLE, EXPORT_PEOPLE, REVEAL_ID):
@@ -139,8 +139,6 @@ def test_leader_is_read_only(world):
 
 
 def test_nested_grants_are_not_counted_twice(world, make_user):
-    from dangqun.accounts.services import grant_role
-
     grant_role(None, world.owner, "party_admin", world.branch_a)
     scope = Scope(world.owner)
     assert [n.org_id for n in scope._paths(VIEW_PEOPLE)] == [world.committee_a.pk]
@@ -148,8 +146,6 @@ def test_nested_grants_are_not_counted_twice(world, make_user):
 
 
 def test_an_inactive_or_anonymous_user_sees_nothing(world):
-    from django.contrib.auth.models import AnonymousUser
-
     world.owner.is_active = False
     assert not Scope(world.owner).people().exists()
     assert not Scope(world.owner).orgs(VIEW_ORGS).exists()

@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from dangqun.core.models import RuleOverride
+
 RULES_FILE = Path(__file__).with_name("national.toml")
 
 
@@ -64,8 +66,6 @@ def national_rules() -> dict[str, Rule]:
 
 def get_rule(rule_id: str) -> Rule:
     """The rule in force: the national default with this site's override applied."""
-    from dangqun.core.models import RuleOverride
-
     base = _national()[rule_id]
     override = RuleOverride.cached().get(rule_id)
     if override is None:

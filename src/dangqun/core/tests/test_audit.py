@@ -1,6 +1,10 @@
 """The audit log: append-only rows carrying the actor, the request id and the client address."""
 
+import datetime
+import decimal
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -77,17 +81,12 @@ def test_a_request_without_an_id_gets_one(make_user):
 
 
 def test_anonymous_actor_is_recorded_as_nobody(db):
-    from django.contrib.auth.models import AnonymousUser
-
     saved = audit.record(AnonymousUser(), "test.anon")
     assert saved.actor is None
     assert saved.actor_name == ""
 
 
 def test_values_are_made_json_ready(make_user):
-    import datetime
-    import decimal
-
     user = make_user("u")
     saved = audit.record(
         None,

@@ -3,6 +3,8 @@
 import string
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
 
 from dangqun.core.models import RuleOverride
 from dangqun.core.rules import Finding, get_rule, national_rules
@@ -112,9 +114,6 @@ def test_override_can_disable_a_rule():
 def test_a_changed_override_reaches_every_server_process(settings):
     """Each gunicorn worker builds its own cache object: they must share one store, or a worker
     keeps using the old rule until its copy expires."""
-    from django.core.cache import caches
-    from django.core.cache.backends.filebased import FileBasedCache
-
     assert get_rule("org.branch_size")["max_members"] == 50  # cached
     other_worker = FileBasedCache(settings.CACHES["default"]["LOCATION"], {})
     assert other_worker.get(RuleOverride.CACHE_KEY) == {}

@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from dangqun.core.models import AuditLog
+from dangqun.core.models import AuditLog, RuleOverride
 from dangqun.orgs import services
 from dangqun.orgs.models import Org, OrgEvent, Post, Term
 
@@ -157,9 +159,6 @@ def test_move_a_subtree_changes_every_descendant_path(world, subtree, make_user)
 
 
 def test_move_is_one_operation_whatever_the_size_of_the_subtree(world, subtree):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     general = subtree[0]
     lone = services.create_org(None, parent=world.committee_a, name="独立支部", kind="branch")
     with CaptureQueriesContext(connection) as big:
@@ -241,8 +240,6 @@ def test_start_term_defaults_from_the_rules(world):
 
 
 def test_start_term_follows_a_local_override(world):
-    from dangqun.core.models import RuleOverride
-
     RuleOverride.objects.create(rule_id="org.term_years", params={"branch": 2})
     term = services.start_term(None, world.branch_a, elected_on=datetime.date(2022, 5, 1))
     assert term.years == 2

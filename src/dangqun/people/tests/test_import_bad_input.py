@@ -1,11 +1,14 @@
 """Bad input: each gives a clear Chinese error and writes nothing (no person, no audit row)."""
 
 import datetime
+import zipfile
 
 import pytest
 
+from conftest import VALID_IDS
 from dangqun.core.models import AuditLog
 from dangqun.orgs import services as org_services
+from dangqun.people.imports.read import ImportFileError, read_table
 from dangqun.people.imports.rows import LABELS
 from dangqun.people.models import ImportJob, Person
 from dangqun.people.tests.import_helpers import (
@@ -72,8 +75,6 @@ def test_duplicate_id_numbers_and_employee_numbers_in_one_file(refused, tmp_path
 
 
 def test_id_number_of_another_employee_in_the_database(world, refused, tmp_path):
-    from conftest import VALID_IDS
-
     job = refused(
         write_xlsx(tmp_path / "f.xlsx", [person_row(工号="A0003", 公民身份号码=VALID_IDS[1])])
     )
@@ -154,8 +155,6 @@ def test_non_excel_file_renamed_xlsx(refused, tmp_path):
     path.write_bytes(b"%PDF-1.7\n" + b"x" * 2000)
     assert "不是有效的 Excel（.xlsx）文件" in refused(path).message
     zipped = tmp_path / "archive.xlsx"
-    import zipfile
-
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.writestr("readme.txt", "not a workbook")
     assert "不是有效的 Excel（.xlsx）文件" in refused(zipped).message
@@ -206,8 +205,6 @@ def test_a_50_mb_file_is_refused_before_it_is_stored(client_, tmp_path, settings
 
 def test_the_reader_checks_the_size_before_reading(tmp_path, settings):
     """Files that reach the job another way are refused before anything is parsed."""
-    from dangqun.people.imports.read import ImportFileError, read_table
-
     path = tmp_path / "f.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 4096)
     settings.IMPORT_MAX_BYTES = 1024

@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from django.test import Client
 
 from dangqun.people.imports.rows import LABELS
 from dangqun.people.models import ImportJob
@@ -64,8 +65,6 @@ def test_upload_is_refused_without_the_capability(world, client, tmp_path, who):
 
 
 def test_upload_needs_the_csrf_token(world, tmp_path):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.owner)
     with write_xlsx(tmp_path / "f.xlsx", [person_row()]).open("rb") as handle:

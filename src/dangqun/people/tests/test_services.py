@@ -10,6 +10,7 @@ from conftest import VALID_IDS
 from dangqun.core import crypto
 from dangqun.core.idnumber import check_char
 from dangqun.core.models import AuditLog
+from dangqun.orgs import services as org_services
 from dangqun.people import services
 from dangqun.people.models import MemberEvent, PartyProfile, Person
 
@@ -289,8 +290,6 @@ def assert_branch_copies_agree():
 
 
 def test_the_copy_of_the_branch_on_person_follows_every_service(world, make_user):
-    from dangqun.orgs import services as org_services
-
     assert_branch_copies_agree()
     other = org_services.create_org(None, parent=world.committee_a, name="第二支部", kind="branch")
     steps = [

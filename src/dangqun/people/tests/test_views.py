@@ -14,7 +14,7 @@ from dangqun.accounts.roles import VIEW_PEOPLE
 from dangqun.accounts.scope import Scope
 from dangqun.core.models import AuditLog
 from dangqun.orgs import services as org_services
-from dangqun.people import services
+from dangqun.people import services, views
 
 
 def page(client, url, **headers):
@@ -294,8 +294,6 @@ def test_reviewing_through_the_page(login, world):
 
 
 def test_a_search_matching_too_many_asks_to_be_narrowed(login, world, lone_branch, monkeypatch):
-    from dangqun.people import views
-
     secretary, add = lone_branch
     add(12)  # 退休1 … 退休12: pinyin "tx"
     monkeypatch.setattr(views, "PAGE_SIZE", 5)
