@@ -62,7 +62,7 @@ def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 
     context = {
         "meeting": meeting,
         "attendees": attendees,
-        "counts": counts(attendees),
+        "counts": services.attendance_counts(attendees),
         "manage": manage,
         "open": open_,
         "mine": mine,
@@ -130,17 +130,6 @@ def _appraisal_context(user, meeting, manage: bool) -> dict:
         }
     )
     return context
-
-
-def counts(attendees) -> dict:
-    """Expected (members), present, on leave, and guests who came."""
-    expected = [a for a in attendees if a.role != "guest"]
-    return {
-        "expected": len(expected),
-        "present": sum(a.presence == Presence.PRESENT for a in expected),
-        "leave": sum(a.presence == Presence.LEAVE for a in expected),
-        "guests": sum(a.role == "guest" and a.presence == Presence.PRESENT for a in attendees),
-    }
 
 
 @login_required

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -73,6 +73,25 @@ def listed_for(user) -> QuerySet:
     """The meetings the user's list shows: those of their scope for a 组织生活 role, else those
     their person is expected at."""
     return visible_to(user) if reads_all(user) else attending(user)
+
+
+SHOW = {  # which meetings a list shows: key → (label, filter)
+    "upcoming": ("待召开", Q(status=Status.PLANNED)),
+    "held": ("已召开", Q(status__in=(Status.HELD, Status.FINALISED))),
+    "all": ("全部", Q()),
+}
+
+
+def listed(user, show: str = "upcoming") -> QuerySet:
+    """The meetings of the user's list (``show`` one of ``SHOW``) with their expected and present
+    counts, the next first when upcoming, else the latest first."""
+    meetings = listed_for(user).filter(SHOW[show][1]).select_related("org")
+    meetings = meetings.annotate(
+        expected=Count("attendees", filter=~Q(attendees__role=Role.GUEST)),
+        present=Count("attendees", filter=Q(attendees__presence=Presence.PRESENT)),
+    )
+    order = ("starts_at", "id") if show == "upcoming" else ("-starts_at", "-id")
+    return meetings.order_by(*order)
 
 
 def require_visible(user, pk: int) -> Meeting:
@@ -451,6 +470,17 @@ def mark_on_list(
     if person is None or not meeting.attendees.filter(person=person).exists():
         raise ValidationError({"person": "该人员不在本次组织生活的名单中"})
     return mark(actor, meeting, person, presence, reason)
+
+
+def attendance_counts(attendees) -> dict:
+    """Expected (members), present, on leave, and guests who came, from the attendee rows."""
+    expected = [a for a in attendees if a.role != Role.GUEST]
+    return {
+        "expected": len(expected),
+        "present": sum(a.presence == Presence.PRESENT for a in expected),
+        "leave": sum(a.presence == Presence.LEAVE for a in expected),
+        "guests": sum(a.role == Role.GUEST and a.presence == Presence.PRESENT for a in attendees),
+    }
 
 
 def request_leave(user, meeting: Meeting, reason: str) -> Attendee:
