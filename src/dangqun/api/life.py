@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from dangqun.api.pagination import Pagination
 from dangqun.api.views import FORBIDDEN, NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
-from dangqun.life import actions, reports, services
+from dangqun.life import actions, attendance, checkins, reports, services
 from dangqun.life.models import Attendee, Meeting, MeetingFile
 from dangqun.orgs.models import Org
 
@@ -95,7 +95,7 @@ class MeetingDetailSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CountsSerializer)
     def get_counts(self, meeting) -> dict:
-        return services.attendance_counts(meeting.attendees.all())
+        return attendance.attendance_counts(meeting.attendees.all())
 
 
 class PlanSerializer(serializers.Serializer):
@@ -225,7 +225,7 @@ class MeetingViewSet(
     @action(detail=True, methods=["post"], url_path="checkin")
     def checkin(self, request, pk=None):
         code = request.data.get("code", "") if hasattr(request.data, "get") else ""
-        meeting = services.meeting_for_code(int(pk), str(code))
+        meeting = checkins.meeting_for_code(int(pk), str(code))
         outcome = actions.check_in(request.user, meeting, {"code": code})
         if not outcome.ok:
             raise ValidationError(core_actions.errors_by_field(outcome.form))

@@ -298,7 +298,7 @@ def record_vote(
 
     With ``meeting`` (the branch's 支部党员大会 recorded in 组织生活) the date and the voting
     members expected and present come from its attendance list: entered once, not twice."""
-    from dangqun.life.services import decide
+    from dangqun.life.voting import decide
 
     if step not in VOTES:
         raise ValidationError("没有这个表决步骤")

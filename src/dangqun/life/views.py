@@ -20,7 +20,7 @@ from dangqun.accounts.scope import Scope, require
 from dangqun.core import actions as core_actions
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.core.rules import get_rule
-from dangqun.life import actions, forms, ical, services
+from dangqun.life import actions, attendance, forms, ical, services
 from dangqun.life.models import Status
 from dangqun.web.htmx import render_page
 
@@ -141,7 +141,7 @@ def _my_hours(user):
     year = timezone.localdate().year
     return {
         "year": year,
-        "study": services.study_hours(person, year),
+        "study": attendance.study_hours(person, year),
         "rule": get_rule("life.study_hours"),
     }
 

@@ -14,7 +14,7 @@ from PIL import Image
 from dangqun.accounts.services import create_token
 from dangqun.api.tests.helpers import ApiClient
 from dangqun.core.models import AuditLog
-from dangqun.life import actions, appraisal, services
+from dangqun.life import actions, appraisal, attendance, checkins, planning, recording
 from dangqun.life.models import Attendee, Kind, Meeting, MeetingFile, Presence, Status
 
 ROLES = ["anonymous", "outsider", "reader", "owner"]
@@ -27,7 +27,7 @@ def secretary(world, make_user):
 
 
 def schedule(world, secretary, kind=Kind.THEME_DAY, **extra) -> Meeting:
-    return services.schedule(
+    return planning.schedule(
         secretary,
         world.branch_a,
         {"kind": kind, "topic": "学习党章", "starts_at": timezone.now(), "place": "三楼", **extra},
@@ -36,13 +36,13 @@ def schedule(world, secretary, kind=Kind.THEME_DAY, **extra) -> Meeting:
 
 def held(world, secretary) -> Meeting:
     meeting = schedule(world, secretary)
-    services.update(secretary, meeting, {"minutes": "学习了党章。"})
+    recording.update(secretary, meeting, {"minutes": "学习了党章。"})
     return meeting
 
 
 def finalised(world, secretary) -> Meeting:
     meeting = held(world, secretary)
-    return services.finalise(secretary, meeting)
+    return recording.finalise(secretary, meeting)
 
 
 def appraisal_meeting(world, secretary) -> Meeting:
@@ -158,7 +158,7 @@ def _call(user, case: Case, world, meeting):
     url = case.url(world, meeting)
     body = case.body(world) if case.body else {}
     if case.name.startswith("check in"):
-        body = {"code": services.checkin_code(meeting)}
+        body = {"code": checkins.checkin_code(meeting)}
     client = ApiClient(create_token(None, user) if user is not None else None)
     if case.method in ("get", "delete"):
         return getattr(client, case.method)(url)
@@ -263,7 +263,7 @@ def ids(response) -> list[int]:
 
 
 def test_the_list_is_the_pages_list(world, secretary, api):
-    upcoming = services.schedule(
+    upcoming = planning.schedule(
         secretary,
         world.branch_a,
         {"kind": Kind.THEME_DAY, "topic": "下月", "starts_at": timezone.now() + dt.timedelta(30)},
@@ -292,7 +292,7 @@ def test_a_member_asks_for_leave_and_checks_in_with_the_code(world, secretary, a
     stale = member.post(url + "checkin/", {"code": "0000000000"})
     assert stale.status_code == 403
     assert stale.json()["detail"] == "签到码已过期，请扫描会场当前显示的二维码"
-    code = services.checkin_code(meeting)
+    code = checkins.checkin_code(meeting)
     first = member.post(url + "checkin/", {"code": code}).json()
     assert first["first"] is True and first["attendee"]["presence"] == Presence.PRESENT
     assert member.post(url + "checkin/", {"code": code}).json()["first"] is False
@@ -359,7 +359,7 @@ def test_queries_do_not_grow_with_meetings_or_attendees(
         owner.get("/api/life/radar/")
     for _ in range(5):
         more = schedule(world, secretary)
-        services.mark(secretary, more, world.zhao, Presence.PRESENT)  # a guest more
+        attendance.mark(secretary, more, world.zhao, Presence.PRESENT)  # a guest more
     with django_assert_num_queries(len(listed.captured_queries)):
         assert owner.get(MEETINGS, {"show": "all"}).json()["count"] == 6
     with django_assert_num_queries(len(detail.captured_queries)):
