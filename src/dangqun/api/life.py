@@ -3,6 +3,8 @@ of its page (``life.actions``: the same forms, rules and audit), planning a year
 meeting, checking in with the code shown at the meeting, and the compliance radar's figures."""
 
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -330,3 +332,45 @@ class RadarView(ServiceErrorsMixin, APIView):
         params = request.query_params
         found = reports.radar_of(request.user, params.get("org"), params.get("year"))
         return Response(RadarSerializer(found).data)
+
+
+RADAR_PARAMETERS = [
+    OpenApiParameter("org", int, description="党组织 ID（默认权限范围内最上级）"),
+    OpenApiParameter("year", int, description="年度（默认今年）"),
+]
+
+
+class RadarExportView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        summary="导出组织生活统计（xlsx）",
+        description="与页面的“导出”相同：下属每个支部一行，含应开与实开次数、出勤率和问题；记入审计日志。",
+        parameters=RADAR_PARAMETERS,
+        responses={
+            (200, reports.XLSX): OpenApiTypes.BINARY,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request):
+        params = request.query_params
+        done = reports.export_radar(request.user, params.get("org"), params.get("year"))
+        response = HttpResponse(done.body, content_type=reports.XLSX)
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''life-radar-{done.org.pk}-{done.year}.xlsx"
+        )
+        return response
+
+
+class AnnualRecordView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        summary="打印支部年度组织生活记录（PDF）",
+        description="与页面的“打印年度记录”相同：对照规定周期的汇总和各次定稿的会议记录；记入审计日志。",
+        parameters=RADAR_PARAMETERS,
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request):
+        params = request.query_params
+        done = reports.annual_record(request.user, params.get("org"), params.get("year"))
+        response = HttpResponse(done.body, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="life-{done.org.pk}-{done.year}.pdf"'
+        return response

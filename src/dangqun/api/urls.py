@@ -18,5 +18,7 @@ urlpatterns = [
     path("docs/", views.DocsView.as_view(), name="docs"),
     path("me/", views.MeView.as_view(), name="me"),
     path("life/radar/", life.RadarView.as_view(), name="life-radar"),
+    path("life/radar/export/", life.RadarExportView.as_view(), name="life-radar-export"),
+    path("life/radar/record/", life.AnnualRecordView.as_view(), name="life-annual-record"),
     path("", include(router.urls)),
 ]

@@ -22,6 +22,7 @@ from dangqun.life.models import Meeting, Status
 from dangqun.orgs.models import Org, System
 
 KINDS = list(cadence.BRANCH_CADENCE)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 2000
 
 

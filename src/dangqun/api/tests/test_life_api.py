@@ -146,6 +146,18 @@ CASES = [
         expected=(401, 404, 200, 200),
     ),
     Case(
+        "radar export",
+        "get",
+        lambda w, m: f"/api/life/radar/export/?org={w.branch_a.pk}",
+        expected=(401, 404, 200, 200),
+    ),
+    Case(
+        "annual record",
+        "get",
+        lambda w, m: f"/api/life/radar/record/?org={w.branch_a.pk}&year={YEAR}",
+        expected=(401, 404, 200, 200),
+    ),
+    Case(
         "meetings delete (never)",
         "delete",
         lambda w, m: f"{MEETINGS}{m.pk}/",
@@ -341,6 +353,24 @@ def test_the_radar_shows_findings_with_their_rules(world, owner):
     finding = result["findings"][0]
     assert finding["rule"].startswith("life.") and finding["citation"] and finding["text"]
     assert not AuditLog.objects.filter(action__startswith="life.radar").exists()  # as the page
+
+
+def test_exports_are_audited_as_on_the_page(world, owner):
+    sheet = owner.get("/api/life/radar/export/", {"org": world.committee_a.pk, "year": YEAR})
+    assert sheet.status_code == 200 and sheet.content.startswith(b"PK")
+    assert sheet["Content-Disposition"].endswith(f"life-radar-{world.committee_a.pk}-{YEAR}.xlsx")
+    printed = owner.get("/api/life/radar/record/", {"org": world.branch_a.pk})
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+    logged = AuditLog.objects.filter(actor=world.owner, action__startswith="life.")
+    assert sorted(logged.values_list("action", flat=True)) == [
+        "life.annual_record",
+        "life.radar_export",
+    ]
+    assert api_status(world, "/api/life/radar/export/") == 403  # no 组织生活 role
+
+
+def api_status(world, url) -> int:
+    return ApiClient(create_token(None, world.member)).get(url).status_code
 
 
 def test_queries_do_not_grow_with_meetings_or_attendees(

@@ -35,6 +35,8 @@ EXPECTED_OPERATIONS = {
     ("/api/life/meetings/{id}/checkin/", "post"),
     ("/api/life/meetings/plan/", "post"),
     ("/api/life/radar/", "get"),
+    ("/api/life/radar/export/", "get"),
+    ("/api/life/radar/record/", "get"),
 }
 
 
