@@ -21,7 +21,8 @@ from rest_framework.views import APIView
 from dangqun.api.pagination import Pagination
 from dangqun.api.views import FORBIDDEN, NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
-from dangqun.life import actions, attendance, checkins, reports, services
+from dangqun.core import filestore
+from dangqun.life import actions, attendance, checkins, pdf, reports, services
 from dangqun.life.models import Attendee, Meeting, MeetingFile
 from dangqun.orgs.models import Org
 
@@ -57,7 +58,7 @@ class AttendeeSerializer(serializers.ModelSerializer):
 
 
 class FileSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="下载地址（登录后的页面地址）")
+    url = serializers.SerializerMethodField(help_text="下载地址（本接口，带令牌）")
 
     class Meta:
         model = MeetingFile
@@ -65,7 +66,7 @@ class FileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, row) -> str:
-        return f"/life/{row.meeting_id}/files/{row.pk}/"
+        return f"/api/life/meetings/{row.meeting_id}/files/{row.pk}/"
 
 
 class CountsSerializer(serializers.Serializer):
@@ -233,6 +234,34 @@ class MeetingViewSet(
             raise ValidationError(core_actions.errors_by_field(outcome.form))
         done = outcome.result
         return Response({"first": done.first, "attendee": AttendeeSerializer(done.attendee).data})
+
+    @extend_schema(
+        summary="下载组织生活的照片或附件",
+        description="?preview=1 取照片的缩略图。",
+        parameters=[OpenApiParameter("preview", bool, description="照片的缩略图")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], url_path=r"files/(?P<file_pk>\d+)")
+    def file(self, request, pk=None, file_pk=None):
+        meeting = services.require_visible(request.user, pk)
+        row = MeetingFile.objects.filter(pk=file_pk, meeting=meeting).first()
+        if row is None:
+            raise NotFound("文件不存在或已删除")
+        if request.query_params.get("preview") in ("1", "true"):
+            return filestore.download(row, inline=True, preview=row.preview)
+        return filestore.download(row)
+
+    @extend_schema(
+        summary="会议记录（PDF）",
+        description="与页面的“打印会议记录”相同。",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"])
+    def minutes(self, request, pk=None):
+        meeting = services.require_visible(request.user, pk)
+        response = HttpResponse(pdf.minutes(meeting), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="meeting-{meeting.pk}.pdf"'
+        return response
 
     @extend_schema(
         summary="按规定周期生成年度计划",

@@ -146,6 +146,18 @@ CASES = [
         expected=(401, 404, 200, 200),
     ),
     Case(
+        "minutes pdf",
+        "get",
+        lambda w, m: f"{MEETINGS}{m.pk}/minutes/",
+        expected=(401, 404, 200, 200),
+    ),
+    Case(
+        "file download (no such file)",
+        "get",
+        lambda w, m: f"{MEETINGS}{m.pk}/files/999999/",
+        expected=(401, 404, 404, 404),
+    ),
+    Case(
         "radar export",
         "get",
         lambda w, m: f"/api/life/radar/export/?org={w.branch_a.pk}",
@@ -326,14 +338,18 @@ def test_planning_a_year_through_the_api_matches_the_page(world, owner):
     assert AuditLog.objects.filter(action="life.plan").count() == 2
 
 
-def test_files_are_uploaded_checked_and_listed(world, secretary, owner, settings, tmp_path):
+def test_files_are_uploaded_checked_and_listed(world, secretary, owner, api, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     meeting = schedule(world, secretary)
     url = f"{MEETINGS}{meeting.pk}/files/"
     done = owner.client.post(url, {"files": [png()]}, **owner.headers)
     assert done.status_code == 200
     [row] = done.json()["files"]
-    assert row["name"] == "照片.png" and row["url"] == f"/life/{meeting.pk}/files/{row['id']}/"
+    assert row["name"] == "照片.png" and row["url"] == f"{MEETINGS}{meeting.pk}/files/{row['id']}/"
+    downloaded = owner.get(row["url"])
+    assert downloaded.status_code == 200 and b"".join(downloaded.streaming_content)
+    assert owner.get(row["url"], {"preview": "1"}).status_code == 200
+    assert api(world.outsider).get(row["url"]).status_code == 404
     fake = SimpleUploadedFile("假.png", b"not a picture", content_type="image/png")
     refused = owner.client.post(url, {"files": [fake]}, **owner.headers)
     assert refused.status_code == 400 and "假.png" in refused.json()["files"][0]

@@ -33,6 +33,8 @@ EXPECTED_OPERATIONS = {
     ("/api/life/meetings/{id}/", "get"),
     ("/api/life/meetings/{id}/{step}/", "post"),
     ("/api/life/meetings/{id}/checkin/", "post"),
+    ("/api/life/meetings/{id}/files/{file_pk}/", "get"),
+    ("/api/life/meetings/{id}/minutes/", "get"),
     ("/api/life/meetings/plan/", "post"),
     ("/api/life/radar/", "get"),
     ("/api/life/radar/export/", "get"),
