@@ -256,6 +256,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VoiceStatusEnum": "dangqun.voices.models.Status",
         "CaseStatusEnum": "dangqun.development.models.Status",
+        "MeetingStatusEnum": "dangqun.life.models.Status",
+        "MeetingKindEnum": "dangqun.life.models.Kind",
     },
 }
 

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from dangqun.api import development, views, voices
+from dangqun.api import development, life, views, voices
 
 app_name = "api"
 router = DefaultRouter()
@@ -11,10 +11,14 @@ router.register("orgs", views.OrgViewSet, basename="org")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("voices", voices.VoiceViewSet, basename="voice")
 router.register("development/cases", development.CaseViewSet, basename="development-case")
+router.register("life/meetings", life.MeetingViewSet, basename="life-meeting")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("life/radar/", life.RadarView.as_view(), name="life-radar"),
+    path("life/radar/export/", life.RadarExportView.as_view(), name="life-radar-export"),
+    path("life/radar/record/", life.AnnualRecordView.as_view(), name="life-annual-record"),
     path("", include(router.urls)),
 ]

@@ -39,7 +39,7 @@ from dangqun.development.steps import ADMITTED, APPROVALS, COMMITTEE, CONFIRMED,
 from dangqun.life.models import Kind as MeetingKind
 from dangqun.life.models import Meeting, Presence, Role
 from dangqun.life.models import Status as MeetingStatus
-from dangqun.life.services import decide
+from dangqun.life.voting import decide
 from dangqun.orgs.models import BRANCH_KINDS, Org, System
 from dangqun.people import services as people
 from dangqun.people.models import Person

@@ -5,7 +5,17 @@ year, schedule one)."""
 
 from dangqun.core import actions
 from dangqun.core.actions import Action, Outcome
-from dangqun.life import appraisal, forms, services
+from dangqun.life import (
+    appraisal,
+    attendance,
+    checkins,
+    forms,
+    meeting_files,
+    planning,
+    recording,
+    services,
+    voting,
+)
 
 REFUSED = "您无权管理该组织的组织生活"
 REFUSED_SCHEDULE = "您无权安排组织生活"
@@ -36,36 +46,38 @@ def _of_appraisal(step):
 ACTIONS: dict[str, Action] = {
     "record": _keeper(
         forms.RecordForm,
-        lambda u, m, d: services.update(u, m, d),
+        lambda u, m, d: recording.update(u, m, d),
         "已保存",
         form_kwargs=_with_meeting,
     ),
     "leave": Action(
-        forms.LeaveForm, lambda u, m, d: services.request_leave(u, m, d["reason"]), done="已请假"
+        forms.LeaveForm, lambda u, m, d: attendance.request_leave(u, m, d["reason"]), done="已请假"
     ),
     "addendum": _keeper(
         forms.NoteForm,
-        lambda u, m, d: services.add_addendum(u, m, d["text"], d["files"]),
+        lambda u, m, d: recording.add_addendum(u, m, d["text"], d["files"]),
         "已添加补充说明",
     ),
     "files": _keeper(
-        forms.FilesForm, lambda u, m, d: services.add_files(u, m, d["files"]), "已上传"
+        forms.FilesForm, lambda u, m, d: meeting_files.add_files(u, m, d["files"]), "已上传"
     ),
     "remove_file": _keeper(
-        forms.RemoveFileForm, lambda u, m, d: services.remove_file(u, m, d["file"]), "已删除文件"
+        forms.RemoveFileForm,
+        lambda u, m, d: meeting_files.remove_file(u, m, d["file"]),
+        "已删除文件",
     ),
     "mark": _keeper(
         forms.MarkForm,
-        lambda u, m, d: services.mark_on_list(u, m, d["person"], d["presence"], d["reason"]),
+        lambda u, m, d: attendance.mark_on_list(u, m, d["person"], d["presence"], d["reason"]),
         "已登记",
     ),
     "vote": _keeper(
-        forms.VoteForm, lambda u, m, d: services.record_vote(u, m, **d), "已记录表决结果"
+        forms.VoteForm, lambda u, m, d: voting.record_vote(u, m, **d), "已记录表决结果"
     ),
     "cancel": _keeper(
-        forms.CancelForm, lambda u, m, d: services.cancel(u, m, reason=d["reason"]), "已取消"
+        forms.CancelForm, lambda u, m, d: recording.cancel(u, m, reason=d["reason"]), "已取消"
     ),
-    "finalise": _keeper(None, lambda u, m, d: services.finalise(u, m), "记录已定稿"),
+    "finalise": _keeper(None, lambda u, m, d: recording.finalise(u, m), "记录已定稿"),
     "appraisal_open": _keeper(
         None, lambda u, m, d: appraisal.open_appraisal(u, m), "已开始民主评议"
     ),
@@ -96,7 +108,7 @@ def _org_choices(user, _) -> dict:
 
 def _schedule(user, _, data):
     data = dict(data)
-    return services.schedule(user, data.pop("org"), data)
+    return planning.schedule(user, data.pop("org"), data)
 
 
 PLANNING: dict[str, Action] = {
@@ -110,7 +122,7 @@ PLANNING: dict[str, Action] = {
     ),
     "plan": Action(
         forms.PlanForm,
-        lambda u, _, d: services.plan_year(u, d["org"], d["year"]),
+        lambda u, _, d: planning.plan_year(u, d["org"], d["year"]),
         form_kwargs=_org_choices,
     ),
 }
@@ -118,7 +130,7 @@ PLANNING: dict[str, Action] = {
 
 BY_CODE: dict[str, Action] = {
     "check_in": Action(
-        forms.CheckInForm, lambda u, m, d: services.check_in(u, m, d["code"]), done="已签到"
+        forms.CheckInForm, lambda u, m, d: checkins.check_in(u, m, d["code"]), done="已签到"
     ),
 }
 

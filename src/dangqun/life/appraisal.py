@@ -50,7 +50,7 @@ def of_meeting(meeting: Meeting) -> Appraisal:
 
 
 def open_appraisal(actor, meeting: Meeting) -> Appraisal:
-    services._require_manage(actor, meeting.org)
+    services.require_manage(actor, meeting.org)
     if meeting.kind not in (Kind.APPRAISAL, Kind.LIFE_MEETING):
         raise ValidationError({"kind": "民主评议在“民主评议党员”或“组织生活会”上开展"})
     with transaction.atomic():
@@ -69,7 +69,7 @@ def open_appraisal(actor, meeting: Meeting) -> Appraisal:
 
 
 def close_appraisal(actor, appraisal: Appraisal) -> Appraisal:
-    services._require_manage(actor, appraisal.meeting.org)
+    services.require_manage(actor, appraisal.meeting.org)
     with transaction.atomic():
         locked = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
         if not locked.is_open:
@@ -156,7 +156,7 @@ def tallies(appraisal: Appraisal) -> list[Tally] | None:
 
 def decide(actor, appraisal: Appraisal, person, grade: str) -> Outcome:
     """The branch's grade for a member, once the counts are shown."""
-    services._require_manage(actor, appraisal.meeting.org)
+    services.require_manage(actor, appraisal.meeting.org)
     require(grade in Grade.values, "评定等次不正确")
     if tallies(appraisal) is None:
         raise ValidationError({"grade": "互评结束且参评人数足够后才能评定等次"})

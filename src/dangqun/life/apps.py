@@ -13,6 +13,7 @@ class LifeConfig(AppConfig):
 def _count_stored_meetings(sender, using="default", **kwargs):
     """After migrating, a site whose monthly meeting tallies are still empty counts its stored
     meetings once (here, with the current code, rather than in a migration a later one outdates)."""
+    # import here: apps.py loads before the app registry is ready, the models cannot yet
     from dangqun.life import tally
     from dangqun.life.models import Meeting, MeetingTally
 

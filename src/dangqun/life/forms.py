@@ -6,7 +6,7 @@ from django.utils import timezone
 from dangqun.core import uploads
 from dangqun.core.forms import AttachmentsField, CheckedForm
 from dangqun.life.models import Kind, Presence
-from dangqun.life.services import MAX_TEXT, MAX_TOPIC
+from dangqun.life.recording import MAX_TEXT, MAX_TOPIC
 from dangqun.orgs.models import Org
 from dangqun.people.models import Person
 

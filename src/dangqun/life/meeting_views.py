@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from dangqun.core import filestore
 from dangqun.core.rules import get_rule
-from dangqun.life import actions, appraisal, forms, pdf, services
+from dangqun.life import actions, appraisal, attendance, checkins, forms, pdf, services, voting
 from dangqun.life.models import (
     Appraisal,
     Grade,
@@ -62,7 +62,7 @@ def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 
     context = {
         "meeting": meeting,
         "attendees": attendees,
-        "counts": counts(attendees),
+        "counts": attendance.attendance_counts(attendees),
         "manage": manage,
         "open": open_,
         "mine": mine,
@@ -75,13 +75,13 @@ def _detail(request, meeting, *, form_errors: dict | None = None, status: int = 
         "files_form": forms.FilesForm(),
         "files_removable": manage and open_,
         "votes": [
-            (vote, services.decide(vote.voting_expected, vote.voting_present, vote.yes))
+            (vote, voting.decide(vote.voting_expected, vote.voting_present, vote.yes))
             for vote in meeting.votes.all()
         ],
         "vote_form": forms.VoteForm(),
         "quorum_rule": get_rule("life.quorum"),
         "presences": [(p.value, p.label) for p in Presence if p != Presence.EXPECTED],
-        "checkin_code": services.checkin_code(meeting) if manage and open_ else "",
+        "checkin_code": checkins.checkin_code(meeting) if manage and open_ else "",
         "org_feed": feed_url(request, "org", meeting.org_id),
         **_appraisal_context(user, meeting, manage),
         "now": timezone.now(),
@@ -130,17 +130,6 @@ def _appraisal_context(user, meeting, manage: bool) -> dict:
         }
     )
     return context
-
-
-def counts(attendees) -> dict:
-    """Expected (members), present, on leave, and guests who came."""
-    expected = [a for a in attendees if a.role != "guest"]
-    return {
-        "expected": len(expected),
-        "present": sum(a.presence == Presence.PRESENT for a in expected),
-        "leave": sum(a.presence == Presence.LEAVE for a in expected),
-        "guests": sum(a.role == "guest" and a.presence == Presence.PRESENT for a in attendees),
-    }
 
 
 @login_required
@@ -213,7 +202,7 @@ def minutes_pdf(request, pk: int):
 @never_cache
 def qr(request, pk: int):
     """The code to show at the meeting (SVG), for its keepers only; it changes every 30 s."""
-    meeting, code = services.shown_code(request.user, pk)
+    meeting, code = checkins.shown_code(request.user, pk)
     url = request.build_absolute_uri(reverse("life:checkin", args=[meeting.pk]) + f"?c={code}")
     svg = segno.make(url, error="m").svg_inline(scale=6, title="签到二维码")
     return HttpResponse(svg, content_type="image/svg+xml")
@@ -223,7 +212,7 @@ def qr(request, pk: int):
 @never_cache
 def qr_panel(request, pk: int):
     """The check-in card's content, polled by the meeting page so the code on screen rotates."""
-    meeting, code = services.shown_code(request.user, pk)
+    meeting, code = checkins.shown_code(request.user, pk)
     context = {"meeting": meeting, "code": code, "now": timezone.now()}
     return render_page(request, "life/_qr.html", context)
 
@@ -236,7 +225,7 @@ def checkin(request, pk: int):
     列席); without it the page shows nothing of the meeting."""
     code = request.POST.get("c") or request.GET.get("c", "")
     try:
-        meeting = services.meeting_for_code(pk, code)
+        meeting = checkins.meeting_for_code(pk, code)
     except PermissionDenied as exc:
         context = {"meeting": None, "error": str(exc)}
         return render_page(request, "life/checkin.html", context, status=403)

@@ -11,8 +11,6 @@ from django.utils import timezone
 from dangqun.life import cadence, reports
 from dangqun.web.htmx import render_page
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 @login_required
 def radar_page(request):
@@ -46,7 +44,7 @@ def radar_page(request):
 def radar_export(request):
     """Every branch under the organisation, one row each, with its numbers and findings."""
     done = reports.export_radar(request.user, request.GET.get("org"), request.GET.get("year"))
-    response = HttpResponse(done.body, content_type=XLSX)
+    response = HttpResponse(done.body, content_type=reports.XLSX)
     response["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''life-radar-{done.org.pk}-{done.year}.xlsx"
     )

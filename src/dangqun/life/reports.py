@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import xlsxwriter
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from dangqun.life.models import Meeting, Status
 from dangqun.orgs.models import Org, System
 
 KINDS = list(cadence.BRANCH_CADENCE)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 2000
 
 
@@ -47,17 +47,13 @@ class Document:
     body: bytes
 
 
-def _radar_orgs(user, queryset: QuerySet | None = None) -> QuerySet:
-    scope = Scope.of(user)
-    return scope.orgs(VIEW_LIFE, queryset) | scope.orgs(MANAGE_LIFE, queryset)
-
-
 def choose(user, wanted: str | None, year: str | int | None) -> tuple[Org, int]:
     """The party organisation (``wanted``, else the top of the user's scope) and the year the
     user asks for: 403 without a 组织生活 role, 404 for an organisation outside the scope."""
     scope = Scope.of(user)
     require(scope.has(VIEW_LIFE) or scope.has(MANAGE_LIFE), "您没有查看组织生活统计的权限")
-    orgs = _radar_orgs(user).filter(system=System.PARTY, dissolved_on__isnull=True)
+    orgs = scope.orgs(VIEW_LIFE) | scope.orgs(MANAGE_LIFE)
+    orgs = orgs.filter(system=System.PARTY, dissolved_on__isnull=True)
     wanted = str(wanted) if wanted else ""
     org = orgs.filter(pk=wanted).first() if wanted.isdigit() else None
     if org is None and wanted:
@@ -88,7 +84,8 @@ def radar_of(user, wanted: str | None, year: str | int | None) -> Radar:
 def trail(user, org: Org) -> list[Org]:
     """The organisations above ``org`` (and itself) the user may drill up to."""
     above = Org.objects.filter(path__in=org.ancestor_paths())
-    return list(_radar_orgs(user, above).order_by("depth"))
+    scope = Scope.of(user)
+    return list((scope.orgs(VIEW_LIFE, above) | scope.orgs(MANAGE_LIFE, above)).order_by("depth"))
 
 
 def export_radar(user, wanted: str | None, year: str | int | None) -> Document:

@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,28 +20,12 @@ from dangqun.accounts.scope import Scope, require
 from dangqun.core import actions as core_actions
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.core.rules import get_rule
-from dangqun.life import actions, forms, ical, services
-from dangqun.life.models import Presence, Status
+from dangqun.life import actions, attendance, forms, ical, services
+from dangqun.life.models import Status
 from dangqun.web.htmx import render_page
 
 PAGE_SIZE = 30
-SHOW = {
-    "upcoming": ("待召开", Q(status=Status.PLANNED)),
-    "held": ("已召开", Q(status__in=(Status.HELD, Status.FINALISED))),
-    "all": ("全部", Q()),
-}
 UNREADABLE_PLAN = "请选择组织并填写年度"
-
-
-def listed(user, show: str):
-    """The meetings the list shows (``show`` is one of ``SHOW``), with their counts, in order."""
-    meetings = services.listed_for(user).filter(SHOW[show][1]).select_related("org")
-    meetings = meetings.annotate(
-        expected=Count("attendees", filter=~Q(attendees__role="guest")),
-        present=Count("attendees", filter=Q(attendees__presence=Presence.PRESENT)),
-    )
-    order = ("starts_at", "id") if show == "upcoming" else ("-starts_at", "-id")
-    return meetings.order_by(*order)
 
 
 @login_required
@@ -50,8 +33,8 @@ def index(request):
     """Meetings in the user's scope and those they are expected at."""
     scope = Scope.of(request.user)
     show = request.GET.get("show", "upcoming")
-    show = show if show in SHOW else "upcoming"
-    meetings = listed(request.user, show)
+    show = show if show in services.SHOW else "upcoming"
+    meetings = services.listed(request.user, show)
     page = IdFirstPaginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     orgs = services.org_choices(request.user)
     return render_page(
@@ -60,7 +43,7 @@ def index(request):
         {
             "page": page,
             "show": show,
-            "shows": [(key, label) for key, (label, _) in SHOW.items()],
+            "shows": [(key, label) for key, (label, _) in services.SHOW.items()],
             "query": query_without_page(request.GET),
             "plan_form": forms.PlanForm(orgs=orgs) if scope.has(MANAGE_LIFE) else None,
             "my_feed": feed_url(request, "person", request.user.person_id),
@@ -158,7 +141,7 @@ def _my_hours(user):
     year = timezone.localdate().year
     return {
         "year": year,
-        "study": services.study_hours(person, year),
+        "study": attendance.study_hours(person, year),
         "rule": get_rule("life.study_hours"),
     }
 

@@ -48,7 +48,7 @@ from dangqun.development.models import (
     StepRecord,
 )
 from dangqun.development.steps import COMMITTEE, STEPS
-from dangqun.life.services import decide
+from dangqun.life.voting import decide
 from dangqun.orgs.models import BRANCH_KINDS, Org
 from dangqun.people.models import PARTY_STATUSES, PartyProfile, Person
 
@@ -400,7 +400,7 @@ def _cast(case: _Case, pool: deque, world: _World) -> bool:
 
 
 def _vote(r: random.Random, step: int, held_on: dt.date, expected: int) -> dict:
-    """A 支部大会 vote that passes (development.branch_vote, counted by ``life.services.decide``)."""
+    """A 支部大会 vote that passes (development.branch_vote, counted by ``life.voting.decide``)."""
     absent = r.randint(0, expected // 4)
     written = min(absent, r.choice((0, 0, 1)))
     present = expected - absent

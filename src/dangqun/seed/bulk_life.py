@@ -20,7 +20,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dangqun.core.bulk import insert_dicts
-from dangqun.life import cadence, services, tally
+from dangqun.life import cadence, tally
+from dangqun.life.attendance import refresh_standing
 from dangqun.life.models import Attendee, Kind, Meeting, Presence, Role, Standing, Status
 from dangqun.orgs.models import BRANCH_KINDS, Org, Term
 from dangqun.orgs.models import Kind as OrgKind
@@ -138,7 +139,7 @@ def seed_bulk_life(
             f"组织生活 {min(offset + BRANCHES_PER_BATCH, len(branches)):,}/{len(branches):,} 个支部，"
             f"{meetings_written:,} 次，参会记录 {rows_written:,} 条"
         )
-    services.refresh_standing(known)  # they also attend meetings this seeder did not write
+    refresh_standing(known)  # they also attend meetings this seeder did not write
     progress("组织生活月度统计重算中")
     tally.rebuild()
     if connection.vendor == "postgresql":

@@ -10,7 +10,7 @@ import random
 from django.utils import timezone
 
 from dangqun.accounts.models import User
-from dangqun.life import services
+from dangqun.life import attendance, planning, recording
 from dangqun.life.models import Presence
 from dangqun.orgs.models import Org
 
@@ -20,7 +20,7 @@ LEAVE_REASONS = ["出差", "值班", "病假", "外出培训"]
 
 def seed_demo_life(rng: random.Random, branch: Org, secretary: User, today: dt.date) -> int:
     """Plan the demo branch's year and hold what is past; returns the meetings held."""
-    planned = services.plan_year(secretary, branch, today.year)
+    planned = planning.plan_year(secretary, branch, today.year)
     skipped = today.month - 2 if today.month > 2 else None  # one month's 主题党日 was missed
     held = 0
     for meeting in sorted(planned, key=lambda m: m.starts_at):
@@ -32,11 +32,11 @@ def seed_demo_life(rng: random.Random, branch: Org, secretary: User, today: dt.d
         for attendee in meeting.attendees.all():
             roll = rng.random()
             if roll < 0.85:
-                services.mark(secretary, meeting, attendee.person, Presence.PRESENT)
+                attendance.mark(secretary, meeting, attendee.person, Presence.PRESENT)
             elif roll < 0.95:
                 reason = rng.choice(LEAVE_REASONS)
-                services.mark(secretary, meeting, attendee.person, Presence.LEAVE, reason)
-        services.update(secretary, meeting, {"minutes": MINUTES, "place": "党员活动室"})
-        services.finalise(secretary, meeting)
+                attendance.mark(secretary, meeting, attendee.person, Presence.LEAVE, reason)
+        recording.update(secretary, meeting, {"minutes": MINUTES, "place": "党员活动室"})
+        recording.finalise(secretary, meeting)
         held += 1
     return held

@@ -28,6 +28,17 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/suggest/", "post"),
     ("/api/development/cases/", "get"),
     ("/api/development/cases/{id}/", "get"),
+    ("/api/life/meetings/", "get"),
+    ("/api/life/meetings/", "post"),
+    ("/api/life/meetings/{id}/", "get"),
+    ("/api/life/meetings/{id}/{step}/", "post"),
+    ("/api/life/meetings/{id}/checkin/", "post"),
+    ("/api/life/meetings/{id}/files/{file_pk}/", "get"),
+    ("/api/life/meetings/{id}/minutes/", "get"),
+    ("/api/life/meetings/plan/", "post"),
+    ("/api/life/radar/", "get"),
+    ("/api/life/radar/export/", "get"),
+    ("/api/life/radar/record/", "get"),
 }
 
 

@@ -304,19 +304,19 @@ def test_a_vote_takes_its_date_and_counts_from_the_general_meeting_on_record(
 ):
     from django.utils import timezone
 
-    from dangqun.life import services as life
+    from dangqun.life import attendance, planning, recording
     from dangqun.life.models import Kind
 
     walk(case, 14)
     starts = timezone.make_aware(dt.datetime(2024, 5, 20, 14, 30))
-    meeting = life.schedule(
+    meeting = planning.schedule(
         secretary,
         world.branch_a,
         {"kind": Kind.GENERAL_MEETING, "topic": "讨论接收预备党员", "starts_at": starts},
     )
-    life.mark(secretary, meeting, world.zhang, "present")
-    life.mark(secretary, meeting, world.li, "present")  # a 预备党员: no vote
-    life.update(secretary, meeting, {"minutes": "讨论王五入党问题"})
+    attendance.mark(secretary, meeting, world.zhang, "present")
+    attendance.mark(secretary, meeting, world.li, "present")  # a 预备党员: no vote
+    recording.update(secretary, meeting, {"minutes": "讨论王五入党问题"})
     client.force_login(secretary)
     page = client.get(f"/development/{case.pk}/").content.decode()
     assert "2024-05-20 讨论接收预备党员" in page

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dangqun.core.models import AuditLog
-from dangqun.life import appraisal, services
+from dangqun.life import appraisal, planning
 from dangqun.life.models import Grade, GradeCount, Kind, Rater
 
 
@@ -41,7 +41,7 @@ def people(world, make_user):
 
 @pytest.fixture
 def opened(world, secretary, people):
-    meeting = services.schedule(
+    meeting = planning.schedule(
         secretary,
         world.branch_a,
         {"kind": Kind.APPRAISAL, "topic": "年度民主评议党员", "starts_at": timezone.now()},
@@ -109,7 +109,7 @@ def test_every_other_member_must_be_rated_and_outsiders_cannot_rate(
 
 
 def test_the_appraisal_on_the_meetings_page(client, world, secretary, people):
-    meeting = services.schedule(
+    meeting = planning.schedule(
         secretary,
         world.branch_a,
         {"kind": Kind.APPRAISAL, "topic": "年度民主评议党员", "starts_at": timezone.now()},

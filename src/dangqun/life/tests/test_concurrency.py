@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from dangqun.life import services
+from dangqun.life import checkins, planning, recording
 from dangqun.life.models import Attendee, Kind, Presence
 
 
@@ -18,20 +18,20 @@ from dangqun.life.models import Attendee, Kind, Presence
 @pytest.mark.parametrize("who", ["expected", "guest"])
 def test_checking_in_twice_at_once_gives_one_record(world, make_user, who):
     secretary = make_user("secretary", role="branch_secretary", org=world.branch_a)
-    meeting = services.schedule(
+    meeting = planning.schedule(
         secretary,
         world.branch_a,
         {"kind": Kind.THEME_DAY, "topic": "学习", "starts_at": timezone.now()},
     )
     user = make_user("taps", person=world.li if who == "expected" else world.wang)
     now = timezone.now()
-    code = services.checkin_code(meeting, now)
+    code = checkins.checkin_code(meeting, now)
     start, results, errors = threading.Barrier(2), [], []
 
     def tap():
         try:
             start.wait()
-            results.append(services.check_in(user, meeting, code, at=now).first)
+            results.append(checkins.check_in(user, meeting, code, at=now).first)
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
@@ -56,7 +56,7 @@ def test_two_meetings_of_one_month_finalised_at_once_are_both_counted(world, mak
     secretary = make_user("secretary", role="branch_secretary", org=world.branch_a)
     day = timezone.now().replace(day=1, hour=12) if timezone.now().day > 1 else timezone.now()
     meetings = [
-        services.schedule(
+        planning.schedule(
             secretary,
             world.branch_a,
             {
@@ -68,13 +68,13 @@ def test_two_meetings_of_one_month_finalised_at_once_are_both_counted(world, mak
         for n in (1, 2)
     ]
     for meeting in meetings:
-        services.update(secretary, meeting, {"minutes": "学习"})
+        recording.update(secretary, meeting, {"minutes": "学习"})
     start, errors = threading.Barrier(2), []
 
     def finalise(meeting):
         try:
             start.wait()
-            services.finalise(secretary, meeting)
+            recording.finalise(secretary, meeting)
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
@@ -91,7 +91,7 @@ def test_two_meetings_of_one_month_finalised_at_once_are_both_counted(world, mak
 
 
 def _theme_day(secretary, world, starts):
-    return services.schedule(
+    return planning.schedule(
         secretary, world.branch_a, {"kind": Kind.THEME_DAY, "topic": "学习", "starts_at": starts}
     )
 
@@ -127,14 +127,14 @@ def test_a_meeting_held_while_the_last_one_of_its_month_moves_away(world, make_u
     secretary = make_user("secretary", role="branch_secretary", org=world.branch_a)
     tz = timezone.get_current_timezone()
     first = _theme_day(secretary, world, dt.datetime(2025, 3, 10, 14, tzinfo=tz))
-    services.update(secretary, first, {"minutes": "已开"})
+    recording.update(secretary, first, {"minutes": "已开"})
     second = _theme_day(secretary, world, dt.datetime(2025, 3, 20, 14, tzinfo=tz))
     moved = threading.Event()
 
     def move():
         with transaction.atomic():
             april = dt.datetime(2025, 4, 10, 14, tzinfo=tz)
-            services.update(
+            recording.update(
                 secretary, first, {"starts_at": april, "ends_at": april + dt.timedelta(hours=2)}
             )
             moved.set()
@@ -142,7 +142,7 @@ def test_a_meeting_held_while_the_last_one_of_its_month_moves_away(world, make_u
 
     def hold():
         moved.wait(5)
-        services.update(secretary, second, {"minutes": "也开了"})
+        recording.update(secretary, second, {"minutes": "也开了"})
 
     assert _run(move, hold) == []
     held = dict(MeetingTally.objects.values_list("month", "held"))
@@ -159,7 +159,7 @@ def test_a_meeting_held_during_the_nightly_recount_is_counted_once(world, make_u
     tz = timezone.get_current_timezone()
     first = _theme_day(secretary, world, dt.datetime(2025, 3, 10, 14, tzinfo=tz))
     second = _theme_day(secretary, world, dt.datetime(2025, 3, 20, 14, tzinfo=tz))
-    services.update(secretary, first, {"minutes": "已开"})
+    recording.update(secretary, first, {"minutes": "已开"})
     MeetingTally.objects.all().delete()  # drifted: the recount has something to write
     counted, real = threading.Event(), tally._counts
 
@@ -178,7 +178,7 @@ def test_a_meeting_held_during_the_nightly_recount_is_counted_once(world, make_u
 
     def hold():
         counted.wait(5)
-        services.update(secretary, second, {"minutes": "也开了"})
+        recording.update(secretary, second, {"minutes": "也开了"})
 
     assert _run(recount, hold) == []
     assert list(MeetingTally.objects.values_list("held", flat=True)) == [2]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from dangqun.core.models import AuditLog
-from dangqun.life import services
+from dangqun.life import meeting_files, planning, recording
 from dangqun.life.models import Kind, MeetingFile
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def meeting(world, secretary):
-    return services.schedule(
+    return planning.schedule(
         secretary,
         world.branch_a,
         {
@@ -103,7 +103,7 @@ def test_an_image_is_shown_inline_and_a_document_only_downloads(client, world, s
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
     # A file of another meeting under this meeting's address: not found.
-    other = services.schedule(
+    other = planning.schedule(
         secretary,
         world.branch_a,
         {"kind": Kind.PARTY_LECTURE, "topic": "党课", "starts_at": timezone.now()},
@@ -136,8 +136,8 @@ def test_files_are_removed_until_finalised_then_only_added_with_an_addendum(
     assert "已删除文件" in with_removal.content.decode()
     assert not os.path.exists(path) and not os.path.exists(preview)  # gone after the commit
 
-    services.update(secretary, meeting, {"minutes": "参观了纪念馆"})
-    services.finalise(secretary, meeting)
+    recording.update(secretary, meeting, {"minutes": "参观了纪念馆"})
+    recording.finalise(secretary, meeting)
     refused = client.post(f"/life/{meeting.pk}/files/", {"files": [photo()]}, follow=True)
     assert "请在补充说明中上传" in refused.content.decode()
     client.post(f"/life/{meeting.pk}/remove_file/", {"file": second.pk})
@@ -156,13 +156,13 @@ def test_files_are_removed_until_finalised_then_only_added_with_an_addendum(
 def test_too_many_files_are_refused_before_anything_is_written(secretary, meeting, media, settings):
     from dangqun.core import uploads
 
-    services.MAX_FILES, saved = 2, services.MAX_FILES
+    meeting_files.MAX_FILES, saved = 2, meeting_files.MAX_FILES
     try:
-        services.add_files(secretary, meeting, uploads.check_all([photo(), photo("二.jpg")]))
+        meeting_files.add_files(secretary, meeting, uploads.check_all([photo(), photo("二.jpg")]))
         with pytest.raises(Exception, match="最多保存 2 个"):
-            services.add_files(secretary, meeting, uploads.check_all([photo("三.jpg")]))
+            meeting_files.add_files(secretary, meeting, uploads.check_all([photo("三.jpg")]))
     finally:
-        services.MAX_FILES = saved
+        meeting_files.MAX_FILES = saved
     assert MeetingFile.objects.count() == 2
     assert len(list((media / "life").rglob("*.jpg"))) == 4  # two photos and their previews
 
@@ -170,14 +170,14 @@ def test_too_many_files_are_refused_before_anything_is_written(secretary, meetin
 def test_orphan_files_are_swept_and_kept_ones_stay(secretary, meeting, media):
     from dangqun.core import uploads
 
-    services.add_files(secretary, meeting, uploads.check_all([photo()]))
+    meeting_files.add_files(secretary, meeting, uploads.check_all([photo()]))
     orphan = media / "life" / "2020" / "01" / "orphan.jpg"
     orphan.parent.mkdir(parents=True)
     orphan.write_bytes(b"x")
     old = time.time() - 3 * 86400
     for path in (media / "life").rglob("*.jpg"):
         os.utime(path, (old, old))
-    assert services.sweep_orphan_files() == 1
+    assert meeting_files.sweep_orphan_files() == 1
     assert not orphan.exists()
     kept = MeetingFile.objects.get()
     assert os.path.exists(kept.file.path) and os.path.exists(kept.preview.path)
@@ -191,9 +191,9 @@ def test_the_printed_minutes_carry_the_photos_and_the_annual_record_counts_them(
     from dangqun.core import uploads
 
     docx = SimpleUploadedFile("讲稿.docx", _docx())
-    services.add_files(secretary, meeting, uploads.check_all([photo(), docx]))
-    services.update(secretary, meeting, {"minutes": "参观了纪念馆"})
-    services.finalise(secretary, meeting)
+    meeting_files.add_files(secretary, meeting, uploads.check_all([photo(), docx]))
+    recording.update(secretary, meeting, {"minutes": "参观了纪念馆"})
+    recording.finalise(secretary, meeting)
     client.force_login(secretary)
     reader = pypdf.PdfReader(io.BytesIO(client.get(f"/life/{meeting.pk}/minutes.pdf").content))
     text = "".join(p.extract_text() for p in reader.pages)
@@ -214,7 +214,7 @@ def test_a_long_screenshot_fits_the_printed_page_as_a_small_picture(client, secr
     out = io.BytesIO()
     Image.new("RGB", (1080, 4000), "white").save(out, "PNG")
     long = SimpleUploadedFile("长截图.png", out.getvalue())
-    services.add_files(secretary, meeting, uploads.check_all([long]))
+    meeting_files.add_files(secretary, meeting, uploads.check_all([long]))
     assert Image.open(MeetingFile.objects.get().preview.path).size == (216, 800)
     client.force_login(secretary)
     response = client.get(f"/life/{meeting.pk}/minutes.pdf")

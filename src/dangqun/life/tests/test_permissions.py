@@ -5,7 +5,7 @@ secretary and the 党委 above). Reads are scoped; writes need 管理组织生�
 import pytest
 from django.utils import timezone
 
-from dangqun.life import services
+from dangqun.life import planning
 from dangqun.life.models import Kind, Meeting, MeetingFile
 
 READ = ["", "calendar/", "{pk}/", "{pk}/minutes.pdf", "radar/", "radar/export.xlsx"]
@@ -43,7 +43,7 @@ EXPECTED = {
 
 @pytest.fixture
 def meeting(world, secretary):
-    return services.schedule(
+    return planning.schedule(
         secretary,
         world.branch_a,
         {"kind": Kind.THEME_DAY, "topic": "学习", "starts_at": timezone.now()},

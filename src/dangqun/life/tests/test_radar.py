@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dangqun.life import radar, services
+from dangqun.life import attendance, planning, radar, recording
 from dangqun.life.models import Kind, Meeting, Presence, Status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -15,7 +15,7 @@ YEAR = (dt.date(2025, 1, 1), dt.date(2026, 1, 1))
 
 def held(secretary, org, kind, day, present=(), absent=()):
     """A meeting on ``day`` (2025), recorded and finalised, with who came."""
-    meeting = services.schedule(
+    meeting = planning.schedule(
         secretary,
         org,
         {
@@ -25,11 +25,11 @@ def held(secretary, org, kind, day, present=(), absent=()):
         },
     )
     for person in present:
-        services.mark(secretary, meeting, person, Presence.PRESENT)
+        attendance.mark(secretary, meeting, person, Presence.PRESENT)
     for person in absent:
-        services.mark(secretary, meeting, person, Presence.ABSENT)
-    services.update(secretary, meeting, {"minutes": "已召开"})
-    services.finalise(secretary, meeting)
+        attendance.mark(secretary, meeting, person, Presence.ABSENT)
+    recording.update(secretary, meeting, {"minutes": "已召开"})
+    recording.finalise(secretary, meeting)
     return meeting
 
 
@@ -96,7 +96,7 @@ def test_absence_streaks_and_members_nearing_six_months(world, secretary):
 
 
 def test_a_planned_or_cancelled_meeting_does_not_count_as_held(world, secretary):
-    services.plan_year(secretary, world.branch_a, 2025)  # planned only
+    planning.plan_year(secretary, world.branch_a, 2025)  # planned only
     cancelled = Meeting.objects.filter(kind=Kind.THEME_DAY).first()
     Meeting.objects.filter(pk=cancelled.pk).update(status=Status.CANCELLED)
     [branch] = radar.radar(world.committee_a, *YEAR, today=dt.date(2025, 12, 31))

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from dangqun.life import radar, services, tally
+from dangqun.life import attendance, planning, radar, recording, tally
 from dangqun.life.models import Kind, Meeting, MeetingTally
 from dangqun.life.tasks import check_meeting_tallies
 
@@ -30,7 +30,7 @@ def rows() -> dict:
 
 
 def plan(secretary, world, kind, starts):
-    return services.schedule(
+    return planning.schedule(
         secretary, world.branch_a, {"kind": kind, "topic": "学习", "starts_at": starts}
     )
 
@@ -39,19 +39,19 @@ def test_held_moved_and_finalised_meetings_are_counted_in_their_month(world, sec
     march, april = dt.date(2025, 3, 1), dt.date(2025, 4, 1)
     planned = plan(secretary, world, Kind.THEME_DAY, at(2025, 3, 31, 23))  # late in local time
     assert rows() == {}  # planned meetings are not held
-    services.update(secretary, planned, {"minutes": "学习党章"})
+    recording.update(secretary, planned, {"minutes": "学习党章"})
     assert rows() == {(Kind.THEME_DAY, march): (1, 0, 0)}
-    services.update(
+    recording.update(
         secretary, planned, {"starts_at": at(2025, 4, 1, 9), "ends_at": at(2025, 4, 1, 11)}
     )
     assert rows() == {(Kind.THEME_DAY, april): (1, 0, 0)}  # moved: March's row counts nothing
-    services.mark(secretary, planned, world.zhang, "present")
-    services.finalise(secretary, planned)
+    attendance.mark(secretary, planned, world.zhang, "present")
+    recording.finalise(secretary, planned)
     other = plan(secretary, world, Kind.THEME_DAY, at(2025, 4, 20))
-    services.update(secretary, other, {"minutes": "交流"})
+    recording.update(secretary, other, {"minutes": "交流"})
     assert rows() == {(Kind.THEME_DAY, april): (2, 2, 1)}
     cancelled = plan(secretary, world, Kind.PARTY_LECTURE, at(2025, 4, 25))
-    services.cancel(secretary, cancelled, reason="改期")
+    recording.cancel(secretary, cancelled, reason="改期")
     assert rows() == {(Kind.THEME_DAY, april): (2, 2, 1)}
     assert tally.rebuild() == []  # what the services kept equals a recount
     assert MeetingTally.objects.count() == 2  # March's empty row stays until it differs
@@ -62,7 +62,7 @@ def test_the_nightly_check_and_the_command_correct_changes_made_around_the_servi
 ):
     month = timezone.localdate().replace(day=1)
     meeting = plan(secretary, world, Kind.THEME_DAY, timezone.now())
-    services.update(secretary, meeting, {"minutes": "学习"})
+    recording.update(secretary, meeting, {"minutes": "学习"})
     Meeting.objects.filter(pk=meeting.pk).update(status="planned")  # SQL by hand
     assert rows()  # stale until checked
     assert check_meeting_tallies.call_local() == [f"{month:%Y-%m}"]

@@ -8,13 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dangqun.life import services
+from dangqun.life import attendance, checkins, planning, recording
 from dangqun.life.models import Kind, Meeting, Presence, Status
 
 
 @pytest.fixture
 def meeting(world, secretary):
-    return services.schedule(
+    return planning.schedule(
         secretary,
         world.branch_a,
         {"kind": Kind.THEME_DAY, "topic": "学习党章", "starts_at": timezone.now(), "place": "三楼"},
@@ -104,7 +104,7 @@ def test_bad_input_keeps_what_was_typed(client, world, secretary):
 
 
 def test_check_in_by_scanning_the_code(client, world, meeting, li_user):
-    code = services.checkin_code(meeting)
+    code = checkins.checkin_code(meeting)
     client.force_login(li_user)
     page = client.get(f"/life/{meeting.pk}/checkin/?c={code}")
     assert page.status_code == 200 and "学习党章" in page.content.decode()
@@ -120,7 +120,7 @@ def test_check_in_by_scanning_the_code(client, world, meeting, li_user):
 
 
 def test_a_member_asks_for_leave_on_the_meetings_page(client, world, secretary, li_user):
-    later = services.schedule(
+    later = planning.schedule(
         secretary,
         world.branch_a,
         {
@@ -140,11 +140,11 @@ def test_a_member_asks_for_leave_on_the_meetings_page(client, world, secretary, 
 
 def test_the_list_does_not_query_per_meeting(client, world, secretary):
     client.force_login(secretary)
-    services.plan_year(secretary, world.branch_a, timezone.localdate().year)
+    planning.plan_year(secretary, world.branch_a, timezone.localdate().year)
     client.get("/life/?show=all")
     with CaptureQueriesContext(connection) as few:
         client.get("/life/?show=all")
-    services.plan_year(secretary, world.branch_a, timezone.localdate().year + 1)
+    planning.plan_year(secretary, world.branch_a, timezone.localdate().year + 1)
     with CaptureQueriesContext(connection) as many:
         page = client.get("/life/?show=all").content.decode()
     assert len(few) == len(many)
@@ -184,9 +184,9 @@ def test_calendar_feeds_for_a_person_and_an_organisation(client, world, secretar
     [event] = calendar.walk("VEVENT")
     assert str(event["summary"]) == "主题党日：学习党章" and str(event["location"]) == "三楼"
     assert event.decoded("dtstart") == meeting.starts_at.replace(microsecond=0)
-    services.cancel(
+    recording.cancel(
         secretary,
-        services.schedule(
+        planning.schedule(
             secretary,
             world.branch_a,
             {
@@ -235,10 +235,10 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_minutes_and_the_annual_record_print_as_pdf(client, world, secretary, meeting):
-    services.mark(secretary, meeting, world.zhang, Presence.PRESENT)
-    services.mark(secretary, meeting, world.li, Presence.LEAVE, "出差")
-    services.update(secretary, meeting, {"minutes": "学习党章第一章。\n讨论发言。"})
-    services.finalise(secretary, meeting)
+    attendance.mark(secretary, meeting, world.zhang, Presence.PRESENT)
+    attendance.mark(secretary, meeting, world.li, Presence.LEAVE, "出差")
+    recording.update(secretary, meeting, {"minutes": "学习党章第一章。\n讨论发言。"})
+    recording.finalise(secretary, meeting)
     client.force_login(world.reader)  # the leader reads and prints
     response = client.get(f"/life/{meeting.pk}/minutes.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -276,9 +276,9 @@ def test_a_month_of_meetings_on_the_calendar(client, world, secretary, meeting):
     page = client.get("/life/calendar/", {"month": f"{month:%Y-%m}"}).content.decode()
     assert f"{month.year}年{month.month}月组织生活" in page
     assert page.count(f'href="/life/{meeting.pk}/"') == 2  # grid and list
-    services.cancel(
+    recording.cancel(
         secretary,
-        services.schedule(
+        planning.schedule(
             secretary,
             world.branch_a,
             {"kind": Kind.PARTY_LECTURE, "topic": "改期的党课", "starts_at": meeting.starts_at},

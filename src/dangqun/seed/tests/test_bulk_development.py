@@ -13,7 +13,7 @@ from dangqun.core.dates import months_later
 from dangqun.development import checks, services
 from dangqun.development.models import OPEN, BranchVote, Case, Helper, Status
 from dangqun.development.steps import COMMITTEE, STEPS, VOTES, stage_of
-from dangqun.life.services import decide
+from dangqun.life.voting import decide
 from dangqun.people.models import PARTY_STATUSES, PartyProfile
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q
 
-from dangqun.life import services
+from dangqun.life import attendance
 from dangqun.life.models import Attendee, Kind, Meeting, Presence, Standing, Status
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_bulk_meetings_follow_the_cadence_and_their_counts(settings):
         s.pk: (s.first_expected_at, s.last_present_at, s.absent_streak)
         for s in Standing.objects.filter(pk__in=people)
     }
-    services.refresh_standing(people)
+    attendance.refresh_standing(people)
     again = {
         s.pk: (s.first_expected_at, s.last_present_at, s.absent_streak)
         for s in Standing.objects.filter(pk__in=people)

@@ -1,0 +1,405 @@
+"""组织生活 over the API: the meetings a user's list shows and one meeting's record, every action
+of its page (``life.actions``: the same forms, rules and audit), planning a year, scheduling a
+meeting, checking in with the code shown at the meeting, and the compliance radar's figures."""
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dangqun.api.pagination import Pagination
+from dangqun.api.views import FORBIDDEN, NOT_FOUND, ServiceErrorsMixin
+from dangqun.core import actions as core_actions
+from dangqun.core import filestore
+from dangqun.life import actions, attendance, checkins, pdf, reports, services
+from dangqun.life.models import Attendee, Meeting, MeetingFile
+from dangqun.orgs.models import Org
+
+INVALID = OpenApiResponse(description="数据有误或不符合规定，按字段给出中文说明")
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    expected = serializers.IntegerField(read_only=True, help_text="应到人数（不含列席）")
+    present = serializers.IntegerField(read_only=True, help_text="出席人数")
+
+    class Meta:
+        model = Meeting
+        fields = [
+            *("id", "org", "org_name", "kind", "kind_label", "topic", "starts_at", "ends_at"),
+            *("place", "status", "status_label", "planned", "expected", "present"),
+        ]
+        read_only_fields = fields
+
+
+class AttendeeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = Attendee
+        fields = [
+            *("person", "name", "role", "presence", "leave_reason", "checked_in_at"),
+            "by_code",
+        ]
+        read_only_fields = fields
+
+
+class FileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="下载地址（本接口，带令牌）")
+
+    class Meta:
+        model = MeetingFile
+        fields = ["id", "name", "content_type", "size", "uploaded_at", "addendum", "url"]
+        read_only_fields = fields
+
+    def get_url(self, row) -> str:
+        return f"/api/life/meetings/{row.meeting_id}/files/{row.pk}/"
+
+
+class CountsSerializer(serializers.Serializer):
+    expected = serializers.IntegerField(help_text="应到（不含列席）")
+    present = serializers.IntegerField(help_text="出席")
+    leave = serializers.IntegerField(help_text="请假")
+    guests = serializers.IntegerField(help_text="列席出席")
+
+
+class MeetingDetailSerializer(serializers.ModelSerializer):
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    host_name = serializers.CharField(source="host.name", read_only=True, default=None)
+    recorder_name = serializers.CharField(source="recorder.name", read_only=True, default=None)
+    attendees = AttendeeSerializer(many=True, read_only=True)
+    counts = serializers.SerializerMethodField()
+    files = FileSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            *("id", "org", "org_name", "kind", "kind_label", "topic", "starts_at", "ends_at"),
+            *("place", "host", "host_name", "recorder", "recorder_name", "agenda", "minutes"),
+            *("decisions", "status", "status_label", "planned", "held_at", "finalised_at"),
+            *("counts", "attendees", "files"),
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CountsSerializer)
+    def get_counts(self, meeting) -> dict:
+        return attendance.attendance_counts(meeting.attendees.all())
+
+
+class PlanSerializer(serializers.Serializer):
+    org = serializers.IntegerField(help_text="党组织 ID（本人管理组织生活的支部等）")
+    year = serializers.IntegerField(help_text="年度")
+
+
+class PlannedSerializer(serializers.Serializer):
+    created = serializers.ListField(child=serializers.IntegerField(), help_text="新增的组织生活")
+
+
+class CheckInSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="会场当前显示的签到码")
+
+
+class CheckedInSerializer(serializers.Serializer):
+    first = serializers.BooleanField(help_text="本次签到（否：此前已签到）")
+    attendee = AttendeeSerializer()
+
+
+STEP = OpenApiParameter(
+    "step", str, OpenApiParameter.PATH, enum=list(actions.ACTIONS), description="操作"
+)
+STEPS_HELP = (
+    "与页面相同的操作，step 为：" + "、".join(actions.ACTIONS) + "。请求体字段与页面表单相同："
+    "record 需要 topic、starts_at（可带 ends_at、place、host、recorder、agenda、minutes、decisions）；"
+    "mark 需要 person、presence（present/leave/absent，请假带 reason）；leave 需要 reason；"
+    "vote 需要 motion、yes、no、abstain；cancel 需要 reason；addendum 需要 text；"
+    "files 与 addendum 的附件用 multipart 的 files 字段；remove_file 需要 file；"
+    "appraisal_self 需要 text；appraisal_rate 需要 grades（{党员 ID: 等次}）；"
+    "appraisal_grade 需要 person、grade；finalise、cancel 以外的按钮类操作无需字段。"
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="组织生活列表",
+        description=(
+            "与页面相同：有组织生活权限的看授权范围内组织的会议，其他人看本人应参加的会议。"
+            "?show=upcoming（待召开，默认）/held（已召开）/all；?org= 组织 ID（含下级）。"
+        ),
+        parameters=[
+            OpenApiParameter("show", str, enum=list(services.SHOW)),
+            OpenApiParameter("org", int, description="组织 ID，含其下级"),
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="组织生活详情",
+        description="会议记录、参会人员及出席情况、人数统计和照片附件。",
+        responses={200: MeetingDetailSerializer, 404: NOT_FOUND},
+    ),
+    create=extend_schema(
+        summary="安排组织生活",
+        description="字段与页面“安排组织生活”相同：org、kind、topic、starts_at，可带 ends_at、place、agenda。",
+        request=None,
+        responses={201: MeetingDetailSerializer, 400: INVALID, 403: FORBIDDEN},
+    ),
+)
+class MeetingViewSet(
+    ServiceErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    pagination_class = Pagination  # keeps the counts annotated on each row
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_class(self):
+        return MeetingSerializer if self.action == "list" else MeetingDetailSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        show = params.get("show", "upcoming")
+        if show not in services.SHOW:
+            raise ValidationError({"show": [f"show 应为 {', '.join(services.SHOW)} 之一"]})
+        meetings = services.listed(self.request.user, show)
+        org = params.get("org", "")
+        if org:
+            if not org.isdigit():
+                raise ValidationError({"org": ["组织 ID 应为整数"]})
+            path = Org.objects.filter(pk=org).values_list("path", flat=True).first() or "-"
+            meetings = meetings.filter(org__path__startswith=path)
+        return meetings
+
+    def get_object(self):
+        return detailed(self.request.user, self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        outcome = actions.plan(request.user, "schedule", request.data)
+        if not outcome.ok:
+            raise ValidationError(core_actions.errors_by_field(outcome.form))
+        meeting = detailed(request.user, outcome.result.pk)
+        return Response(MeetingDetailSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="life_meetings_act",
+        parameters=[STEP],
+        summary="办理组织生活",
+        description=STEPS_HELP,
+        request=None,
+        responses={200: MeetingDetailSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"], url_path="(?P<step>" + "|".join(actions.ACTIONS) + ")")
+    def act(self, request, pk=None, step=None):
+        if step not in actions.ACTIONS:
+            raise NotFound("没有这个操作")
+        meeting = services.require_visible(request.user, pk)
+        outcome = actions.run(request.user, meeting, step, request.data, request.FILES)
+        if not outcome.ok:
+            raise ValidationError(core_actions.errors_by_field(outcome.form))
+        return Response(MeetingDetailSerializer(detailed(request.user, pk)).data)
+
+    @extend_schema(
+        summary="扫码签到",
+        description=(
+            "以调用者本人签到，code 为会场当前显示的签到码（每 30 秒更换）；不在名单中的以列席签到。"
+            "签到码无效时 403，且不透露会议是否存在。"
+        ),
+        request=CheckInSerializer,
+        responses={
+            200: CheckedInSerializer,
+            400: INVALID,
+            403: OpenApiResponse(description="签到码已过期"),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="checkin")
+    def checkin(self, request, pk=None):
+        code = request.data.get("code", "") if hasattr(request.data, "get") else ""
+        meeting = checkins.meeting_for_code(int(pk), str(code))
+        outcome = actions.check_in(request.user, meeting, {"code": code})
+        if not outcome.ok:
+            raise ValidationError(core_actions.errors_by_field(outcome.form))
+        done = outcome.result
+        return Response({"first": done.first, "attendee": AttendeeSerializer(done.attendee).data})
+
+    @extend_schema(
+        summary="下载组织生活的照片或附件",
+        description="?preview=1 取照片的缩略图。",
+        parameters=[OpenApiParameter("preview", bool, description="照片的缩略图")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], url_path=r"files/(?P<file_pk>\d+)")
+    def file(self, request, pk=None, file_pk=None):
+        meeting = services.require_visible(request.user, pk)
+        row = MeetingFile.objects.filter(pk=file_pk, meeting=meeting).first()
+        if row is None:
+            raise NotFound("文件不存在或已删除")
+        if request.query_params.get("preview") in ("1", "true"):
+            return filestore.download(row, inline=True, preview=row.preview)
+        return filestore.download(row)
+
+    @extend_schema(
+        summary="会议记录（PDF）",
+        description="与页面的“打印会议记录”相同。",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"])
+    def minutes(self, request, pk=None):
+        meeting = services.require_visible(request.user, pk)
+        response = HttpResponse(pdf.minutes(meeting), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="meeting-{meeting.pk}.pdf"'
+        return response
+
+    @extend_schema(
+        summary="按规定周期生成年度计划",
+        description="与页面相同：已有安排的周期不再新增；返回新增的组织生活 ID。",
+        request=PlanSerializer,
+        responses={200: PlannedSerializer, 400: INVALID, 403: FORBIDDEN},
+    )
+    @action(detail=False, methods=["post"])
+    def plan(self, request):
+        outcome = actions.plan(request.user, "plan", request.data)
+        if not outcome.ok:
+            raise ValidationError(core_actions.errors_by_field(outcome.form))
+        return Response({"created": [meeting.pk for meeting in outcome.result]})
+
+
+def detailed(user, pk) -> Meeting:
+    """The meeting with its attendees and files, if the user may see it (else 404)."""
+    meeting = services.require_visible(user, pk)
+    attendees = Attendee.objects.select_related("person").order_by("role", "person__employee_no")
+    files = MeetingFile.objects.order_by("pk")
+    prefetch_related_objects([meeting], Prefetch("attendees", attendees), Prefetch("files", files))
+    return meeting
+
+
+# The compliance radar ---------------------------------------------------------------------------
+class FindingSerializer(serializers.Serializer):
+    rule = serializers.CharField(source="rule.id", help_text="规则编号")
+    title = serializers.CharField(source="rule.title", help_text="规则名称")
+    text = serializers.CharField(help_text="问题说明")
+    citation = serializers.CharField(help_text="依据")
+
+
+class DueSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="组织生活类型")
+    label = serializers.CharField()
+    expected = serializers.IntegerField(help_text="应开次数（已结束的周期）")
+    held = serializers.IntegerField(help_text="按期召开次数")
+
+
+class RadarOrgSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="org.pk")
+    name = serializers.CharField(source="org.name")
+
+
+class DuesMixin(serializers.Serializer):
+    due = serializers.SerializerMethodField(help_text="各类组织生活应开与实开")
+
+    @extend_schema_field(DueSerializer(many=True))
+    def get_due(self, result) -> list:
+        return DueSerializer(list(result.due.values()), many=True).data
+
+
+class BranchRadarSerializer(DuesMixin, RadarOrgSerializer):
+    expected_attendance = serializers.IntegerField(help_text="应到人次")
+    present_attendance = serializers.IntegerField(help_text="出席人次")
+    attendance_rate = serializers.FloatField(allow_null=True, help_text="出勤率 0–1")
+    last_held = serializers.DateField(allow_null=True, help_text="最近一次召开")
+    green = serializers.BooleanField(help_text="没有问题")
+    findings = FindingSerializer(many=True)
+
+
+class RollupSerializer(DuesMixin, RadarOrgSerializer):
+    branches = serializers.IntegerField(help_text="支部数")
+    green = serializers.IntegerField(help_text="没有问题的支部数")
+    attendance_rate = serializers.FloatField(allow_null=True, help_text="出勤率 0–1")
+    silent = serializers.IntegerField(help_text="长期未开展组织生活的支部数")
+    findings = serializers.IntegerField(help_text="问题数")
+
+
+class RadarSerializer(serializers.Serializer):
+    org = serializers.SerializerMethodField()
+    year = serializers.IntegerField()
+    branches = BranchRadarSerializer(many=True, source="results", help_text="下属每个支部")
+    rows = RollupSerializer(
+        many=True, allow_null=True, help_text="按直接下级汇总（查看的组织本身是支部时为 null）"
+    )
+
+    @extend_schema_field(RadarOrgSerializer)
+    def get_org(self, found) -> dict:
+        return {"id": found.org.pk, "name": found.org.name}
+
+
+class RadarView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        summary="组织生活合规雷达",
+        description=(
+            "与页面相同：授权范围内党组织某年各支部按规定周期应开与实开次数、出勤率和问题（附规则依据），"
+            "以及按直接下级的汇总。?org= 党组织 ID（默认权限范围内最上级），?year= 年度（默认今年）。"
+        ),
+        parameters=[
+            OpenApiParameter("org", int, description="党组织 ID"),
+            OpenApiParameter("year", int, description="年度"),
+        ],
+        responses={200: RadarSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request):
+        params = request.query_params
+        found = reports.radar_of(request.user, params.get("org"), params.get("year"))
+        return Response(RadarSerializer(found).data)
+
+
+RADAR_PARAMETERS = [
+    OpenApiParameter("org", int, description="党组织 ID（默认权限范围内最上级）"),
+    OpenApiParameter("year", int, description="年度（默认今年）"),
+]
+
+
+class RadarExportView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        summary="导出组织生活统计（xlsx）",
+        description="与页面的“导出”相同：下属每个支部一行，含应开与实开次数、出勤率和问题；记入审计日志。",
+        parameters=RADAR_PARAMETERS,
+        responses={
+            (200, reports.XLSX): OpenApiTypes.BINARY,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request):
+        params = request.query_params
+        done = reports.export_radar(request.user, params.get("org"), params.get("year"))
+        response = HttpResponse(done.body, content_type=reports.XLSX)
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''life-radar-{done.org.pk}-{done.year}.xlsx"
+        )
+        return response
+
+
+class AnnualRecordView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        summary="打印支部年度组织生活记录（PDF）",
+        description="与页面的“打印年度记录”相同：对照规定周期的汇总和各次定稿的会议记录；记入审计日志。",
+        parameters=RADAR_PARAMETERS,
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request):
+        params = request.query_params
+        done = reports.annual_record(request.user, params.get("org"), params.get("year"))
+        response = HttpResponse(done.body, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="life-{done.org.pk}-{done.year}.pdf"'
+        return response
