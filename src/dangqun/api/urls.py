@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from dangqun.api import development, views, voices
+from dangqun.api import development, development_figures, views, voices
 
 app_name = "api"
 router = DefaultRouter()
@@ -16,5 +16,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
     path("me/", views.MeView.as_view(), name="me"),
+    path(
+        "development/board/",
+        development_figures.BoardView.as_view(),
+        name="development-board",
+    ),
+    path("development/plans/", development_figures.PlanView.as_view(), name="development-plans"),
     path("", include(router.urls)),
 ]

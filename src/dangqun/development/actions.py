@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.datastructures import MultiValueDict
+
 from dangqun.core.actions import Action
 from dangqun.development import forms, plans, services
 from dangqun.development.steps import ASSESSED, STEPS, VOTES
@@ -74,6 +76,30 @@ class CaseVoteForm(forms.VoteForm):
         cleaned = super().clean()
         cleaned["step"] = self.step
         return cleaned
+
+
+PREFIXES = {"step": "s", "files": "f"}  # the page's step forms name their fields per step
+
+
+def with_prefix(name: str, data, files=None):
+    """The API's input (``on``, ``people``…) as the page's step forms read it (``s5-on``…):
+    every field but ``number`` takes the step's prefix; other actions' input is unchanged."""
+    if name not in PREFIXES:
+        return data, files
+    prefix = f"{PREFIXES[name]}{number_in(data)}-"
+
+    def renamed(source):
+        out = MultiValueDict()
+        for key in source or {}:
+            if hasattr(source, "getlist"):
+                values = source.getlist(key)
+            else:
+                value = source[key]
+                values = list(value) if isinstance(value, list | tuple) else [value]
+            out.setlist(key if key == "number" else prefix + key, values)
+        return out
+
+    return renamed(data), renamed(files)
 
 
 def _record_step(user, case, data):

@@ -28,6 +28,11 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/suggest/", "post"),
     ("/api/development/cases/", "get"),
     ("/api/development/cases/{id}/", "get"),
+    ("/api/development/cases/{id}/{step}/", "post"),
+    ("/api/development/cases/open/", "post"),
+    ("/api/development/board/", "get"),
+    ("/api/development/plans/", "get"),
+    ("/api/development/plans/", "post"),
 }
 
 
