@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.datastructures import MultiValueDict
 
 from dangqun.core.actions import Action
-from dangqun.development import forms, plans, services
+from dangqun.development import forms, opening, plans, probation, recording, services, votes
 from dangqun.development.steps import ASSESSED, STEPS, VOTES
 from dangqun.orgs.models import Org
 
@@ -105,7 +105,7 @@ def with_prefix(name: str, data, files=None):
 def _record_step(user, case, data):
     data = dict(data)
     number = data.pop("number")
-    return services.record_step(user, case, number, data.pop("on"), data)
+    return recording.record_step(user, case, number, data.pop("on"), data)
 
 
 def _may_work_on(user, case) -> bool:
@@ -122,7 +122,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "vote": Action(
         CaseVoteForm,
-        lambda u, c, d: services.record_vote(u, c, **d),
+        lambda u, c, d: votes.record_vote(u, c, **d),
         allowed=services.may_manage,
         form_kwargs=lambda u, c: {"meetings": services.general_meetings(c)},
         done="已记录支部大会表决结果",
@@ -130,27 +130,27 @@ ACTIONS: dict[str, Action] = {
     ),
     "files": Action(
         StepFilesForm,
-        lambda u, c, d: services.add_files(u, c, d["number"], d["files"]),
+        lambda u, c, d: recording.add_files(u, c, d["number"], d["files"]),
         allowed=_may_work_on,
         refused=REFUSED,
     ),
     "assess": Action(
         forms.AssessForm,
-        lambda u, c, d: services.assess(u, c, **d),
+        lambda u, c, d: votes.assess(u, c, **d),
         allowed=services.may_manage,
         done="已记录考察意见",
         refused=REFUSED,
     ),
     "extend": Action(
         forms.ExtendForm,
-        lambda u, c, d: services.extend_probation(u, c, **d),
+        lambda u, c, d: probation.extend_probation(u, c, **d),
         allowed=services.may_manage,
         done="已延长预备期",
         refused=REFUSED,
     ),
     "close": Action(
         forms.CloseForm,
-        lambda u, c, d: services.close(u, c, **d),
+        lambda u, c, d: opening.close(u, c, **d),
         allowed=services.may_manage,
         done="已终止",
         refused=REFUSED,
@@ -180,7 +180,7 @@ def bound_key(name: str, data):
 OPEN: dict[str, Action] = {
     "open": Action(
         forms.OpenForm,
-        lambda u, _, d: services.open_case(
+        lambda u, _, d: opening.open_case(
             u, d["employee_no"], d["branch"], d["applied_on"], d["note"]
         ),
         allowed=lambda u, _: services.may_open(u),

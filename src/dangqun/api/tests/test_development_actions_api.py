@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from dangqun.core.models import AuditLog
-from dangqun.development import services
+from dangqun.development import opening, recording, votes
 from dangqun.development.models import Case, CaseFile, Quota, StepRecord
 from dangqun.development.tests.conftest import DATES, VOTE
 from dangqun.people import services as people
@@ -53,8 +53,8 @@ def applicant(world):
 @pytest.fixture
 def case(world, secretary, applicant):
     """王五's case, the talk done (step ②)."""
-    case = services.open_case(secretary, world.wang, world.branch_a, DATES[1])
-    return services.record_step(secretary, case, 2, DATES[2])
+    case = opening.open_case(secretary, world.wang, world.branch_a, DATES[1])
+    return recording.record_step(secretary, case, 2, DATES[2])
 
 
 @pytest.fixture
@@ -261,11 +261,11 @@ def test_a_step_with_people_and_a_too_early_step_cite_their_rules(
     client = api(secretary)
     url = f"/api/development/cases/{case.pk}/step/"
     assert client.post(url, {"number": 3, "on": "2023-03-01"}).status_code == 200
-    services.record_step(world.owner, case, 4, DATES[4])
+    recording.record_step(world.owner, case, 4, DATES[4])
     one = client.post(url, {"number": 5, "on": "2023-03-06", "people": [world.zhang.pk]})
     assert one.status_code == 200, one.json()
     assert [h.person for h in Case.objects.get(pk=case.pk).helpers.all()] == [world.zhang]
-    services.assess(secretary, case, DATES[6], "表现良好")
+    votes.assess(secretary, case, DATES[6], "表现良好")
     # 确定发展对象 six months after becoming an 积极分子: a year is the rule
     early = client.post(url, {"number": 7, "on": "2023-09-02"})
     assert early.status_code == 400
@@ -276,11 +276,11 @@ def test_a_step_with_people_and_a_too_early_step_cite_their_rules(
 
 
 def test_the_detail_shows_what_would_refuse_the_next_step(world, api, case, secretary, zhou):
-    services.record_step(secretary, case, 3, DATES[3])
-    services.record_step(world.owner, case, 4, DATES[4])
-    services.record_step(secretary, case, 5, DATES[5], {"people": [zhou]})
+    recording.record_step(secretary, case, 3, DATES[3])
+    recording.record_step(world.owner, case, 4, DATES[4])
+    recording.record_step(secretary, case, 5, DATES[5], {"people": [zhou]})
     today = dt.date.today()
-    services.assess(secretary, case, today, "表现良好")  # step ⑥ done today
+    votes.assess(secretary, case, today, "表现良好")  # step ⑥ done today
     Case.objects.filter(pk=case.pk).update(applied_on=today - dt.timedelta(days=90))
     StepRecord.objects.filter(case=case, number=3).update(done_on=today - dt.timedelta(days=40))
     body = api(secretary).get(f"/api/development/cases/{case.pk}/").json()
@@ -333,9 +333,9 @@ def test_a_vote_and_documents_through_the_api(world, api, case, secretary, zhou)
             11: {"days": 3, "hours": 24},
         }.get(number, {})
         if number == 6:
-            services.assess(actor, case, DATES[6], "表现良好")
+            votes.assess(actor, case, DATES[6], "表现良好")
         else:
-            services.record_step(actor, case, number, DATES[number], data)
+            recording.record_step(actor, case, number, DATES[number], data)
     vote = client.post(
         f"/api/development/cases/{case.pk}/vote/", {"step": 15, "held_on": "2024-05-20", **VOTE}
     )
@@ -379,7 +379,7 @@ def test_opening_a_case_and_setting_the_plan_through_the_api(world, api, secreta
 
 
 def test_the_board_counts_stages_and_what_is_due(world, api, case, secretary):
-    services.record_step(secretary, case, 3, DATES[3])  # next assessment due 2023-09-01: overdue
+    recording.record_step(secretary, case, 3, DATES[3])  # next assessment due 2023-09-01: overdue
     body = api(world.owner).get(f"/api/development/board/?org={world.committee_a.pk}").json()
     assert body["org"]["name"] == "甲公司党委" and body["total"] == 1
     assert [s["count"] for s in body["stages"]] == [0, 1, 0, 0, 0]
@@ -399,9 +399,9 @@ def _more_cases(world, secretary, n):
                 "id_number": numbers[i],
             },
         )
-        other = services.open_case(secretary, person, world.branch_a, DATES[1])
-        services.record_step(secretary, other, 2, DATES[2])
-        services.record_step(secretary, other, 3, DATES[3])
+        other = opening.open_case(secretary, person, world.branch_a, DATES[1])
+        recording.record_step(secretary, other, 2, DATES[2])
+        recording.record_step(secretary, other, 3, DATES[3])
 
 
 @pytest.mark.parametrize(
