@@ -108,15 +108,11 @@ def _record_step(user, case, data):
     return recording.record_step(user, case, number, data.pop("on"), data)
 
 
-def _may_work_on(user, case) -> bool:
-    return services.may_manage(user, case) or services.may_approve(user, case)
-
-
 ACTIONS: dict[str, Action] = {
     "step": Action(
         StepActionForm,
         _record_step,
-        allowed=_may_work_on,
+        allowed=services.may_work_on,
         form_kwargs=lambda u, c: {"members": services.full_members(c)},
         refused=REFUSED,
     ),
@@ -131,7 +127,7 @@ ACTIONS: dict[str, Action] = {
     "files": Action(
         StepFilesForm,
         lambda u, c, d: recording.add_files(u, c, d["number"], d["files"]),
-        allowed=_may_work_on,
+        allowed=services.may_work_on,
         refused=REFUSED,
     ),
     "assess": Action(
@@ -153,7 +149,7 @@ ACTIONS: dict[str, Action] = {
         lambda u, c, d: opening.close(u, c, **d),
         allowed=services.may_manage,
         done="已终止",
-        refused=REFUSED,
+        refused="您无权终止该发展党员记录",
     ),
 }
 

@@ -133,6 +133,12 @@ def may_approve(user, case: Case) -> bool:
     return approver is not None and Scope.of(user).can(APPROVE_DEVELOPMENT, approver)
 
 
+def may_work_on(user, case: Case) -> bool:
+    """Whether the user records some of the case's steps (for the branch or the 党委); which
+    ones is ``recorder``'s answer."""
+    return may_manage(user, case) or may_approve(user, case)
+
+
 def may_export(user, case: Case) -> bool:
     """The dossier is a copy of every document: for those who keep or approve cases."""
     scope = Scope.of(user)

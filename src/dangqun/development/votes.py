@@ -44,27 +44,7 @@ def record_vote(
         raise ValidationError("没有这个表决步骤")
     if meeting is not None:
         held_on, expected, present = _from_meeting(case, meeting)
-    missing = {
-        name: f"请填写{label}"
-        for name, label, value in (
-            ("held_on", "支部大会日期", held_on),
-            ("expected", "应到会有表决权的党员人数", expected),
-            ("present", "实到会有表决权的党员人数", present),
-        )
-        if value is None
-    }
-    if missing:
-        raise ValidationError(missing)
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": "日期不能晚于今天"})
-    if min(expected, present, written, yes, no, abstain) < 0:
-        raise ValidationError("人数和票数不能为负数")
-    if present > expected:
-        raise ValidationError({"present": "实到人数不能多于应到人数"})
-    if present + written > expected:
-        raise ValidationError({"written": "实到人数加书面意见不能多于应到人数"})
-    if yes + no + abstain > present + written:
-        raise ValidationError({"yes": "票数之和不能多于实到人数加书面意见"})
+    _check_counts(held_on, expected, present, written, yes, no, abstain)
     with transaction.atomic():
         case = locked(case)
         require_record(actor, case, step)
@@ -109,6 +89,31 @@ def record_vote(
             after={"step": step, "held_on": held_on, "yes": yes, "passed": decision.passed},
         )
     return vote
+
+
+def _check_counts(held_on, expected, present, written, yes, no, abstain) -> None:
+    """The date and counts of a vote are all there and add up."""
+    missing = {
+        name: f"请填写{label}"
+        for name, label, value in (
+            ("held_on", "支部大会日期", held_on),
+            ("expected", "应到会有表决权的党员人数", expected),
+            ("present", "实到会有表决权的党员人数", present),
+        )
+        if value is None
+    }
+    if missing:
+        raise ValidationError(missing)
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "日期不能晚于今天"})
+    if min(expected, present, written, yes, no, abstain) < 0:
+        raise ValidationError("人数和票数不能为负数")
+    if present > expected:
+        raise ValidationError({"present": "实到人数不能多于应到人数"})
+    if present + written > expected:
+        raise ValidationError({"written": "实到人数加书面意见不能多于应到人数"})
+    if yes + no + abstain > present + written:
+        raise ValidationError({"yes": "票数之和不能多于实到人数加书面意见"})
 
 
 def _from_meeting(case: Case, meeting) -> tuple[dt.date, int, int]:
