@@ -4,7 +4,9 @@ actions table (``development.actions``), scoped and audited like the pages. Asse
 the 政审 conclusion and documents are read on the pages. The board and the annual plan are in
 ``api.development_figures``."""
 
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -217,11 +219,41 @@ class OpenCaseSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, help_text="情况说明")
 
 
+def body_of(request):
+    """The request's fields as a form reads them: a form post as it is; a JSON object with its
+    values as text (true/false as 1/0, null as empty, a list item by item). Other JSON — an
+    array, a nested object — is refused as a 400 naming the field."""
+    data = request.data
+    if isinstance(data, QueryDict):
+        return data
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": ["请求体应为 JSON 对象或表单"]})
+    fields = MultiValueDict()
+    for key, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        if not all(_is_plain(v) for v in values):
+            raise ValidationError({key: ["应为文字、数字、true/false 或它们的列表"]})
+        fields.setlist(key, [_as_text(v) for v in values])
+    return fields
+
+
+def _is_plain(value) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
 STEP_HELP = (
     "与页面相同的办理操作，step 为：" + "、".join(actions.ACTIONS) + "。"
     "step（办理步骤）需要 number（步骤序号）、on（日期）、note，以及该步骤特有的字段："
-    "⑤⑨ people（人员 ID 列表）、⑩ conclusion 和 qualified（1 或 0）、⑪ days 或 hours、"
-    "⑰㉔ approved（1 或 0）；vote（⑮㉓ 支部大会表决）需要 step、meeting 或 held_on、expected、"
+    "⑤⑨ people（人员 ID 列表）、⑩ conclusion 和 qualified（1 或 0，亦可 true/false）、⑪ days 或 hours、"
+    "⑰㉔ approved（1 或 0，亦可 true/false）；vote（⑮㉓ 支部大会表决）需要 step、meeting 或 held_on、expected、"
     "present，以及 written、yes、no、abstain；files 需要 number 和 multipart 的 files 字段；"
     "assess 需要 on、text；extend 需要 months、on、reason；close 需要 on、reason。"
     "附件用 multipart/form-data 的 files 字段。不符合规定时返回 400，并给出依据的条款。"
@@ -286,7 +318,7 @@ class CaseViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="open")
     def open(self, request):
-        outcome = core_actions.run(actions.OPEN, request.user, None, "open", request.data)
+        outcome = core_actions.run(actions.OPEN, request.user, None, "open", body_of(request))
         if not outcome.ok:
             raise ValidationError(core_actions.errors_by_field(outcome.form))
         case = services.require_visible(request.user, outcome.result.pk)
@@ -315,10 +347,11 @@ class CaseViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
         case = services.require_visible(request.user, pk)
         if not core_actions.may(actions.ACTIONS, request.user, case, step):
             raise PermissionDenied(actions.ACTIONS[step].refused)
-        unknown = actions.unknown_step(step, request.data)
+        body = body_of(request)
+        unknown = actions.unknown_step(step, body)
         if unknown:
             raise ValidationError({"number": [unknown]})
-        data, files = actions.with_prefix(step, request.data, request.FILES)
+        data, files = actions.with_prefix(step, body, request.FILES)
         outcome = core_actions.run(actions.ACTIONS, request.user, case, step, data, files)
         if not outcome.ok:
             raise ValidationError(core_actions.errors_by_field(outcome.form))

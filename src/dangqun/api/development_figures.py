@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dangqun.accounts.scope import require
-from dangqun.api.development import CaseSerializer
+from dangqun.api.development import CaseSerializer, body_of
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
 from dangqun.development import actions, plans, services
@@ -149,7 +149,7 @@ class PlanView(ServiceErrorsMixin, APIView):
     )
     def post(self, request):
         planned = self._planned(request)
-        outcome = core_actions.run(actions.PLAN, request.user, planned, "quota", request.data)
+        outcome = core_actions.run(actions.PLAN, request.user, planned, "quota", body_of(request))
         if not outcome.ok:
             raise ValidationError(core_actions.errors_by_field(outcome.form))
         return Response(self._body(request, planned))

@@ -4,20 +4,26 @@ with the rule's citation in Chinese), and pinned query counts for the board, the
 
 import datetime as dt
 import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from PIL import Image
 
+from dangqun.accounts.services import create_token
 from dangqun.core.models import AuditLog
-from dangqun.development import opening, recording, votes
+from dangqun.development import actions, opening, recording, votes
 from dangqun.development.models import Case, CaseFile, Quota, StepRecord
 from dangqun.development.tests.conftest import DATES, VOTE
 from dangqun.people import services as people
+from dangqun.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
@@ -423,3 +429,61 @@ def test_pinned_query_counts(world, api, case, secretary, url, queries):
         assert client.get(url(world, case)).status_code == 200
     assert len(few) == queries, [q["sql"] for q in few]
     assert len(many) == queries
+
+
+ODD_BODIES = [
+    [],
+    "x",
+    None,
+    {"number": {"a": 1}},
+    {"number": [3, 4], "on": ["2023-03-01", "x"]},
+    {"number": 5, "on": "2023-03-06", "people": [{"id": 1}]},
+    {"number": 5, "on": "2023-03-06", "people": "abc"},
+    {"number": 10, "on": "2023-03-01", "qualified": True, "conclusion": 5},
+    {"number": 99999999999999999999},
+    {"step": [15], "held_on": {"a": 1}, "meeting": 99999},
+    {"months": 1e9, "on": "2023-03-01", "reason": "x"},
+    {"on": "2023-03-01", "text": "x" * 6000},
+    {"branch": "x", "employee_no": [1], "quota": "x"},
+]
+
+
+def test_odd_input_is_a_400_never_a_server_error(world, api, case):
+    client = api(world.owner)
+    urls = [f"/api/development/cases/{case.pk}/{name}/" for name in actions.ACTIONS]
+    urls += ["/api/development/cases/open/", f"/api/development/plans/?org={world.committee_a.pk}"]
+    for url in urls:
+        for body in ODD_BODIES:
+            response = client.client.post(
+                url, json.dumps(body), content_type="application/json", **client.headers
+            )
+            assert response.status_code in (200, 400), (url, body, response.content)
+    for query in ("?org=abc", "?org=-1", "?org=99999999999999999999", "?year=abc", "?year=9999"):
+        for path in ("/api/development/board/", "/api/development/plans/"):
+            assert client.get(path + query).status_code in (200, 404), (path, query)
+
+
+def test_the_schema_holds_for_generated_calls(world, api, case):
+    """Schemathesis over the 发展党员 endpoints: no server error, every response as documented."""
+    token = create_token(None, world.owner)
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", application).include(
+        path_regex="^/api/development/"
+    )
+    checks = [
+        schemathesis.checks.not_a_server_error,
+        schemathesis.checks.response_schema_conformance,
+    ]
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(operation.as_strategy())
+        @hypothesis_settings(
+            max_examples=15, deadline=None, suppress_health_check=list(HealthCheck)
+        )
+        def call(generated):
+            if "id" in (generated.path_parameters or {}):
+                generated.path_parameters["id"] = case.pk
+            generated.headers = {**(generated.headers or {}), "Authorization": f"Token {token}"}
+            generated.call_and_validate(checks=checks)
+
+        call()
