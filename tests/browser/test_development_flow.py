@@ -32,7 +32,7 @@ def record(page, number: int, on: str, **fields) -> None:
 
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
 def test_an_activist_becomes_a_probationary_member(page, world, make_user):
-    from dangqun.development import services
+    from dangqun.development import opening, recording, votes
     from dangqun.development.models import Case, Status
     from dangqun.people import services as people
 
@@ -52,12 +52,12 @@ def test_an_activist_becomes_a_probationary_member(page, world, make_user):
         },
     )
     # 王五 has been an 积极分子 since March 2023, with a contact and an assessment
-    case = services.open_case(secretary, world.wang, world.branch_a, dt.date(2023, 1, 10))
-    services.record_step(secretary, case, 2, dt.date(2023, 1, 20))
-    services.record_step(secretary, case, 3, dt.date(2023, 3, 1))
-    services.record_step(world.owner, case, 4, dt.date(2023, 3, 5))
-    services.record_step(secretary, case, 5, dt.date(2023, 3, 6), {"people": [world.zhang]})
-    services.assess(secretary, case, dt.date(2023, 9, 1), "表现良好")
+    case = opening.open_case(secretary, world.wang, world.branch_a, dt.date(2023, 1, 10))
+    recording.record_step(secretary, case, 2, dt.date(2023, 1, 20))
+    recording.record_step(secretary, case, 3, dt.date(2023, 3, 1))
+    recording.record_step(world.owner, case, 4, dt.date(2023, 3, 5))
+    recording.record_step(secretary, case, 5, dt.date(2023, 3, 6), {"people": [world.zhang]})
+    votes.assess(secretary, case, dt.date(2023, 9, 1), "表现良好")
     url = f"{page.base_url}/development/{case.pk}/"
 
     log_in(page, "secretary")

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from dangqun.api import development, life, views, voices
+from dangqun.api import development, development_figures, life, views, voices
 
 app_name = "api"
 router = DefaultRouter()
@@ -20,5 +20,11 @@ urlpatterns = [
     path("life/radar/", life.RadarView.as_view(), name="life-radar"),
     path("life/radar/export/", life.RadarExportView.as_view(), name="life-radar-export"),
     path("life/radar/record/", life.AnnualRecordView.as_view(), name="life-annual-record"),
+    path(
+        "development/board/",
+        development_figures.BoardView.as_view(),
+        name="development-board",
+    ),
+    path("development/plans/", development_figures.PlanView.as_view(), name="development-plans"),
     path("", include(router.urls)),
 ]

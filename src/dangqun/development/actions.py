@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.datastructures import MultiValueDict
+
 from dangqun.core.actions import Action
-from dangqun.development import forms, plans, services
+from dangqun.development import forms, opening, plans, probation, recording, services, votes
 from dangqun.development.steps import ASSESSED, STEPS, VOTES
 from dangqun.orgs.models import Org
 
@@ -76,27 +78,47 @@ class CaseVoteForm(forms.VoteForm):
         return cleaned
 
 
+PREFIXES = {"step": "s", "files": "f"}  # the page's step forms name their fields per step
+
+
+def with_prefix(name: str, data, files=None):
+    """The API's input (``on``, ``people``…) as the page's step forms read it (``s5-on``…):
+    every field but ``number`` takes the step's prefix; other actions' input is unchanged."""
+    if name not in PREFIXES:
+        return data, files
+    prefix = f"{PREFIXES[name]}{number_in(data)}-"
+
+    def renamed(source):
+        out = MultiValueDict()
+        for key in source or {}:
+            if hasattr(source, "getlist"):
+                values = source.getlist(key)
+            else:
+                value = source[key]
+                values = list(value) if isinstance(value, list | tuple) else [value]
+            out.setlist(key if key == "number" else prefix + key, values)
+        return out
+
+    return renamed(data), renamed(files)
+
+
 def _record_step(user, case, data):
     data = dict(data)
     number = data.pop("number")
-    return services.record_step(user, case, number, data.pop("on"), data)
-
-
-def _may_work_on(user, case) -> bool:
-    return services.may_manage(user, case) or services.may_approve(user, case)
+    return recording.record_step(user, case, number, data.pop("on"), data)
 
 
 ACTIONS: dict[str, Action] = {
     "step": Action(
         StepActionForm,
         _record_step,
-        allowed=_may_work_on,
+        allowed=services.may_work_on,
         form_kwargs=lambda u, c: {"members": services.full_members(c)},
         refused=REFUSED,
     ),
     "vote": Action(
         CaseVoteForm,
-        lambda u, c, d: services.record_vote(u, c, **d),
+        lambda u, c, d: votes.record_vote(u, c, **d),
         allowed=services.may_manage,
         form_kwargs=lambda u, c: {"meetings": services.general_meetings(c)},
         done="已记录支部大会表决结果",
@@ -104,30 +126,30 @@ ACTIONS: dict[str, Action] = {
     ),
     "files": Action(
         StepFilesForm,
-        lambda u, c, d: services.add_files(u, c, d["number"], d["files"]),
-        allowed=_may_work_on,
+        lambda u, c, d: recording.add_files(u, c, d["number"], d["files"]),
+        allowed=services.may_work_on,
         refused=REFUSED,
     ),
     "assess": Action(
         forms.AssessForm,
-        lambda u, c, d: services.assess(u, c, **d),
+        lambda u, c, d: votes.assess(u, c, **d),
         allowed=services.may_manage,
         done="已记录考察意见",
         refused=REFUSED,
     ),
     "extend": Action(
         forms.ExtendForm,
-        lambda u, c, d: services.extend_probation(u, c, **d),
+        lambda u, c, d: probation.extend_probation(u, c, **d),
         allowed=services.may_manage,
         done="已延长预备期",
         refused=REFUSED,
     ),
     "close": Action(
         forms.CloseForm,
-        lambda u, c, d: services.close(u, c, **d),
+        lambda u, c, d: opening.close(u, c, **d),
         allowed=services.may_manage,
         done="已终止",
-        refused=REFUSED,
+        refused="您无权终止该发展党员记录",
     ),
 }
 
@@ -154,7 +176,7 @@ def bound_key(name: str, data):
 OPEN: dict[str, Action] = {
     "open": Action(
         forms.OpenForm,
-        lambda u, _, d: services.open_case(
+        lambda u, _, d: opening.open_case(
             u, d["employee_no"], d["branch"], d["applied_on"], d["note"]
         ),
         allowed=lambda u, _: services.may_open(u),

@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from dangqun.development.services import sweep_orphan_files
+from dangqun.development.recording import sweep_orphan_files
 
 
 @db_periodic_task(crontab(hour="2", minute="35"))

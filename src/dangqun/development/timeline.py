@@ -99,7 +99,7 @@ def _row(facts, case: Case, step: Step, files: list, may_record, today: dt.date)
         may=may,
         may_add_files=bool(record) and may_record(number),
         findings=findings,
-        rule=step.rule and get_rule(step.rule),
+        rule=get_rule(step.rule) if step.rule else None,
     )
 
 

@@ -427,7 +427,7 @@ def _vote(r: random.Random, step: int, held_on: dt.date, expected: int) -> dict:
 
 
 def _keep_due(case: _Case) -> None:
-    """The nearest open deadline, as ``services._keep_due`` stores it: ``checks.deadlines`` on the
+    """The nearest open deadline, as ``bookkeeping.keep_due`` stores it: ``checks.deadlines`` on the
     case's facts, built in memory."""
     facts = checks.Facts(
         _case(case),
@@ -531,7 +531,7 @@ def _write(planned: list[_Case], actor: User) -> int:
 
 
 def _details(case: _Case, number: int) -> tuple[str, dict]:
-    """The note and what the step decided, as ``services._details`` records them."""
+    """The note and what the step decided, as ``recording._details`` records them."""
     if number == 1:
         return "本人递交入党申请书", {}
     if number in (5, 9):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dangqun.accounts.models import User
-from dangqun.development import services
+from dangqun.development import opening, recording, votes
 from dangqun.orgs.models import Org
 from dangqun.people.models import PARTY_STATUSES, Person
 
@@ -49,13 +49,13 @@ def seed_demo_development(branch: Org, secretary: User, committee: User, today: 
         def on(number, plan=plan):
             return today - dt.timedelta(days=plan[number])
 
-        case = services.open_case(secretary, person, branch, on(1), "本人递交入党申请书")
+        case = opening.open_case(secretary, person, branch, on(1), "本人递交入党申请书")
         for number in sorted(plan)[1:]:
             actor = committee if number in (4, 8, 13, 16, 17, 18, 24) else secretary
             if number in (6, 21):
-                services.assess(actor, case, on(number), "思想上积极要求进步，工作表现良好")
+                votes.assess(actor, case, on(number), "思想上积极要求进步，工作表现良好")
             elif number in (15, 23):
-                services.record_vote(
+                votes.record_vote(
                     actor,
                     case,
                     number,
@@ -66,7 +66,7 @@ def seed_demo_development(branch: Org, secretary: User, committee: User, today: 
                     **VOTE,
                 )
             else:
-                services.record_step(actor, case, number, on(number), _data(number, members))
+                recording.record_step(actor, case, number, on(number), _data(number, members))
     return len(PLANS)
 
 

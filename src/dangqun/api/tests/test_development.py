@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dangqun.api.tests.helpers import ids
-from dangqun.development import services
+from dangqun.development import opening, recording
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ def secretary(world, make_user):
 
 @pytest.fixture
 def case(world, secretary):
-    case = services.open_case(secretary, world.wang, world.branch_a, dt.date(2023, 1, 10))
-    services.record_step(secretary, case, 2, dt.date(2023, 1, 20), {"note": "谈话记录"})
+    case = opening.open_case(secretary, world.wang, world.branch_a, dt.date(2023, 1, 10))
+    recording.record_step(secretary, case, 2, dt.date(2023, 1, 20), {"note": "谈话记录"})
     return case
 
 
@@ -86,7 +86,7 @@ def test_the_list_does_not_query_per_case(world, api, secretary, case):
                 "id_number": number,
             },
         )
-        services.open_case(secretary, person, world.branch_a, dt.date(2023, 1, 10))
+        opening.open_case(secretary, person, world.branch_a, dt.date(2023, 1, 10))
     with CaptureQueriesContext(connection) as three:
         client.get("/api/development/cases/")
     assert len(three) == len(one)

@@ -39,6 +39,11 @@ EXPECTED_OPERATIONS = {
     ("/api/life/radar/", "get"),
     ("/api/life/radar/export/", "get"),
     ("/api/life/radar/record/", "get"),
+    ("/api/development/cases/{id}/{step}/", "post"),
+    ("/api/development/cases/open/", "post"),
+    ("/api/development/board/", "get"),
+    ("/api/development/plans/", "get"),
+    ("/api/development/plans/", "post"),
 }
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dangqun.development import services
+from dangqun.development import opening, recording, votes
 
 D = dt.date
 # step → date, for a case that goes by the book
@@ -70,7 +70,7 @@ def zhou(world):
 
 @pytest.fixture
 def case(world, secretary):
-    return services.open_case(secretary, world.wang, world.branch_a, DATES[1])
+    return opening.open_case(secretary, world.wang, world.branch_a, DATES[1])
 
 
 @pytest.fixture
@@ -92,11 +92,11 @@ def walk(world, secretary, zhou):
         for number in range(case.step + 1, upto + 1):
             actor = world.owner if number in (4, 8, 13, 16, 17, 18, 24) else secretary
             if number in (6, 21):
-                services.assess(actor, case, DATES[number], "表现良好")
+                votes.assess(actor, case, DATES[number], "表现良好")
             elif number in (15, 23):
-                services.record_vote(actor, case, number, held_on=DATES[number], **VOTE)
+                votes.record_vote(actor, case, number, held_on=DATES[number], **VOTE)
             else:
-                services.record_step(actor, case, number, DATES[number], data(number))
+                recording.record_step(actor, case, number, DATES[number], data(number))
             case.refresh_from_db()
         return case
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dangqun.core.dates import months_later
-from dangqun.development import checks, services
+from dangqun.development import checks, opening, recording
 from dangqun.development.tests.conftest import DATES
 from dangqun.people.models import Person
 
@@ -26,23 +26,23 @@ def test_an_applicant_under_18_is_refused_with_the_rule(world, secretary):
     Person.objects.filter(pk=world.wang.pk).update(birth_date=dt.date(2006, 2, 1))
     world.wang.refresh_from_db()
     text = refused(
-        lambda: services.open_case(secretary, world.wang, world.branch_a, dt.date(2024, 1, 31))
+        lambda: opening.open_case(secretary, world.wang, world.branch_a, dt.date(2024, 1, 31))
     )
     assert "王五递交入党申请书时 17 岁" in text and "《中国共产党章程》第一条" in text
-    services.open_case(secretary, world.wang, world.branch_a, dt.date(2024, 2, 1))  # the birthday
+    opening.open_case(secretary, world.wang, world.branch_a, dt.date(2024, 2, 1))  # the birthday
 
 
 def test_a_member_does_not_apply(world, secretary):
-    text = refused(lambda: services.open_case(secretary, world.zhang, world.branch_a, DATES[1]))
+    text = refused(lambda: opening.open_case(secretary, world.zhang, world.branch_a, DATES[1]))
     assert "张三已是党员" in text
 
 
 def test_an_activist_of_less_than_a_year_is_not_yet_a_candidate(world, case, walk, secretary):
     walk(case, 6)
     early = dt.date(2024, 2, 29)  # 11 months and 28 days after 1 March 2023
-    text = refused(lambda: services.record_step(secretary, case, 7, early))
+    text = refused(lambda: recording.record_step(secretary, case, 7, early))
     assert "至今 11 个月" in text and "第十三条" in text
-    services.record_step(secretary, case, 7, dt.date(2024, 3, 1))
+    recording.record_step(secretary, case, 7, dt.date(2024, 3, 1))
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_an_activist_of_less_than_a_year_is_not_yet_a_candidate(world, case, wal
 def test_contacts_are_one_or_two_full_members(world, case, walk, secretary, people, message):
     walk(case, 4)
     text = refused(
-        lambda: services.record_step(secretary, case, 5, DATES[5], {"people": people(world)})
+        lambda: recording.record_step(secretary, case, 5, DATES[5], {"people": people(world)})
     )
     assert message in text and "第十条" in text
 
@@ -64,7 +64,7 @@ def test_contacts_are_one_or_two_full_members(world, case, walk, secretary, peop
 def test_introducers_are_two_full_members(world, case, walk, secretary):
     walk(case, 8)
     text = refused(
-        lambda: services.record_step(secretary, case, 9, DATES[9], {"people": [world.li]})
+        lambda: recording.record_step(secretary, case, 9, DATES[9], {"people": [world.li]})
     )
     assert "须有 2 名正式党员作介绍人，现选 1 名" in text
     assert "李四在 2024-03-15 不是正式党员，不能担任入党介绍人" in text
@@ -76,14 +76,14 @@ def test_no_admission_without_a_written_favourable_review_and_enough_training(
 ):
     walk(case, 9)
     text = refused(
-        lambda: services.record_step(secretary, case, 10, DATES[10], {"conclusion": " "})
+        lambda: recording.record_step(secretary, case, 10, DATES[10], {"conclusion": " "})
     )
     assert "请填写政治审查的结论性意见" in text and "第十六条" in text
-    services.record_step(
+    recording.record_step(
         secretary, case, 10, DATES[10], {"conclusion": "存在问题", "qualified": False}
     )
-    services.record_step(secretary, case, 11, DATES[11], {"days": 2, "hours": 16})
-    text = refused(lambda: services.record_step(secretary, case, 12, DATES[12]))
+    recording.record_step(secretary, case, 11, DATES[11], {"days": 2, "hours": 16})
+    text = refused(lambda: recording.record_step(secretary, case, 12, DATES[12]))
     assert "政治审查结论为不合格" in text
     assert "集中培训 2 天、16 学时，不足 3 天或 24 学时" in text and "第十七条" in text
 
@@ -121,13 +121,13 @@ def test_a_site_that_publicises_waits_five_working_days(world, case, walk, secre
 
     RuleOverride.objects.create(rule_id="development.publicity", enabled=True)
     walk(case, 2)
-    services.record_step(secretary, case, 3, dt.date(2023, 3, 1))  # a Wednesday
+    recording.record_step(secretary, case, 3, dt.date(2023, 3, 1))  # a Wednesday
     facts = checks.Facts.of(case)
     assert checks.publicity_ends(facts, 3) == dt.date(2023, 3, 8)  # 5 working days later
-    text = refused(lambda: services.record_step(world.owner, case, 4, dt.date(2023, 3, 8)))
+    text = refused(lambda: recording.record_step(world.owner, case, 4, dt.date(2023, 3, 8)))
     assert "“推荐和确定入党积极分子”须公示 5 个工作日，公示期至 2023-03-08" in text
     assert "各地通行做法" in text
-    services.record_step(world.owner, case, 4, dt.date(2023, 3, 9))
+    recording.record_step(world.owner, case, 4, dt.date(2023, 3, 9))
 
 
 def test_without_the_local_preset_there_is_no_publicity(world, case, walk):

@@ -32,16 +32,16 @@ def test_the_timeline_offers_the_next_step_and_shows_what_would_refuse_it(
 ):
     from django.utils import timezone
 
-    from dangqun.development import services
+    from dangqun.development import opening, recording, votes
 
     today = timezone.localdate()
     ago = {n: today - dt.timedelta(days=d) for n, d in {1: 60, 2: 50, 3: 40, 4: 35, 5: 30}.items()}
-    case = services.open_case(secretary, world.wang, world.branch_a, ago[1])
-    services.record_step(secretary, case, 2, ago[2])
-    services.record_step(secretary, case, 3, ago[3])
-    services.record_step(world.owner, case, 4, ago[4])
-    services.record_step(secretary, case, 5, ago[5], {"people": [zhou]})
-    services.assess(secretary, case, today, "表现良好")
+    case = opening.open_case(secretary, world.wang, world.branch_a, ago[1])
+    recording.record_step(secretary, case, 2, ago[2])
+    recording.record_step(secretary, case, 3, ago[3])
+    recording.record_step(world.owner, case, 4, ago[4])
+    recording.record_step(secretary, case, 5, ago[5], {"people": [zhou]})
+    votes.assess(secretary, case, today, "表现良好")
     client.force_login(secretary)
     page = client.get(f"/development/{case.pk}/").content.decode()
     assert 'id="step-form-7"' in page and 'id="step-form-8"' not in page
@@ -139,9 +139,9 @@ def test_the_board_counts_stages_and_lists_what_is_due(
                 "id_number": ["110105199501010017", "11010519960202002X", "110105199703030032"][n],
             },
         )
-        from dangqun.development import services
+        from dangqun.development import opening
 
-        services.open_case(secretary, person, world.branch_a, DATES[1])
+        opening.open_case(secretary, person, world.branch_a, DATES[1])
     with CaptureQueriesContext(connection) as more:
         client.get(f"/development/?org={world.committee_a.pk}")
     assert len(more) == len(first)
@@ -194,11 +194,11 @@ def test_the_applicant_sees_their_own_steps_but_not_the_file(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from dangqun.core import uploads
-    from dangqun.development import services
+    from dangqun.development import recording
 
     walk(case, 10)  # 政审 concluded, assessments written
     checked = uploads.check_all([SimpleUploadedFile("x.png", _png())])
-    [row] = services.add_files(secretary, case, 10, checked)
+    [row] = recording.add_files(secretary, case, 10, checked)
     client.force_login(make_user("wang", person=world.wang))
     page = client.get(f"/development/{case.pk}/").content.decode()
     assert "递交入党申请书" in page and "政治审查" in page and "step-form" not in page
