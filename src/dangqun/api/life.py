@@ -101,7 +101,7 @@ class MeetingDetailSerializer(serializers.ModelSerializer):
         return attendance.attendance_counts(meeting.attendees.all())
 
 
-class PlanSerializer(serializers.Serializer):
+class PlanYearSerializer(serializers.Serializer):
     org = serializers.IntegerField(help_text="党组织 ID（本人管理组织生活的支部等）")
     year = serializers.IntegerField(help_text="年度")
 
@@ -266,7 +266,7 @@ class MeetingViewSet(
     @extend_schema(
         summary="按规定周期生成年度计划",
         description="与页面相同：已有安排的周期不再新增；返回新增的组织生活 ID。",
-        request=PlanSerializer,
+        request=PlanYearSerializer,
         responses={200: PlannedSerializer, 400: INVALID, 403: FORBIDDEN},
     )
     @action(detail=False, methods=["post"])
