@@ -79,43 +79,10 @@ def seed_bulk_life(
         meetings, attendance, standing = [], [], {}
         for pk, path, _kind in branches[offset : offset + BRANCHES_PER_BATCH]:
             people = members.get(pk, [])
-            plan = []  # (org, kind, starts_at)
-            for kind in cadence.due_kinds(OrgKind.BRANCH, pk in committees):
-                rule = rules[kind]
-                for period in cadence.periods(start, end, rule.per):
-                    for day in cadence.slots(rule, period):
-                        plan.append((pk, kind, _when(rng, day)))
-            for group in groups.get(path, []):
-                for period in cadence.periods(start, end, "month"):
-                    plan.append(
-                        (group, Kind.GROUP_MEETING, _when(rng, period.start + dt.timedelta(days=7)))
-                    )
-            for year in range(start.year, end.year):
-                for person, _ in people:  # one 谈心谈话 a year each
-                    day = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
-                    plan.append((pk, Kind.HEART_TALK, _when(rng, day), person))
-            for org, kind, starts, *only in plan:
-                past = starts < now
-                if past and rng.random() < MISSED:
-                    continue
-                expected = [p for p in people if not only or p[0] == only[0]]
-                if kind == Kind.GROUP_MEETING:
-                    expected = [
-                        p
-                        for i, p in enumerate(people)
-                        if i % max(len(groups[path]), 1) == groups[path].index(org)
-                    ]
-                meeting = _meeting(org, kind, starts, past)
-                present = 0
-                for person, role in expected:
-                    presence = _presence(rng) if past else Presence.EXPECTED
-                    present += presence == Presence.PRESENT and role != Role.GUEST
-                    attendance.append((len(meetings), person, role, presence, starts))
-                    if past:
-                        _track(standing, person, starts, presence)
-                if past:
-                    meeting["expected_count"], meeting["present_count"] = len(expected), present
-                meetings.append(meeting)
+            branch_groups = groups.get(path, [])
+            plan = _branch_plan(rng, pk, pk in committees, branch_groups, people, rules, start, end)
+            batch = (meetings, attendance, standing)
+            _hold_meetings(rng, plan, people, branch_groups, now, batch)
         with transaction.atomic():
             ids = insert_dicts(Meeting, meetings)
             insert_dicts(
@@ -149,6 +116,55 @@ def seed_bulk_life(
             cursor.execute("ANALYZE life_standing")
             cursor.execute("ANALYZE life_meetingtally")
     return meetings_written, rows_written
+
+
+def _branch_plan(rng, pk, has_committee, branch_groups, people, rules, start, end) -> list[tuple]:
+    """What a branch's cadence asks for, its party groups' monthly meetings and each member's
+    谈心谈话 a year: (org, kind, starts_at[, the one person expected])."""
+    plan = []
+    for kind in cadence.due_kinds(OrgKind.BRANCH, has_committee):
+        rule = rules[kind]
+        for period in cadence.periods(start, end, rule.per):
+            for day in cadence.slots(rule, period):
+                plan.append((pk, kind, _when(rng, day)))
+    for group in branch_groups:
+        for period in cadence.periods(start, end, "month"):
+            plan.append(
+                (group, Kind.GROUP_MEETING, _when(rng, period.start + dt.timedelta(days=7)))
+            )
+    for year in range(start.year, end.year):
+        for person, _ in people:  # one 谈心谈话 a year each
+            day = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+            plan.append((pk, Kind.HEART_TALK, _when(rng, day), person))
+    return plan
+
+
+def _hold_meetings(rng, plan, people, branch_groups, now, batch) -> None:
+    """Add the planned meetings to ``batch`` (meetings, attendance, standing): past ones held
+    (some missed) with who came, the rest of this year planned."""
+    meetings, attendance, standing = batch
+    for org, kind, starts, *only in plan:
+        past = starts < now
+        if past and rng.random() < MISSED:
+            continue
+        expected = [p for p in people if not only or p[0] == only[0]]
+        if kind == Kind.GROUP_MEETING:
+            expected = [
+                p
+                for i, p in enumerate(people)
+                if i % max(len(branch_groups), 1) == branch_groups.index(org)
+            ]
+        meeting = _meeting(org, kind, starts, past)
+        present = 0
+        for person, role in expected:
+            presence = _presence(rng) if past else Presence.EXPECTED
+            present += presence == Presence.PRESENT and role != Role.GUEST
+            attendance.append((len(meetings), person, role, presence, starts))
+            if past:
+                _track(standing, person, starts, presence)
+        if past:
+            meeting["expected_count"], meeting["present_count"] = len(expected), present
+        meetings.append(meeting)
 
 
 def _when(rng, day: dt.date) -> dt.datetime:
