@@ -40,7 +40,7 @@ def jpeg_with_gps(orientation=1, size=(40, 20)):
 
 
 def ooxml(kind="docx", extra=None, content_types=None):
-    main = uploads._OOXML_MAIN[kind]
+    main = uploads.ooxml.MAIN_PARTS[kind]
     types = content_types or (
         '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
         'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
@@ -97,7 +97,7 @@ def ole(entries):
     dir_sectors = len(directory) // 512
     fat = [0xFFFFFFFD] + [i + 2 for i in range(dir_sectors - 1)] + [0xFFFFFFFE]
     fat_sector = struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff")
-    header = uploads._OLE_MAGIC + b"\0" * 16 + struct.pack("<HHHH", 0x3E, 3, 0xFFFE, 9)
+    header = uploads.kinds.OLE_MAGIC + b"\0" * 16 + struct.pack("<HHHH", 0x3E, 3, 0xFFFE, 9)
     header += struct.pack("<H6xIIIIIIIII", 6, 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
     header += struct.pack("<109I", 0, *[free] * 108)
     assert len(header) == 512
@@ -233,7 +233,7 @@ def test_declared_size_over_the_limit_is_refused_before_reading(settings):
 
 
 def test_default_limit_message():
-    assert uploads._human(uploads.MAX_BYTES) == "20 MB"
+    assert uploads.human_size(uploads.MAX_BYTES) == "20 MB"
 
 
 def test_too_many_files():
@@ -256,7 +256,7 @@ def test_garbage_after_png_magic_is_refused():
 
 
 def test_decompression_bomb_is_refused(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_PIXELS", 1000)
+    monkeypatch.setattr(uploads.images, "MAX_PIXELS", 1000)
     refused("大图.png", image_bytes("PNG", size=(100, 100)), "图片「大图.png」像素过多")
 
 
@@ -264,7 +264,7 @@ def test_animation_frames_count_towards_the_pixel_cap(monkeypatch):
     frames = [Image.new("RGB", (20, 20), (50 * i, 0, 0)) for i in range(5)]
     out = io.BytesIO()
     frames[0].save(out, "GIF", save_all=True, append_images=frames[1:])
-    monkeypatch.setattr(uploads, "MAX_PIXELS", 20 * 20 * 4)
+    monkeypatch.setattr(uploads.images, "MAX_PIXELS", 20 * 20 * 4)
     refused("动图.gif", out.getvalue(), "可能是解压炸弹")
 
 
@@ -349,13 +349,13 @@ def test_macro_enabled_content_type_is_refused():
 
 
 def test_zip_bomb_is_refused(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_ZIP_BYTES", 100_000)
+    monkeypatch.setattr(uploads.ooxml, "MAX_ZIP_BYTES", 100_000)
     data = ooxml(extra={"word/media/big.bin": b"\0" * 200_000})
     refused("炸弹.docx", data, "文件「炸弹.docx」的压缩内容异常（可能是压缩炸弹）")
 
 
 def test_too_many_zip_entries_is_refused(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_ZIP_ENTRIES", 10)
+    monkeypatch.setattr(uploads.ooxml, "MAX_ZIP_ENTRIES", 10)
     data = ooxml(extra={f"word/media/{i}.xml": "x" for i in range(10)})
     refused("多.docx", data, "可能是压缩炸弹")
 
@@ -422,7 +422,9 @@ def test_encrypted_office_file_is_refused():
 
 
 def test_broken_ole_is_refused():
-    refused("坏.doc", uploads._OLE_MAGIC + b"\0" * 600, "Office 文件「坏.doc」已损坏或无法识别")
+    refused(
+        "坏.doc", uploads.kinds.OLE_MAGIC + b"\0" * 600, "Office 文件「坏.doc」已损坏或无法识别"
+    )
 
 
 def test_ole_is_unchanged_by_strip():
