@@ -21,7 +21,9 @@ detected; encrypted PDF streams cannot be scanned. Viewers must still serve atta
 
 The package: ``kinds`` (what is allowed, sniffing, ``Checked``), ``names``, ``images``, ``ooxml``,
 ``ole``, ``pdf`` (one check per family, and stripping where it can), ``refusals`` (the shared
-errors); this module reads an upload, dispatches it to its family's check and strips it.
+errors); this module reads an upload, dispatches it to its family's check and strips it. Each
+cap lives with its check (``images.MAX_PIXELS``, ``ooxml.MAX_ZIP_ENTRIES``/``MAX_ZIP_BYTES``,
+``pdf.MAX_PDF_INFLATE``); the size and count caps are here.
 """
 
 from __future__ import annotations
