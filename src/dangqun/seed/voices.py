@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dangqun.orgs.models import Kind, Org, System
 from dangqun.people.models import Person
+from dangqun.voices import proposals
 from dangqun.voices.deadlines import deadline
 from dangqun.voices.models import (
     Category,
@@ -185,8 +186,6 @@ PROPOSALS = [
 
 def seed_demo_congress(root: Org, mass_user, member_user) -> None:
     """A 职代会 with representatives and proposals: one waits for the demo employee's 附议."""
-    from dangqun.voices import proposals
-
     congress = proposals.save_congress(
         mass_user,
         None,
