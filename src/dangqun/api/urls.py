@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from dangqun.api import development, views, voices
+from dangqun.api import development, metrics, views, voices
 
 app_name = "api"
 router = DefaultRouter()
@@ -16,5 +16,10 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
     path("me/", views.MeView.as_view(), name="me"),
+    # before the router: its voices/{id}/ would take these
+    path("voices/metrics/", metrics.MetricsView.as_view(), name="voice-metrics"),
+    path("voices/metrics/trend/", metrics.TrendView.as_view(), name="voice-metrics-trend"),
+    path("voices/metrics/export/", metrics.ExportView.as_view(), name="voice-metrics-export"),
+    path("voices/hot-topics/", metrics.HotTopicsView.as_view(), name="voice-hot-topics"),
     path("", include(router.urls)),
 ]

@@ -26,6 +26,10 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/{id}/{step}/", "post"),
     ("/api/voices/{id}/suggestion/", "get"),
     ("/api/voices/suggest/", "post"),
+    ("/api/voices/metrics/", "get"),
+    ("/api/voices/metrics/trend/", "get"),
+    ("/api/voices/metrics/export/", "get"),
+    ("/api/voices/hot-topics/", "get"),
     ("/api/development/cases/", "get"),
     ("/api/development/cases/{id}/", "get"),
 }

@@ -14,7 +14,7 @@ from django.utils import timezone
 from dangqun.core.models import RuleOverride
 from dangqun.core.rules import get_rule
 from dangqun.voices import metrics, services, tally
-from dangqun.voices.metrics_views import counted
+from dangqun.voices.figures import counted
 from dangqun.voices.models import CalendarDay, Rating, Status, Voice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

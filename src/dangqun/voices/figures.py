@@ -1,0 +1,149 @@
+"""The 三率 figures a viewer reads, for the page and the API alike: who may read them
+(``require_viewer``), which voices count (``counted``), the table of a period, the monthly trend,
+the month's hot topics, and the table as an xlsx export (audited here). The numbers themselves
+come from ``metrics``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import xlsxwriter
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from dangqun.accounts.roles import VIEW_VOICES
+from dangqun.accounts.scope import Scope, require
+from dangqun.core import audit
+from dangqun.core.rules import get_rule
+from dangqun.orgs.models import Org
+from dangqun.voices import services
+from dangqun.voices.metrics import RULE, RateRow, monthly_trend, table
+from dangqun.voices.models import Voice
+from dangqun.voices.periods import Period
+
+TREND_MONTHS = 12
+MAX_TREND_MONTHS = 36
+HOT_TOPICS_SECONDS = 3600  # hot topics read up to 5,000 voices' text: kept for an hour
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+COUNT, RATE, HOURS = "count", "rate", "hours"
+# (title, RateRow field, kind, shown on small screens)
+COLUMNS = [
+    ("有效件数", "valid", COUNT, True),
+    ("已响应", "responded", COUNT, False),
+    ("已解决", "solved", COUNT, False),
+    ("满意", "satisfied", COUNT, False),
+    ("基本满意", "basically", COUNT, False),
+    ("不满意", "unsatisfied", COUNT, False),
+    ("已评价", "rated", COUNT, False),
+    ("响应超时", "overdue_response", COUNT, False),
+    ("响应率", "response_rate", RATE, True),
+    ("解决率", "resolution_rate", RATE, True),
+    ("满意率", "satisfaction_rate", RATE, True),
+    ("综合得分", "composite", RATE, True),
+    ("已评价件满意率", "satisfaction_among_rated", RATE, False),
+    ("响应用时中位数（工作小时）", "median_response_hours", HOURS, False),
+    ("办理用时中位数（工作小时）", "median_resolution_hours", HOURS, False),
+]
+TREND_COLUMNS = [c for c in COLUMNS if c[1] in ("valid", "rated") or c[2] == RATE]
+
+
+def require_viewer(user) -> None:
+    """PermissionDenied unless the user may read 三率 (查看 over voices somewhere)."""
+    require(Scope.of(user).has(VIEW_VOICES), "您没有查看群众呼声统计的权限")
+
+
+def counted(user) -> tuple[QuerySet, str | None]:
+    """The voices the user's 三率 count (raised in or handled by the sub-trees they may view
+    voices of) and, when that is a whole enterprise, its path: its monthly tallies then serve."""
+    scope = Scope.of(user)
+    paths = set(scope.covered_paths(VIEW_VOICES))
+    outer = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    voices = Voice.objects.filter(scope.within(VIEW_VOICES, "unit", "handling_org"))
+    whole = len(outer) == 1 and len(outer[0]) == Org.steplen
+    return voices, outer[0] if whole else None
+
+
+def period_table(user, period: Period) -> tuple[list[RateRow], RateRow]:
+    """The rows of ``period`` grouped by ``period.by`` and their 合计, over the user's voices."""
+    voices, enterprise = counted(user)
+    return table(voices, period.start, period.end_exclusive, period.by, enterprise=enterprise)
+
+
+def trend(user, months: int = TREND_MONTHS) -> list[RateRow]:
+    """One row per month for the ``months`` months up to this one, oldest first."""
+    voices, enterprise = counted(user)
+    return monthly_trend(voices, months, timezone.localdate(), enterprise=enterprise)
+
+
+def hot_topics(user) -> tuple[dt.date, list[tuple[str, int]]]:
+    """This month and its hot keywords among the voices the user may open, with how many voices
+    hold each (most first); cached per user and month."""
+    # import here: smart loads jieba and scikit-learn, which most processes never need
+    from dangqun.voices import smart
+
+    require_viewer(user)
+    month = timezone.localdate().replace(day=1)
+    key = f"voices:hot-topics:{user.pk}:{month:%Y%m}"
+    topics = cache.get(key)
+    if topics is None:
+        topics = smart.hot_topics(services.visible_to(user), month=month)
+        cache.set(key, topics, HOT_TOPICS_SECONDS)
+    return month, topics
+
+
+def export_table(user, period: Period) -> bytes:
+    """The period's table as an xlsx workbook, for a viewer; the export is audited."""
+    require_viewer(user)
+    rows, total = period_table(user, period)
+    content = table_xlsx(period, rows, total)
+    with transaction.atomic():
+        audit.record(
+            user,
+            "voices.export",
+            object_type="voices.voice",
+            object_repr=f"导出呼声办理统计 {period.label}（按{period.by_label}）",
+            after={
+                "start": f"{period.start:%Y-%m}",
+                "end": f"{period.end:%Y-%m}",
+                "by": period.by,
+                "rows": len(rows),
+            },
+        )
+    return content
+
+
+def export_name(period: Period) -> str:
+    return f"voice-metrics-{period.start:%Y%m}-{period.end:%Y%m}.xlsx"
+
+
+def table_xlsx(period: Period, rows: list[RateRow], total: RateRow) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    sheet = workbook.add_worksheet("呼声办理统计")
+    bold = workbook.add_format({"bold": True})
+    header = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "text_wrap": True})
+    formats = {
+        COUNT: None,
+        RATE: workbook.add_format({"num_format": "0.00%"}),
+        HOURS: workbook.add_format({"num_format": "0.0"}),
+    }
+    sheet.write_row(0, 0, [period.by_label, *(title for title, *_ in COLUMNS)], header)
+    for index, row in enumerate([*rows, total], start=1):
+        sheet.write_string(index, 0, row.label, bold if row is total else None)
+        for col, (_, field, kind, _) in enumerate(COLUMNS, start=1):
+            value = getattr(row, field)
+            if value is not None:
+                sheet.write_number(index, col, float(value), formats[kind])
+    rule = get_rule(RULE)
+    note = len(rows) + 3
+    sheet.write_string(note, 0, f"统计期间：{period.label}（按提交时间）")
+    sheet.write_string(note + 1, 0, rule.explain())
+    sheet.write_string(note + 2, 0, f"依据：{rule.citation}")
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, len(COLUMNS), 11)
+    workbook.close()
+    return buffer.getvalue()
