@@ -30,6 +30,7 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/metrics/trend/", "get"),
     ("/api/voices/metrics/export/", "get"),
     ("/api/voices/hot-topics/", "get"),
+    ("/api/voices/inbox/", "get"),
     ("/api/development/cases/", "get"),
     ("/api/development/cases/{id}/", "get"),
 }

@@ -1,0 +1,124 @@
+"""The staff inbox over the API: the same voices as the inbox page for each tab and for the overdue
+view, read by the same people, a fixed number of queries."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dangqun.api.tests.helpers import ids
+from dangqun.voices import inbox
+from dangqun.voices.models import Status, Voice
+
+pytestmark = pytest.mark.django_db
+
+INBOX = "/api/voices/inbox/"
+
+
+@pytest.fixture
+def mass(world, make_user):
+    return make_user("mass", role="mass_admin", org=world.company_a)
+
+
+@pytest.fixture
+def handler(world, make_user):
+    return make_user("handler", role="handler", org=world.dept_a)
+
+
+@pytest.fixture
+def users(world, mass, handler, make_user):
+    return {
+        "owner": mass,
+        "reader": world.reader,  # the leader views company A's voices
+        "handler": handler,  # handles them
+        "outsider": make_user("mass_b", role="mass_admin", org=world.company_b),
+        "party_admin": world.owner,  # nothing to do with voices
+        "member": world.member,
+    }
+
+
+@pytest.fixture
+def voices(world, api, mass):
+    """Five voices 张三 raised: one 待受理, three 待响应 (one past its response deadline, one past
+    its resolution deadline), one 不予受理."""
+    raised = []
+    for n in range(5):
+        response = api(world.member).post("/api/voices/", {"title": f"呼声{n}", "content": "内容"})
+        assert response.status_code == 201, response.content.decode()
+        raised.append(response.json()["id"])
+    client = api(mass)
+    for voice_id in raised[1:4]:
+        assign = {"handling_org": world.dept_a.pk, "urgency": "normal"}
+        assert client.post(f"/api/voices/{voice_id}/assign/", assign).status_code == 200
+    assert (
+        client.post(f"/api/voices/{raised[4]}/refuse/", {"note": "不属于受理范围"}).status_code
+        == 200
+    )
+    past = timezone.now() - dt.timedelta(days=1)
+    Voice.objects.filter(pk=raised[2]).update(response_due=past)
+    Voice.objects.filter(pk=raised[3]).update(resolution_due=past)
+    return raised
+
+
+@pytest.mark.parametrize("overdue", [False, True])
+def test_each_tab_lists_the_pages_voices(client, api, mass, voices, overdue):
+    client.force_login(mass)
+    caller = api(mass)
+    extra = {"overdue": "1"} if overdue else {}
+    for tab in inbox.TABS:
+        page = client.get("/voices/", {"show": tab, **extra})
+        listed = [voice.pk for voice in page.context["page"]]
+        assert ids(caller.get(INBOX, {"show": tab, **extra})) == listed, tab
+    assert ids(caller.get(INBOX)) == voices[3::-1]  # open ones by default, newest first
+    assert set(ids(caller.get(INBOX, {"overdue": "1"}))) == {voices[2], voices[3]}
+    returned = ids(caller.get(INBOX, {"show": "closed"}))
+    assert returned == [voices[4]] and Voice.objects.get(pk=voices[4]).status == Status.RETURNED
+
+
+@pytest.mark.parametrize(
+    "role, expected, listed",
+    [
+        ("anonymous", 401, None),
+        ("outsider", 200, 0),  # another company's admin: none of ours
+        ("reader", 200, 4),
+        ("owner", 200, 4),
+        ("handler", 200, 3),  # the voices assigned to their unit
+        ("party_admin", 403, None),
+        ("member", 403, None),  # 张三 reads his own under ?mine=1 of the voice list
+    ],
+)
+def test_permission_matrix(api, users, voices, role, expected, listed):
+    response = api(users.get(role)).get(INBOX)
+    assert response.status_code == expected, response.content.decode()
+    if expected == 403:
+        assert response.json()["detail"] == "您没有查看群众呼声的权限"
+    if listed is not None:
+        assert response.json()["count"] == listed
+
+
+def test_an_unknown_tab_is_refused(api, mass):
+    response = api(mass).get(INBOX, {"show": "late"})
+    assert response.status_code == 400
+    assert response.json()["show"][0].startswith("页签应为 open、")
+
+
+def test_the_inbox_does_not_query_per_voice(api, world, mass, voices):
+    client = api(mass)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(INBOX, {"show": "all"}).status_code == 200
+        return len(captured)
+
+    queries()  # the first call also notes when the token was used
+    # token, grants, scope, count, ids, rows
+    assert queries() == 6
+    Voice.objects.bulk_create(
+        [
+            Voice(title=f"更多{n}", content="…", query_code_hash=f"more-{n}", unit=world.dept_a)
+            for n in range(10)
+        ]
+    )
+    assert queries() == 6
