@@ -9,6 +9,8 @@ router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("orgs", views.OrgViewSet, basename="org")
 router.register("people", views.PersonViewSet, basename="person")
+# before voices: its voices/{id}/ would take voices/public/
+router.register("voices/public", voice_lists.PublicVoiceViewSet, basename="public-voice")
 router.register("voices", voices.VoiceViewSet, basename="voice")
 router.register("development/cases", development.CaseViewSet, basename="development-case")
 

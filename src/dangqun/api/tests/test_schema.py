@@ -31,6 +31,9 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/metrics/export/", "get"),
     ("/api/voices/hot-topics/", "get"),
     ("/api/voices/inbox/", "get"),
+    ("/api/voices/public/", "get"),
+    ("/api/voices/public/{id}/", "get"),
+    ("/api/voices/public/{id}/follow/", "post"),
     ("/api/development/cases/", "get"),
     ("/api/development/cases/{id}/", "get"),
 }

@@ -122,3 +122,71 @@ def test_the_inbox_does_not_query_per_voice(api, world, mass, voices):
         ]
     )
     assert queries() == 6
+
+
+# 公开答复 ----------------------------------------------------------------------------------------
+PUBLIC = "/api/voices/public/"
+
+
+@pytest.fixture
+def published(world, api, mass, handler, voices):
+    """Two answered voices published in their public wording; one more answered, not published."""
+    answered = voices[1:4]
+    for voice_id in answered:
+        assert api(handler).post(f"/api/voices/{voice_id}/respond/").status_code == 200
+        answer = {"text": "已办理", "solved": "1"}
+        assert api(handler).post(f"/api/voices/{voice_id}/answer/", answer).status_code == 200
+    for n, voice_id in enumerate(answered[:2]):
+        wording = {"title": f"公开{n}", "content": "食堂排队", "answer_text": "已增加窗口"}
+        response = api(mass).post(f"/api/voices/{voice_id}/publish/", wording)
+        assert response.status_code == 200, response.content.decode()
+    return answered
+
+
+def test_the_public_list_is_the_pages(client, api, world, published):
+    client.force_login(world.member)
+    page = client.get("/voices/public/")
+    assert ids(api(world.member).get(PUBLIC)) == [voice.pk for voice in page.context["page"]]
+    assert ids(api(world.member).get(PUBLIC)) == [published[1], published[0]]  # newest first
+
+
+def test_a_public_voice_reads_its_public_wording_only(api, world, make_user, published):
+    stranger = make_user("stranger")  # any employee with an account reads them
+    data = api(stranger).get(f"{PUBLIC}{published[0]}/").json()
+    assert data == {
+        "id": published[0],
+        "title": "公开0",
+        "content": "食堂排队",
+        "answer": "已增加窗口",
+        "unit_name": "甲公司综合部",
+        "category_name": None,
+        "published_at": data["published_at"],
+        "followers": 0,
+    }
+    assert api(stranger).get(f"{PUBLIC}{published[2]}/").status_code == 404  # not published
+    assert api(None).get(PUBLIC).status_code == 401
+
+
+def test_following_a_public_voice_once(api, world, published):
+    url = f"{PUBLIC}{published[0]}/follow/"
+    first = api(world.member).post(url)
+    assert (first.status_code, first.json()) == (201, {"followers": 1, "message": "已关注"})
+    again = api(world.member).post(url)
+    assert (again.status_code, again.json()["message"]) == (200, "您已关注过这条呼声")
+    assert api(world.member).get(f"{PUBLIC}{published[0]}/").json()["followers"] == 1
+    assert api(world.member).post(f"{PUBLIC}{published[2]}/follow/").status_code == 404
+    assert api(None).post(url).status_code == 401
+
+
+def test_the_public_list_does_not_query_per_voice(api, world, published):
+    client = api(world.member)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PUBLIC).status_code == 200
+        return len(captured)
+
+    queries()  # the first call also notes when the token was used
+    assert queries() == 3  # token, count, rows with their followers
+    Voice.objects.filter(pk=published[2]).update(public=True, published_at=timezone.now())
+    assert queries() == 3
