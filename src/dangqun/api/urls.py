@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from dangqun.api import development, metrics, views, voice_lists, voices
+from dangqun.api import development, metrics, proposals, views, voice_lists, voices
 
 app_name = "api"
 router = DefaultRouter()
@@ -24,5 +24,6 @@ urlpatterns = [
     path("voices/metrics/export/", metrics.ExportView.as_view(), name="voice-metrics-export"),
     path("voices/hot-topics/", metrics.HotTopicsView.as_view(), name="voice-hot-topics"),
     path("voices/inbox/", voice_lists.InboxView.as_view(), name="voice-inbox"),
+    path("voices/proposals/", proposals.ProposalsView.as_view(), name="voice-proposals"),
     path("", include(router.urls)),
 ]

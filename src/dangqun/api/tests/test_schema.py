@@ -31,6 +31,7 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/metrics/export/", "get"),
     ("/api/voices/hot-topics/", "get"),
     ("/api/voices/inbox/", "get"),
+    ("/api/voices/proposals/", "get"),
     ("/api/voices/public/", "get"),
     ("/api/voices/public/{id}/", "get"),
     ("/api/voices/public/{id}/follow/", "post"),

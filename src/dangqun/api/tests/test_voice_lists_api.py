@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangqun.api.tests.helpers import ids
-from dangqun.voices import inbox
+from dangqun.voices import inbox, proposals
 from dangqun.voices.models import Status, Voice
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +190,70 @@ def test_the_public_list_does_not_query_per_voice(api, world, published):
     assert queries() == 3  # token, count, rows with their followers
     Voice.objects.filter(pk=published[2]).update(public=True, published_at=timezone.now())
     assert queries() == 3
+
+
+# 职代会提案 --------------------------------------------------------------------------------------
+PROPOSALS = "/api/voices/proposals/"
+
+
+@pytest.fixture
+def proposal(world, mass, make_user):
+    """张三 proposes to company A's congress and asks 李四 and 王五 to second it."""
+    congress = proposals.save_congress(
+        mass,
+        None,
+        {"org": world.company_a, "name": "第三届职工代表大会", "starts_on": dt.date(2025, 1, 1)},
+    )
+    proposals.add_representatives(mass, congress, ["A0001", "A0002", "A0003"])
+    text = {"title": "建议增设夜班班车", "content": "夜班下班后没有公交。"}
+    submitted = proposals.submit(
+        world.member, text, congress=congress, seconders=[world.li, world.wang]
+    )
+    return congress, submitted.voice
+
+
+def test_proposals_as_the_page_shows_them(client, api, world, mass, make_user, proposal):
+    congress, voice = proposal
+    li = make_user("li", person=world.li)
+    client.force_login(li)
+    page = client.get("/voices/proposals/").context
+    data = api(li).get(PROPOSALS).json()
+    assert [row["id"] for row in data["asked"]] == [s.voice_id for s in page["asked"]]
+    assert data["asked"][0] == {
+        "id": voice.pk,
+        "number": voice.number,
+        "title": "建议增设夜班班车",
+        "status": "seconding",
+        "congress": congress.pk,
+        "congress_name": "第三届职工代表大会",
+        "proposer": "张三",
+        "handling_org": None,
+        "handling_org_name": None,
+        "submitted_at": data["asked"][0]["submitted_at"],
+    }
+    assert [c["id"] for c in data["congresses"]] == [c.pk for c in page["congresses"]]
+    assert data["mine"] == [] and data["kept"] == [] and data["citation"]
+    own = api(world.member).get(PROPOSALS).json()
+    assert [row["id"] for row in own["mine"]] == [voice.pk] and own["asked"] == []
+    kept = api(mass).get(PROPOSALS).json()["kept"]
+    assert [(c["id"], c["org_name"]) for c in kept] == [(congress.pk, "甲公司")]
+    assert api(None).get(PROPOSALS).status_code == 401
+    outsider = api(make_user("zhao", person=world.zhao)).get(PROPOSALS).json()
+    assert (outsider["asked"], outsider["congresses"], outsider["mine"]) == ([], [], [])
+
+
+def test_the_proposals_do_not_query_per_row(api, world, mass, proposal):
+    congress, _ = proposal
+    client = api(world.member)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PROPOSALS).status_code == 200
+        return len(captured)
+
+    queries()  # the first call also notes when the token was used
+    # token, asked, mine, congresses, grants, kept
+    assert queries() == 6
+    text = {"title": "建议延长食堂供餐时间", "content": "夜班职工吃不上饭。"}
+    proposals.submit(world.member, text, congress=congress, seconders=[world.li, world.wang])
+    assert queries() == 6
