@@ -1,4 +1,5 @@
-"""Turn the services' exceptions into API responses: ValidationError → 400, PermissionDenied → 403."""
+"""Turn the services' exceptions into API responses: ValidationError → 400, PermissionDenied → 403;
+and tell a path's object ID from text that can name no row (answered 404 before any query)."""
 
 import re
 
