@@ -1,4 +1,7 @@
-"""Turn the services' exceptions into API responses: ValidationError → 400, PermissionDenied → 403."""
+"""Turn the services' exceptions into API responses: ValidationError → 400, PermissionDenied → 403;
+and tell a path's object ID from text that can name no row (answered 404 before any query)."""
+
+import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
@@ -23,3 +26,11 @@ def nested_errors(exc: DjangoValidationError, fields, under: str) -> exceptions.
     if nested:
         detail[under] = nested
     return exceptions.ValidationError(detail)
+
+
+OBJECT_ID = re.compile(r"[0-9]{1,18}")
+
+
+def is_object_id(value) -> bool:
+    """Whether a path's ID can name a row at all (digits that fit a 64-bit key)."""
+    return OBJECT_ID.fullmatch(str(value)) is not None

@@ -4,8 +4,8 @@ from rest_framework import serializers
 
 from dangqun.accounts.roles import CHANGE_PEOPLE
 from dangqun.accounts.scope import Scope
-from dangqun.orgs.models import Org, System
-from dangqun.people.models import PARTY_STATUSES, Gender, PartyProfile, Person
+from dangqun.orgs.models import Org, System, UnitSituation
+from dangqun.people.models import PARTY_STATUSES, Gender, LeftReason, PartyProfile, Person
 
 
 class OrgSerializer(serializers.ModelSerializer):
@@ -13,6 +13,9 @@ class OrgSerializer(serializers.ModelSerializer):
         source="parent_pk", read_only=True, allow_null=True, help_text="上级组织 ID（顶级为空）"
     )
     is_active = serializers.BooleanField(read_only=True, help_text="未撤销")
+    unit_situation = serializers.ChoiceField(
+        choices=UnitSituation.choices, read_only=True, allow_blank=True, help_text="所在单位情况"
+    )
 
     class Meta:
         model = Org
@@ -63,6 +66,9 @@ class PartyProfileSerializer(serializers.ModelSerializer):
 
     branch = OrgField(changeable=True, help_text="所在党支部（党支部、党总支或党委）的 ID")
     branch_name = serializers.CharField(source="branch.name", read_only=True)
+    left_reason = serializers.ChoiceField(
+        choices=LeftReason.choices, read_only=True, allow_blank=True, help_text="离开原因"
+    )
 
     class Meta:
         model = PartyProfile

@@ -2,13 +2,24 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from dangqun.api import development, development_figures, life, views, voices
+from dangqun.api import (
+    development,
+    development_figures,
+    life,
+    metrics,
+    proposals,
+    views,
+    voice_lists,
+    voices,
+)
 
 app_name = "api"
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("orgs", views.OrgViewSet, basename="org")
 router.register("people", views.PersonViewSet, basename="person")
+# before voices: its voices/{id}/ would take voices/public/
+router.register("voices/public", voice_lists.PublicVoiceViewSet, basename="public-voice")
 router.register("voices", voices.VoiceViewSet, basename="voice")
 router.register("development/cases", development.CaseViewSet, basename="development-case")
 router.register("life/meetings", life.MeetingViewSet, basename="life-meeting")
@@ -17,6 +28,13 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
     path("me/", views.MeView.as_view(), name="me"),
+    # before the router: its voices/{id}/ would take these
+    path("voices/metrics/", metrics.MetricsView.as_view(), name="voice-metrics"),
+    path("voices/metrics/trend/", metrics.TrendView.as_view(), name="voice-metrics-trend"),
+    path("voices/metrics/export/", metrics.ExportView.as_view(), name="voice-metrics-export"),
+    path("voices/hot-topics/", metrics.HotTopicsView.as_view(), name="voice-hot-topics"),
+    path("voices/inbox/", voice_lists.InboxView.as_view(), name="voice-inbox"),
+    path("voices/proposals/", proposals.ProposalsView.as_view(), name="voice-proposals"),
     path("life/radar/", life.RadarView.as_view(), name="life-radar"),
     path("life/radar/export/", life.RadarExportView.as_view(), name="life-radar-export"),
     path("life/radar/record/", life.AnnualRecordView.as_view(), name="life-annual-record"),

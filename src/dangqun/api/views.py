@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from dangqun.accounts.roles import CHANGE_PEOPLE
@@ -31,10 +32,16 @@ FORBIDDEN = OpenApiResponse(description="只读授权或无权修改")
 
 
 class ServiceErrorsMixin:
-    """Services raise Django's ValidationError and PermissionDenied; answer them with 400 and 403."""
+    """The API's error conventions: the services' ValidationError and PermissionDenied answer
+    400 and 403; an object ID that is not a number is not found (404), like a missing one."""
 
     def get_exception_handler(self):
         return errors.exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if "pk" in kwargs and not errors.is_object_id(kwargs["pk"]):
+            raise NotFound(NOT_FOUND.description)
 
 
 @extend_schema_view(

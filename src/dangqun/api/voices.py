@@ -20,7 +20,7 @@ from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
 from dangqun.core import uploads
 from dangqun.voices import actions, intake, services, suggestions
-from dangqun.voices.models import Category, Channel, Identity, Kind, Status, Voice
+from dangqun.voices.models import Category, Channel, Identity, Kind, Rating, Status, Voice
 
 KINDS = [(k.value, k.label) for k in Kind if k != Kind.PROPOSAL]
 
@@ -31,9 +31,12 @@ class VoiceSerializer(serializers.ModelSerializer):
         help_text="反映人：实名显示姓名，保密仅管理员可见"
     )
     overdue = serializers.SerializerMethodField(help_text="超时情况，空为未超时")
+    rating = serializers.ChoiceField(
+        choices=Rating.choices, read_only=True, allow_blank=True, help_text="评价，空为未评价"
+    )
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     handling_org_name = serializers.CharField(
-        source="handling_org.name", read_only=True, default=None
+        source="handling_org.name", read_only=True, default=None, allow_null=True
     )
 
     class Meta:
@@ -122,6 +125,10 @@ class VoiceFilterMixin:
     list=extend_schema(
         summary="群众呼声列表",
         description="授权范围内的呼声与本人提交的呼声；?status= 按状态，?mine=1 仅本人。",
+        parameters=[
+            OpenApiParameter("status", str, enum=Status.values, description="状态"),
+            OpenApiParameter("mine", str, enum=["1"], description="1：只列出本人提交的"),
+        ],
     ),
     retrieve=extend_schema(summary="呼声详情", responses={200: VoiceSerializer, 404: NOT_FOUND}),
     create=extend_schema(

@@ -1,7 +1,6 @@
 """呼声办理统计: 响应率, 解决率, 满意率 and the composite for a period and grouping (page and xlsx), and
-the monthly trend (page and JSON, for a chart). Numbers come from ``metrics``; every view counts
-the voices raised in or handled by the sub-trees the user may view voices of
-(``metrics_report.counted``); ``metrics_report`` also checks and audits the export."""
+the monthly trend (page and JSON, for a chart), and the month's hot topics. What the viewer may
+read and the numbers come from ``figures`` (the API reads the same), periods from ``periods``."""
 
 from __future__ import annotations
 
@@ -9,46 +8,32 @@ import dataclasses
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.utils import timezone
 
 from dangqun.core.rules import get_rule
-from dangqun.voices import services
-from dangqun.voices.metrics import GROUP_LABELS, RULE, RateRow, monthly_trend
-from dangqun.voices.metrics_report import (
+from dangqun.voices import figures
+from dangqun.voices.figures import (
     COLUMNS,
     HOURS,
+    MAX_TREND_MONTHS,
     RATE,
     TREND_COLUMNS,
-    Period,
-    counted,
-    export_xlsx,
-    period_of,
-    report_table,
-    require_viewer,
+    TREND_MONTHS,
+    XLSX,
 )
+from dangqun.voices.metrics import GROUP_LABELS, RULE, RateRow
 from dangqun.voices.models import VoiceTally
+from dangqun.voices.periods import read_period
 from dangqun.web.htmx import render_page
-
-TREND_MONTHS = 12
-MAX_TREND_MONTHS = 36
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def read_period(request) -> Period:
-    """The months and grouping the page's query chooses (``metrics_report.period_of``)."""
-    return period_of(request.GET)
 
 
 # Pages --------------------------------------------------------------------------------------
 @login_required
 def metrics(request):
-    require_viewer(request.user)
-    period = read_period(request)
-    rows, total = report_table(request.user, period)
-    voices, enterprise = counted(request.user)
-    trend = monthly_trend(voices, TREND_MONTHS, timezone.localdate(), enterprise=enterprise)
+    figures.require_viewer(request.user)
+    period = read_period(request.GET)
+    rows, total = figures.period_table(request.user, period)
+    trend = figures.trend(request.user, TREND_MONTHS)
     rule = get_rule(RULE)
     context = {
         "period": period,
@@ -68,13 +53,12 @@ def metrics(request):
 @login_required
 def metrics_trend_json(request):
     """The monthly trend for a chart: ``?months=`` (1–36, default 12), oldest month first."""
-    require_viewer(request.user)
+    figures.require_viewer(request.user)
     try:
         months = min(max(int(request.GET.get("months", TREND_MONTHS)), 1), MAX_TREND_MONTHS)
     except ValueError:
         months = TREND_MONTHS
-    voices, enterprise = counted(request.user)
-    trend = monthly_trend(voices, months, timezone.localdate(), enterprise=enterprise)
+    trend = figures.trend(request.user, months)
     rule = get_rule(RULE)
     return JsonResponse(
         {"months": [_plain(row) for row in trend], "rule": rule.explain(), "weights": rule.params},
@@ -84,15 +68,13 @@ def metrics_trend_json(request):
 
 @login_required
 def metrics_export(request):
-    """The page's table as xlsx; ``metrics_report.export_xlsx`` audits the export."""
-    period = read_period(request)
-    require_viewer(request.user)
+    """The page's table as xlsx; the export is audited (``figures.export_table``)."""
+    figures.require_viewer(request.user)
+    period = read_period(request.GET)
     if period.error:  # the page's own link only carries dates it has checked
         return HttpResponseBadRequest(period.error, content_type="text/plain; charset=utf-8")
-    content = export_xlsx(request.user, period)
-    response = HttpResponse(content, content_type=XLSX)
-    name = f"voice-metrics-{period.start:%Y%m}-{period.end:%Y%m}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    response = HttpResponse(figures.export_table(request.user, period), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{figures.export_name(period)}"
     return response
 
 
@@ -132,14 +114,5 @@ def _plain(row: RateRow) -> dict:
 def hot_topics(request):
     """本月热点: keywords of this month's voices in the viewer's scope (an HTMX fragment, loaded
     after the page; cached for an hour because it reads up to 5,000 voices' text)."""
-    # import here: smart loads jieba and scikit-learn, which most processes never need
-    from dangqun.voices import smart
-
-    require_viewer(request.user)
-    month = timezone.localdate().replace(day=1)
-    key = f"voices:hot-topics:{request.user.pk}:{month:%Y%m}"
-    topics = cache.get(key)
-    if topics is None:
-        topics = smart.hot_topics(services.visible_to(request.user), month=month)
-        cache.set(key, topics, 3600)
+    month, topics = figures.hot_topics(request.user)
     return render_page(request, "voices/_hot_topics.html", {"topics": topics, "month": month})

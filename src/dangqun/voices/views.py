@@ -30,6 +30,7 @@ from dangqun.voices import (
     suggestions,
     throttle,
 )
+from dangqun.voices import inbox as inbox_lists
 from dangqun.voices.models import (
     OPEN_STATUSES,
     Attachment,
@@ -170,40 +171,23 @@ def _follow_context(request, voice: Voice, code: str) -> dict:
 
 
 # Staff -------------------------------------------------------------------------------------
-FILTERS = {
-    "open": ("办理中（全部）", {"status__in": OPEN_STATUSES}),
-    "submitted": ("待受理", {"status": Status.SUBMITTED}),
-    "assigned": ("待响应", {"status": Status.ASSIGNED}),
-    "in_progress": ("办理中", {"status": Status.IN_PROGRESS}),
-    "answered": ("待评价", {"status": Status.ANSWERED}),
-    "closed": ("已办结", {"status__in": (Status.CLOSED, Status.RETURNED, Status.MERGED)}),
-    "all": ("全部", {}),
-}
-
-
 @login_required
 def inbox(request):
-    services.require_inbox(request.user)
-    show = request.GET.get("show", "open")
-    show = show if show in FILTERS else "open"
-    voices = services.in_scope(request.user).filter(**FILTERS[show][1])
+    show = request.GET.get("show", inbox_lists.DEFAULT_TAB)
+    show = show if show in inbox_lists.TABS else inbox_lists.DEFAULT_TAB
+    overdue = request.GET.get("overdue") == "1"
+    voices = inbox_lists.inbox(request.user, show, overdue=overdue)
+    voices = voices.select_related("unit", "handling_org", "category")
     now = timezone.now()
-    if request.GET.get("overdue") == "1":
-        voices = voices.filter(status__in=OPEN_STATUSES, resolution_due__lt=now) | voices.filter(
-            status=Status.ASSIGNED, response_due__lt=now
-        )
-    voices = voices.select_related("unit", "handling_org", "category").order_by(
-        "-submitted_at", "-id"
-    )
     page = IdFirstPaginator(voices, PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(
         request,
         "voices/inbox.html",
         {
             "page": page,
-            "filters": [(key, label) for key, (label, _) in FILTERS.items()],
+            "filters": [(key, label) for key, (label, _) in inbox_lists.TABS.items()],
             "show": show,
-            "overdue": request.GET.get("overdue") == "1",
+            "overdue": overdue,
             "query": query_without_page(request.GET),
             "now": now,
             "can_view_rates": services.may_view_rates(request.user),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from dangqun.core.models import CalendarDay, RuleOverride
 from dangqun.core.rules import get_rule
 from dangqun.voices import followup, handling, metrics, services, tally
-from dangqun.voices.metrics_report import counted
+from dangqun.voices.figures import counted
 from dangqun.voices.models import Rating, Status, Voice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -1,14 +1,15 @@
-"""The 三率 report a viewer may read: its period, the voices it counts, its table and its xlsx
-export (checked and audited here, for the page and the API alike). The figures are ``metrics``'."""
+"""The 三率 figures a viewer reads, for the page and the API alike: who may read them
+(``require_viewer``), which voices count (``counted``), the table of a period, the monthly trend,
+the month's hot topics, and the table as an xlsx export (audited here). The numbers themselves
+come from ``metrics``."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
-from urllib.parse import urlencode
 
 import xlsxwriter
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,11 +19,15 @@ from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit
 from dangqun.core.rules import get_rule
 from dangqun.orgs.models import Org
-from dangqun.voices.metrics import GROUP_LABELS, GROUPS, RULE, RateRow, add_months, table
+from dangqun.voices import services
+from dangqun.voices.metrics import RULE, RateRow, monthly_trend, table
 from dangqun.voices.models import Voice
+from dangqun.voices.periods import Period
 
-DEFAULT_BY = "handling_org"
-FIRST_YEAR = 1990  # earlier (or absurd) dates are refused rather than sent to the database
+TREND_MONTHS = 12
+MAX_TREND_MONTHS = 36
+HOT_TOPICS_SECONDS = 3600  # hot topics read up to 5,000 voices' text: kept for an hour
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 COUNT, RATE, HOURS = "count", "rate", "hours"
 # (title, RateRow field, kind, shown on small screens)
@@ -46,77 +51,8 @@ COLUMNS = [
 TREND_COLUMNS = [c for c in COLUMNS if c[1] in ("valid", "rated") or c[2] == RATE]
 
 
-@dataclasses.dataclass(frozen=True)
-class Period:
-    """Whole calendar months, as 三率 are reported: ``start`` and ``end`` are the first days of the
-    first and the last month (inclusive)."""
-
-    start: dt.date
-    end: dt.date
-    by: str
-    error: str = ""
-
-    @property
-    def end_exclusive(self) -> dt.date:
-        return add_months(self.end, 1)
-
-    @property
-    def by_label(self) -> str:
-        return GROUP_LABELS[self.by]
-
-    @property
-    def label(self) -> str:
-        first = f"{self.start.year}年{self.start.month}月"
-        last = f"{self.end.year}年{self.end.month}月"
-        return first if first == last else f"{first} 至 {last}"
-
-    def query(self) -> str:
-        return urlencode(
-            {"start": f"{self.start:%Y-%m}", "end": f"{self.end:%Y-%m}", "by": self.by}
-        )
-
-
-MAX_PERIOD_MONTHS = 36
-
-
-def period_of(params) -> Period:
-    """The months and grouping ``params`` (a query's ``start``, ``end``, ``by``) choose; this month
-    when none or bad ones are given. A month is written 2025-03; a full date (2025-03-15) stands
-    for its month."""
-    this_month = timezone.localdate().replace(day=1)
-    by = params.get("by") or DEFAULT_BY
-    by = by if by in GROUPS else DEFAULT_BY
-    default = Period(this_month, this_month, by)
-    raw_start = params.get("start", "").strip()
-    raw_end = params.get("end", "").strip()
-    if not raw_start and not raw_end:
-        return default
-    try:
-        start = _month(raw_start) if raw_start else default.start
-        end = _month(raw_end) if raw_end else default.end
-    except ValueError:
-        return dataclasses.replace(
-            default, error="月份格式不正确（应如 2025-03），已显示本月的统计"
-        )
-    if start.year < FIRST_YEAR or end.year > this_month.year + 1:
-        return dataclasses.replace(default, error="月份超出可统计的范围，已显示本月的统计")
-    if start > end:
-        return dataclasses.replace(default, error="开始月份不能晚于结束月份，已显示本月的统计")
-    if (end.year - start.year) * 12 + end.month - start.month >= MAX_PERIOD_MONTHS:
-        return dataclasses.replace(
-            default, error="统计区间不能超过 36 个月，请缩短区间；已显示本月的统计"
-        )
-    return Period(start, end, by)
-
-
-def _month(text: str) -> dt.date:
-    if len(text) == 7:
-        text += "-01"
-    return dt.date.fromisoformat(text).replace(day=1)
-
-
 def require_viewer(user) -> None:
-    """Anyone who views voices somewhere reads their 三率."""
+    """PermissionDenied unless the user may read 三率 (查看 over voices somewhere)."""
     require(Scope.of(user).has(VIEW_VOICES), "您没有查看群众呼声统计的权限")
 
 
@@ -131,17 +67,39 @@ def counted(user) -> tuple[QuerySet, str | None]:
     return voices, outer[0] if whole else None
 
 
-def report_table(user, period: Period) -> tuple[list[RateRow], RateRow]:
-    """The rows (one per group of ``period.by``) and the total of the user's 三率 over ``period``."""
+def period_table(user, period: Period) -> tuple[list[RateRow], RateRow]:
+    """The rows of ``period`` grouped by ``period.by`` and their 合计, over the user's voices."""
     voices, enterprise = counted(user)
     return table(voices, period.start, period.end_exclusive, period.by, enterprise=enterprise)
 
 
-def export_xlsx(user, period: Period) -> bytes:
-    """The report's table as an xlsx workbook, for a viewer; the export is audited."""
+def trend(user, months: int = TREND_MONTHS) -> list[RateRow]:
+    """One row per month for the ``months`` months up to this one, oldest first."""
+    voices, enterprise = counted(user)
+    return monthly_trend(voices, months, timezone.localdate(), enterprise=enterprise)
+
+
+def hot_topics(user) -> tuple[dt.date, list[tuple[str, int]]]:
+    """This month and its hot keywords among the voices the user may open, with how many voices
+    hold each (most first); cached per user and month."""
+    # import here: smart loads jieba and scikit-learn, which most processes never need
+    from dangqun.voices import smart
+
     require_viewer(user)
-    rows, total = report_table(user, period)
-    content = _xlsx(period, rows, total)
+    month = timezone.localdate().replace(day=1)
+    key = f"voices:hot-topics:{user.pk}:{month:%Y%m}"
+    topics = cache.get(key)
+    if topics is None:
+        topics = smart.hot_topics(services.visible_to(user), month=month)
+        cache.set(key, topics, HOT_TOPICS_SECONDS)
+    return month, topics
+
+
+def export_table(user, period: Period) -> bytes:
+    """The period's table as an xlsx workbook, for a viewer; the export is audited."""
+    require_viewer(user)
+    rows, total = period_table(user, period)
+    content = table_xlsx(period, rows, total)
     with transaction.atomic():
         audit.record(
             user,
@@ -158,7 +116,11 @@ def export_xlsx(user, period: Period) -> bytes:
     return content
 
 
-def _xlsx(period: Period, rows: list[RateRow], total: RateRow) -> bytes:
+def export_name(period: Period) -> str:
+    return f"voice-metrics-{period.start:%Y%m}-{period.end:%Y%m}.xlsx"
+
+
+def table_xlsx(period: Period, rows: list[RateRow], total: RateRow) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
     sheet = workbook.add_worksheet("呼声办理统计")

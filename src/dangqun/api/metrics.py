@@ -1,0 +1,236 @@
+"""群众呼声's figures over the API: 三率 (响应率, 解决率, 满意率, composite) of a period and grouping,
+the monthly trend, the table as xlsx and this month's hot topics. The same functions as the page
+(``voices.figures``, ``voices.periods``): the same numbers, read by the same people (查看 over
+voices; others 403), counted over the same voices. A period the page would replace by this month
+is refused here with the reason (400)."""
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dangqun.api.views import ServiceErrorsMixin
+from dangqun.core.rules import get_rule
+from dangqun.voices import figures
+from dangqun.voices.metrics import GROUP_LABELS, GROUPS, RULE
+from dangqun.voices.periods import DEFAULT_BY, Period, PeriodError, parse_period
+
+FORBIDDEN = OpenApiResponse(description="无权查看群众呼声统计")
+BAD_PERIOD = OpenApiResponse(description="统计期间或分组有误，给出中文说明")
+PERIOD_PARAMETERS = [
+    OpenApiParameter("from", str, description="开始月份，如 2025-01（含）；默认本月"),
+    OpenApiParameter("to", str, description="结束月份，如 2025-12（含）；默认本月；最长 36 个月"),
+    OpenApiParameter(
+        "by",
+        str,
+        enum=list(GROUPS),
+        description="分组："
+        + "，".join(f"{key} {label}" for key, label in GROUP_LABELS.items())
+        + "；默认 handling_org",
+    ),
+]
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer"}, {"type": "string"}],
+        "nullable": True,
+        "description": "分组的键：组织或类别的 ID，渠道或类型的取值，月份 YYYY-MM；"
+        "未交办、未分类及合计为 null",
+    }
+)
+class GroupKeyField(serializers.Field):
+    def to_representation(self, value):
+        return value
+
+
+def rate_field(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text=help_text + "（0—1，四位小数；没有有效件时为 null）",
+    )
+
+
+class RateRowSerializer(serializers.Serializer):
+    key = GroupKeyField()
+    label = serializers.CharField(help_text="分组名称")
+    valid = serializers.IntegerField(help_text="有效件数")
+    responded = serializers.IntegerField(help_text="已响应")
+    solved = serializers.IntegerField(help_text="已解决")
+    satisfied = serializers.IntegerField(help_text="满意")
+    basically = serializers.IntegerField(help_text="基本满意")
+    unsatisfied = serializers.IntegerField(help_text="不满意")
+    rated = serializers.IntegerField(help_text="已评价")
+    overdue_response = serializers.IntegerField(help_text="响应超时")
+    response_rate = rate_field("响应率")
+    resolution_rate = rate_field("解决率")
+    satisfaction_rate = rate_field("满意率")
+    composite = rate_field("综合得分")
+    satisfaction_among_rated = rate_field("已评价件满意率")
+    median_response_hours = serializers.FloatField(
+        allow_null=True, help_text="响应用时中位数（工作小时）"
+    )
+    median_resolution_hours = serializers.FloatField(
+        allow_null=True, help_text="办理用时中位数（工作小时）"
+    )
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.CharField(help_text="开始月份 YYYY-MM")
+    end = serializers.CharField(help_text="结束月份 YYYY-MM（含）")
+    by = serializers.ChoiceField(choices=list(GROUPS))
+    by_label = serializers.CharField(help_text="分组名称")
+    label = serializers.CharField(help_text="期间的中文写法")
+
+
+class RuleSerializer(serializers.Serializer):
+    formula = serializers.CharField(help_text="综合得分的计算方法")
+    citation = serializers.CharField(help_text="依据")
+    weights = serializers.DictField(
+        child=serializers.FloatField(), help_text="满意、基本满意的系数与三率的权重"
+    )
+
+
+class MetricsSerializer(serializers.Serializer):
+    period = PeriodSerializer()
+    rows = RateRowSerializer(many=True)
+    total = RateRowSerializer(help_text="合计")
+    rule = RuleSerializer()
+
+
+class TrendSerializer(serializers.Serializer):
+    months = RateRowSerializer(many=True, help_text="每月一行，最早的在前")
+    rule = RuleSerializer()
+
+
+class TopicSerializer(serializers.Serializer):
+    word = serializers.CharField(help_text="关键词")
+    voices = serializers.IntegerField(help_text="含该词的呼声数")
+
+
+class HotTopicsSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="月份 YYYY-MM")
+    topics = TopicSerializer(many=True)
+
+
+def requested_period(params) -> Period:
+    """The period of ``from``/``to``/``by``, or 400 with the reason."""
+    try:
+        return parse_period(
+            params.get("from", ""), params.get("to", ""), params.get("by") or DEFAULT_BY
+        )
+    except PeriodError as exc:
+        raise ValidationError({"period": [exc.message]}) from exc
+
+
+def rule_data() -> dict:
+    rule = get_rule(RULE)
+    return {"formula": rule.explain(), "citation": rule.citation, "weights": rule.params}
+
+
+def period_data(period: Period) -> dict:
+    return {
+        "start": f"{period.start:%Y-%m}",
+        "end": f"{period.end:%Y-%m}",
+        "by": period.by,
+        "by_label": period.by_label,
+        "label": period.label,
+    }
+
+
+class MetricsView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        operation_id="voices_metrics",
+        summary="呼声办理统计（三率）",
+        description="与统计页面相同的数字：按所选月份与分组的有效件数、响应率、解决率、满意率、"
+        "综合得分与用时中位数，及合计。只统计调用者可查看的呼声。",
+        parameters=PERIOD_PARAMETERS,
+        responses={200: MetricsSerializer, 400: BAD_PERIOD, 403: FORBIDDEN},
+    )
+    def get(self, request):
+        figures.require_viewer(request.user)
+        period = requested_period(request.query_params)
+        rows, total = figures.period_table(request.user, period)
+        body = {"period": period_data(period), "rows": rows, "total": total, "rule": rule_data()}
+        return Response(MetricsSerializer(body).data)
+
+
+class TrendView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        operation_id="voices_metrics_trend",
+        summary="三率的月度走势",
+        description="最近若干个月（含本月）每月一行，没有呼声的月份也列出。",
+        parameters=[
+            OpenApiParameter(
+                "months", int, description=f"月数，1—{figures.MAX_TREND_MONTHS}，默认 12"
+            )
+        ],
+        responses={
+            200: TrendSerializer,
+            400: OpenApiResponse(description="月数有误"),
+            403: FORBIDDEN,
+        },
+    )
+    def get(self, request):
+        figures.require_viewer(request.user)
+        raw = request.query_params.get("months", str(figures.TREND_MONTHS))
+        if not raw.isdigit() or not 1 <= int(raw) <= figures.MAX_TREND_MONTHS:
+            message = f"月数应为 1—{figures.MAX_TREND_MONTHS} 的整数"
+            raise ValidationError({"months": [message]})
+        body = {"months": figures.trend(request.user, int(raw)), "rule": rule_data()}
+        return Response(TrendSerializer(body).data)
+
+
+class ExportView(ServiceErrorsMixin, APIView):
+    def perform_content_negotiation(self, request, force=False):
+        # the workbook is no DRF rendering (whatever Accept says); refusals are JSON
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        operation_id="voices_metrics_export",
+        summary="导出呼声办理统计（xlsx）",
+        description="与统计页面的导出相同的表格；每次导出记入审计日志。",
+        parameters=PERIOD_PARAMETERS,
+        responses={
+            (200, figures.XLSX): OpenApiTypes.BINARY,
+            400: BAD_PERIOD,
+            403: FORBIDDEN,
+        },
+    )
+    def get(self, request):
+        figures.require_viewer(request.user)
+        period = requested_period(request.query_params)
+        response = HttpResponse(
+            figures.export_table(request.user, period), content_type=figures.XLSX
+        )
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{figures.export_name(period)}"
+        )
+        return response
+
+
+class HotTopicsView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        operation_id="voices_hot_topics",
+        summary="本月热点",
+        description="本月调用者可查看的呼声中出现最多的关键词及所在呼声数（每小时更新）。",
+        responses={200: HotTopicsSerializer, 403: FORBIDDEN},
+    )
+    def get(self, request):
+        month, topics = figures.hot_topics(request.user)
+        body = {
+            "month": f"{month:%Y-%m}",
+            "topics": [{"word": word, "voices": count} for word, count in topics],
+        }
+        return Response(HotTopicsSerializer(body).data)

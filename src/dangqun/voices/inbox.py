@@ -1,0 +1,43 @@
+"""The staff inbox: who may open it, which voices each tab shows and which are overdue, for the
+inbox page and ``GET /api/voices/inbox/`` alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from dangqun.voices import services
+from dangqun.voices.models import OPEN_STATUSES, Status
+
+DEFAULT_TAB = "open"
+# tab: (label, filter)
+TABS = {
+    "open": ("办理中（全部）", {"status__in": OPEN_STATUSES}),
+    "submitted": ("待受理", {"status": Status.SUBMITTED}),
+    "assigned": ("待响应", {"status": Status.ASSIGNED}),
+    "in_progress": ("办理中", {"status": Status.IN_PROGRESS}),
+    "answered": ("待评价", {"status": Status.ANSWERED}),
+    "closed": ("已办结", {"status__in": (Status.CLOSED, Status.RETURNED, Status.MERGED)}),
+    "all": ("全部", {}),
+}
+
+
+def inbox(user, tab: str = DEFAULT_TAB, *, overdue: bool = False) -> QuerySet:
+    """The voices of ``tab`` raised in or handled by the user's sub-trees (their own are under
+    我的反映), only the overdue ones with ``overdue``; newest first."""
+    services.require_inbox(user)
+    voices = services.in_scope(user).filter(**TABS[tab][1])
+    if overdue:
+        voices = overdue_only(voices)
+    return voices.order_by("-submitted_at", "-id")
+
+
+def overdue_only(voices: QuerySet, now: dt.datetime | None = None) -> QuerySet:
+    """Open voices past their resolution deadline and voices waiting for a response past its
+    deadline (as ``Voice.overdue()`` says 办理超时 / 响应超时)."""
+    now = now or timezone.now()
+    return voices.filter(status__in=OPEN_STATUSES, resolution_due__lt=now) | voices.filter(
+        status=Status.ASSIGNED, response_due__lt=now
+    )
