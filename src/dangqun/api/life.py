@@ -80,8 +80,12 @@ class MeetingDetailSerializer(serializers.ModelSerializer):
     org_name = serializers.CharField(source="org.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    host_name = serializers.CharField(source="host.name", read_only=True, default=None)
-    recorder_name = serializers.CharField(source="recorder.name", read_only=True, default=None)
+    host_name = serializers.CharField(
+        source="host.name", read_only=True, default=None, allow_null=True
+    )
+    recorder_name = serializers.CharField(
+        source="recorder.name", read_only=True, default=None, allow_null=True
+    )
     attendees = AttendeeSerializer(many=True, read_only=True)
     counts = serializers.SerializerMethodField()
     files = FileSerializer(many=True, read_only=True)
@@ -223,6 +227,7 @@ class MeetingViewSet(
             200: CheckedInSerializer,
             400: INVALID,
             403: OpenApiResponse(description="签到码已过期"),
+            404: OpenApiResponse(description="路径中的会议编号无效"),
         },
     )
     @action(detail=True, methods=["post"], url_path="checkin")

@@ -94,7 +94,7 @@ class PeriodSerializer(serializers.Serializer):
     label = serializers.CharField(help_text="期间的中文写法")
 
 
-class RuleSerializer(serializers.Serializer):
+class RateRuleSerializer(serializers.Serializer):
     formula = serializers.CharField(help_text="综合得分的计算方法")
     citation = serializers.CharField(help_text="依据")
     weights = serializers.DictField(
@@ -106,12 +106,12 @@ class MetricsSerializer(serializers.Serializer):
     period = PeriodSerializer()
     rows = RateRowSerializer(many=True)
     total = RateRowSerializer(help_text="合计")
-    rule = RuleSerializer()
+    rule = RateRuleSerializer()
 
 
 class TrendSerializer(serializers.Serializer):
     months = RateRowSerializer(many=True, help_text="每月一行，最早的在前")
-    rule = RuleSerializer()
+    rule = RateRuleSerializer()
 
 
 class TopicSerializer(serializers.Serializer):

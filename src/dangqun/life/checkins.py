@@ -50,7 +50,8 @@ def valid_code(meeting: Meeting, code: str, at: dt.datetime | None = None) -> bo
     given = (code or "").strip().lower()
     return any(
         hmac.compare_digest(
-            given, checkin_code(meeting, at - dt.timedelta(seconds=CODE_WINDOW * n))
+            given.encode(),
+            checkin_code(meeting, at - dt.timedelta(seconds=CODE_WINDOW * n)).encode(),
         )
         for n in range(CODE_GRACE + 1)
     )

@@ -316,6 +316,8 @@ def test_a_member_asks_for_leave_and_checks_in_with_the_code(world, secretary, a
     stale = member.post(url + "checkin/", {"code": "0000000000"})
     assert stale.status_code == 403
     assert stale.json()["detail"] == "签到码已过期，请扫描会场当前显示的二维码"
+    chinese = member.post(url + "checkin/", {"code": "签到码"})  # found by schemathesis: was a 500
+    assert chinese.status_code == 403 and chinese.json() == stale.json()
     code = checkins.checkin_code(meeting)
     first = member.post(url + "checkin/", {"code": code}).json()
     assert first["first"] is True and first["attendee"]["presence"] == Presence.PRESENT

@@ -16,6 +16,7 @@ from django.core import signals
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -27,7 +28,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from dangqun.accounts.services import create_token, grant_role
-from dangqun.development import services as development
+from dangqun.development import opening
+from dangqun.life import planning
+from dangqun.life.models import Kind
 from dangqun.voices import intake
 from dangqun.voices.models import Identity
 
@@ -101,7 +104,12 @@ def objects(world, make_user):
         identity=Identity.NAMED,
     ).voice
     secretary = make_user("secretary", role="branch_secretary", org=world.branch_a)
-    case = development.open_case(secretary, world.wang, world.branch_a, dt.date(2023, 1, 10))
+    case = opening.open_case(secretary, world.wang, world.branch_a, dt.date(2023, 1, 10))
+    meeting = planning.schedule(
+        secretary,
+        world.branch_a,
+        {"kind": Kind.THEME_DAY, "topic": "学习党章", "starts_at": timezone.now(), "place": "三楼"},
+    )
     REAL_IDS.clear()
     REAL_IDS.update(
         {
@@ -109,6 +117,7 @@ def objects(world, make_user):
             "/api/people/": world.zhang.pk,
             "/api/voices/": voice.pk,
             "/api/development/cases/": case.pk,
+            "/api/life/meetings/": meeting.pk,
         }
     )
     yield
