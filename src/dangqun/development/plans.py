@@ -18,6 +18,8 @@ from dangqun.development.models import OPEN, Quota, StepRecord
 from dangqun.development.steps import ADMITTED
 from dangqun.orgs.models import Org
 
+MAX_QUOTA = 100_000  # more than any 党委 plans (and within the 32-bit column)
+
 
 @dataclass
 class PlanRow:
@@ -95,6 +97,8 @@ def set_quota(actor, org: Org, year: int, quota: int, note: str = "") -> Quota:
     require(may_set_quota(actor, org), "您无权制定该党组织的发展计划")
     if quota < 0:
         raise ValidationError({"quota": "计划发展人数不能为负数"})
+    if quota > MAX_QUOTA:
+        raise ValidationError({"quota": f"计划发展人数不能超过 {MAX_QUOTA}"})
     with transaction.atomic():
         before = Quota.objects.filter(org=org, year=year).values_list("quota", flat=True).first()
         row, _ = Quota.objects.update_or_create(

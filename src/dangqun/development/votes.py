@@ -20,6 +20,8 @@ from dangqun.life.models import Presence, Role
 from dangqun.life.models import Status as MeetingStatus
 from dangqun.life.voting import decide
 
+MAX_COUNT = 100_000  # more members than any branch has (and within the 32-bit columns)
+
 
 def record_vote(
     actor,
@@ -108,6 +110,8 @@ def _check_counts(held_on, expected, present, written, yes, no, abstain) -> None
         raise ValidationError({"held_on": "日期不能晚于今天"})
     if min(expected, present, written, yes, no, abstain) < 0:
         raise ValidationError("人数和票数不能为负数")
+    if max(expected, present, written, yes, no, abstain) > MAX_COUNT:
+        raise ValidationError(f"人数和票数不能超过 {MAX_COUNT}")
     if present > expected:
         raise ValidationError({"present": "实到人数不能多于应到人数"})
     if present + written > expected:
