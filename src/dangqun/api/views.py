@@ -5,8 +5,6 @@ capability first (visible but read-only: 403), then call the service, which chec
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Left, Length
 from django.http import Http404
 from django.views.generic import TemplateView
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -18,11 +16,9 @@ from rest_framework.response import Response
 from dangqun.accounts.roles import CHANGE_PEOPLE
 from dangqun.accounts.scope import Scope, get_in_scope, require
 from dangqun.api import errors
-from dangqun.api.filters import OrgFilter, PersonFilter
+from dangqun.api.filters import PersonFilter
 from dangqun.api.pagination import PeoplePagination
-from dangqun.api.serializers import OrgSerializer, PartyProfileSerializer, PersonSerializer
-from dangqun.orgs import services as org_services
-from dangqun.orgs.models import Org
+from dangqun.api.serializers import PartyProfileSerializer, PersonSerializer
 from dangqun.people import services
 from dangqun.people.models import PartyProfile
 
@@ -42,32 +38,6 @@ class ServiceErrorsMixin:
         super().initial(request, *args, **kwargs)
         if "pk" in kwargs and not errors.is_object_id(kwargs["pk"]):
             raise NotFound(NOT_FOUND.description)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="组织列表", description="授权范围内的组织；?parent=ID 列出直接下级。"
-    ),
-    retrieve=extend_schema(summary="组织详情", responses={200: OrgSerializer, 404: NOT_FOUND}),
-)
-class OrgViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
-    """Organisations of every system, scoped to the caller's grants."""
-
-    serializer_class = OrgSerializer
-    filterset_class = OrgFilter
-
-    def get_queryset(self):
-        parent = Org.objects.filter(
-            path=Left(OuterRef("path"), Length(OuterRef("path")) - Value(Org.steplen))
-        ).values("pk")[:1]
-        return (
-            org_services.visible_to(self.request.user)
-            .annotate(parent_pk=Subquery(parent, output_field=IntegerField()))
-            .order_by("path")
-        )
-
-    def get_object(self):
-        return get_in_scope(self.get_queryset(), pk=self.kwargs["pk"])
 
 
 @extend_schema_view(

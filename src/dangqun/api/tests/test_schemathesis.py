@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from dangqun.accounts.services import create_token, grant_role
-from dangqun.development import services as development
+from dangqun.development import opening
 from dangqun.voices import intake
 from dangqun.voices.models import Identity
 
@@ -101,7 +101,7 @@ def objects(world, make_user):
         identity=Identity.NAMED,
     ).voice
     secretary = make_user("secretary", role="branch_secretary", org=world.branch_a)
-    case = development.open_case(secretary, world.wang, world.branch_a, dt.date(2023, 1, 10))
+    case = opening.open_case(secretary, world.wang, world.branch_a, dt.date(2023, 1, 10))
     REAL_IDS.clear()
     REAL_IDS.update(
         {
