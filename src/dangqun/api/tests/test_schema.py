@@ -21,6 +21,7 @@ EXPECTED_OPERATIONS = {
     ("/api/people/{id}/party-profile/", "get"),
     ("/api/people/{id}/party-profile/", "put"),
     ("/api/people/{id}/party-profile/", "patch"),
+    ("/api/people/{id}/{step}/", "post"),
     ("/api/me/", "get"),
     ("/api/voices/", "get"),
     ("/api/voices/", "post"),
