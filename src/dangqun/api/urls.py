@@ -7,6 +7,7 @@ from dangqun.api import (
     development_figures,
     life,
     metrics,
+    orgs,
     proposals,
     views,
     voice_lists,
@@ -16,7 +17,7 @@ from dangqun.api import (
 app_name = "api"
 router = DefaultRouter()
 router.include_format_suffixes = False
-router.register("orgs", views.OrgViewSet, basename="org")
+router.register("orgs", orgs.OrgViewSet, basename="org")
 router.register("people", views.PersonViewSet, basename="person")
 # before voices: its voices/{id}/ would take voices/public/
 router.register("voices/public", voice_lists.PublicVoiceViewSet, basename="public-voice")

@@ -5,30 +5,39 @@ capability first (visible but read-only: 403), then call the service, which chec
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Left, Length
 from django.http import Http404
 from django.views.generic import TemplateView
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from dangqun.accounts.roles import CHANGE_PEOPLE
 from dangqun.accounts.scope import Scope, get_in_scope, require
 from dangqun.api import errors
-from dangqun.api.filters import OrgFilter, PersonFilter
+from dangqun.api.filters import PersonFilter
 from dangqun.api.pagination import PeoplePagination
-from dangqun.api.serializers import OrgSerializer, PartyProfileSerializer, PersonSerializer
-from dangqun.orgs import services as org_services
-from dangqun.orgs.models import Org
+from dangqun.api.serializers import PartyProfileSerializer, PersonSerializer
+from dangqun.core import actions as core_actions
+from dangqun.people import actions as people_actions
 from dangqun.people import services
 from dangqun.people.models import PartyProfile
 
 PROFILE_KEYS = {f.removesuffix("_id") for f in services.PROFILE_FIELDS}
 NOT_FOUND = OpenApiResponse(description="不存在或不在授权范围内")
 FORBIDDEN = OpenApiResponse(description="只读授权或无权修改")
+INVALID = OpenApiResponse(description="数据有误或不符合规定，按字段给出中文说明")
+# the people page actions not reached otherwise (edit is PATCH, the party profile PUT/PATCH)
+PERSON_STEPS = ["member_event"]
+PERSON_STEP = OpenApiParameter(
+    "step", str, OpenApiParameter.PATH, enum=PERSON_STEPS, description="操作"
+)
 
 
 class ServiceErrorsMixin:
@@ -42,32 +51,6 @@ class ServiceErrorsMixin:
         super().initial(request, *args, **kwargs)
         if "pk" in kwargs and not errors.is_object_id(kwargs["pk"]):
             raise NotFound(NOT_FOUND.description)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="组织列表", description="授权范围内的组织；?parent=ID 列出直接下级。"
-    ),
-    retrieve=extend_schema(summary="组织详情", responses={200: OrgSerializer, 404: NOT_FOUND}),
-)
-class OrgViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
-    """Organisations of every system, scoped to the caller's grants."""
-
-    serializer_class = OrgSerializer
-    filterset_class = OrgFilter
-
-    def get_queryset(self):
-        parent = Org.objects.filter(
-            path=Left(OuterRef("path"), Length(OuterRef("path")) - Value(Org.steplen))
-        ).values("pk")[:1]
-        return (
-            org_services.visible_to(self.request.user)
-            .annotate(parent_pk=Subquery(parent, output_field=IntegerField()))
-            .order_by("path")
-        )
-
-    def get_object(self):
-        return get_in_scope(self.get_queryset(), pk=self.kwargs["pk"])
 
 
 @extend_schema_view(
@@ -184,6 +167,29 @@ class PersonViewSet(
         profile = PartyProfile.objects.select_related("branch").get(pk=profile.pk)
         code = status.HTTP_200_OK if existing is not None else status.HTTP_201_CREATED
         return Response(self.get_serializer(profile).data, status=code)
+
+    @extend_schema(
+        operation_id="people_act",
+        parameters=[PERSON_STEP],
+        summary="办理党员组织关系与党籍事项",
+        description=(
+            "与页面“组织关系与党籍事项”相同（people.actions）。member_event 需要 type"
+            "（transfer_in/transfer_out/internal_move/expelled/deceased/suspended/restored/"
+            "lost_contact/contact_restored/probation_cancelled）、on，内部调动、转入带 to_branch，"
+            "可带 counterpart、note。返回办理后的人员。"
+        ),
+        request=None,
+        responses={200: PersonSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"], url_path="(?P<step>" + "|".join(PERSON_STEPS) + ")")
+    def act(self, request, pk=None, step=None):
+        if step not in PERSON_STEPS:
+            raise NotFound("没有这个操作")
+        person = self._changeable_object()
+        outcome = people_actions.run(request.user, person, step, request.data)
+        if not outcome.ok:
+            raise ValidationError(core_actions.errors_by_field(outcome.form))
+        return Response(PersonSerializer(self._fresh(person)).data)
 
 
 @extend_schema(

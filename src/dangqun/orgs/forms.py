@@ -73,9 +73,27 @@ class TermForm(StyledForm):
 
 
 class PostForm(StyledForm):
+    """Who takes which post: the person is typed as their employee number and found among
+    ``people`` (those the user may see)."""
+
     person = forms.CharField(label="人员工号", max_length=32)
     title = forms.ChoiceField(label="职务", choices=PostTitle.choices)
     started_on = forms.DateField(label="任职日期", widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:  # looked up once the rest of the input reads
+            employee_no = data["person"].strip()
+            person = self.people.filter(employee_no=employee_no).first()
+            if person is None:
+                self.add_error("person", "在您的管理范围内找不到该工号的人员")
+            else:
+                data["person"] = person
+        return data
 
 
 class PostEndForm(StyledForm):

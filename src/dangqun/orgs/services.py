@@ -57,6 +57,34 @@ def require_changeable(user, pk: int) -> Org:
     return org
 
 
+def can_change(user, org: Org) -> bool:
+    """Whether the user may change this organisation (its details, children, terms and posts)."""
+    return Scope.of(user).can(CHANGE_ORGS, org)
+
+
+def unit_choices() -> QuerySet:
+    """The enterprise units an organisation may sit in (their names are not secret: any active
+    unit may host an organisation)."""
+    return Org.objects.active().filter(system=System.ENTERPRISE).only("pk", "name", "depth")
+
+
+def move_targets(user, org: Org) -> QuerySet:
+    """Where the user may move ``org``: active organisations of its system they may change,
+    outside its own sub-tree."""
+    return (
+        Scope.of(user)
+        .orgs(CHANGE_ORGS, Org.objects.active())
+        .filter(system=org.system)
+        .exclude(path__startswith=org.path)
+        .only("pk", "name", "depth")
+    )
+
+
+def require_post(org: Org, pk) -> Post:
+    """One post of the organisation, with its holder; or 404."""
+    return get_in_scope(Post.objects.filter(org=org).select_related("person"), pk=pk)
+
+
 def default_term_years(kind: str) -> int | None:
     key = TERM_YEARS_KEY.get(kind)
     return get_rule("org.term_years")[key] if key else None

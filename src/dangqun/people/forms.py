@@ -62,14 +62,16 @@ class PersonForm(StyledForm):
         if is_member:
             del self.fields["political_status"]
 
-    def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        if not data.get("id_number"):
-            data.pop("id_number", None)
-        for key in ("gender", "education", "political_status"):
-            if key in data and not data[key]:
-                data.pop(key)
-        return data
+
+def person_data(cleaned_data: dict) -> dict:
+    """A person form's input as the services take it: what was left empty keeps its value."""
+    data = dict(cleaned_data)
+    if not data.get("id_number"):
+        data.pop("id_number", None)
+    for key in ("gender", "education", "political_status"):
+        if key in data and not data[key]:
+            data.pop(key)
+    return data
 
 
 class ProfileForm(StyledForm):

@@ -1,138 +1,54 @@
-"""Pages that change people: register, edit, party profile, membership events."""
+"""Pages that change people: register, edit, party profile, membership events. Each is a form of
+``people.actions``; refusals come back as Chinese form errors."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from dangqun.accounts.roles import CHANGE_PEOPLE
-from dangqun.accounts.scope import Scope, require
-from dangqun.core.forms import add_errors
-from dangqun.people import forms, services
-from dangqun.people.models import PartyProfile
+from dangqun.accounts.scope import require
+from dangqun.core import actions as core_actions
+from dangqun.people import actions, services
 
 
-def _person_to_change(request, pk):
-    return services.require_changeable(request.user, pk), Scope.of(request.user)
-
-
-def _render(request, form, title, back):
-    return render(request, "people/form.html", {"form": form, "title": title, "back": back})
+def _form(request, table, obj, name: str):
+    """The action's form, bound and run on a POST; and the outcome when it worked (else None)."""
+    if request.method == "POST" and request.POST:
+        outcome = core_actions.run(table, request.user, obj, name, request.POST)
+        return outcome.form, (outcome if outcome.ok else None)
+    return core_actions.build_form(table[name], request.user, obj), None
 
 
 @login_required
 def create(request):
-    scope = Scope.of(request.user)
-    require(scope.has(CHANGE_PEOPLE), "您无权登记人员")
-    orgs = scope.orgs(CHANGE_PEOPLE)
-    form = forms.PersonForm(request.POST or None, orgs=orgs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.create_person(request.user, form.service_data())
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "人员已登记。")
-            return redirect("people:detail", pk=person.pk)
-    return _render(request, form, "登记人员", "people:list")
+    require(services.may_register(request.user), actions.REFUSED_REGISTER)
+    form, done = _form(request, actions.REGISTER, None, "create")
+    if done is not None:
+        messages.success(request, actions.REGISTER["create"].done)
+        return redirect("people:detail", pk=done.result.pk)
+    context = {"form": form, "title": "登记人员", "back": "people:list"}
+    return render(request, "people/form.html", context)
+
+
+def _person_page(request, pk: int, name: str, title: str):
+    person = services.require_changeable(request.user, pk)
+    form, done = _form(request, actions.ACTIONS, person, name)
+    if done is not None:
+        messages.success(request, actions.ACTIONS[name].done)
+        return redirect("people:detail", pk=person.pk)
+    context = {"form": form, "title": title.format(name=person.name), "person": person}
+    return render(request, "people/form.html", context)
 
 
 @login_required
 def edit(request, pk: int):
-    person, scope = _person_to_change(request, pk)
-    profile = PartyProfile.objects.filter(person=person).first()
-    initial = {
-        field: getattr(person, field)
-        for field in [
-            "employee_no",
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "education",
-            "job_post",
-            "phone",
-            "address",
-            "political_status",
-            "employment_status",
-        ]
-    }
-    initial.update(
-        unit=person.unit_id, union_org=person.union_org_id, league_org=person.league_org_id
-    )
-    form = forms.PersonForm(
-        request.POST or None,
-        orgs=scope.orgs(CHANGE_PEOPLE),
-        is_member=profile is not None and profile.is_current,
-        initial=initial,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_person(request.user, person, form.service_data())
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("people:detail", pk=person.pk)
-    return render(
-        request,
-        "people/form.html",
-        {"form": form, "title": f"修改 {person.name} 的信息", "person": person},
-    )
+    return _person_page(request, pk, "edit", "修改 {name} 的信息")
 
 
 @login_required
 def edit_profile(request, pk: int):
-    person, scope = _person_to_change(request, pk)
-    profile = PartyProfile.objects.filter(person=person).first()
-    initial = {}
-    if profile is not None:
-        initial = {
-            "branch": profile.branch_id,
-            "joined_on": profile.joined_on,
-            "full_member_on": profile.full_member_on,
-            "category": profile.category,
-            "floating_to": profile.floating_to,
-        }
-    form = forms.ProfileForm(request.POST or None, orgs=scope.orgs(CHANGE_PEOPLE), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_party_profile(request.user, person, form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "党员信息已保存。")
-            return redirect("people:detail", pk=person.pk)
-    return render(
-        request,
-        "people/form.html",
-        {"form": form, "title": f"{person.name} 的党员信息", "person": person},
-    )
+    return _person_page(request, pk, "edit_profile", "{name} 的党员信息")
 
 
 @login_required
 def member_event(request, pk: int):
-    person, scope = _person_to_change(request, pk)
-    form = forms.MemberEventForm(request.POST or None, orgs=scope.orgs(CHANGE_PEOPLE))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_member_event(
-                request.user,
-                person,
-                data["type"],
-                on=data["on"],
-                to_branch=data.get("to_branch"),
-                counterpart=data.get("counterpart", ""),
-                note=data.get("note", ""),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "已登记，并记入党员经历。")
-            return redirect("people:detail", pk=person.pk)
-    return render(
-        request,
-        "people/form.html",
-        {"form": form, "title": f"{person.name}：组织关系与党籍事项", "person": person},
-    )
+    return _person_page(request, pk, "member_event", "{name}：组织关系与党籍事项")

@@ -54,6 +54,11 @@ def require_visible(user, pk: int) -> Person:
     return get_in_scope(queryset, pk=pk)
 
 
+def may_register(user) -> bool:
+    """Whether the user may register new people (somewhere in their scope)."""
+    return Scope.of(user).has(CHANGE_PEOPLE)
+
+
 def require_changeable(user, pk: int) -> Person:
     """One person this user may change: outside their sight 404, seen but read-only 403."""
     person = require_visible(user, pk)
@@ -76,6 +81,7 @@ __all__ = [
     "confirm_full_member",
     "create_person",
     "find_by_id_number",
+    "may_register",
     "pending_corrections",
     "record_member_event",
     "request_correction",

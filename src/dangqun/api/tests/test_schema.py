@@ -12,6 +12,8 @@ from django.test import Client
 EXPECTED_OPERATIONS = {
     ("/api/orgs/", "get"),
     ("/api/orgs/{id}/", "get"),
+    ("/api/orgs/{id}/{step}/", "post"),
+    ("/api/orgs/{id}/posts/{post_pk}/end/", "post"),
     ("/api/people/", "get"),
     ("/api/people/", "post"),
     ("/api/people/{id}/", "get"),
@@ -19,6 +21,7 @@ EXPECTED_OPERATIONS = {
     ("/api/people/{id}/party-profile/", "get"),
     ("/api/people/{id}/party-profile/", "put"),
     ("/api/people/{id}/party-profile/", "patch"),
+    ("/api/people/{id}/{step}/", "post"),
     ("/api/me/", "get"),
     ("/api/voices/", "get"),
     ("/api/voices/", "post"),
