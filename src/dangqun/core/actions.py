@@ -13,7 +13,7 @@ form's error on a page (status 422) and as a 400 with the same messages per fiel
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from django.http import Http404
 from dangqun.core.forms import add_errors
 
 NOT_ALLOWED = "您无权执行此操作"
+NOT_FIELDS = "请求内容应为按字段填写的表单或 JSON 对象"
 
 
 class NoFieldsForm(forms.Form):
@@ -87,6 +88,11 @@ def run(table: dict[str, Action], user, obj, name: str, data, files=None) -> Out
     action = find(table, name)
     if action.allowed is not None and not action.allowed(user, obj):
         raise PermissionDenied(action.refused)
+    if not isinstance(data, Mapping):  # a JSON body that is a list or a number, not fields
+        refused = NoFieldsForm({})
+        refused.is_valid()
+        refused.add_error(None, NOT_FIELDS)
+        return Outcome(refused)
     form = build_form(action, user, obj, data, files)
     if form is not None and not form.is_valid():
         return Outcome(form)
