@@ -66,7 +66,7 @@ ACTIONS: dict[str, Action] = {
         allowed=lambda u, account: services.can_manage_accounts(u),
         form_kwargs=lambda u, account: {"initial": edit_initial(account)},
         done="已保存。",
-        refused="只有系统管理员可以管理账号",
+        refused=services.MANAGERS_ONLY,
     ),
     "grant": Action(
         forms.GrantForm,

@@ -19,6 +19,7 @@ from dangqun.people.models import Person
 TOKEN_PREFIX_LENGTH = 8
 VIEWERS_ONLY = "只有系统管理员或安全管理员可以查看账号"
 CREATORS_ONLY = "只有系统管理员可以新建账号"
+MANAGERS_ONLY = "只有系统管理员可以管理账号"
 GRANTERS_ONLY = "只有安全管理员可以授权"
 REVOKERS_ONLY = "只有安全管理员可以撤销授权"
 
@@ -144,7 +145,7 @@ def revoke_role(actor, grant: RoleGrant) -> None:
 
 def _require_account_admin(actor) -> None:
     if actor is not None:
-        require(can_manage_accounts(actor), "只有系统管理员可以管理账号")
+        require(can_manage_accounts(actor), MANAGERS_ONLY)
 
 
 def _person_by_employee_no(employee_no: str):
