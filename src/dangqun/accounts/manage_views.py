@@ -1,156 +1,87 @@
-"""Account administration pages: accounts (system admin) and role grants (security admin)."""
+"""Account administration pages: accounts (system admin) and role grants (security admin). Each
+change is an action of ``accounts.actions``; who may see and do what is decided in the services."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dangqun.accounts import services
-from dangqun.accounts.models import RoleGrant, User
-from dangqun.accounts.roles import GRANT_ROLES, MANAGE_ACCOUNTS, ROLE_CHOICES
-from dangqun.accounts.scope import Scope, get_in_scope, require
-from dangqun.core.forms import StyledForm, add_errors
-from dangqun.orgs.models import Org
-
-
-class AccountForm(StyledForm):
-    username = forms.CharField(label="用户名", max_length=150)
-    full_name = forms.CharField(label="姓名", max_length=150, required=False)
-    employee_no = forms.CharField(label="关联人员工号", max_length=32, required=False)
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, required=False)
-    is_active = forms.BooleanField(label="启用", required=False, initial=True)
-
-
-class GrantForm(StyledForm):
-    role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES)
-    org = forms.ModelChoiceField(label="授权组织（含全部下级）", queryset=Org.objects.none())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Org.objects.active().only("pk", "name", "depth")
-
-
-def _can_manage(scope: Scope) -> tuple[bool, bool]:
-    return scope.has(MANAGE_ACCOUNTS), scope.has(GRANT_ROLES)
+from dangqun.accounts import actions, services
+from dangqun.core import actions as core_actions
 
 
 @login_required
 def account_list(request):
-    scope = Scope.of(request.user)
-    manage, grant = _can_manage(scope)
-    require(manage or grant, "只有系统管理员或安全管理员可以查看账号")
-    users = User.objects.select_related("person").order_by("username")
     q = request.GET.get("q", "").strip()
-    if q:
-        users = users.filter(Q(username__icontains=q) | Q(first_name__icontains=q))
+    users = services.search(request.user, q)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "accounts/list.html",
-        {"page": page, "q": q, "can_manage": manage, "can_grant": grant},
-    )
+    context = {
+        "page": page,
+        "q": q,
+        "can_manage": services.can_manage_accounts(request.user),
+        "can_grant": services.can_grant_roles(request.user),
+    }
+    return render(request, "accounts/list.html", context)
 
 
 @login_required
 def account_create(request):
-    require(Scope.of(request.user).has(MANAGE_ACCOUNTS), "只有系统管理员可以新建账号")
-    form = AccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.create_account(
-                request.user,
-                username=data["username"],
-                full_name=data["full_name"],
-                password=data["password"],
-                employee_no=data["employee_no"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "账号已创建。")
-            return redirect("accounts:detail", pk=user.pk)
+    services.require_creator(request.user)
+    if request.method == "POST" and request.POST:
+        outcome = actions.create(request.user, request.POST)
+        if outcome.ok:
+            messages.success(request, actions.NEW_ACTIONS["create"].done)
+            return redirect("accounts:detail", pk=outcome.result.pk)
+        form = outcome.form
+    else:
+        form = core_actions.build_form(actions.NEW_ACTIONS["create"], request.user, None)
     return render(request, "accounts/form.html", {"form": form, "title": "新建账号"})
 
 
 @login_required
 def account_detail(request, pk: int):
-    scope = Scope.of(request.user)
-    manage, grant = _can_manage(scope)
-    require(manage or grant, "只有系统管理员或安全管理员可以查看账号")
-    account = get_in_scope(User.objects.select_related("person"), pk=pk)
+    account = services.require_visible(request.user, pk)
     form = None
-    if manage:
-        form = AccountForm(
-            request.POST or None,
-            initial={
-                "username": account.username,
-                "full_name": account.first_name,
-                "employee_no": account.person.employee_no if account.person_id else "",
-                "is_active": account.is_active,
-            },
-        )
-        form.fields["username"].disabled = True
-        form.fields["password"].label = "重置密码（留空不变）"
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.update_account(
-                    request.user,
-                    account,
-                    full_name=data["full_name"],
-                    employee_no=data["employee_no"],
-                    is_active=data["is_active"],
-                    password=data["password"],
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, "已保存。")
+    if core_actions.may(actions.ACTIONS, request.user, account, "edit"):
+        if request.method == "POST" and request.POST:
+            outcome = actions.run(request.user, account, "edit", request.POST)
+            if outcome.ok:
+                messages.success(request, actions.ACTIONS["edit"].done)
                 return redirect("accounts:detail", pk=account.pk)
-    grants = account.grants.select_related("org").order_by("role")
-    return render(
-        request,
-        "accounts/detail.html",
-        {
-            "account": account,
-            "form": form,
-            "grants": grants,
-            "grant_form": GrantForm() if grant else None,
-            "can_grant": grant,
-        },
-    )
+            form = outcome.form
+        else:
+            form = core_actions.build_form(actions.ACTIONS["edit"], request.user, account)
+    can_grant = core_actions.may(actions.ACTIONS, request.user, account, "grant")
+    context = {
+        "account": account,
+        "form": form,
+        "grants": account.grants.select_related("org").order_by("role"),
+        "grant_form": core_actions.build_form(actions.ACTIONS["grant"], request.user, account)
+        if can_grant
+        else None,
+        "can_grant": can_grant,
+    }
+    return render(request, "accounts/detail.html", context)
 
 
 @login_required
 @require_POST
 def grant_add(request, pk: int):
-    require(Scope.of(request.user).has(GRANT_ROLES), "只有安全管理员可以授权")
-    account = get_in_scope(User.objects.all(), pk=pk)
-    form = GrantForm(request.POST)
-    if form.is_valid():
-        try:
-            services.grant_role(
-                request.user, account, form.cleaned_data["role"], form.cleaned_data["org"]
-            )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "已授权。")
-    else:
-        messages.error(request, "请选择角色和组织。")
+    account = services.require_grantable(request.user, pk)
+    outcome = actions.run(request.user, account, "grant", request.POST)
+    if outcome.ok:
+        messages.success(request, actions.ACTIONS["grant"].done)
+    else:  # the service's refusal as it reads, or the form's fields not chosen
+        refusal = outcome.form.non_field_errors()
+        messages.error(request, "；".join(refusal) if refusal else "请选择角色和组织。")
     return redirect("accounts:detail", pk=account.pk)
 
 
 @login_required
 @require_POST
 def grant_remove(request, pk: int, grant_pk: int):
-    require(Scope.of(request.user).has(GRANT_ROLES), "只有安全管理员可以撤销授权")
-    grant = get_in_scope(RoleGrant.objects.filter(user_id=pk), pk=grant_pk)
-    services.revoke_role(request.user, grant)
-    messages.success(request, "已撤销授权。")
+    grant = services.require_grant(request.user, pk, grant_pk)
+    actions.revoke(request.user, grant)
+    messages.success(request, actions.GRANT_ACTIONS["revoke"].done)
     return redirect("accounts:detail", pk=pk)

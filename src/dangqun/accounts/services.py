@@ -1,4 +1,5 @@
-"""Accounts: API tokens (stored hashed) and role grants."""
+"""Accounts: who may see and administer them, the accounts themselves, role grants and API tokens
+(stored hashed)."""
 
 import hashlib
 import secrets
@@ -6,15 +7,77 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dangqun.accounts.models import ApiToken, RoleGrant, User
 from dangqun.accounts.roles import GRANT_ROLES, MANAGE_ACCOUNTS, ROLES
-from dangqun.accounts.scope import Scope, require
+from dangqun.accounts.scope import Scope, get_in_scope, require
 from dangqun.core import audit
 from dangqun.people.models import Person
 
 TOKEN_PREFIX_LENGTH = 8
+VIEWERS_ONLY = "只有系统管理员或安全管理员可以查看账号"
+CREATORS_ONLY = "只有系统管理员可以新建账号"
+MANAGERS_ONLY = "只有系统管理员可以管理账号"
+GRANTERS_ONLY = "只有安全管理员可以授权"
+REVOKERS_ONLY = "只有安全管理员可以撤销授权"
+
+
+# Who may see and administer accounts ---------------------------------------------------------
+
+
+def can_manage_accounts(user) -> bool:
+    """A system admin: creates accounts and edits them."""
+    return Scope.of(user).has(MANAGE_ACCOUNTS)
+
+
+def can_grant_roles(user) -> bool:
+    """A security admin: grants and revokes roles."""
+    return Scope.of(user).has(GRANT_ROLES)
+
+
+def can_see_accounts(user) -> bool:
+    return can_manage_accounts(user) or can_grant_roles(user)
+
+
+def visible_to(user) -> QuerySet:
+    """The accounts this user may see: all of them for a system or security admin, else none."""
+    if not can_see_accounts(user):
+        return User.objects.none()
+    return User.objects.select_related("person").order_by("username")
+
+
+def require_visible(user, pk: int) -> User:
+    """One account: 403 for whoever may see no account (as the pages), 404 when there is none."""
+    require(can_see_accounts(user), VIEWERS_ONLY)
+    return get_in_scope(visible_to(user), pk=pk)
+
+
+def search(user, q: str = "") -> QuerySet:
+    """The account list: those whose username or name contains ``q`` (403 for non-admins)."""
+    require(can_see_accounts(user), VIEWERS_ONLY)
+    accounts = visible_to(user)
+    q = (q or "").strip()
+    if q:
+        accounts = accounts.filter(Q(username__icontains=q) | Q(first_name__icontains=q))
+    return accounts
+
+
+def require_creator(user) -> None:
+    require(can_manage_accounts(user), CREATORS_ONLY)
+
+
+def require_grantable(user, pk: int) -> User:
+    """The account a security admin grants a role to (403 for others before any lookup)."""
+    require(can_grant_roles(user), GRANTERS_ONLY)
+    return require_visible(user, pk)
+
+
+def require_grant(user, account_pk: int, grant_pk: int) -> RoleGrant:
+    """One grant of one account, for a security admin to revoke (others 403; not there 404)."""
+    require(can_grant_roles(user), REVOKERS_ONLY)
+    return get_in_scope(RoleGrant.objects.filter(user_id=account_pk), pk=grant_pk)
 
 
 def hash_token(raw: str) -> str:
@@ -54,7 +117,7 @@ def grant_role(actor, user, role: str, org) -> RoleGrant:
     if role not in ROLES:
         raise ValueError(f"未知角色 {role}")
     if actor is not None:
-        require(Scope.of(actor).has(GRANT_ROLES), "只有安全管理员可以授权")
+        require(can_grant_roles(actor), GRANTERS_ONLY)
         require(actor != user, "不能给自己授权")
     grant, created = RoleGrant.objects.get_or_create(user=user, role=role, org=org)
     if created:
@@ -67,7 +130,7 @@ def grant_role(actor, user, role: str, org) -> RoleGrant:
 @transaction.atomic
 def revoke_role(actor, grant: RoleGrant) -> None:
     if actor is not None:
-        require(Scope.of(actor).has(GRANT_ROLES), "只有安全管理员可以撤销授权")
+        require(can_grant_roles(actor), REVOKERS_ONLY)
     audit.record(
         actor,
         "role.revoke",
@@ -82,7 +145,7 @@ def revoke_role(actor, grant: RoleGrant) -> None:
 
 def _require_account_admin(actor) -> None:
     if actor is not None:
-        require(Scope.of(actor).has(MANAGE_ACCOUNTS), "只有系统管理员可以管理账号")
+        require(can_manage_accounts(actor), MANAGERS_ONLY)
 
 
 def _person_by_employee_no(employee_no: str):
@@ -126,9 +189,6 @@ def create_account(actor, *, username: str, full_name: str, password: str, emplo
 @transaction.atomic
 def update_account(actor, user, *, full_name=None, employee_no=None, is_active=None, password=None):
     """Rename, relink, (de)activate or reset the password of an account."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     _require_account_admin(actor)
     before = {"full_name": user.first_name, "person": user.person_id, "is_active": user.is_active}
     if full_name is not None:

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from dangqun.api import (
+    accounts,
     development,
     development_figures,
     life,
@@ -18,6 +19,7 @@ from dangqun.api import (
 app_name = "api"
 router = DefaultRouter()
 router.include_format_suffixes = False
+router.register("accounts", accounts.AccountViewSet, basename="account")
 router.register("orgs", orgs.OrgViewSet, basename="org")
 router.register("people", views.PersonViewSet, basename="person")
 # before voices: its voices/{id}/ would take voices/public/

@@ -10,6 +10,11 @@ from django.core.management import call_command
 from django.test import Client
 
 EXPECTED_OPERATIONS = {
+    ("/api/accounts/", "get"),
+    ("/api/accounts/", "post"),
+    ("/api/accounts/{id}/", "get"),
+    ("/api/accounts/{id}/{step}/", "post"),
+    ("/api/accounts/{id}/grants/{grant_pk}/revoke/", "post"),
     ("/api/orgs/", "get"),
     ("/api/orgs/{id}/", "get"),
     ("/api/orgs/{id}/{step}/", "post"),
