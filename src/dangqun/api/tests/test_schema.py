@@ -52,6 +52,8 @@ EXPECTED_OPERATIONS = {
     ("/api/life/radar/export/", "get"),
     ("/api/life/radar/record/", "get"),
     ("/api/development/cases/{id}/{step}/", "post"),
+    ("/api/development/cases/{id}/files/{file_pk}/", "get"),
+    ("/api/development/cases/{id}/dossier/", "get"),
     ("/api/development/cases/open/", "post"),
     ("/api/development/board/", "get"),
     ("/api/development/plans/", "get"),
