@@ -1,8 +1,8 @@
 """发展党员 over the API: the cases a caller may see, with their stage, the steps done, what is
 next and what would refuse it; opening a case and every step of the case page through the same
-actions table (``development.actions``), scoped and audited like the pages. Assessments, votes,
-the 政审 conclusion and documents are read on the pages. The board and the annual plan are in
-``api.development_figures``."""
+actions table (``development.actions``), scoped and audited like the pages. Assessments, votes
+and the 政审 conclusion are read on the pages; the documents' downloads are in
+``api.development_files``, the board and the annual plan in ``api.development_figures``."""
 
 from django.http import QueryDict
 from django.utils import timezone
@@ -20,6 +20,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 
 from dangqun.accounts.scope import get_in_scope
+from dangqun.api.development_files import CaseDownloadsMixin, CaseFileSerializer
 from dangqun.api.pagination import Pagination
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
@@ -141,9 +142,13 @@ class CaseDetailSerializer(CaseSerializer):
     next_steps = serializers.SerializerMethodField(help_text="待办理的步骤及会拒绝办理的原因")
     deadlines = serializers.SerializerMethodField(help_text="待办的期限")
     allowed = serializers.SerializerMethodField(help_text="调用者可执行的操作")
+    files = serializers.SerializerMethodField(help_text="材料（仅党务工作人员可见）")
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "steps", "next_steps", "deadlines", "allowed"]
+        fields = [
+            *CaseSerializer.Meta.fields,
+            *("steps", "next_steps", "deadlines", "allowed", "files"),
+        ]
         read_only_fields = fields
 
     @property
@@ -192,6 +197,11 @@ class CaseDetailSerializer(CaseSerializer):
             "close": line.may_close,
             "export": line.may_export,
         }
+
+    @extend_schema_field(CaseFileSerializer(many=True))
+    def get_files(self, case) -> list[dict]:
+        rows = [row for step in self.line.steps for row in step.files]
+        return CaseFileSerializer(rows, many=True).data
 
 
 def _next_step(row: timelines.StepRow) -> dict:
@@ -276,7 +286,7 @@ STEP_HELP = (
         summary="发展党员详情", responses={200: CaseDetailSerializer, 404: NOT_FOUND}
     ),
 )
-class CaseViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(ServiceErrorsMixin, CaseDownloadsMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
 
     def get_serializer_class(self):

@@ -10,6 +10,7 @@ from dangqun.api import (
     life_figures,
     metrics,
     orgs,
+    people_imports,
     proposals,
     views,
     voice_lists,
@@ -21,6 +22,8 @@ router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("accounts", accounts.AccountViewSet, basename="account")
 router.register("orgs", orgs.OrgViewSet, basename="org")
+# before people: its people/{id}/ would take people/imports/
+router.register("people/imports", people_imports.ImportJobViewSet, basename="people-import")
 router.register("people", views.PersonViewSet, basename="person")
 # before voices: its voices/{id}/ would take voices/public/
 router.register("voices/public", voice_lists.PublicVoiceViewSet, basename="public-voice")
