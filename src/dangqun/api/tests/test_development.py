@@ -1,4 +1,4 @@
-"""发展党员 over the API: read-only, scoped like the pages, summary fields only."""
+"""发展党员 cases over the API: scoped like the pages; notes and assessments stay on the pages."""
 
 import datetime as dt
 
@@ -55,7 +55,7 @@ def test_a_case_reads_its_stage_steps_and_next_deadline_but_not_the_file(
     assert (data["step"], data["step_name"], data["stage"]) == (2, "党组织派人谈话", 1)
     assert data["next_due"] == "" and data["probation_ends"] is None
     assert [s["name"] for s in data["steps"]] == ["递交入党申请书", "党组织派人谈话"]
-    assert "谈话记录" not in str(data)  # notes, assessments and documents stay on the pages
+    assert "谈话记录" not in str(data)  # notes and assessments stay on the pages
     own = api(make_user("wang", person=world.wang)).get(f"/api/development/cases/{case.pk}/")
     assert own.status_code == 200  # the applicant reads their own
 
