@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from dangqun.api import (
     accounts,
+    bell,
     development,
     development_figures,
     life,
@@ -35,6 +36,10 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("notices/", bell.NoticesView.as_view(), name="notices"),
+    path("notices/read-all/", bell.ReadAllView.as_view(), name="notices-read-all"),
+    path("notices/<str:pk>/open/", bell.OpenNoticeView.as_view(), name="notice-open"),
+    path("audit/", bell.AuditLogView.as_view(), name="audit"),
     # before the router: its voices/{id}/ would take these
     path("voices/metrics/", metrics.MetricsView.as_view(), name="voice-metrics"),
     path("voices/metrics/trend/", metrics.TrendView.as_view(), name="voice-metrics-trend"),

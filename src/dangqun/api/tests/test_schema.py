@@ -10,6 +10,10 @@ from django.core.management import call_command
 from django.test import Client
 
 EXPECTED_OPERATIONS = {
+    ("/api/notices/", "get"),
+    ("/api/notices/{id}/open/", "post"),
+    ("/api/notices/read-all/", "post"),
+    ("/api/audit/", "get"),
     ("/api/accounts/", "get"),
     ("/api/accounts/", "post"),
     ("/api/accounts/{id}/", "get"),
