@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -11,6 +11,7 @@ from dangqun.api import (
     orgs,
     proposals,
     views,
+    voice_admin,
     voice_lists,
     voices,
 )
@@ -37,6 +38,18 @@ urlpatterns = [
     path("voices/hot-topics/", metrics.HotTopicsView.as_view(), name="voice-hot-topics"),
     path("voices/inbox/", voice_lists.InboxView.as_view(), name="voice-inbox"),
     path("voices/proposals/", proposals.ProposalsView.as_view(), name="voice-proposals"),
+    path("voices/categories/", voice_admin.CategoriesView.as_view(), name="voice-categories"),
+    re_path(
+        r"^voices/categories/(?P<pk>[^/.]+)/$",
+        voice_admin.CategoryView.as_view(),
+        name="voice-category",
+    ),
+    path("voices/calendar/", voice_admin.CalendarView.as_view(), name="voice-calendar"),
+    re_path(
+        r"^voices/calendar/(?P<day>[^/]+)/$",
+        voice_admin.CalendarDayView.as_view(),
+        name="voice-calendar-day",
+    ),
     path("life/radar/", life_figures.RadarView.as_view(), name="life-radar"),
     path("life/radar/export/", life_figures.RadarExportView.as_view(), name="life-radar-export"),
     path("life/radar/record/", life_figures.AnnualRecordView.as_view(), name="life-annual-record"),

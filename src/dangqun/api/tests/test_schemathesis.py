@@ -31,7 +31,7 @@ from dangqun.accounts.services import create_token, grant_role
 from dangqun.development import opening
 from dangqun.life import planning
 from dangqun.life.models import Kind
-from dangqun.voices import intake
+from dangqun.voices import categories, intake
 from dangqun.voices.models import Identity
 
 CHECKS = [
@@ -110,6 +110,9 @@ def objects(world, make_user):
         world.branch_a,
         {"kind": Kind.THEME_DAY, "topic": "学习党章", "starts_at": timezone.now(), "place": "三楼"},
     )
+    category = categories.save_category(
+        world.owner, None, {"name": "食堂", "handling_org": world.dept_a, "urgency": "normal"}
+    )
     REAL_IDS.clear()
     REAL_IDS.update(
         {
@@ -118,6 +121,7 @@ def objects(world, make_user):
             "/api/voices/": voice.pk,
             "/api/development/cases/": case.pk,
             "/api/life/meetings/": meeting.pk,
+            "/api/voices/categories/": category.pk,  # after /api/voices/: the last match wins
         }
     )
     yield
