@@ -1,14 +1,15 @@
-"""What the 群众呼声 administration changes, by whom and with which form: the voice categories and
-the working calendar's site days. One table each (``core.actions``), shared by the pages and
-``/api/voices/categories/`` and ``/api/voices/calendar/``."""
+"""What the 群众呼声 administration changes, by whom and with which form: the voice categories, the
+working calendar's site days, the congresses and their proposals. One table each (``core.actions``), shared by the pages and
+``/api/voices/categories/``, ``/api/voices/calendar/`` and ``/api/voices/congresses/``."""
 
 from dangqun.core import actions
 from dangqun.core.actions import Action
-from dangqun.voices import calendar_days, categories, forms
+from dangqun.voices import calendar_days, categories, forms, proposals
 from dangqun.voices.actions import handling_orgs
 from dangqun.voices.services import manages_somewhere
 
 KEEP_CATEGORIES = "您无权维护呼声类别"
+KEEP_CONGRESSES = "您无权维护职代会"
 
 # obj: the category to change, or None for a new one
 CATEGORY_ACTIONS = {
@@ -42,3 +43,57 @@ def save_category(user, category, data, files=None) -> actions.Outcome:
 
 def set_calendar_day(user, data) -> actions.Outcome:
     return actions.run(CALENDAR_ACTIONS, user, None, "set", data)
+
+
+def run_on_congress(user, congress, name: str, data) -> actions.Outcome:
+    return actions.run(CONGRESS_ACTIONS, user, congress, name, data)
+
+
+def _congress_orgs(user, congress) -> dict:
+    return {"orgs": proposals.congress_orgs(user)}
+
+
+def _seconders(data) -> list:
+    return [rep.person for rep in data["seconders"]]
+
+
+# obj: the congress (None for a new one); the caller finds it among those they keep, or for
+# "propose" among those they represent in
+CONGRESS_ACTIONS = {
+    "create": Action(
+        forms.CongressForm,
+        lambda user, _, data: proposals.save_congress(user, None, data),
+        allowed=lambda user, _: manages_somewhere(user),
+        form_kwargs=_congress_orgs,
+        refused=KEEP_CONGRESSES,
+    ),
+    "settings": Action(
+        forms.CongressForm,
+        lambda user, congress, data: proposals.save_congress(user, congress, data),
+        form_kwargs=_congress_orgs,
+    ),
+    "reps": Action(
+        forms.RepresentativesForm,
+        lambda user, congress, data: proposals.add_representatives(
+            user, congress, data["employee_nos"]
+        ),
+    ),
+    "paper": Action(
+        forms.ProposalForm,
+        lambda user, congress, data: proposals.submit(
+            user,
+            data,
+            congress=congress,
+            proposer=data["proposer"].person,
+            seconders=_seconders(data),
+        ),
+        form_kwargs=lambda user, congress: {"congress": congress, "on_paper": True},
+    ),
+    "propose": Action(
+        forms.ProposalForm,
+        lambda user, congress, data: proposals.submit(
+            user, data, congress=congress, seconders=_seconders(data)
+        ),
+        form_kwargs=lambda user, congress: {"congress": congress, "exclude_person": user.person},
+    ),
+}
