@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from dangqun.api import (
+    congresses,
     development,
     development_figures,
     life,
@@ -23,6 +24,7 @@ router.register("orgs", orgs.OrgViewSet, basename="org")
 router.register("people", views.PersonViewSet, basename="person")
 # before voices: its voices/{id}/ would take voices/public/
 router.register("voices/public", voice_lists.PublicVoiceViewSet, basename="public-voice")
+router.register("voices/congresses", congresses.CongressViewSet, basename="voice-congress")
 router.register("voices", voices.VoiceViewSet, basename="voice")
 router.register("development/cases", development.CaseViewSet, basename="development-case")
 router.register("life/meetings", life.MeetingViewSet, basename="life-meeting")

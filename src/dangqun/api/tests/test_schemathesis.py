@@ -31,7 +31,7 @@ from dangqun.accounts.services import create_token, grant_role
 from dangqun.development import opening
 from dangqun.life import planning
 from dangqun.life.models import Kind
-from dangqun.voices import categories, intake
+from dangqun.voices import categories, intake, proposals
 from dangqun.voices.models import Identity
 
 CHECKS = [
@@ -113,6 +113,12 @@ def objects(world, make_user):
     category = categories.save_category(
         world.owner, None, {"name": "食堂", "handling_org": world.dept_a, "urgency": "normal"}
     )
+    congress = proposals.save_congress(
+        world.owner,
+        None,
+        {"org": world.company_a, "name": "第三届职工代表大会", "starts_on": dt.date(2025, 1, 1)},
+    )
+    proposals.add_representatives(world.owner, congress, ["A0001", "A0002", "A0003"])
     REAL_IDS.clear()
     REAL_IDS.update(
         {
@@ -122,6 +128,7 @@ def objects(world, make_user):
             "/api/development/cases/": case.pk,
             "/api/life/meetings/": meeting.pk,
             "/api/voices/categories/": category.pk,  # after /api/voices/: the last match wins
+            "/api/voices/congresses/": congress.pk,
         }
     )
     yield
