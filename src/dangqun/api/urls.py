@@ -46,6 +46,7 @@ urlpatterns = [
         voice_admin.CategoryView.as_view(),
         name="voice-category",
     ),
+    path("voices/import/", voice_admin.ImportView.as_view(), name="voice-import"),
     path("voices/calendar/", voice_admin.CalendarView.as_view(), name="voice-calendar"),
     re_path(
         r"^voices/calendar/(?P<day>[^/]+)/$",

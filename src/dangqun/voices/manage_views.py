@@ -1,8 +1,5 @@
 """Pages admins keep: the voice categories and the import of voices handled before."""
 
-import tempfile
-from pathlib import Path
-
 from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
 from django.http import HttpResponse
@@ -49,16 +46,10 @@ def import_voices(request):
         )
         response["Content-Disposition"] = "attachment; filename*=UTF-8''voices-template.xlsx"
         return response
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "upload"
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            result = importer.import_file(request.user, path, upload.name)
+    form, result = forms.ImportForm(), None
+    if request.method == "POST":
+        outcome = admin_actions.import_voices(request.user, request.POST, request.FILES)
+        form, result = outcome.form, outcome.result
     return render_page(
         request,
         "voices/import.html",

@@ -41,6 +41,7 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/calendar/", "get"),
     ("/api/voices/calendar/", "post"),
     ("/api/voices/calendar/{day}/", "delete"),
+    ("/api/voices/import/", "post"),
     ("/api/voices/congresses/", "get"),
     ("/api/voices/congresses/", "post"),
     ("/api/voices/congresses/{id}/", "get"),
