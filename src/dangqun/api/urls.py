@@ -1,10 +1,11 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from dangqun.api import (
     accounts,
     bell,
+    congresses,
     development,
     development_figures,
     life,
@@ -14,6 +15,7 @@ from dangqun.api import (
     people_imports,
     proposals,
     views,
+    voice_admin,
     voice_lists,
     voices,
 )
@@ -28,6 +30,7 @@ router.register("people/imports", people_imports.ImportJobViewSet, basename="peo
 router.register("people", views.PersonViewSet, basename="person")
 # before voices: its voices/{id}/ would take voices/public/
 router.register("voices/public", voice_lists.PublicVoiceViewSet, basename="public-voice")
+router.register("voices/congresses", congresses.CongressViewSet, basename="voice-congress")
 router.register("voices", voices.VoiceViewSet, basename="voice")
 router.register("development/cases", development.CaseViewSet, basename="development-case")
 router.register("life/meetings", life.MeetingViewSet, basename="life-meeting")
@@ -47,6 +50,19 @@ urlpatterns = [
     path("voices/hot-topics/", metrics.HotTopicsView.as_view(), name="voice-hot-topics"),
     path("voices/inbox/", voice_lists.InboxView.as_view(), name="voice-inbox"),
     path("voices/proposals/", proposals.ProposalsView.as_view(), name="voice-proposals"),
+    path("voices/categories/", voice_admin.CategoriesView.as_view(), name="voice-categories"),
+    re_path(
+        r"^voices/categories/(?P<pk>[^/.]+)/$",
+        voice_admin.CategoryView.as_view(),
+        name="voice-category",
+    ),
+    path("voices/import/", voice_admin.ImportView.as_view(), name="voice-import"),
+    path("voices/calendar/", voice_admin.CalendarView.as_view(), name="voice-calendar"),
+    re_path(
+        r"^voices/calendar/(?P<day>[^/]+)/$",
+        voice_admin.CalendarDayView.as_view(),
+        name="voice-calendar-day",
+    ),
     path("life/radar/", life_figures.RadarView.as_view(), name="life-radar"),
     path("life/radar/export/", life_figures.RadarExportView.as_view(), name="life-radar-export"),
     path("life/radar/record/", life_figures.AnnualRecordView.as_view(), name="life-annual-record"),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from dangqun.voices import calendar_days, forms
+from dangqun.voices import admin_actions, calendar_days, forms
 from dangqun.web.htmx import render_page
 
 
@@ -18,7 +18,7 @@ def work_calendar(request):
     """The holidays and make-up days of a year, and this site's own adjustments."""
     calendar_days.require_may_read(request.user)
     can_change = calendar_days.may_change(request.user)
-    form = forms.CalendarDayForm(request.POST or None)
+    form = forms.CalendarDayForm()
     if request.method == "POST":
         calendar_days.require_may_change(request.user)
         if request.POST.get("remove"):
@@ -28,12 +28,10 @@ def work_calendar(request):
                 raise Http404 from None
             calendar_days.remove_calendar_day(request.user, day)
             return redirect(f"{reverse('voices:calendar')}?year={day.year}")
-        if form.is_valid():
-            data = form.cleaned_data
-            calendar_days.set_calendar_day(
-                request.user, data["date"], is_workday=data["is_workday"], note=data["note"]
-            )
-            return redirect(f"{reverse('voices:calendar')}?year={data['date'].year}")
+        form = admin_actions.set_calendar_day(request.user, request.POST).form
+        if not form.errors:
+            day = form.cleaned_data["date"]
+            return redirect(f"{reverse('voices:calendar')}?year={day.year}")
     try:
         year = int(request.GET.get("year", timezone.localdate().year))
     except ValueError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +74,16 @@ class Result:
     created: int = 0
     skipped: int = 0  # already imported (same 编号)
     errors: list[str] = field(default_factory=list)
+
+
+def import_upload(actor, upload) -> Result:
+    """An uploaded file (a page's or the API's), kept on disk only while it is read."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return import_file(actor, path, upload.name)
 
 
 def import_file(actor, path: Path, file_name: str) -> Result:

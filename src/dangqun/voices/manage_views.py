@@ -1,17 +1,12 @@
 """Pages admins keep: the voice categories and the import of voices handled before."""
 
-import tempfile
-from pathlib import Path
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 
-from dangqun.core.forms import add_errors
-from dangqun.voices import actions, categories, forms, importer, services
+from dangqun.voices import actions, admin_actions, forms, importer, services
 from dangqun.voices.models import Category
 from dangqun.web.htmx import render_page
 
@@ -21,17 +16,13 @@ def category_list(request, pk: int | None = None):
     """The category tree and the unit each category goes to; add or change one."""
     services.require_manager(request.user, "您无权维护呼声类别")
     category = get_object_or_404(Category, pk=pk) if pk else None
-    initial = model_to_dict(category, fields=forms.CategoryForm.base_fields) if category else {}
-    form = forms.CategoryForm(
-        request.POST or None, initial=initial, orgs=actions.handling_orgs(request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            categories.save_category(request.user, category, form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
+    if request.method == "POST":
+        form = admin_actions.save_category(request.user, category, request.POST).form
+        if not form.errors:
             return redirect("voices:categories")
+    else:
+        initial = model_to_dict(category, fields=forms.CategoryForm.base_fields) if category else {}
+        form = forms.CategoryForm(initial=initial, orgs=actions.handling_orgs(request.user))
     rows = Category.objects.select_related("parent", "handling_org").order_by(
         "parent__name", "name"
     )
@@ -55,16 +46,10 @@ def import_voices(request):
         )
         response["Content-Disposition"] = "attachment; filename*=UTF-8''voices-template.xlsx"
         return response
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "upload"
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            result = importer.import_file(request.user, path, upload.name)
+    form, result = forms.ImportForm(), None
+    if request.method == "POST":
+        outcome = admin_actions.import_voices(request.user, request.POST, request.FILES)
+        form, result = outcome.form, outcome.result
     return render_page(
         request,
         "voices/import.html",

@@ -3,14 +3,12 @@ to propose, and the congress page where staff keep the representatives and enter
 Logic lives in ``proposals``."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangqun.core.forms import add_errors
-from dangqun.voices import forms, proposals, services
+from dangqun.voices import admin_actions, forms, proposals, services
 from dangqun.voices.models import Kind, Representative, Voice
 from dangqun.web.htmx import render_page
 
@@ -41,22 +39,13 @@ def overview(request):
 def new(request, congress_pk: int):
     """A representative proposes; the representatives they pick are asked to second it."""
     congress = get_object_or_404(proposals.representing(request.user.person), pk=congress_pk)
-    form = forms.ProposalForm(
-        request.POST or None, congress=congress, exclude_person=request.user.person
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            submitted = proposals.submit(
-                request.user,
-                data,
-                congress=congress,
-                seconders=[rep.person for rep in data["seconders"]],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("voices:detail", submitted.voice.pk)
+    if request.method == "POST":
+        outcome = admin_actions.run_on_congress(request.user, congress, "propose", request.POST)
+        form = outcome.form
+        if outcome.ok:
+            return redirect("voices:detail", outcome.result.voice.pk)
+    else:
+        form = forms.ProposalForm(congress=congress, exclude_person=request.user.person)
     return render_page(
         request,
         "voices/proposal_new.html",
@@ -68,14 +57,13 @@ def new(request, congress_pk: int):
 @login_required
 def congress_list(request):
     services.require_manager(request.user, "您无权维护职代会")
-    form = forms.CongressForm(request.POST or None, orgs=proposals.congress_orgs(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            congress = proposals.save_congress(request.user, None, form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            return redirect("voices:congress", congress.pk)
+    if request.method == "POST":
+        outcome = admin_actions.run_on_congress(request.user, None, "create", request.POST)
+        form = outcome.form
+        if outcome.ok:
+            return redirect("voices:congress", outcome.result.pk)
+    else:
+        form = forms.CongressForm(orgs=proposals.congress_orgs(request.user))
     return render_page(
         request,
         "voices/congresses.html",
@@ -90,51 +78,33 @@ def congress(request, pk: int):
     """One congress: its settings, representatives (added by 工号) and paper proposals."""
     congress = get_object_or_404(proposals.congresses_kept_by(request.user), pk=pk)
     which = request.POST.get("form") if request.method == "POST" else None
-    settings_form = forms.CongressForm(
-        request.POST if which == "settings" else None,
-        initial=model_to_dict(congress, fields=forms.CongressForm.base_fields),
-        orgs=proposals.congress_orgs(request.user),
-    )
-    reps_form = forms.RepresentativesForm(request.POST if which == "reps" else None)
-    paper_form = forms.ProposalForm(
-        request.POST if which == "paper" else None, congress=congress, on_paper=True
-    )
-    bound = {"settings": settings_form, "reps": reps_form, "paper": paper_form}.get(which)
-    if bound is not None and bound.is_valid():
-        try:
-            _save(request.user, congress, which, bound.cleaned_data)
-        except ValidationError as exc:
-            add_errors(bound, exc)
-        else:
+    forms_shown = {
+        "settings": forms.CongressForm(
+            initial=model_to_dict(congress, fields=forms.CongressForm.base_fields),
+            orgs=proposals.congress_orgs(request.user),
+        ),
+        "reps": forms.RepresentativesForm(),
+        "paper": forms.ProposalForm(congress=congress, on_paper=True),
+    }
+    bound = None
+    if which in forms_shown:
+        outcome = admin_actions.run_on_congress(request.user, congress, which, request.POST)
+        if outcome.ok:
             return redirect("voices:congress", congress.pk)
+        bound = forms_shown[which] = outcome.form
     return render_page(
         request,
         "voices/congress.html",
         {
             "congress": congress,
-            "settings_form": settings_form,
-            "reps_form": reps_form,
-            "paper_form": paper_form,
+            "settings_form": forms_shown["settings"],
+            "reps_form": forms_shown["reps"],
+            "paper_form": forms_shown["paper"],
             "representatives": proposals.representatives_of(congress),
             "proposals": congress.proposals.select_related("person", "handling_org"),
         },
         status=422 if bound is not None and bound.errors else 200,
     )
-
-
-def _save(user, congress, which: str, data: dict) -> None:
-    if which == "settings":
-        proposals.save_congress(user, congress, data)
-    elif which == "reps":
-        proposals.add_representatives(user, congress, data["employee_nos"])
-    else:
-        proposals.submit(
-            user,
-            data,
-            congress=congress,
-            proposer=data["proposer"].person,
-            seconders=[rep.person for rep in data["seconders"]],
-        )
 
 
 @login_required

@@ -31,7 +31,7 @@ from dangqun.accounts.services import create_token, grant_role
 from dangqun.development import opening
 from dangqun.life import planning
 from dangqun.life.models import Kind
-from dangqun.voices import intake
+from dangqun.voices import categories, intake, proposals
 from dangqun.voices.models import Identity
 
 CHECKS = [
@@ -110,6 +110,15 @@ def objects(world, make_user):
         world.branch_a,
         {"kind": Kind.THEME_DAY, "topic": "学习党章", "starts_at": timezone.now(), "place": "三楼"},
     )
+    category = categories.save_category(
+        world.owner, None, {"name": "食堂", "handling_org": world.dept_a, "urgency": "normal"}
+    )
+    congress = proposals.save_congress(
+        world.owner,
+        None,
+        {"org": world.company_a, "name": "第三届职工代表大会", "starts_on": dt.date(2025, 1, 1)},
+    )
+    proposals.add_representatives(world.owner, congress, ["A0001", "A0002", "A0003"])
     REAL_IDS.clear()
     REAL_IDS.update(
         {
@@ -118,6 +127,8 @@ def objects(world, make_user):
             "/api/voices/": voice.pk,
             "/api/development/cases/": case.pk,
             "/api/life/meetings/": meeting.pk,
+            "/api/voices/categories/": category.pk,  # after /api/voices/: the last match wins
+            "/api/voices/congresses/": congress.pk,
         }
     )
     yield

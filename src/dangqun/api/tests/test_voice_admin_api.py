@@ -1,0 +1,248 @@
+"""The 群众呼声 administration over the API: categories and the working calendar, for each kind of
+caller (the permission matrix), changed through the same tables as the pages (changed, audited,
+refused with the Chinese reason), a fixed number of queries for the lists."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangqun.core import workcalendar
+from dangqun.core.models import AuditLog, CalendarDay
+from dangqun.voices import calendar_days, categories
+from dangqun.voices.models import Category, Voice
+from dangqun.voices.tests.test_import import csv_file, row
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "outsider", "reader", "owner", "handler", "mass", "mass_b", "group_mass"]
+
+
+@pytest.fixture
+def users(world, make_user):
+    return {
+        "anonymous": None,
+        "outsider": world.outsider,  # party-affairs admin of company B: nothing to do with voices
+        "reader": world.reader,  # the leader over company A's committee
+        "owner": world.owner,  # party-affairs admin of company A
+        "handler": make_user("handler", role="handler", org=world.dept_a),
+        "mass": make_user("mass", role="mass_admin", org=world.company_a),
+        "mass_b": make_user("mass_b", role="mass_admin", org=world.company_b),
+        "group_mass": make_user("group_mass", role="mass_admin", org=world.group),
+    }
+
+
+@pytest.fixture
+def canteen(world, users):
+    """A category company A's unit handles, and a site day off."""
+    calendar_days.set_calendar_day(users["group_mass"], dt.date(2026, 12, 28), is_workday=False)
+    return categories.save_category(
+        users["mass"], None, {"name": "食堂", "handling_org": world.dept_a, "urgency": "normal"}
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    url: str  # {category}: the canteen's ID
+    body: dict | None
+    expected: tuple[int, ...]  # in the order of ROLES
+
+
+NEW = {"name": "班车", "urgency": "normal"}  # handling_org: the caller's own unit, filled below
+CASES = [
+    Case("categories", "get", "/api/voices/categories/", None, (401, 403, 403, 403, 403, 200, 200, 200)),
+    Case("add a category", "post", "/api/voices/categories/", NEW, (401, 403, 403, 403, 403, 201, 201, 201)),
+    # company B's admin may not change company A's category
+    Case("change a category", "post", "/api/voices/categories/{category}/", NEW, (401, 403, 403, 403, 403, 200, 403, 200)),
+    Case("calendar", "get", "/api/voices/calendar/?year=2026", None, (401, 403, 403, 403, 403, 200, 200, 200)),
+    Case("set a day", "post", "/api/voices/calendar/", {"date": "2026-12-29", "is_workday": "0"}, (401, 403, 403, 403, 403, 403, 403, 200)),
+    Case("remove a day", "delete", "/api/voices/calendar/2026-12-28/", None, (401, 403, 403, 403, 403, 403, 403, 204)),
+]  # fmt: skip
+OWN_UNIT = {"mass": "dept_a", "mass_b": "dept_b", "group_mass": "dept_a"}
+
+
+def _state():
+    return (
+        list(Category.objects.order_by("pk").values()),
+        list(CalendarDay.objects.order_by("pk").values()),
+    )
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(world, api, users, canteen, case, role):
+    user = users[role]
+    body = dict(case.body) if case.body is not None else None
+    if body is not None and "urgency" in body:
+        body["handling_org"] = getattr(world, OWN_UNIT.get(role, "dept_a")).pk
+    before, audit_before = _state(), AuditLog.objects.count()
+
+    client = api(user)
+    url = case.url.format(category=canteen.pk)
+    response = (
+        client.delete(url) if case.method == "delete" else getattr(client, case.method)(url, body)
+    )
+
+    expected = case.expected[ROLES.index(role)]
+    assert response.status_code == expected, response.content.decode()
+    if expected >= 400 or case.method == "get":  # nothing changed, the token the only audit row
+        assert _state() == before
+        assert AuditLog.objects.count() == audit_before + (user is not None)
+    else:
+        assert AuditLog.objects.count() == audit_before + 2
+    if expected == 403:
+        assert response.json()["detail"]
+
+
+def test_add_and_change_a_category_write_their_audit_rows(world, api, users):
+    client = api(users["mass"])
+    body = {"name": "后勤", "urgency": "normal", "handling_org": world.dept_a.pk, "active": True}
+    response = client.post("/api/voices/categories/", body)
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["name"] == "后勤" and data["handling_org_name"] == "甲公司综合部"
+    logistics = Category.objects.get(pk=data["id"])
+    assert logistics.active
+    body = {**body, "name": "后勤保障", "urgency": "urgent", "active": False}
+    response = client.post(f"/api/voices/categories/{logistics.pk}/", body)
+    assert response.status_code == 200, response.content
+    logistics.refresh_from_db()
+    assert (logistics.name, logistics.urgency, logistics.active) == ("后勤保障", "urgent", False)
+    rows = AuditLog.objects.filter(action="voice.category", object_id=str(logistics.pk))
+    assert rows.count() == 2 and {row.actor for row in rows} == {users["mass"]}
+
+
+def test_a_refused_category_is_a_400_with_the_chinese_reason(world, api, users, canteen):
+    client = api(users["mass"])
+    again = {"name": "食堂", "urgency": "normal", "handling_org": world.dept_a.pk}
+    response = client.post("/api/voices/categories/", again)
+    assert response.status_code == 400
+    assert response.json() == {"name": ["同一上级下已有同名类别"]}
+    deep = {**again, "name": "早餐", "parent": canteen.pk}
+    child = client.post("/api/voices/categories/", deep)
+    assert child.status_code == 201, child.content
+    third = client.post("/api/voices/categories/", {**deep, "parent": child.json()["id"]})
+    assert third.status_code == 400
+    # a unit outside the caller's scope is not a choice, as on the page
+    outside = client.post("/api/voices/categories/", {**again, "handling_org": world.dept_b.pk})
+    assert outside.status_code == 400 and list(outside.json()) == ["handling_org"]
+    assert client.post("/api/voices/categories/", [1, 2]).status_code == 400
+    assert Category.objects.count() == 2
+
+
+def test_a_category_that_does_not_exist_is_not_found(api, users):
+    client = api(users["mass"])
+    assert client.post("/api/voices/categories/999999/", {"name": "x"}).status_code == 404
+    assert client.post("/api/voices/categories/abc/", {"name": "x"}).status_code == 404
+
+
+def test_the_calendar_is_the_page_s(api, users, canteen):
+    response = api(users["mass"]).get("/api/voices/calendar/?year=2026")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["year"] == 2026 and data["can_change"] is False
+    assert {"date": "2026-10-01", "is_workday": False} in data["shipped"]
+    assert {"date": "2026-09-20", "is_workday": True} in data["shipped"]
+    assert data["adjustments"] == [{"date": "2026-12-28", "is_workday": False, "note": ""}]
+    assert api(users["group_mass"]).get("/api/voices/calendar/").json()["can_change"] is True
+    odd = api(users["mass"]).get("/api/voices/calendar/?year=abc").json()
+    assert odd["year"] == dt.date.today().year
+
+
+def test_a_group_wide_admin_sets_and_removes_a_day(api, users):
+    client = api(users["group_mass"])
+    day = dt.date(2026, 12, 30)  # a Wednesday
+    assert workcalendar.is_workday(day)
+    body = {"date": "2026-12-30", "is_workday": "0", "note": "厂庆"}
+    response = client.post("/api/voices/calendar/", body)
+    assert response.status_code == 200, response.content
+    assert {"date": "2026-12-30", "is_workday": False, "note": "厂庆"} in response.json()[
+        "adjustments"
+    ]
+    assert not workcalendar.is_workday(day)
+    assert client.delete("/api/voices/calendar/2026-12-30/").status_code == 204
+    assert workcalendar.is_workday(day) and not CalendarDay.objects.exists()
+    actions = set(AuditLog.objects.values_list("action", flat=True))
+    assert {"voice.calendar", "voice.calendar_removed"} <= actions
+
+
+def test_a_bad_day_is_refused_in_chinese(api, users):
+    client = api(users["group_mass"])
+    response = client.post("/api/voices/calendar/", {"date": "2026-02-30", "is_workday": "0"})
+    assert response.status_code == 400 and list(response.json()) == ["date"]
+    assert client.delete("/api/voices/calendar/2026-02-30/").status_code == 404
+    assert not CalendarDay.objects.exists()
+
+
+def test_the_calendar_refuses_a_subsidiary_admin_in_chinese(api, users):
+    response = api(users["mass"]).post(
+        "/api/voices/calendar/", {"date": "2026-12-30", "is_workday": "0"}
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == calendar_days.ONLY_GROUP_ADMINS
+
+
+@pytest.mark.parametrize(
+    "url, queries", [("/api/voices/categories/", 3), ("/api/voices/calendar/?year=2026", 3)]
+)
+def test_lists_take_a_fixed_number_of_queries(world, api, users, url, queries):
+    client = api(users["mass"])
+    assert client.get(url).status_code == 200  # the token's first use is recorded once
+    counts = []
+    for n in range(3):
+        categories.save_category(
+            users["mass"],
+            None,
+            {"name": f"类别{n}", "handling_org": world.dept_a, "urgency": "normal"},
+        )
+        calendar_days.set_calendar_day(
+            users["group_mass"], dt.date(2026, 12, 28 + n), is_workday=False
+        )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts == [queries] * 3
+
+
+def _upload(client, upload):
+    return client.client.post("/api/voices/import/", {"file": upload}, **client.headers)
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("anonymous", 401),
+        ("outsider", 403),
+        ("reader", 403),
+        ("owner", 403),
+        ("handler", 403),
+        ("mass", 200),
+        ("mass_b", 400),  # company B's admin: the row's unit is not theirs
+        ("group_mass", 200),
+    ],
+)
+def test_who_imports_voices(api, users, canteen, role, status):
+    response = _upload(api(users[role]), csv_file([row("H-1")]))
+    assert response.status_code == status, response.content.decode()
+    assert Voice.objects.count() == (1 if status == 200 else 0)
+
+
+def test_an_import_is_all_or_nothing_with_the_page_s_chinese_errors(api, users, canteen):
+    client = api(users["mass"])
+    bad = [row("H-1"), row("H-2", 反映单位="不存在的单位"), row("H-3", 提交时间="昨天")]
+    response = _upload(client, csv_file(bad))
+    assert response.status_code == 400
+    errors = response.json()["file"]
+    assert any(e.startswith("第 3 行") and "不存在" in e for e in errors)
+    assert any(e.startswith("第 4 行") for e in errors)
+    assert not Voice.objects.exists()
+    assert _upload(client, csv_file([row("H-1")])).json() == {"created": 1, "skipped": 0}
+    assert _upload(client, csv_file([row("H-1")])).json() == {"created": 0, "skipped": 1}
+    # each import that went through is audited (the second one: nothing new)
+    assert AuditLog.objects.filter(action="voice.import", actor=users["mass"]).count() == 2
+    no_file = client.client.post("/api/voices/import/", {}, **client.headers)
+    assert no_file.status_code == 400 and no_file.json() == {"file": ["请选择要导入的文件"]}
