@@ -19,7 +19,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 from dangqun.core.forms import add_errors
 
@@ -94,6 +94,8 @@ def run(table: dict[str, Action], user, obj, name: str, data, files=None) -> Out
         refused.add_error(None, NOT_FIELDS)
         return Outcome(refused)
     form = build_form(action, user, obj, data, files)
+    if form is not None and not isinstance(data, QueryDict):
+        form.data = as_form_values(form, data)
     if form is not None and not form.is_valid():
         return Outcome(form)
     try:
@@ -105,6 +107,23 @@ def run(table: dict[str, Action], user, obj, name: str, data, files=None) -> Out
         add_errors(form, exc)
         return Outcome(form)
     return Outcome(form, result)
+
+
+def as_form_values(form: forms.Form, data: Mapping) -> dict:
+    """A JSON body as a form reads a POST: a number or a list given for a one-value field becomes
+    its text (refused by the field in Chinese, not a server error); check boxes and multiple
+    choices keep what they got."""
+    values = dict(data)
+    for key, value in data.items():
+        field = form.fields.get(key)
+        if field is None or value is None or isinstance(value, str):
+            continue
+        if isinstance(field.widget, forms.CheckboxInput) or getattr(
+            field.widget, "allow_multiple_selected", False
+        ):
+            continue
+        values[key] = str(value)
+    return values
 
 
 def errors_by_field(form: forms.Form) -> dict[str, list[str]]:

@@ -2,11 +2,6 @@
 working calendar's site days, the congresses and their proposals. One table each (``core.actions``), shared by the pages and
 ``/api/voices/categories/``, ``/api/voices/calendar/`` and ``/api/voices/congresses/``."""
 
-from collections.abc import Mapping
-
-from django import forms as forms_
-from django.http import QueryDict
-
 from dangqun.core import actions
 from dangqun.core.actions import Action
 from dangqun.voices import calendar_days, categories, forms, importer, proposals
@@ -54,30 +49,8 @@ IMPORT_ACTIONS = {
 }
 
 
-def as_form_values(table, user, obj, name: str, data):
-    """A JSON body as a form reads a POST: a number or a list given for a one-value text field
-    becomes its text (refused by the field in Chinese, not a server error); check boxes and
-    multiple choices keep what they got. A page's POST passes unchanged."""
-    if isinstance(data, QueryDict) or not isinstance(data, Mapping) or name not in table:
-        return data
-    form = actions.build_form(table[name], user, obj)
-    if form is None:
-        return data
-    values = dict(data)
-    for key, value in data.items():
-        field = form.fields.get(key)
-        if field is None or value is None or isinstance(value, str):
-            continue
-        if isinstance(field.widget, forms_.CheckboxInput) or getattr(
-            field.widget, "allow_multiple_selected", False
-        ):
-            continue
-        values[key] = str(value)
-    return values
-
-
 def _run(table, user, obj, name: str, data, files=None) -> actions.Outcome:
-    return actions.run(table, user, obj, name, as_form_values(table, user, obj, name, data), files)
+    return actions.run(table, user, obj, name, data, files)
 
 
 def save_category(user, category, data, files=None) -> actions.Outcome:

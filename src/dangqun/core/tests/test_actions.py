@@ -52,3 +52,9 @@ def test_a_body_that_is_not_fields_is_refused_not_an_error():
     outcome = actions.run(TABLE, "keeper", [], "touch", ["a", "list"])
     assert not outcome.ok
     assert actions.errors_by_field(outcome.form) == {"non_field_errors": [actions.NOT_FIELDS]}
+
+
+def test_a_json_number_for_a_text_field_is_read_as_its_text():
+    record: list = []
+    outcome = actions.run(TABLE, "keeper", record, "note", {"note": 5})
+    assert outcome.ok and record == ["5"]
