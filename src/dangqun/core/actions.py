@@ -19,7 +19,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404
+from django.utils.datastructures import MultiValueDict
 
 from dangqun.core.forms import add_errors
 
@@ -94,7 +95,7 @@ def run(table: dict[str, Action], user, obj, name: str, data, files=None) -> Out
         refused.add_error(None, NOT_FIELDS)
         return Outcome(refused)
     form = build_form(action, user, obj, data, files)
-    if form is not None and not isinstance(data, QueryDict):
+    if form is not None and not isinstance(data, MultiValueDict):  # a page's POST is one
         form.data = as_form_values(form, data)
     if form is not None and not form.is_valid():
         return Outcome(form)
