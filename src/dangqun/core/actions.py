@@ -53,10 +53,12 @@ class Action:
 
 @dataclass
 class Outcome:
-    """What ``run`` did: the form (bound, with any errors) and the service's result."""
+    """What ``run`` did: the form (bound, with any errors) and the service's result; ``refused``
+    when the input was read and the service refused it (not the form)."""
 
     form: forms.Form | None
     result: Any = None
+    refused: bool = False
 
     @property
     def ok(self) -> bool:
@@ -106,7 +108,7 @@ def run(table: dict[str, Action], user, obj, name: str, data, files=None) -> Out
             form = NoFieldsForm({})
             form.is_valid()
         add_errors(form, exc)
-        return Outcome(form)
+        return Outcome(form, refused=True)
     return Outcome(form, result)
 
 

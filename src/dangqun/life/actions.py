@@ -150,12 +150,6 @@ def check_in(user, meeting, data) -> Outcome:
     return actions.run(BY_CODE, user, meeting, "check_in", data)
 
 
-def input_readable(table: dict[str, Action], user, obj, name: str, data, files=None) -> bool:
-    """Whether the action's form reads this input (so a refusal came from the service)."""
-    form = actions.build_form(actions.find(table, name), user, obj, data, files)
-    return form is None or form.is_valid()
-
-
 def messages(form) -> list[str]:
     """Every error on the form, form-wide and per field, in order."""
     return [message for errors in form.errors.values() for message in errors]

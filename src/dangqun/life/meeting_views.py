@@ -145,10 +145,10 @@ def act(request, pk: int, action: str):
         return redirect("life:detail", pk=meeting.pk)
     name = FORM_ON_PAGE.get(action)
     closed = action in OPEN_FORMS and meeting.status not in OPEN
-    if name is not None and not (closed and _readable(request, meeting, action)):
+    if name is not None and not (closed and outcome.refused):
         return _detail(request, meeting, form_errors={name: outcome.form}, status=422)
     reason = "；".join(actions.messages(outcome.form))
-    if action in UNREADABLE and not _readable(request, meeting, action):
+    if action in UNREADABLE and not outcome.refused:
         reason = UNREADABLE[action]
     if action == "record" and meeting.is_finalised:
         kept = _typed_record(meeting, outcome.form.cleaned_data)
@@ -158,13 +158,6 @@ def act(request, pk: int, action: str):
             return _detail(request, meeting, form_errors={"note_form": draft}, status=409)
     messages.error(request, reason)  # the form is no longer on the page: the reason goes on top
     return redirect("life:detail", pk=meeting.pk)
-
-
-def _readable(request, meeting, action: str) -> bool:
-    """Whether the input was read (so the service refused it), asked again only on refusal."""
-    return actions.input_readable(
-        actions.ACTIONS, request.user, meeting, action, request.POST, request.FILES
-    )
 
 
 def _typed_record(meeting, data: dict) -> str:

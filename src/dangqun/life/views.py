@@ -127,7 +127,7 @@ def plan(request):
             messages.success(request, f"已按规定周期生成 {year} 年计划 {len(outcome.result)} 次")
         else:
             messages.info(request, f"{year} 年各周期已有安排，无需新增")
-    elif actions.input_readable(actions.PLANNING, request.user, None, "plan", request.POST):
+    elif outcome.refused:
         messages.error(request, "；".join(actions.messages(outcome.form)))
     else:
         messages.error(request, UNREADABLE_PLAN)

@@ -45,6 +45,7 @@ def test_bad_input_and_a_service_refusal_come_back_on_the_form_in_chinese():
     assert not empty.ok and actions.errors_by_field(empty.form) == {"note": ["该字段是必填项。"]}
     refused = actions.run(TABLE, "keeper", record, "note", {"note": "不行"})
     assert actions.errors_by_field(refused.form) == {"note": ["规则不允许（第一条）"]}
+    assert refused.refused and not empty.refused  # the service refused; the form did not read
     assert record == []
 
 
