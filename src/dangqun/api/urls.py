@@ -80,6 +80,11 @@ urlpatterns = [
         name="voice-category",
     ),
     path("voices/import/", voice_admin.ImportView.as_view(), name="voice-import"),
+    path(
+        "voices/import/template/",
+        voice_admin.ImportTemplateView.as_view(),
+        name="voice-import-template",
+    ),
     path("voices/calendar/", voice_admin.CalendarView.as_view(), name="voice-calendar"),
     re_path(
         r"^voices/calendar/(?P<day>[^/]+)/$",

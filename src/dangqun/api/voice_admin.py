@@ -4,7 +4,10 @@ of past voices."""
 
 import datetime
 
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -14,8 +17,10 @@ from rest_framework.views import APIView
 
 from dangqun.api.views import FORBIDDEN, INVALID, NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
-from dangqun.voices import admin_actions, calendar_days, services
+from dangqun.voices import admin_actions, calendar_days, importer, services
 from dangqun.voices.models import Category, Urgency
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 NO_CONTENT = OpenApiResponse(description="已删除（没有这一天的调整时也一样）")
 
@@ -228,3 +233,21 @@ class ImportView(ServiceErrorsMixin, APIView):
         if result.errors:
             raise ValidationError({"file": result.errors})
         return Response(ImportResultSerializer(result).data)
+
+
+class ImportTemplateView(ServiceErrorsMixin, APIView):
+    def perform_content_negotiation(self, request, force=False):
+        # the workbook is no DRF rendering (whatever Accept says); refusals are JSON
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        operation_id="voices_import_template",
+        summary="下载历史呼声导入模板",
+        description="与导入页面的模板相同：列名和填写说明。",
+        responses={(200, XLSX): OpenApiTypes.BINARY, 403: FORBIDDEN},
+    )
+    def get(self, request):
+        services.require_manager(request.user, "您无权导入群众呼声")
+        response = HttpResponse(importer.template_workbook(), content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(True, "呼声导入模板.xlsx")
+        return response

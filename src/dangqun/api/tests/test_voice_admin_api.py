@@ -3,8 +3,10 @@ caller (the permission matrix), changed through the same tables as the pages (ch
 refused with the Chinese reason), a fixed number of queries for the lists."""
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -246,3 +248,18 @@ def test_an_import_is_all_or_nothing_with_the_page_s_chinese_errors(api, users, 
     assert AuditLog.objects.filter(action="voice.import", actor=users["mass"]).count() == 2
     no_file = client.client.post("/api/voices/import/", {}, **client.headers)
     assert no_file.status_code == 400 and no_file.json() == {"file": ["请选择要导入的文件"]}
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [("anonymous", 401), ("outsider", 403), ("reader", 403), ("handler", 403), ("mass", 200)],
+)
+def test_the_import_template_is_the_pages(api, users, role, status):
+    response = api(users[role]).get("/api/voices/import/template/")
+    assert response.status_code == status
+    if status == 200:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        header = [cell.value for cell in sheet[1]]
+        assert header[:2] == ["编号*", "提交时间*"]
+    elif status == 403:
+        assert response.json()["detail"] == "您无权导入群众呼声"
