@@ -164,6 +164,7 @@ def test_the_template_is_the_pages(world, api):
 
 def test_the_list_of_jobs_takes_the_same_queries_for_one_or_many(world, api):
     client = api(world.owner)
+    client.get("/api/people/imports/")  # the token's first use is written down once
 
     def jobs(n):
         for i in range(n):
