@@ -1,12 +1,11 @@
 """Pages for voices: the person's form (web and QR), following by query code, the inbox, a voice's
 page with what the viewer may do, and a unit's QR poster. Logic lives in ``services``."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from dangqun.core import filestore
+from dangqun.core import filestore, qrcodes
 from dangqun.core.forms import add_errors
 from dangqun.core.middleware import client_address
 from dangqun.core.paging import IdFirstPaginator, query_without_page
@@ -302,13 +301,21 @@ def act(request, pk: int, action: str):
     return response
 
 
+POSTER_SIZES = {"a4": "A4", "a5": "A5"}
+
+
 @login_required
 def qr_poster(request, org_pk: int):
-    """A unit's QR code for its posters: an SVG linking to its no-login page."""
+    """A unit's QR poster to print (A4 or A5: its name, the code and what to do), and the code
+    itself as a file (``?format=svg|png``, ``&download=1``) linking to its no-login page."""
     unit = get_object_or_404(Org, pk=org_pk, system=System.ENTERPRISE)
     services.require_poster_maker(request.user, unit)
     url = request.build_absolute_uri(reverse("voices_public:qr", args=[qr_token(unit)]))
-    if request.GET.get("format") == "svg":
-        svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff")
-        return HttpResponse(svg, content_type="image/svg+xml")
-    return render_page(request, "voices/poster.html", {"unit": unit, "url": url})
+    kind = request.GET.get("format")
+    if kind in ("svg", "png"):
+        name = f"{unit.name}反映二维码"
+        filename = name if request.GET.get("download") else ""
+        return qrcodes.response(url, kind=kind, scale=10, title=name, filename=filename)
+    size = request.GET.get("size") if request.GET.get("size") in POSTER_SIZES else "a4"
+    context = {"unit": unit, "url": url, "size": size, "sizes": POSTER_SIZES}
+    return render_page(request, "voices/poster.html", context)
