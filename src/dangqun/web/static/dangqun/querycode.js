@@ -79,9 +79,10 @@
     pen.fillText(text[1], 32, 124);
     pen.font = "bold 48px monospace";
     pen.fillText(details().code, 32, 196);
-    pen.font = "18px sans-serif";
+    pen.font = "22px sans-serif";
     pen.fillText(text[3], 32, 260, 656);
     pen.fillStyle = "#667382";
+    pen.font = "20px sans-serif";
     pen.fillText(text[4], 32, 310, 656);
     var data = canvas.toDataURL("image/png");
     var image = document.getElementById("query-code-image");
