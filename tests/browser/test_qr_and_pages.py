@@ -88,7 +88,7 @@ def test_the_meeting_code_shows_on_the_page_and_large_on_a_projector(page, world
 
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
 def test_a_query_code_shown_once_is_copied_and_saved(page, world):
-    from dangqun.voices.views import qr_token
+    from dangqun.voices.posters import qr_token
 
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     problems = watch_csp(page)

@@ -87,6 +87,9 @@ urlpatterns = [
     ),
     path("voices/calendar/", voice_admin.CalendarView.as_view(), name="voice-calendar"),
     re_path(
+        r"^voices/posters/(?P<pk>[^/.]+)/$", voice_admin.PosterView.as_view(), name="voice-poster"
+    ),
+    re_path(
         r"^voices/calendar/(?P<day>[^/]+)/$",
         voice_admin.CalendarDayView.as_view(),
         name="voice-calendar-day",

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from dangqun.api.views import FORBIDDEN, INVALID, NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
-from dangqun.voices import admin_actions, calendar_days, importer, services
+from dangqun.voices import admin_actions, calendar_days, importer, posters, services
 from dangqun.voices.models import Category, Urgency
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -251,3 +251,24 @@ class ImportTemplateView(ServiceErrorsMixin, APIView):
         response = HttpResponse(importer.template_workbook(), content_type=XLSX)
         response["Content-Disposition"] = content_disposition_header(True, "呼声导入模板.xlsx")
         return response
+
+
+class PosterSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit.pk", help_text="单位 ID")
+    unit_name = serializers.CharField(source="unit.name", help_text="单位名称")
+    url = serializers.URLField(help_text="二维码所指的免登录反映页面（可自行生成二维码张贴）")
+
+
+class PosterView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        operation_id="voices_poster",
+        summary="单位反映二维码",
+        description="与“二维码海报”页面相同：本单位免登录反映页面的地址，扫码可直接反映；"
+        "需要该单位的群众呼声管理权限。",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="单位 ID")],
+        responses={200: PosterSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request, pk):
+        unit = posters.require_poster_unit(request.user, pk)
+        url = request.build_absolute_uri(posters.public_path(unit))
+        return Response(PosterSerializer({"unit": unit, "url": url}).data)

@@ -3,7 +3,6 @@ page with what the viewer may do, and a unit's QR poster. Logic lives in ``servi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -17,13 +16,13 @@ from dangqun.core import filestore, qrcodes
 from dangqun.core.forms import add_errors
 from dangqun.core.middleware import client_address
 from dangqun.core.paging import IdFirstPaginator, query_without_page
-from dangqun.orgs.models import Org, System
 from dangqun.voices import (
     actions,
     followup,
     forms,
     handling,
     intake,
+    posters,
     proposals,
     services,
     suggestions,
@@ -43,7 +42,6 @@ from dangqun.web.htmx import render_page
 PAGE_SIZE = 30
 # Notes the person who raised a voice reads (the others are between staff)
 PERSON_NOTES = ("submit", "return", "ask_info", "add_info", "answer", "rate")
-QR_SALT = "dangqun.voices.qr"
 
 
 # The person ----------------------------------------------------------------------------------
@@ -62,22 +60,11 @@ def new(request):
     return render_page(request, "voices/new.html", {"form": form, "unit": person.unit})
 
 
-def qr_token(unit: Org) -> str:
-    return signing.dumps(unit.pk, salt=QR_SALT, compress=True)
-
-
 @never_cache
 @sensitive_post_parameters("title", "content", "contact_name", "contact_phone")
 def qr_page(request, token: str):
     """The page a unit's QR code opens on a phone: no login, any identity."""
-    try:
-        unit = Org.objects.get(
-            pk=signing.loads(token, salt=QR_SALT),
-            system=System.ENTERPRISE,
-            dissolved_on__isnull=True,
-        )
-    except (signing.BadSignature, Org.DoesNotExist):
-        raise Http404("二维码无效或已停用，请联系本单位群工部门") from None
+    unit = posters.unit_of_token(token)
     form = forms.VoiceForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -308,9 +295,8 @@ POSTER_SIZES = {"a4": "A4", "a5": "A5"}
 def qr_poster(request, org_pk: int):
     """A unit's QR poster to print (A4 or A5: its name, the code and what to do), and the code
     itself as a file (``?format=svg|png``, ``&download=1``) linking to its no-login page."""
-    unit = get_object_or_404(Org, pk=org_pk, system=System.ENTERPRISE)
-    services.require_poster_maker(request.user, unit)
-    url = request.build_absolute_uri(reverse("voices_public:qr", args=[qr_token(unit)]))
+    unit = posters.require_poster_unit(request.user, org_pk)
+    url = request.build_absolute_uri(posters.public_path(unit))
     kind = request.GET.get("format")
     if kind in ("svg", "png"):
         name = f"{unit.name}反映二维码"

@@ -65,6 +65,7 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/calendar/{day}/", "delete"),
     ("/api/voices/import/", "post"),
     ("/api/voices/import/template/", "get"),
+    ("/api/voices/posters/{id}/", "get"),
     ("/api/voices/congresses/", "get"),
     ("/api/voices/congresses/", "post"),
     ("/api/voices/congresses/{id}/", "get"),

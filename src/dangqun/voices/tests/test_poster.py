@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from dangqun.voices.views import qr_token
+from dangqun.voices.posters import qr_token
 
 
 @pytest.fixture

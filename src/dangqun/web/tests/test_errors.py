@@ -4,7 +4,7 @@ Run with DEBUG off, as in production (Django's English pages are what DEBUG off 
 import pytest
 from django.test import Client
 
-from dangqun.voices.views import qr_token
+from dangqun.voices.posters import qr_token
 
 HOME_LINK = 'href="/" id="error-home">返回首页</a>'
 
