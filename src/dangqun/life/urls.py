@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/qr/screen/", meeting_views.qr_screen, name="qr_screen"),
     path("<int:pk>/files/<int:file_pk>/", meeting_views.meeting_file, name="file"),
     path("<int:pk>/checkin/", meeting_views.checkin, name="checkin"),
+    path("<int:pk>/finalise/confirm/", meeting_views.finalise, name="finalise"),
     path("<int:pk>/<slug:action>/", meeting_views.act, name="act"),
 ]

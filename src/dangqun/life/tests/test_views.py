@@ -77,7 +77,10 @@ def test_a_secretary_plans_the_year_and_records_a_meeting(client, world, secreta
         "minutes": "讲授了新时代的使命。",
     }
     client.post(f"/life/{meeting.pk}/record/", record)
-    page = client.post(f"/life/{meeting.pk}/finalise/", follow=True).content.decode()
+    # 记录定稿 asks first (who will be absent: nobody, 李四 is on leave), then finalises
+    assert "没有人会被记为缺席" in client.get(f"/life/{meeting.pk}/finalise/confirm/").content.decode()
+    confirmed = {"confirm": "1", "absent": ""}
+    page = client.post(f"/life/{meeting.pk}/finalise/", confirmed, follow=True).content.decode()
     assert "记录已定稿" in page and "应到 2 人，出席 1 人，请假 1 人" in page
     meeting.refresh_from_db()
     assert meeting.status == Status.FINALISED
