@@ -41,7 +41,7 @@ from dangqun.web.htmx import render_page
 
 PAGE_SIZE = 30
 # Notes the person who raised a voice reads (the others are between staff)
-PERSON_NOTES = ("submit", "return", "ask_info", "add_info", "answer", "rate")
+PERSON_NOTES = ("submit", "return", "ask_info", "add_info", "answer", "rate", "reopen")
 
 
 # The person ----------------------------------------------------------------------------------
