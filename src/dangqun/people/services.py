@@ -28,6 +28,7 @@ from dangqun.people.persons import (
     create_person,
     find_by_id_number,
     reveal_id_number,
+    reveal_phone,
     update_person,
 )
 from dangqun.people.rules import (
@@ -36,6 +37,7 @@ from dangqun.people.rules import (
     PROFILE_FIELDS,
     can_change_person,
     can_reveal_id,
+    can_reveal_phone,
     check_person_data,
     check_profile_data,
 )
@@ -92,6 +94,7 @@ __all__ = [
     "apply_person",
     "can_change_person",
     "can_reveal_id",
+    "can_reveal_phone",
     "cancel_probation",
     "check_person_data",
     "check_profile_data",
@@ -107,6 +110,7 @@ __all__ = [
     "require_reviewable",
     "require_visible",
     "reveal_id_number",
+    "reveal_phone",
     "review_correction",
     "set_party_profile",
     "update_person",
