@@ -46,8 +46,7 @@ def metrics(request):
         "total": _display(total, COLUMNS),
         "trend_columns": [title for title, *_ in TREND_COLUMNS],
         "trend": [  # newest first; this month's row says it is not over
-            _display(row, TREND_COLUMNS, so_far=row.key == so_far["key"])
-            for row in reversed(trend)
+            _display(row, TREND_COLUMNS, so_far=row.key == so_far["key"]) for row in reversed(trend)
         ],
         "formula": rule.explain(),
         "citation": rule.citation,

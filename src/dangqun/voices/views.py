@@ -234,6 +234,9 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
         # The person who raised it reads what the query-code page shows: no staff names or notes
         "person_view": own and not (manage or handle or services.staff_sees(user, voice)),
         "person_notes": PERSON_NOTES,
+        # on a phone, the step the person came for goes above the voice: rate it, take or answer it
+        "act_first": (own and voice.status == Status.ANSWERED)
+        or (handle and voice.status in (Status.ASSIGNED, Status.IN_PROGRESS)),
     }
     return render_page(request, "voices/detail.html", context)
 

@@ -78,7 +78,9 @@ def test_a_secretary_plans_the_year_and_records_a_meeting(client, world, secreta
     }
     client.post(f"/life/{meeting.pk}/record/", record)
     # 记录定稿 asks first (who will be absent: nobody, 李四 is on leave), then finalises
-    assert "没有人会被记为缺席" in client.get(f"/life/{meeting.pk}/finalise/confirm/").content.decode()
+    assert (
+        "没有人会被记为缺席" in client.get(f"/life/{meeting.pk}/finalise/confirm/").content.decode()
+    )
     confirmed = {"confirm": "1", "absent": ""}
     page = client.post(f"/life/{meeting.pk}/finalise/", confirmed, follow=True).content.decode()
     assert "记录已定稿" in page and "应到 2 人，出席 1 人，请假 1 人" in page

@@ -39,7 +39,9 @@ def test_greetings_and_form_words_are_not_topics(world):
     add(world, "关于班车的提案", "尊敬的领导：群众和居民都反映班车太挤，工作日尤其如此。", 3)
     topics = dict(smart.hot_topics(Voice.objects.all(), month=MARCH, top=50))
     assert "食堂" in topics and "班车" in topics
-    assert not {"关于", "提案", "留言", "群众", "居民", "尊敬", "作为", "工作", "领导"} & set(topics)
+    assert not {"关于", "提案", "留言", "群众", "居民", "尊敬", "作为", "工作", "领导"} & set(
+        topics
+    )
 
 
 def test_a_word_nearly_every_voice_holds_is_dropped_once_there_are_enough(world):

@@ -61,7 +61,10 @@ def test_answered_again_the_new_answer_is_current_and_the_old_rating_is_history(
 
 
 def test_the_query_code_page_says_it_is_reopened(client, reopened):
-    voice, code = reopened
+    _voice, code = reopened
     html = client.post("/v/q/", {"code": code, "action": "view"}).content.decode()
     assert "上次答复（反映人不满意，已重新办理）" in html and "正在重新办理" in html
-    assert "对上次答复的评价：不满意" in html and "回访重办（甲公司综合部）：反映人不满意，重新办理" in html
+    assert (
+        "对上次答复的评价：不满意" in html
+        and "回访重办（甲公司综合部）：反映人不满意，重新办理" in html
+    )
