@@ -210,3 +210,30 @@ def test_the_current_month_is_drawn_as_so_far(page, world):
     assert "以虚线表示" in page.inner_text("#trend-note")
     assert "本月截至今日" in page.inner_text("#trend-so-far")
     fits(page)
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_the_query_code_page_puts_the_rating_before_the_history(page, world, make_user):
+    from dangqun.voices import handling, intake
+
+    mass = make_user("mass", role="mass_admin", org=world.company_a)
+    handler = make_user("handler", role="handler", org=world.dept_a)
+    sent = intake.submit(
+        None,
+        {"title": "班车太挤", "content": "7 点班车经常满员，希望高峰期加开一班。"},
+        unit=world.dept_a,
+        channel="qr",
+        identity="anonymous",
+    )
+    handling.assign(mass, sent.voice, handling_org=world.dept_a)
+    for _ in range(3):  # a long history: asked for more, added, asked again…
+        handling.ask_info(handler, sent.voice, question="请说明是哪一条线路、哪一天。")
+    handling.respond(handler, sent.voice)
+    handling.answer(handler, sent.voice, text="下周一起 7 点加开一班。", solved=True)
+    page.goto(f"{page.base_url}/v/q/")
+    page.fill("#id_code", sent.code)
+    page.click("#code-form button[type=submit]")
+    page.wait_for_selector("#rate-form")
+    assert top_of(page, "#rate-form") < top_of(page, "#history")
+    assert top_of(page, "#rate-form") < PHONE_HEIGHT
+    fits(page)
