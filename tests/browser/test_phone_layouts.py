@@ -237,3 +237,40 @@ def test_the_query_code_page_puts_the_rating_before_the_history(page, world, mak
     assert top_of(page, "#rate-form") < top_of(page, "#history")
     assert top_of(page, "#rate-form") < PHONE_HEIGHT
     fits(page)
+
+
+@pytest.mark.parametrize("page", ["desktop"], indirect=True)
+def test_wide_screens_keep_the_action_beside_the_page(page, world, make_user):
+    from dangqun.voices import handling, intake
+
+    secretary = make_user("secretary", role="branch_secretary", org=world.branch_a)
+    meeting = meeting_with_long_minutes(world, secretary)
+    mass = make_user("mass", role="mass_admin", org=world.company_a)
+    handler = make_user("handler", role="handler", org=world.dept_a)
+    voice = intake.submit(
+        world.member,
+        {"title": "食堂排队", "content": "排队太久。"},
+        unit=world.dept_a,
+        channel="web",
+        identity="named",
+    ).voice
+    handling.assign(mass, voice, handling_org=world.dept_a)
+    handling.respond(handler, voice)
+
+    def box(selector):
+        return page.eval_on_selector(
+            selector, "e => { const r = e.getBoundingClientRect(); return [r.left, r.top]; }"
+        )
+
+    log_in(page, "secretary")
+    page.goto(f"{page.base_url}/life/{meeting.pk}/")
+    lead, card, people = box(".area-lead"), box("#checkin-card"), box("#attendees")
+    assert card[0] > lead[0] and card[1] == lead[1]  # the code beside the record, on top
+    assert people[0] == card[0] and people[1] < 2 * PHONE_HEIGHT  # attendees under it
+
+    page.context.clear_cookies()
+    log_in(page, "handler")
+    page.goto(f"{page.base_url}/voices/{voice.pk}/")
+    text, history, actions = box("#voice"), box("#history"), box("#actions")
+    assert actions[0] > text[0] and actions[1] == text[1]
+    assert history[0] == text[0] and history[1] < actions[1] + 600  # history under the voice
