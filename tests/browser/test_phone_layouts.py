@@ -112,6 +112,12 @@ def test_the_answer_and_the_rate_forms_come_first(page, world, make_user):
     assert top_of(page, "#answer-card") < top_of(page, "#voice")
     assert top_of(page, "#action-answer") < PHONE_HEIGHT
     fits(page)
+    page.click("#action-answer button[type=submit]")  # nothing written: sent back, focused
+    page.wait_for_selector("#action-answer .invalid-feedback")
+    assert page.evaluate(
+        "() => document.activeElement.matches('#action-answer textarea[name=text]')"
+    )
+    assert top_of(page, "#action-answer") < PHONE_HEIGHT
     page.fill("#action-answer #id_text", "已增开两个窗口。")
     page.click("#action-answer button[type=submit]")
     page.wait_for_selector("#voice-status:has-text('待评价')")
