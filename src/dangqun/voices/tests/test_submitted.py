@@ -7,7 +7,7 @@ import re
 import pytest
 
 from dangqun.voices.models import Voice
-from dangqun.voices.views import qr_token
+from dangqun.voices.posters import qr_token
 
 pytestmark = pytest.mark.django_db
 VOICE = {"kind": "request", "title": "班车", "content": "早班车太挤"}
