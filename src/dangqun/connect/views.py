@@ -1,0 +1,126 @@
+"""Sign-in through 企业微信, 钉钉 or an OIDC server, and a person's message settings."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from authlib.common.security import generate_token
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dangqun.connect import config, entry, services
+from dangqun.connect.client import ApiError
+from dangqun.connect.dingtalk import DingTalkClient
+from dangqun.connect.oidc import OidcClient
+from dangqun.connect.wecom import WeComClient
+
+FLOWS = "connect_flows"
+FLOW_SECONDS = 600
+MAX_FLOWS = 5
+
+
+def client_for(provider: str):
+    if provider == config.WECOM and config.wecom():
+        return WeComClient(config.wecom())
+    if provider == config.DINGTALK and config.dingtalk():
+        return DingTalkClient(config.dingtalk())
+    if provider == config.OIDC and config.oidc():
+        return OidcClient(config.oidc())
+    raise Http404("未启用该登录方式")
+
+
+def callback_url(request, provider: str) -> str:
+    path = reverse("connect:callback", args=[provider])
+    base = settings.DANGQUN_BASE_URL.rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
+def failed(request, provider: str, message: str, status: int = 403):
+    context = {"message": message, "provider_label": config.label(provider)}
+    return render(request, "connect/failed.html", context, status=status)
+
+
+@require_GET
+def start(request, provider: str):
+    """Send the browser to the provider, remembering where it was going (``next``)."""
+    client = client_for(provider)
+    state = secrets.token_hex(16)  # 企业微信 allows only a-zA-Z0-9 here
+    flow = {"provider": provider, "next": entry.safe_next(request, request.GET.get("next"))}
+    flow["at"] = time.time()
+    redirect_uri = callback_url(request, provider)
+    try:
+        if provider == config.OIDC:
+            flow["nonce"], flow["verifier"] = generate_token(32), generate_token(48)
+            url = client.authorize_url(
+                redirect_uri, state=state, nonce=flow["nonce"], verifier=flow["verifier"]
+            )
+        elif provider == config.WECOM and entry.client_of(request) != config.WECOM:
+            url = client.qr_login_url(redirect_uri, state)
+        else:
+            url = client.authorize_url(redirect_uri, state)
+    except ApiError:
+        return failed(
+            request, provider, "暂时无法连接身份服务器，请稍后再试或使用账号密码登录。", 502
+        )
+    flows = dict(request.session.get(FLOWS, {}))
+    flows[state] = flow
+    request.session[FLOWS] = dict(sorted(flows.items(), key=lambda kv: kv[1]["at"])[-MAX_FLOWS:])
+    return redirect(url)
+
+
+@require_GET
+def callback(request, provider: str):
+    """The provider sends the browser back with a code: find the person, sign in, go on."""
+    client = client_for(provider)
+    flows = dict(request.session.get(FLOWS, {}))
+    flow = flows.pop(request.GET.get("state", ""), None)
+    request.session[FLOWS] = flows
+    if not flow or flow["provider"] != provider or time.time() - flow["at"] > FLOW_SECONDS:
+        return failed(request, provider, "登录请求已失效，请重新登录。", 400)
+    code = request.GET.get("code") or request.GET.get("authCode")
+    if not code:
+        return failed(request, provider, "未获得授权，登录已取消。", 400)
+    try:
+        if provider == config.OIDC:
+            identity = client.identity(
+                code,
+                redirect_uri=callback_url(request, provider),
+                nonce=flow["nonce"],
+                verifier=flow["verifier"],
+            )
+        else:
+            identity = client.identity(code)
+        user = services.sign_in_user(identity)
+    except ApiError as exc:
+        message = (
+            f"{config.label(provider)}未能确认您的身份（{exc.code}），请重试或使用账号密码登录。"
+        )
+        return failed(request, provider, message, 502 if exc.code == "network" else 403)
+    except ValidationError as exc:
+        return failed(request, provider, " ".join(exc.messages))
+    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(flow["next"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    """我的登录与消息: the person's bindings and the daily digest choice."""
+    if request.method == "POST":
+        on = request.POST.get("daily_digest") == "1"
+        services.set_daily_digest(request.user, on)
+        messages.success(request, "已改为每日汇总推送。" if on else "已改为有消息时即时推送。")
+        return redirect("connect:preferences")
+    context = {
+        "bindings": services.bindings_of(request.user),
+        "daily_digest": services.wants_digest(request.user),
+        "channels": [config.label(p) for p in config.message_providers()],
+    }
+    return render(request, "connect/preferences.html", context)
