@@ -63,7 +63,7 @@ def match(identity: Identity) -> tuple[User, str]:
     if len(number) == 11:
         candidates = [
             p
-            for p in Person.objects.filter(phone__endswith=number[-8:]).only("pk", "name", "phone")
+            for p in Person.objects.filter(phone__endswith=number[-4:]).only("pk", "name", "phone")
             if digits(p.phone) == number
         ]
         if len(candidates) > 1:
