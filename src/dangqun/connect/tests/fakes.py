@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from authlib.jose import JsonWebKey, jwt
 
@@ -33,6 +33,7 @@ class State:
     ding_users: dict = field(default_factory=dict)  # userid -> {name, mobile, job_number}
     oidc_codes: dict = field(default_factory=dict)  # code -> {claims, nonce, challenge}
     sent: list = field(default_factory=list)  # (provider, payload)
+    signed_in_as: str = ""  # the member whose phone answers the 网页授权 page
 
     def fail(self, path: str, body: dict, *, times: int = 1, status: int = 200):
         self.failures.setdefault(path, []).extend([(status, body)] * times)
@@ -97,6 +98,12 @@ class FakeServer:
                 self.reply(status, answer)
 
             def reply(self, status, body):
+                if status == 302:
+                    self.send_response(302)
+                    self.send_header("Location", body["location"])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 data = json.dumps(body, ensure_ascii=False).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -117,6 +124,11 @@ class FakeServer:
         s = self.state
         ok = {"errcode": 0, "errmsg": "ok"}
         bad_token = {"errcode": 40014, "errmsg": "invalid access_token"}
+        if path == "/connect/oauth2/authorize":  # the page 企业微信 shows inside its client
+            code = f"code-{len(s.wecom_codes) + 1}"
+            s.wecom_codes[code] = s.signed_in_as
+            back = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}"
+            return 302, {"location": back}
         if path == "/cgi-bin/gettoken":
             if (query.get("corpid"), query.get("corpsecret")) != (CORP_ID, CORP_SECRET):
                 return 200, {"errcode": 40001, "errmsg": "invalid credential"}
