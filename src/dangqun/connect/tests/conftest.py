@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from dangqun.connect.client import TokenClient
 from dangqun.connect.tests import fakes
 
 
@@ -52,7 +53,5 @@ def fake(fake_server, settings):
 def no_wait(monkeypatch):
     """Record the client's back-off instead of sleeping."""
     waits = []
-    from dangqun.connect.client import TokenClient
-
     monkeypatch.setattr(TokenClient, "sleep", staticmethod(waits.append))
     return waits

@@ -2,8 +2,10 @@
 for those who chose it."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection
 
 from dangqun.connect import delivery
 from dangqun.connect.models import Binding, Delivery, Preference
@@ -153,10 +155,6 @@ def test_email_still_goes_out_beside_the_cards(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_claim_one_delivery_once(make_user):
-    import threading
-
-    from django.db import connection
-
     user = make_user("racer")
     results, barrier = [], threading.Barrier(4)
 

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from authlib.jose import JsonWebKey
 
 from dangqun.connect.models import Binding
+from dangqun.people.models import Person
 
 
 def begin(client, next_url="/life/"):
@@ -51,8 +52,6 @@ def test_sign_in_by_employee_number_claim_lands_on_next(client, fake, world):
 
 
 def test_user_info_adds_the_phone_number(client, fake, world):
-    from dangqun.people.models import Person
-
     Person.objects.filter(pk=world.zhao.pk).update(phone="13911112222")
     params, _ = begin(client)
     grant(fake, params, {"sub": "uid-9"})

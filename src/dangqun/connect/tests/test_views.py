@@ -4,8 +4,11 @@ pointed, signed in."""
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.utils import timezone
 
 from dangqun.connect.models import Binding
+from dangqun.life import checkins, planning
+from dangqun.life.models import Kind
 
 WXWORK_UA = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko)"
@@ -169,3 +172,22 @@ def test_the_preferences_page_switches_to_the_daily_digest(client, fake, world):
     done = client.post("/connect/", {"daily_digest": "1"}, follow=True)
     assert "已改为每日汇总推送" in done.content.decode()
     assert world.member.message_preference.daily_digest is True
+
+
+def test_a_real_check_in_code_scanned_in_wecom_opens_the_check_in_signed_in(
+    client, fake, world, make_user
+):
+    secretary = make_user("secretary", role="branch_secretary", org=world.branch_a)
+    meeting = planning.schedule(
+        secretary,
+        world.branch_a,
+        {"kind": Kind.THEME_DAY, "topic": "学习党章", "starts_at": timezone.now(), "place": "三楼"},
+    )
+    url = f"/life/{meeting.pk}/checkin/?c={checkins.checkin_code(meeting)}"
+    fake.state.wecom_codes["code-1"] = "A0001"
+    fake.state.wecom_users["A0001"] = {"name": "张三"}
+    response, _ = wecom_sign_in(client, fake, next_url=url)
+    assert response["Location"] == url
+    page = client.get(url, HTTP_USER_AGENT=WXWORK_UA)
+    assert page.status_code == 200 and "学习党章" in page.content.decode()
+    assert "签到" in page.content.decode()
