@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangqun.accounts.models import User
+from dangqun.accounts.scope import require
+from dangqun.accounts.services import MANAGERS_ONLY, can_manage_accounts
 from dangqun.connect.client import Identity
 from dangqun.connect.config import label
 from dangqun.connect.models import Binding, Preference
@@ -143,3 +145,46 @@ def set_daily_digest(actor, on: bool) -> Preference:
                 object_repr=str(actor),
             )
     return preference
+
+
+# Binding by hand (a system administrator), for whom the rules above found no one person -----------
+
+
+def bind(actor, user, provider: str, external_id: str) -> Binding:
+    """Bind ``user`` to an identity by hand; ``actor=None`` is the operator's command."""
+    if actor is not None:
+        require(can_manage_accounts(actor), MANAGERS_ONLY)
+    external_id = external_id.strip()
+    with transaction.atomic():
+        taken = Binding.objects.filter(provider=provider, external_id=external_id).first()
+        if taken is not None:
+            raise ValidationError(
+                {"external_id": f"该{label(provider)}身份已绑定账号“{taken.user}”，请先解除。"}
+            )
+        if Binding.objects.filter(user=user, provider=provider).exists():
+            raise ValidationError({"provider": f"该账号已绑定{label(provider)}身份，请先解除。"})
+        binding = Binding.objects.create(
+            user=user, provider=provider, external_id=external_id, matched_by="admin"
+        )
+        audit.record(
+            actor,
+            "connect.bind",
+            binding,
+            after={"provider": provider, "external_id": external_id, "matched_by": "admin"},
+            object_repr=f"{user} · {label(provider)}",
+        )
+    return binding
+
+
+def unbind(actor, binding: Binding) -> None:
+    if actor is not None:
+        require(can_manage_accounts(actor), MANAGERS_ONLY)
+    with transaction.atomic():
+        audit.record(
+            actor,
+            "connect.unbind",
+            binding,
+            before={"provider": binding.provider, "external_id": binding.external_id},
+            object_repr=f"{binding.user} · {label(binding.provider)}",
+        )
+        binding.delete()

@@ -15,11 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dangqun.connect import config, entry, services
+from dangqun.accounts import services as account_services
+from dangqun.connect import actions, config, entry, services
 from dangqun.connect.client import ApiError
 from dangqun.connect.dingtalk import DingTalkClient
 from dangqun.connect.oidc import OidcClient
 from dangqun.connect.wecom import WeComClient
+from dangqun.core import actions as core_actions
 
 FLOWS = "connect_flows"
 FLOW_SECONDS = 600
@@ -112,15 +114,49 @@ def callback(request, provider: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    """我的登录与消息: the person's bindings and the daily digest choice."""
+    """登录与消息推送: the person's bindings and the daily digest choice."""
+    status = 200
     if request.method == "POST":
-        on = request.POST.get("daily_digest") == "1"
-        services.set_daily_digest(request.user, on)
-        messages.success(request, "已改为每日汇总推送。" if on else "已改为有消息时即时推送。")
-        return redirect("connect:preferences")
+        outcome = core_actions.run(actions.OWN_ACTIONS, request.user, None, "digest", request.POST)
+        if outcome.ok:
+            messages.success(request, actions.OWN_ACTIONS["digest"].done)
+            return redirect("connect:preferences")
+        status = 422
     context = {
         "bindings": services.bindings_of(request.user),
         "daily_digest": services.wants_digest(request.user),
         "channels": [config.label(p) for p in config.message_providers()],
     }
-    return render(request, "connect/preferences.html", context)
+    return render(request, "connect/preferences.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_bindings(request, pk: int):
+    """An account's bindings, for the system and security administrators who see accounts; the
+    system administrator binds and unbinds by hand."""
+    account = account_services.require_visible(request.user, pk)
+    form, status = None, 200
+    if request.method == "POST":
+        name = request.POST.get("action", "")
+        outcome = core_actions.run(
+            actions.ACCOUNT_ACTIONS, request.user, account, name, request.POST
+        )
+        if outcome.ok:
+            messages.success(request, actions.ACCOUNT_ACTIONS[name].done)
+            return redirect("connect:account_bindings", pk=account.pk)
+        if name == "unbind":  # a button, not a form to show again
+            errors = [e for field in outcome.form.errors.values() for e in field]
+            messages.error(request, " ".join(errors))
+            return redirect("connect:account_bindings", pk=account.pk)
+        form, status = outcome.form, 422
+    can_bind = core_actions.may(actions.ACCOUNT_ACTIONS, request.user, account, "bind")
+    if can_bind and form is None:
+        form = core_actions.build_form(actions.ACCOUNT_ACTIONS["bind"], request.user, account)
+    context = {
+        "account": account,
+        "bindings": services.bindings_of(account),
+        "form": form,
+        "can_bind": can_bind,
+    }
+    return render(request, "connect/account_bindings.html", context, status=status)

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from dangqun.connect.models import Binding
+from dangqun.core.models import AuditLog
 from dangqun.life import checkins, planning
 from dangqun.life.models import Kind
 
@@ -169,9 +170,12 @@ def test_the_preferences_page_switches_to_the_daily_digest(client, fake, world):
     client.force_login(world.member)
     page = client.get("/connect/").content.decode()
     assert "有消息时即时推送" in page and "企业微信或钉钉" in page
-    done = client.post("/connect/", {"daily_digest": "1"}, follow=True)
-    assert "已改为每日汇总推送" in done.content.decode()
+    done = client.post("/connect/", {"daily_digest": "1"}, follow=True).content.decode()
+    assert "已保存消息推送方式" in done
+    assert 'value="1" checked' in done
     assert world.member.message_preference.daily_digest is True
+    assert client.post("/connect/", {"daily_digest": "maybe"}).status_code == 422
+    assert AuditLog.objects.filter(action="connect.digest").count() == 1
 
 
 def test_a_real_check_in_code_scanned_in_wecom_opens_the_check_in_signed_in(

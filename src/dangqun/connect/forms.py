@@ -1,0 +1,28 @@
+from django import forms
+
+from dangqun.connect.models import PROVIDERS
+
+
+class DigestForm(forms.Form):
+    daily_digest = forms.TypedChoiceField(
+        label="推送方式",
+        choices=[("0", "有消息时即时推送"), ("1", "每日汇总推送一次")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+
+
+class BindForm(forms.Form):
+    provider = forms.ChoiceField(
+        label="来源", choices=PROVIDERS, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    external_id = forms.CharField(
+        label="对方用户标识",
+        max_length=128,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text="企业微信的账号（UserID）、钉钉的 userid，或统一身份认证的 sub",
+    )
+
+
+class UnbindForm(forms.Form):
+    binding = forms.IntegerField(widget=forms.HiddenInput)
