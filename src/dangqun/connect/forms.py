@@ -20,7 +20,7 @@ class BindForm(forms.Form):
         label="对方用户标识",
         max_length=128,
         widget=forms.TextInput(attrs={"class": "form-control"}),
-        help_text="企业微信的账号（UserID）、钉钉的 userid，或统一身份认证的 sub",
+        help_text="企业微信的成员账号、钉钉的用户编号，或统一身份认证的用户标识",
     )
 
 
