@@ -8,6 +8,9 @@ from dangqun.connect.models import Binding
 from dangqun.connect.services import sign_in_user
 from dangqun.core.models import AuditLog
 
+QUERIES_BINDINGS_PAGE = 6  # session, user, grants, the account, its bindings, the bell
+QUERIES_PREFERENCES_PAGE = 6  # session, user, bindings, the digest choice, grants (menu), the bell
+
 
 @pytest.mark.parametrize(
     ("who", "status"),
@@ -70,3 +73,31 @@ def test_the_operator_command(world):
     call_command("bind_identity", "member", "dingtalk", "--remove")
     assert not Binding.objects.exists()
     assert AuditLog.objects.filter(action="connect.unbind", actor=None).count() == 1
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_bindings_page_reads_a_fixed_number_of_queries(
+    client, world, count, django_assert_num_queries
+):
+    for n, provider in enumerate(["wecom", "dingtalk", "oidc"][:count]):
+        Binding.objects.create(
+            user=world.member, provider=provider, external_id=f"id{n}", matched_by="t"
+        )
+    client.force_login(world.sysadmin)
+    client.get(f"/connect/accounts/{world.member.pk}/")  # warm the session and the scope
+    with django_assert_num_queries(QUERIES_BINDINGS_PAGE):
+        assert client.get(f"/connect/accounts/{world.member.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_the_preferences_page_reads_a_fixed_number_of_queries(
+    client, world, count, django_assert_num_queries
+):
+    for n, provider in enumerate(["wecom", "dingtalk"][:count]):
+        Binding.objects.create(
+            user=world.member, provider=provider, external_id=f"id{n}", matched_by="t"
+        )
+    client.force_login(world.member)
+    client.get("/connect/")
+    with django_assert_num_queries(QUERIES_PREFERENCES_PAGE):
+        assert client.get("/connect/").status_code == 200
