@@ -73,7 +73,12 @@ class TokenClient:
             cached = cache.get(key)
             if cached:
                 return cached
-        value, expires_in = self.fetch_token()
+        try:
+            value, expires_in = self.fetch_token()
+        except httpx.TransportError as exc:
+            raise Transient("network", str(exc)) from exc
+        except ValueError as exc:
+            raise Transient("body", str(exc)) from exc
         # Renew a few minutes early: the documents say the server may end a token before its time.
         cache.set(key, value, max(60, int(expires_in) - 300))
         return value

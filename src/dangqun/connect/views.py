@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 
+import httpx
 from authlib.common.security import generate_token
 from django.conf import settings
 from django.contrib import auth, messages
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangqun.accounts import services as account_services
 from dangqun.connect import actions, config, entry, services
-from dangqun.connect.client import ApiError
+from dangqun.connect.client import ApiError, Transient
 from dangqun.connect.dingtalk import DingTalkClient
 from dangqun.connect.oidc import OidcClient
 from dangqun.connect.wecom import WeComClient
@@ -100,11 +101,12 @@ def callback(request, provider: str):
         else:
             identity = client.identity(code)
         user = services.sign_in_user(identity)
+    except (httpx.TransportError, ValueError, Transient):
+        message = f"暂时无法连接{config.label(provider)}，请稍后重试或使用账号密码登录。"
+        return failed(request, provider, message, 502)
     except ApiError as exc:
-        message = (
-            f"{config.label(provider)}未能确认您的身份（{exc.code}），请重试或使用账号密码登录。"
-        )
-        return failed(request, provider, message, 502 if exc.code == "network" else 403)
+        message = f"{config.label(provider)}未能确认您的身份（错误码 {exc.code}），请重试或使用账号密码登录。"
+        return failed(request, provider, message)
     except ValidationError as exc:
         return failed(request, provider, " ".join(exc.messages))
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -195,3 +195,20 @@ def test_a_real_check_in_code_scanned_in_wecom_opens_the_check_in_signed_in(
     page = client.get(url, HTTP_USER_AGENT=WXWORK_UA)
     assert page.status_code == 200 and "学习党章" in page.content.decode()
     assert "签到" in page.content.decode()
+
+
+def test_an_unreachable_server_is_said_in_chinese(client, fake, world, settings):
+    settings.DANGQUN_DINGTALK = {**settings.DANGQUN_DINGTALK, "api_base": "http://127.0.0.1:9"}
+    start = client.get("/connect/dingtalk/start/")
+    state = query(start["Location"])["state"]
+    response = client.get("/connect/dingtalk/callback/", {"authCode": "a", "state": state})
+    assert response.status_code == 502
+    assert "暂时无法连接钉钉" in response.content.decode()
+
+
+def test_an_unreachable_token_server_is_said_in_chinese(client, fake, world, settings):
+    settings.DANGQUN_WECOM = {**settings.DANGQUN_WECOM, "api_base": "http://127.0.0.1:9"}
+    start = client.get("/connect/wecom/start/")
+    state = query(start["Location"])["state"]
+    response = client.get("/connect/wecom/callback/", {"code": "c", "state": state})
+    assert response.status_code == 502 and "暂时无法连接企业微信" in response.content.decode()
