@@ -3,12 +3,18 @@ from django import forms
 from dangqun.connect.models import PROVIDERS
 
 
+class ChoiceOfTwo(forms.NullBooleanField):
+    """Yes or no, required: "1"/"0" from the page's radios, true/false from the API."""
+
+    def validate(self, value):
+        if value is None:
+            raise forms.ValidationError("请选择推送方式", code="required")
+
+
 class DigestForm(forms.Form):
-    daily_digest = forms.TypedChoiceField(
+    daily_digest = ChoiceOfTwo(
         label="推送方式",
-        choices=[("0", "有消息时即时推送"), ("1", "每日汇总推送一次")],
-        coerce=lambda value: value == "1",
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(choices=[("0", "有消息时即时推送"), ("1", "每日汇总推送一次")]),
     )
 
 

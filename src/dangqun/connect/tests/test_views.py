@@ -212,3 +212,31 @@ def test_an_unreachable_token_server_is_said_in_chinese(client, fake, world, set
     state = query(start["Location"])["state"]
     response = client.get("/connect/wecom/callback/", {"code": "c", "state": state})
     assert response.status_code == 502 and "暂时无法连接企业微信" in response.content.decode()
+
+
+def test_the_push_setting_over_the_api(client, fake, world):
+    client.force_login(world.member)
+    shown = client.get("/api/notices/push/").json()
+    assert shown == {"daily_digest": False, "channels": ["企业微信", "钉钉"], "bindings": []}
+    changed = client.post(
+        "/api/notices/push/", {"daily_digest": True}, content_type="application/json"
+    )
+    assert changed.status_code == 200 and changed.json()["daily_digest"] is True
+    back = client.post(
+        "/api/notices/push/", {"daily_digest": False}, content_type="application/json"
+    )
+    assert back.json()["daily_digest"] is False
+    refused = client.post("/api/notices/push/", {}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json() == {"daily_digest": ["请选择推送方式"]}
+    assert (
+        client.post("/api/notices/push/", [1], content_type="application/json").status_code == 400
+    )
+
+
+def test_the_page_radios_still_say_yes_and_no(client, fake, world):
+    client.force_login(world.member)
+    client.post("/connect/", {"daily_digest": "1"})
+    assert world.member.message_preference.daily_digest is True
+    client.post("/connect/", {"daily_digest": "0"})
+    world.member.message_preference.refresh_from_db()
+    assert world.member.message_preference.daily_digest is False
