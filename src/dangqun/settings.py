@@ -182,6 +182,8 @@ SECURE_COOKIES = env_bool("DANGQUN_SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# A refused form (expired page, cookies blocked) explains itself in Chinese, in the site's layout.
+CSRF_FAILURE_VIEW = "dangqun.web.errors.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -207,6 +209,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 NODE_MODULES = Path(env_str("DANGQUN_NODE_MODULES", str(PROJECT_DIR / "node_modules")))
+# The help page (/help/) renders this Markdown file: the user guide kept with the code.
+USER_GUIDE = Path(env_str("DANGQUN_USER_GUIDE", str(PROJECT_DIR / "docs" / "user-guide.md")))
 STATICFILES_DIRS = [
     # Only Tabler's built CSS and JS: its libs/ folder has files whose references break the manifest.
     ("vendor/tabler/css", NODE_MODULES / "@tabler/core/dist/css"),

@@ -15,3 +15,9 @@ urlpatterns = [
     path("api/", include("dangqun.api.urls")),
     path("", include("dangqun.web.urls")),
 ]
+
+# Error pages in Chinese in the site's layout; JSON under /api/ (web/errors.py).
+handler400 = "dangqun.web.errors.bad_request"
+handler403 = "dangqun.web.errors.permission_denied"
+handler404 = "dangqun.web.errors.page_not_found"
+handler500 = "dangqun.web.errors.server_error"

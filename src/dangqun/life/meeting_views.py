@@ -4,7 +4,6 @@ minutes, and the page a phone opens when it scans the code."""
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangqun.core import filestore
+from dangqun.core import filestore, qrcodes
 from dangqun.core.rules import get_rule
 from dangqun.life import actions, appraisal, attendance, checkins, forms, pdf, services, voting
 from dangqun.life.models import (
@@ -197,17 +196,27 @@ def qr(request, pk: int):
     """The code to show at the meeting (SVG), for its keepers only; it changes every 30 s."""
     meeting, code = checkins.shown_code(request.user, pk)
     url = request.build_absolute_uri(reverse("life:checkin", args=[meeting.pk]) + f"?c={code}")
-    svg = segno.make(url, error="m").svg_inline(scale=6, title="签到二维码")
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return qrcodes.response(url, scale=8, title="签到二维码")
 
 
 @login_required
 @never_cache
 def qr_panel(request, pk: int):
-    """The check-in card's content, polled by the meeting page so the code on screen rotates."""
+    """The check-in code's content, polled so the code on screen rotates: the meeting page's
+    card, or (``?screen=1``) the projector's page."""
     meeting, code = checkins.shown_code(request.user, pk)
     context = {"meeting": meeting, "code": code, "now": timezone.now()}
-    return render_page(request, "life/_qr.html", context)
+    template = "life/_qr_screen.html" if request.GET.get("screen") else "life/_qr.html"
+    return render_page(request, template, context)
+
+
+@login_required
+@never_cache
+def qr_screen(request, pk: int):
+    """The check-in code large, for a projector or a big screen at the meeting."""
+    meeting, code = checkins.shown_code(request.user, pk)
+    context = {"meeting": meeting, "code": code, "now": timezone.now()}
+    return render_page(request, "life/qr_screen.html", context)
 
 
 @login_required

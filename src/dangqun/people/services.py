@@ -4,7 +4,8 @@ the changes, each in its topic module and named here — person data (``persons`
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from dangqun.accounts.roles import CHANGE_PEOPLE, VIEW_PEOPLE
 from dangqun.accounts.scope import Scope, get_in_scope, require
@@ -54,6 +55,22 @@ def require_visible(user, pk: int) -> Person:
     return get_in_scope(queryset, pk=pk)
 
 
+def head_counts(user) -> dict[str, int]:
+    """Head counts over the people this user may see, in one aggregate query: everyone, current
+    party members, probationary members and members who lost contact."""
+    today = timezone.localdate()
+    current = Q(is_current_member=True)
+    probationary = Q(party_profile__full_member_on__isnull=True) | Q(
+        party_profile__full_member_on__gt=today
+    )
+    return visible_to(user).aggregate(
+        people_count=Count("pk"),
+        member_count=Count("pk", filter=current),
+        probationary_count=Count("pk", filter=current & probationary),
+        lost_count=Count("pk", filter=current & Q(party_profile__lost_contact_on__isnull=False)),
+    )
+
+
 def may_register(user) -> bool:
     """Whether the user may register new people (somewhere in their scope)."""
     return Scope.of(user).has(CHANGE_PEOPLE)
@@ -81,6 +98,7 @@ __all__ = [
     "confirm_full_member",
     "create_person",
     "find_by_id_number",
+    "head_counts",
     "may_register",
     "pending_corrections",
     "record_member_event",

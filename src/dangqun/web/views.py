@@ -5,33 +5,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dangqun.accounts.roles import VIEW_ORGS, VIEW_PEOPLE
 from dangqun.accounts.scope import Scope
 from dangqun.core.paging import query_without_page
 from dangqun.orgs import checks
-from dangqun.orgs import services as org_services
 from dangqun.people import services as people_services
-from dangqun.web import audit_search
+from dangqun.web import audit_search, userguide
 from dangqun.web.htmx import render_page
-
-
-def people_counts(user) -> dict[str, int]:
-    """Head counts for the home page in one aggregate query over the people the user may see."""
-    today = timezone.localdate()
-    current = Q(is_current_member=True)
-    probationary = Q(party_profile__full_member_on__isnull=True) | Q(
-        party_profile__full_member_on__gt=today
-    )
-    return people_services.visible_to(user).aggregate(
-        people_count=Count("pk"),
-        member_count=Count("pk", filter=current),
-        probationary_count=Count("pk", filter=current & probationary),
-        lost_count=Count("pk", filter=current & Q(party_profile__lost_contact_on__isnull=False)),
-    )
 
 
 @login_required
@@ -39,15 +21,10 @@ def home(request):
     scope = Scope.of(request.user)
     context = {"scope_roles": sorted(scope.roles())}
     if scope.has(VIEW_ORGS):
-        orgs = list(
-            org_services.visible_to(request.user)
-            .active()
-            .only("pk", "name", "path", "kind", "system", "depth")
-        )
-        findings = checks.findings_for(orgs)
+        orgs, findings = checks.findings_visible_to(request.user)
         context.update(org_count=len(orgs), findings=findings[:100], finding_count=len(findings))
     if scope.has(VIEW_PEOPLE):
-        context.update(people_counts(request.user))
+        context.update(people_services.head_counts(request.user))
     return render_page(request, "web/home.html", context)
 
 
@@ -71,6 +48,12 @@ def audit_log(request):
         {"page": page, "params": params, "query": query_without_page(request.GET)},
         partial="rows",
     )
+
+
+@require_GET
+def help_page(request):
+    """使用说明: the user guide, for everyone (also a person who came by a poster's QR code)."""
+    return render_page(request, "web/help.html", {"guide": userguide.guide()})
 
 
 @require_GET

@@ -151,6 +151,15 @@ def test_the_list_does_not_query_per_meeting(client, world, secretary):
     assert re.search(r"共 4\d 次，第 1/2 页", page) and 'href="?show=all&page=2"' in page
 
 
+def test_the_list_shows_who_came_of_those_expected(client, world, meeting, li_user):
+    """出席/应到 per meeting: a count the page's paging must carry to the rows it shows."""
+    client.force_login(li_user)
+    client.post(f"/life/{meeting.pk}/checkin/", {"c": checkins.checkin_code(meeting)})
+    expected = meeting.attendees.exclude(role="guest").count()
+    page = client.get("/life/").content.decode()
+    assert f'text-end">1/{expected}</td>' in page
+
+
 def test_a_vote_on_the_page_shows_its_result_and_rule(client, world, secretary, meeting):
     client.force_login(secretary)
     client.post(f"/life/{meeting.pk}/mark/", {"person": world.zhang.pk, "presence": "present"})
