@@ -9,6 +9,7 @@ urlpatterns = [
     path("notices/", include("dangqun.notices.urls")),
     path("v/", include((voices_public, "voices_public"))),
     path("accounts/", include("dangqun.accounts.urls")),
+    path("connect/", include("dangqun.connect.urls")),
     path("orgs/", include("dangqun.orgs.urls")),
     path("people/", include("dangqun.people.urls")),
     path("api/", include("dangqun.api.urls")),

@@ -6,6 +6,7 @@ from dangqun.api import (
     accounts,
     bell,
     congresses,
+    connect,
     development,
     development_figures,
     life,
@@ -42,6 +43,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("notices/", bell.NoticesView.as_view(), name="notices"),
     path("notices/read-all/", bell.ReadAllView.as_view(), name="notices-read-all"),
+    path("notices/push/", connect.PushPreferenceView.as_view(), name="notices-push"),
     path("notices/<str:pk>/open/", bell.OpenNoticeView.as_view(), name="notice-open"),
     path("audit/", bell.AuditLogView.as_view(), name="audit"),
     # before the router: its people/{id}/ and voices/{id}/ would take these

@@ -13,6 +13,8 @@ EXPECTED_OPERATIONS = {
     ("/api/notices/", "get"),
     ("/api/notices/{id}/open/", "post"),
     ("/api/notices/read-all/", "post"),
+    ("/api/notices/push/", "get"),
+    ("/api/notices/push/", "post"),
     ("/api/audit/", "get"),
     ("/api/accounts/", "get"),
     ("/api/accounts/", "post"),
