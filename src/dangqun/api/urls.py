@@ -18,6 +18,7 @@ from dangqun.api import (
     voice_admin,
     voice_lists,
     voices,
+    workbench,
 )
 
 app_name = "api"
@@ -39,6 +40,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("workbench/", workbench.WorkbenchView.as_view(), name="workbench"),
     path("notices/", bell.NoticesView.as_view(), name="notices"),
     path("notices/read-all/", bell.ReadAllView.as_view(), name="notices-read-all"),
     path("notices/<str:pk>/open/", bell.OpenNoticeView.as_view(), name="notice-open"),

@@ -37,6 +37,7 @@ EXPECTED_OPERATIONS = {
     ("/api/people/imports/{id}/errors/", "get"),
     ("/api/people/imports/template/", "get"),
     ("/api/me/", "get"),
+    ("/api/workbench/", "get"),
     ("/api/voices/", "get"),
     ("/api/voices/", "post"),
     ("/api/voices/{id}/", "get"),
