@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.http import Http404
 from django.urls import reverse
 
 from dangqun.accounts.roles import APPROVE_DEVELOPMENT, MANAGE_DEVELOPMENT, VIEW_DEVELOPMENT
@@ -46,8 +47,19 @@ def _works(user) -> bool:
     return scope.has(MANAGE_DEVELOPMENT) or scope.has(APPROVE_DEVELOPMENT)
 
 
-def _due(user, today: dt.date) -> Shown:
-    org = services.chosen_org(user, "")
+def _top_org(user):
+    """The top party organisation of the user's 发展党员 scope, or None (a grant on an enterprise
+    unit alone covers no party organisation)."""
+    try:
+        return services.chosen_org(user, "")
+    except Http404:
+        return None
+
+
+def _due(user, today: dt.date) -> Shown | None:
+    org = _top_org(user)
+    if org is None:
+        return None
     soon_by = today + dt.timedelta(days=board.SOON)
     cases = services.visible_to(user).filter(branch__path__startswith=org.path, status__in=OPEN)
     counts = cases.aggregate(
@@ -75,8 +87,10 @@ def _views(user) -> bool:
     return Scope.of(user).has(VIEW_DEVELOPMENT)
 
 
-def _plan(user, today: dt.date) -> Shown:
-    org = services.chosen_org(user, "")
+def _plan(user, today: dt.date) -> Shown | None:
+    org = _top_org(user)
+    if org is None:
+        return None
     cases = services.visible_to(user).filter(branch__path__startswith=org.path)
     rows = (
         StepRecord.objects.filter(

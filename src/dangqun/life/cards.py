@@ -65,8 +65,9 @@ def _owed(orgs, today: dt.date) -> list[tuple[str, str, int]]:
             "org_id", flat=True
         )
     )
-    names = dict(orgs.values_list("pk", "name"))
-    kinds = {org.pk: org.kind for org in orgs.only("pk", "kind")}
+    names, kinds = {}, {}
+    for pk, name, kind in orgs.values_list("pk", "name", "kind"):
+        names[pk], kinds[pk] = name, kind
     rules = {k: cadence.cadence(k) for k in cadence.BRANCH_CADENCE + cadence.GROUP_CADENCE}
     held: dict[tuple[int, str], int] = defaultdict(int)
     for per in {rule.per for rule in rules.values()}:

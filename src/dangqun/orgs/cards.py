@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from dangqun.accounts.roles import VIEW_ORGS
+from dangqun.accounts.roles import ROLES, VIEW_ORGS
 from dangqun.accounts.scope import Scope
 from dangqun.core.cards import Card, Number, Shown, register
 from dangqun.orgs import checks, services
@@ -39,11 +39,20 @@ def _findings(user, today: dt.date) -> Shown:
     )
 
 
+def _works_on_orgs(user) -> bool:
+    """Findings are work: shown to those who see organisations in a role that acts, not to a
+    read-only leader (whose overview is the figures; the organisation pages still show them)."""
+    return any(
+        VIEW_ORGS in ROLES[role].capabilities and not ROLES[role].read_only
+        for role in Scope.of(user).roles()
+    )
+
+
 register(
     Card(
         "orgs.findings",
         "组织与规则提醒",
-        shows=lambda user: Scope.of(user).has(VIEW_ORGS),
+        shows=_works_on_orgs,
         compute=_findings,
         order=95,
     )

@@ -305,7 +305,7 @@ def _queries(client, url="/"):
 
 @pytest.mark.parametrize(
     ("who", "most"),
-    [("member", 11), ("reader", 17), ("owner", 27), ("secretary", 27), ("handler", 12)],
+    [("member", 11), ("reader", 13), ("owner", 26), ("secretary", 26), ("handler", 12)],
 )
 def test_query_count_per_role_does_not_grow_with_the_tree(
     login, world, secretary, handler, who, most
