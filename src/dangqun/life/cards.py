@@ -36,7 +36,12 @@ def _mine(user, today: dt.date) -> Shown:
     index = reverse("life:index")
     numbers = [
         Number("待参加", waiting, f"{index}?show=upcoming"),
-        Number(f"{today.year}年学时", f"{hours.hours:g}", f"{index}?show=held", "success"),
+        Number(
+            f"{today.year}年学时",
+            f"{hours.hours:g}",
+            f"{index}?show=held",
+            "success" if hours.hours else "",
+        ),
     ]
     action = None
     if following is not None:

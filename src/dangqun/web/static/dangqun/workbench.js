@@ -41,7 +41,7 @@
       legend: { top: 0, data: data.series.map(function (s) { return s.name; }) },
       grid: { left: 36, right: 8, top: 36, bottom: 24 },
       xAxis: { type: "category", data: labels, axisLabel: { fontSize: 10 } },
-      yAxis: { type: "value", min: 0, axisLabel: { formatter: "{value}" + unit } },
+      yAxis: { type: "value", min: 0, minInterval: unit === "%" ? 0 : 1, axisLabel: { formatter: "{value}" + unit } },
       series: series,
     });
     window.addEventListener("resize", function () { chart.resize(); });
