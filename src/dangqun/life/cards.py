@@ -62,8 +62,8 @@ def _keeps(user) -> bool:
     return Scope.of(user).has(MANAGE_LIFE)
 
 
-def _owed(orgs, today: dt.date) -> list[tuple[str, str, int]]:
-    """(organisation, what, how many more) for each cadence rule whose current period is not yet
+def _owed(orgs, today: dt.date) -> list[tuple[str, str, int, str]]:
+    """(organisation, what, how many more, the rule's citation) for each cadence rule whose current period is not yet
     met, from the tallies: one query per kind of period (month, quarter, year)."""
     committees = set(
         Term.objects.filter(org__in=orgs, closed_on__isnull=True, has_committee=True).values_list(
@@ -96,7 +96,7 @@ def _owed(orgs, today: dt.date) -> list[tuple[str, str, int]]:
             more = rule.times - held.get((pk, kind), 0)
             if more > 0:
                 label = cadence.period_of(today, rule.per).label
-                owed.append((names[pk], f"{label}{rule.label}", more))
+                owed.append((names[pk], f"{label}{rule.label}", more, rule.rule.citation))
     return owed
 
 
@@ -104,6 +104,7 @@ def _keeping(user, today: dt.date) -> Shown:
     scope = Scope.of(user)
     orgs = scope.orgs(MANAGE_LIFE).filter(kind__in=RADAR_ORG_KINDS, dissolved_on__isnull=True)
     owed = _owed(orgs, today)
+    index, radar = reverse("life:index"), reverse("life:radar")
     rule = get_rule("life.no_life")
     warn = add_months(today.replace(day=1), -rule["warn_months"] + 1)
     cutoff = dt.datetime.combine(warn, dt.time.min, tzinfo=timezone.get_current_timezone())
@@ -121,9 +122,8 @@ def _keeping(user, today: dt.date) -> Shown:
         for since in [timezone.localtime(present or first).date()]
         if months_between(since, today) >= rule["warn_months"]
     ]
-    index, radar = reverse("life:index"), reverse("life:radar")
     numbers = [
-        Number("本期应开未开", len(owed), reverse("life:plan"), "warning" if owed else ""),
+        Number("本期应开未开", len(owed), radar, "warning" if owed else ""),
         Number(
             "待召开",
             services.listed_for(user).filter(status=Status.PLANNED).count(),
@@ -131,14 +131,14 @@ def _keeping(user, today: dt.date) -> Shown:
         ),
         Number("临近 6 个月未参加", len(nearing), radar, "danger" if nearing else ""),
     ]
-    lines = [f"{org}：{what}还差 {more} 次" for org, what, more in owed[:OWED_LISTED]]
+    lines = [f"{org}：{what}还差 {more} 次" for org, what, more, _ in owed[:OWED_LISTED]]
     lines += [
         f"{name}：自 {since:%Y-%m-%d} 未参加组织生活" for name, since in nearing[:OWED_LISTED]
     ]
     if owed:
-        step = f"本期还有 {len(owed)} 项组织生活未召开，请安排会议（{get_rule('life.general_meeting').citation}）。"
+        step = f"本期还有 {len(owed)} 项组织生活未召开，请安排会议（依据：{owed[0][3]}等）。"
     elif nearing:
-        step = f"{len(nearing)} 名党员临近 6 个月未参加组织生活，请谈心谈话并通知参加（{rule.citation}）。"
+        step = f"{len(nearing)} 名党员临近 6 个月未参加组织生活，请谈心谈话并通知参加（依据：{rule.citation}）。"
     else:
         step = "本期应开的组织生活都已召开。"
     return Shown(

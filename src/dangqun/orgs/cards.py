@@ -21,9 +21,12 @@ def _findings(user, today: dt.date) -> Shown:
     )
     findings = checks.findings_for(orgs, today)
     url = reverse("orgs:tree")
+    # the top organisation's page lists the findings of its whole sub-tree (rolled up)
+    top = min(orgs, key=lambda org: (org.depth, org.path), default=None)
+    listed = reverse("orgs:detail", args=[top.pk]) if top else url
     numbers = [
         Number("组织", len(orgs), url),
-        Number("规则提醒", len(findings), "#findings", "warning" if findings else ""),
+        Number("规则提醒", len(findings), listed, "warning" if findings else ""),
     ]
     if findings:
         text = f"有 {len(findings)} 条组织设置提醒（如届期已满、人数超标），请逐条核实处理。"

@@ -284,10 +284,22 @@ def test_leader_sees_one_overview_with_charts_this_period_against_the_last(login
     assert "workbench.js" in html
 
 
-def test_every_number_on_the_page_is_a_link(login, world):
-    html = home(login(world.owner))
+@pytest.mark.parametrize("who", ["owner", "reader", "member", "secretary", "handler", "mass"])
+def test_every_number_and_button_leads_to_a_page_that_opens(
+    login, world, secretary, handler, mass, who
+):
+    opening.open_case(secretary, world.wang, world.branch_a, dt.date(2023, 1, 10))
+    client = login({"secretary": secretary, "handler": handler, "mass": mass}.get(who)
+                   or getattr(world, who))  # fmt: skip
+    html = home(client)
     numbers = re.findall(r'<a class="d-block text-reset workbench-number" href="([^"]+)"', html)
-    assert len(numbers) >= 8 and all(url.startswith(("/", "#")) for url in numbers)
+    assert len(numbers) >= 3
+    buttons = [card["action"]["url"] for card in workbench(client).values() if card["action"]]
+    for url in {*numbers, *buttons}:
+        if url.startswith("#"):
+            assert f'id="{url[1:]}"' in html
+            continue
+        assert client.get(url).status_code == 200, url
 
 
 def test_anonymous_gets_no_workbench(client, db):
