@@ -6,6 +6,7 @@ the group leader's p95 ≤ 150 ms with a query count that does not grow with the
 employee's ≤ 50 ms."""
 
 import json
+import os
 import sys
 
 import run  # sets up Django first, as every bench script does
@@ -93,6 +94,7 @@ def main() -> None:
         "branches": Org.objects.filter(kind__in=["branch", "joint_branch"]).count(),
         "voices": Voice.objects.count(),
         "targets_ms": TARGETS,
+        "note": os.environ.get("BENCH_NOTE", ""),
         "cases": {},
     }
     for who, (client, target) in clients.items():
