@@ -9,13 +9,14 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
 from dangqun.accounts.scope import Scope
 from dangqun.core.cards import Card, Number, Shown, has_person, register
-from dangqun.core.dates import add_months, months_between
+from dangqun.core.dates import add_months
 from dangqun.core.rules import get_rule
 from dangqun.life import attendance, cadence, services
 from dangqun.life.models import Kind, MeetingTally, Standing, Status
@@ -106,21 +107,23 @@ def _keeping(user, today: dt.date) -> Shown:
     owed = _owed(orgs, today)
     index, radar = reverse("life:index"), reverse("life:radar")
     rule = get_rule("life.no_life")
-    warn = add_months(today.replace(day=1), -rule["warn_months"] + 1)
-    cutoff = dt.datetime.combine(warn, dt.time.min, tzinfo=timezone.get_current_timezone())
-    nearing = [
-        (name, since)
-        for name, present, first in Standing.objects.filter(
+    # whole months since the last time came (or first expected) ≥ warn_months, as the radar
+    # counts them (core.dates.months_between): since ≤ today less warn_months, in local time
+    last_day = add_months(today, -rule["warn_months"]) + dt.timedelta(days=1)
+    cutoff = dt.datetime.combine(last_day, dt.time.min, tzinfo=timezone.get_current_timezone())
+    standing = (
+        Standing.objects.filter(
             person__party_branch__in=orgs.values("pk"), person__is_current_member=True
         )
-        .filter(
-            Q(last_present_at__lt=cutoff)
-            | Q(last_present_at__isnull=True, first_expected_at__lt=cutoff)
-        )
-        .values_list("person__name", "last_present_at", "first_expected_at")
-        .order_by("person__employee_no")
-        for since in [timezone.localtime(present or first).date()]
-        if months_between(since, today) >= rule["warn_months"]
+        .annotate(since=Coalesce("last_present_at", "first_expected_at"))
+        .filter(since__lt=cutoff)
+    )
+    nearing_count = standing.count()
+    nearing = [
+        (name, timezone.localtime(since).date())
+        for name, since in standing.values_list("person__name", "since").order_by("since", "pk")[
+            :OWED_LISTED
+        ]
     ]
     numbers = [
         Number("本期应开未开", len(owed), radar, "warning" if owed else ""),
@@ -129,7 +132,7 @@ def _keeping(user, today: dt.date) -> Shown:
             services.listed_for(user).filter(status=Status.PLANNED).count(),
             f"{index}?show=upcoming",
         ),
-        Number("临近 6 个月未参加", len(nearing), radar, "danger" if nearing else ""),
+        Number("临近 6 个月未参加", nearing_count, radar, "danger" if nearing_count else ""),
     ]
     lines = [f"{org}：{what}还差 {more} 次" for org, what, more, _ in owed[:OWED_LISTED]]
     lines += [
@@ -137,8 +140,8 @@ def _keeping(user, today: dt.date) -> Shown:
     ]
     if owed:
         step = f"本期还有 {len(owed)} 项组织生活未召开，请安排会议（依据：{owed[0][3]}等）。"
-    elif nearing:
-        step = f"{len(nearing)} 名党员临近 6 个月未参加组织生活，请谈心谈话并通知参加（依据：{rule.citation}）。"
+    elif nearing_count:
+        step = f"{nearing_count} 名党员临近 6 个月未参加组织生活，请谈心谈话并通知参加（依据：{rule.citation}）。"
     else:
         step = "本期应开的组织生活都已召开。"
     return Shown(
