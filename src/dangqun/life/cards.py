@@ -191,9 +191,9 @@ def _overview(user, today: dt.date) -> Shown:
     def rate(row) -> str:
         return f"{row[2] / row[1] * 100:.1f}%" if row[1] else "—"
 
-    radar, index = reverse("life:radar"), reverse("life:index")
+    radar, calendar = reverse("life:radar"), reverse("life:calendar")
     numbers = [
-        Number(f"本月已召开（上月 {last[0]}）", now[0], f"{index}?show=held"),
+        Number(f"本月已召开（上月 {last[0]}）", now[0], f"{calendar}?month={this:%Y-%m}"),
         Number(f"开展主题党日的支部（上月 {last[3]}）", f"{now[3]}/{branches}", radar),
         Number(f"到会率（上月 {rate(last)}）", rate(now), radar),
     ]
