@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "dangqun.life",
     "dangqun.development",
     "dangqun.notices",
+    "dangqun.connect",
     "dangqun.seed",
     "dangqun.api",
     "dangqun.web",
@@ -181,6 +182,8 @@ SECURE_COOKIES = env_bool("DANGQUN_SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# A refused form (expired page, cookies blocked) explains itself in Chinese, in the site's layout.
+CSRF_FAILURE_VIEW = "dangqun.web.errors.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -206,6 +209,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 NODE_MODULES = Path(env_str("DANGQUN_NODE_MODULES", str(PROJECT_DIR / "node_modules")))
+# The help page (/help/) renders this Markdown file: the user guide kept with the code.
+USER_GUIDE = Path(env_str("DANGQUN_USER_GUIDE", str(PROJECT_DIR / "docs" / "user-guide.md")))
 STATICFILES_DIRS = [
     # Only Tabler's built CSS and JS: its libs/ folder has files whose references break the manifest.
     ("vendor/tabler/css", NODE_MODULES / "@tabler/core/dist/css"),
@@ -297,6 +302,37 @@ DEFAULT_FROM_EMAIL = env_str("DANGQUN_MAIL_FROM", EMAIL_HOST_USER or "noreply@lo
 DANGQUN_EMAIL_NOTICES = bool(EMAIL_HOST)
 # The address users reach the platform at, for links in e-mails (e.g. https://dangqun.example.cn)
 DANGQUN_BASE_URL = env_str("DANGQUN_BASE_URL")
+
+# Sign-in and messages through 企业微信, 钉钉 and an OIDC server (decision 0017). Each is on when its
+# ids and secret are given; messages also need DANGQUN_BASE_URL (their links are absolute).
+DANGQUN_WECOM = {
+    "corp_id": env_str("DANGQUN_WECOM_CORP_ID"),
+    "agent_id": env_str("DANGQUN_WECOM_AGENT_ID"),
+    "secret": env_str("DANGQUN_WECOM_SECRET"),
+    "api_base": env_str("DANGQUN_WECOM_API_BASE", "https://qyapi.weixin.qq.com"),
+    "oauth_url": env_str(
+        "DANGQUN_WECOM_OAUTH_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"
+    ),
+    "qr_url": env_str("DANGQUN_WECOM_QR_URL", "https://login.work.weixin.qq.com/wwlogin/sso/login"),
+}
+DANGQUN_DINGTALK = {
+    "app_key": env_str("DANGQUN_DINGTALK_APP_KEY"),
+    "app_secret": env_str("DANGQUN_DINGTALK_APP_SECRET"),
+    "agent_id": env_str("DANGQUN_DINGTALK_AGENT_ID"),
+    "corp_id": env_str("DANGQUN_DINGTALK_CORP_ID"),
+    "oapi_base": env_str("DANGQUN_DINGTALK_OAPI_BASE", "https://oapi.dingtalk.com"),
+    "api_base": env_str("DANGQUN_DINGTALK_API_BASE", "https://api.dingtalk.com"),
+    "oauth_url": env_str("DANGQUN_DINGTALK_OAUTH_URL", "https://login.dingtalk.com/oauth2/auth"),
+}
+DANGQUN_OIDC = {
+    "issuer": env_str("DANGQUN_OIDC_ISSUER"),
+    "client_id": env_str("DANGQUN_OIDC_CLIENT_ID"),
+    "client_secret": env_str("DANGQUN_OIDC_CLIENT_SECRET"),
+    "scope": env_str("DANGQUN_OIDC_SCOPE", "openid profile phone"),
+    "employee_claim": env_str("DANGQUN_OIDC_EMPLOYEE_CLAIM", "employee_number"),
+    "mobile_claim": env_str("DANGQUN_OIDC_MOBILE_CLAIM", "phone_number"),
+    "label": env_str("DANGQUN_OIDC_LABEL", "统一身份认证"),
+}
 
 # Background work: SqliteHuey in the data directory, RedisHuey when REDIS_URL is set.
 # Tests run tasks immediately (DANGQUN_HUEY_IMMEDIATE=1).

@@ -9,8 +9,15 @@ urlpatterns = [
     path("notices/", include("dangqun.notices.urls")),
     path("v/", include((voices_public, "voices_public"))),
     path("accounts/", include("dangqun.accounts.urls")),
+    path("connect/", include("dangqun.connect.urls")),
     path("orgs/", include("dangqun.orgs.urls")),
     path("people/", include("dangqun.people.urls")),
     path("api/", include("dangqun.api.urls")),
     path("", include("dangqun.web.urls")),
 ]
+
+# Error pages in Chinese in the site's layout; JSON under /api/ (web/errors.py).
+handler400 = "dangqun.web.errors.bad_request"
+handler403 = "dangqun.web.errors.permission_denied"
+handler404 = "dangqun.web.errors.page_not_found"
+handler500 = "dangqun.web.errors.server_error"

@@ -77,6 +77,11 @@ def test_a_theme_day_from_plan_to_green_radar(page, world, make_user, tmp_path):
     )
     assert photo.evaluate("img => img.naturalWidth") == 64  # shown, not blocked by the CSP
     fits(page)
+    page.click("#finalise-link")  # irreversible: a page says what it will do, then asks
+    assert "没有人会被记为缺席" in page.inner_text("#finalise-absent")
+    assert "符合法定人数" in page.inner_text("#finalise-quorum")
+    fits(page)
+    page.check("#finalise-check")
     page.click("#action-finalise button[type=submit]")
     page.wait_for_selector("#meeting-status:has-text('记录已定稿')")
     assert page.locator("#action-record").count() == 0  # finalised minutes cannot be edited

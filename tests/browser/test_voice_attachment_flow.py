@@ -42,7 +42,7 @@ def test_an_anonymous_voice_with_a_photo_reaches_the_staff_as_a_download(
     page, world, make_user, files
 ):
     from dangqun.voices.models import Attachment, Identity, Voice
-    from dangqun.voices.views import qr_token
+    from dangqun.voices.posters import qr_token
 
     make_user("mass", role="mass_admin", org=world.company_a)
     page.goto(f"{page.base_url}/v/{qr_token(world.dept_a)}/")

@@ -7,7 +7,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_anonymous_voice_from_the_qr_page_is_routed_answered_and_rated(page, world, make_user):
     from dangqun.voices.models import Voice
-    from dangqun.voices.views import qr_token
+    from dangqun.voices.posters import qr_token
 
     make_user("mass", role="mass_admin", org=world.company_a)
     make_user("handler", role="handler", org=world.dept_a)

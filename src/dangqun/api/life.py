@@ -1,10 +1,12 @@
 """组织生活 over the API: the meetings a user's list shows and one meeting's record, every action
 of its page (``life.actions``: the same forms, rules and audit), planning a year, scheduling a
-meeting and checking in with the code shown at the meeting. The radar's figures are in
+meeting, the month's calendar, the code shown at the meeting and checking in with it. The radar's figures are in
 ``life_figures``."""
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -23,6 +25,7 @@ from dangqun.api.views import FORBIDDEN, NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
 from dangqun.core import filestore
 from dangqun.life import actions, attendance, checkins, pdf, services
+from dangqun.life import month as month_of
 from dangqun.life.models import Attendee, Meeting, MeetingFile
 from dangqun.orgs.models import Org
 
@@ -43,6 +46,36 @@ class MeetingSerializer(serializers.ModelSerializer):
             *("place", "status", "status_label", "planned", "expected", "present"),
         ]
         read_only_fields = fields
+
+
+class CalendarMeetingSerializer(serializers.ModelSerializer):
+    org_name = serializers.CharField(source="org.name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            *("id", "org", "org_name", "kind", "kind_label", "topic", "starts_at", "ends_at"),
+            *("place", "status", "status_label"),
+        ]
+        read_only_fields = fields
+
+
+class MeetingDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    meetings = CalendarMeetingSerializer(many=True)
+
+
+class MeetingMonthSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    days = MeetingDaySerializer(many=True, help_text="有组织生活的日期")
+
+
+class CheckinCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="当前签到码")
+    url = serializers.URLField(help_text="扫码后打开的签到地址")
+    changes_at = serializers.DateTimeField(help_text="签到码更换的时间")
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
@@ -239,6 +272,48 @@ class MeetingViewSet(
             raise ValidationError(core_actions.errors_by_field(outcome.form))
         done = outcome.result
         return Response({"first": done.first, "attendee": AttendeeSerializer(done.attendee).data})
+
+    @extend_schema(
+        operation_id="life_meetings_checkin_code",
+        summary="会场签到码",
+        description=(
+            "会场显示的签到码和扫码后打开的签到地址（可自行生成二维码），只给组织生活的管理人；"
+            "每 30 秒更换，changes_at 之后请重新获取。"
+        ),
+        responses={200: CheckinCodeSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], url_path="checkin-code")
+    def checkin_code(self, request, pk=None):
+        meeting, code = checkins.shown_code(request.user, pk)
+        url = reverse("life:checkin", args=[meeting.pk]) + f"?c={code}"
+        body = {
+            "code": code,
+            "url": request.build_absolute_uri(url),
+            "changes_at": checkins.code_changes_at(),
+        }
+        return Response(CheckinCodeSerializer(body).data)
+
+    @extend_schema(
+        operation_id="life_calendar",
+        summary="组织生活月历",
+        description=(
+            "与“月历”页面相同：该月调用者可见的组织生活（不含已取消的），按日期列出。"
+            "month 为 YYYY-MM，默认本月。"
+        ),
+        parameters=[OpenApiParameter("month", str, description="月份，如 2026-05；默认本月")],
+        responses={200: MeetingMonthSerializer, 400: INVALID},
+    )
+    @action(detail=False, methods=["get"])
+    def calendar(self, request):
+        today = timezone.localdate()
+        month = today.replace(day=1)
+        if "month" in request.query_params:
+            month = month_of.parse_month(request.query_params["month"], today)
+            if month is None:
+                raise ValidationError({"month": [month_of.BAD_MONTH]})
+        by_day = month_of.meetings_by_day(request.user, month)
+        days = [{"day": day, "meetings": meetings} for day, meetings in sorted(by_day.items())]
+        return Response(MeetingMonthSerializer({"month": f"{month:%Y-%m}", "days": days}).data)
 
     @extend_schema(
         summary="下载组织生活的照片或附件",

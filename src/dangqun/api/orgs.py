@@ -10,17 +10,18 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from dangqun.accounts.scope import get_in_scope
+from dangqun.api import errors
 from dangqun.api.filters import OrgFilter
 from dangqun.api.serializers import OrgSerializer
 from dangqun.api.views import FORBIDDEN, NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
-from dangqun.orgs import actions, services
+from dangqun.orgs import actions, checks, services
 from dangqun.orgs.models import Org
 
 INVALID = OpenApiResponse(description="数据有误或不符合规定，按字段给出中文说明")
@@ -35,6 +36,21 @@ STEPS_HELP = (
     "new_term 需要 elected_on，可带 years、has_committee；appoint 需要 person（人员工号）、title、"
     "started_on。返回办理后的组织（add_child 返回新建的下级组织）。"
 )
+
+
+class OrgFindingSerializer(serializers.Serializer):
+    org = serializers.IntegerField(source="org_id", help_text="组织 ID")
+    org_name = serializers.CharField(help_text="组织名称")
+    rule = serializers.CharField(source="finding.rule.id", help_text="规则编号")
+    title = serializers.CharField(source="finding.rule.title", help_text="规则名称")
+    text = serializers.CharField(source="finding.text", help_text="问题说明")
+    citation = serializers.CharField(source="finding.citation", help_text="依据")
+
+
+class FindingsSerializer(serializers.Serializer):
+    orgs = serializers.IntegerField(help_text="检查的组织数（未撤销的）")
+    count = serializers.IntegerField(help_text="问题数")
+    findings = OrgFindingSerializer(many=True)
 
 
 @extend_schema_view(
@@ -82,6 +98,26 @@ class OrgViewSet(ServiceErrorsMixin, viewsets.ReadOnlyModelViewSet):
             raise NotFound("没有这个操作")
         org = services.require_visible(request.user, pk)
         return self._answer(actions.run(request.user, org, step, request.data), org)
+
+    @extend_schema(
+        operation_id="orgs_findings",
+        summary="组织建设规则提醒",
+        description="首页和组织页面的规则提醒（支部规模、委员会、换届、联合支部、单位应建支部），"
+        "每条给出依据：授权范围内全部组织的，或 ?org=ID 该组织及其下级的。",
+        parameters=[OpenApiParameter("org", int, description="只看该组织及其下级")],
+        responses={200: FindingsSerializer, 400: INVALID, 404: NOT_FOUND},
+    )
+    @action(detail=False, methods=["get"])
+    def findings(self, request):
+        org = None
+        if "org" in request.query_params:
+            org_id = request.query_params["org"]
+            if not errors.is_object_id(org_id):
+                raise ValidationError({"org": ["组织 ID 应为数字"]})
+            org = services.require_visible(request.user, org_id)
+        orgs, findings = checks.findings_visible_to(request.user, org)
+        body = {"orgs": len(orgs), "count": len(findings), "findings": findings}
+        return Response(FindingsSerializer(body).data)
 
     @extend_schema(
         operation_id="orgs_posts_end",

@@ -6,6 +6,7 @@ from dangqun.api import (
     accounts,
     bell,
     congresses,
+    connect,
     development,
     development_figures,
     life,
@@ -13,6 +14,7 @@ from dangqun.api import (
     metrics,
     orgs,
     people_imports,
+    people_records,
     proposals,
     views,
     voice_admin,
@@ -43,9 +45,32 @@ urlpatterns = [
     path("workbench/", workbench.WorkbenchView.as_view(), name="workbench"),
     path("notices/", bell.NoticesView.as_view(), name="notices"),
     path("notices/read-all/", bell.ReadAllView.as_view(), name="notices-read-all"),
+    path("notices/push/", connect.PushPreferenceView.as_view(), name="notices-push"),
     path("notices/<str:pk>/open/", bell.OpenNoticeView.as_view(), name="notice-open"),
     path("audit/", bell.AuditLogView.as_view(), name="audit"),
-    # before the router: its voices/{id}/ would take these
+    # before the router: its people/{id}/ and voices/{id}/ would take these
+    path("people/export/", people_records.PeopleExportView.as_view(), name="people-export"),
+    path("people/head-counts/", people_records.HeadCountsView.as_view(), name="people-counts"),
+    path(
+        "people/corrections/",
+        people_records.PendingCorrectionsView.as_view(),
+        name="people-corrections",
+    ),
+    re_path(
+        r"^people/corrections/(?P<pk>[^/.]+)/review/$",
+        people_records.ReviewCorrectionView.as_view(),
+        name="people-correction-review",
+    ),
+    re_path(
+        r"^people/(?P<pk>[^/.]+)/reveal-id/$",
+        people_records.RevealIdView.as_view(),
+        name="person-reveal-id",
+    ),
+    re_path(
+        r"^people/(?P<pk>[^/.]+)/corrections/$",
+        people_records.PersonCorrectionsView.as_view(),
+        name="person-corrections",
+    ),
     path("voices/metrics/", metrics.MetricsView.as_view(), name="voice-metrics"),
     path("voices/metrics/trend/", metrics.TrendView.as_view(), name="voice-metrics-trend"),
     path("voices/metrics/export/", metrics.ExportView.as_view(), name="voice-metrics-export"),
@@ -59,7 +84,15 @@ urlpatterns = [
         name="voice-category",
     ),
     path("voices/import/", voice_admin.ImportView.as_view(), name="voice-import"),
+    path(
+        "voices/import/template/",
+        voice_admin.ImportTemplateView.as_view(),
+        name="voice-import-template",
+    ),
     path("voices/calendar/", voice_admin.CalendarView.as_view(), name="voice-calendar"),
+    re_path(
+        r"^voices/posters/(?P<pk>[^/.]+)/$", voice_admin.PosterView.as_view(), name="voice-poster"
+    ),
     re_path(
         r"^voices/calendar/(?P<day>[^/]+)/$",
         voice_admin.CalendarDayView.as_view(),

@@ -4,7 +4,10 @@ of past voices."""
 
 import datetime
 
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -14,8 +17,10 @@ from rest_framework.views import APIView
 
 from dangqun.api.views import FORBIDDEN, INVALID, NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
-from dangqun.voices import admin_actions, calendar_days, services
+from dangqun.voices import admin_actions, calendar_days, importer, posters, services
 from dangqun.voices.models import Category, Urgency
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 NO_CONTENT = OpenApiResponse(description="已删除（没有这一天的调整时也一样）")
 
@@ -228,3 +233,42 @@ class ImportView(ServiceErrorsMixin, APIView):
         if result.errors:
             raise ValidationError({"file": result.errors})
         return Response(ImportResultSerializer(result).data)
+
+
+class ImportTemplateView(ServiceErrorsMixin, APIView):
+    def perform_content_negotiation(self, request, force=False):
+        # the workbook is no DRF rendering (whatever Accept says); refusals are JSON
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        operation_id="voices_import_template",
+        summary="下载历史呼声导入模板",
+        description="与导入页面的模板相同：列名和填写说明。",
+        responses={(200, XLSX): OpenApiTypes.BINARY, 403: FORBIDDEN},
+    )
+    def get(self, request):
+        services.require_manager(request.user, "您无权导入群众呼声")
+        response = HttpResponse(importer.template_workbook(), content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(True, "呼声导入模板.xlsx")
+        return response
+
+
+class PosterSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit.pk", help_text="单位 ID")
+    unit_name = serializers.CharField(source="unit.name", help_text="单位名称")
+    url = serializers.URLField(help_text="二维码所指的免登录反映页面（可自行生成二维码张贴）")
+
+
+class PosterView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        operation_id="voices_poster",
+        summary="单位反映二维码",
+        description="与“二维码海报”页面相同：本单位免登录反映页面的地址，扫码可直接反映；"
+        "需要该单位的群众呼声管理权限。",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="单位 ID")],
+        responses={200: PosterSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request, pk):
+        unit = posters.require_poster_unit(request.user, pk)
+        url = request.build_absolute_uri(posters.public_path(unit))
+        return Response(PosterSerializer({"unit": unit, "url": url}).data)

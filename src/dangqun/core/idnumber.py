@@ -64,3 +64,14 @@ def mask(value: str) -> str:
     if not value:
         return ""
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """A phone number as lists show it, like an ID number: the first 3 and last 4 digits of a
+    mobile (138****0003); a shorter or other number keeps only its last 4 characters."""
+    value = (value or "").strip()
+    if len(value) >= 11:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    if len(value) > 4:
+        return "*" * (len(value) - 4) + value[-4:]
+    return "*" * len(value)

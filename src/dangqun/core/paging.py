@@ -59,10 +59,15 @@ class IdFirstPaginator(Paginator):
             ids = self._capped_ids[bottom:top]
         if not ids:
             return []
-        rows = queryset.model._default_manager.filter(pk__in=ids)
-        rows.query.select_related = queryset.query.select_related
-        rows.query.deferred_loading = queryset.query.deferred_loading
-        rows = rows.prefetch_related(*queryset._prefetch_related_lookups)
+        if queryset.query.annotations:
+            # the rows' counts (the list's columns) need the list's own joins and grouping
+            rows = queryset.filter(pk__in=ids).order_by()
+        else:
+            # the page's rows by key alone: the list's filters were paid for once, by the ids
+            rows = queryset.model._default_manager.filter(pk__in=ids)
+            rows.query.select_related = queryset.query.select_related
+            rows.query.deferred_loading = queryset.query.deferred_loading
+            rows = rows.prefetch_related(*queryset._prefetch_related_lookups)
         by_id = {row.pk: row for row in rows}
         return [by_id[pk] for pk in ids if pk in by_id]
 

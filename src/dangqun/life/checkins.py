@@ -37,6 +37,12 @@ def checkin_code(meeting: Meeting, at: dt.datetime | None = None) -> str:
     return digest[:10]
 
 
+def code_changes_at(at: dt.datetime | None = None) -> dt.datetime:
+    """When the code shown now is replaced by the next one."""
+    window = int((at or timezone.now()).timestamp()) // CODE_WINDOW
+    return dt.datetime.fromtimestamp((window + 1) * CODE_WINDOW, tz=dt.UTC)
+
+
 def shown_code(user, pk: int) -> tuple[Meeting, str]:
     """The meeting and the code to show at it now, for its keepers only."""
     meeting = services.require_visible(user, pk)

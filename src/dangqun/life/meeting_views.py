@@ -4,7 +4,6 @@ minutes, and the page a phone opens when it scans the code."""
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,9 +14,19 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangqun.core import filestore
+from dangqun.core import filestore, qrcodes
 from dangqun.core.rules import get_rule
-from dangqun.life import actions, appraisal, attendance, checkins, forms, pdf, services, voting
+from dangqun.life import (
+    actions,
+    appraisal,
+    attendance,
+    checkins,
+    forms,
+    pdf,
+    recording,
+    services,
+    voting,
+)
 from dangqun.life.models import (
     Appraisal,
     Grade,
@@ -43,6 +52,7 @@ FORM_ON_PAGE = {  # the action's form as the meeting's page names it; the others
 }
 UNREADABLE = {"mark": "请选择出席情况"}  # a button's input that could not be read
 KEPT = "您刚填写的会议记录已放入下方“补充说明”，确认后点“添加补充说明”即可保存"
+CHANGED = "确认期间签到或请假情况有变化，请核对将记为缺席的人员后重新确认"
 
 
 @login_required
@@ -139,6 +149,10 @@ def act(request, pk: int, action: str):
     meeting = services.require_visible(request.user, pk)
     if action not in actions.ACTIONS:
         return HttpResponse("没有这个操作", status=404)
+    if action == "finalise" and actions.keeps(request.user, meeting):
+        unconfirmed = _unconfirmed(request, meeting)
+        if unconfirmed is not None:
+            return unconfirmed
     outcome = actions.run(request.user, meeting, action, request.POST, request.FILES)
     if outcome.ok:
         messages.success(request, actions.ACTIONS[action].done)
@@ -158,6 +172,33 @@ def act(request, pk: int, action: str):
             return _detail(request, meeting, form_errors={"note_form": draft}, status=409)
     messages.error(request, reason)  # the form is no longer on the page: the reason goes on top
     return redirect("life:detail", pk=meeting.pk)
+
+
+@login_required
+def finalise(request, pk: int):
+    """记录定稿 is irreversible: this page says what it will do (who will be marked absent,
+    whether the quorum of rule ``life.quorum`` is met) and asks for an explicit confirmation,
+    which posts to the ``finalise`` action. The API's action takes no confirmation."""
+    meeting = services.require_visible(request.user, pk)
+    if not actions.keeps(request.user, meeting):
+        raise PermissionDenied(actions.REFUSED)
+    if meeting.status not in OPEN:
+        messages.info(request, "该组织生活记录已定稿或已取消")
+        return redirect("life:detail", pk=meeting.pk)
+    consequences = recording.finalise_consequences(meeting)
+    context = {"meeting": meeting, "consequences": consequences}
+    return render_page(request, "life/finalise.html", context)
+
+
+def _unconfirmed(request, meeting):
+    """Back to the confirmation page unless the keeper confirmed the consequences as they still
+    are (None when confirmed)."""
+    if request.POST.get("confirm") != "1":
+        return redirect("life:finalise", pk=meeting.pk)
+    if request.POST.get("absent", "") != recording.finalise_consequences(meeting).fingerprint:
+        messages.error(request, CHANGED)
+        return redirect("life:finalise", pk=meeting.pk)
+    return None
 
 
 def _typed_record(meeting, data: dict) -> str:
@@ -197,17 +238,27 @@ def qr(request, pk: int):
     """The code to show at the meeting (SVG), for its keepers only; it changes every 30 s."""
     meeting, code = checkins.shown_code(request.user, pk)
     url = request.build_absolute_uri(reverse("life:checkin", args=[meeting.pk]) + f"?c={code}")
-    svg = segno.make(url, error="m").svg_inline(scale=6, title="签到二维码")
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return qrcodes.response(url, scale=8, title="签到二维码")
 
 
 @login_required
 @never_cache
 def qr_panel(request, pk: int):
-    """The check-in card's content, polled by the meeting page so the code on screen rotates."""
+    """The check-in code's content, polled so the code on screen rotates: the meeting page's
+    card, or (``?screen=1``) the projector's page."""
     meeting, code = checkins.shown_code(request.user, pk)
     context = {"meeting": meeting, "code": code, "now": timezone.now()}
-    return render_page(request, "life/_qr.html", context)
+    template = "life/_qr_screen.html" if request.GET.get("screen") else "life/_qr.html"
+    return render_page(request, template, context)
+
+
+@login_required
+@never_cache
+def qr_screen(request, pk: int):
+    """The check-in code large, for a projector or a big screen at the meeting."""
+    meeting, code = checkins.shown_code(request.user, pk)
+    context = {"meeting": meeting, "code": code, "now": timezone.now()}
+    return render_page(request, "life/qr_screen.html", context)
 
 
 @login_required

@@ -3,14 +3,18 @@ attendance then fixed and the members' standing recomputed), and addenda to fina
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from dangqun.core import audit, filestore
+from dangqun.core.rules import Rule, get_rule
 from dangqun.life import attendance, meeting_files, services, tally
 from dangqun.life.models import (
     Addendum,
+    Attendee,
     Meeting,
     Presence,
     Role,
@@ -65,10 +69,10 @@ def finalise(actor, meeting: Meeting) -> Meeting:
         meeting = services.locked(meeting)
         services.require_manage(actor, meeting.org)
         services.require_open(meeting)
-        if not meeting.minutes.strip():
-            raise ValidationError({"minutes": "请先填写会议记录再定稿"})
-        if meeting.starts_at > timezone.now():
-            raise ValidationError({"status": "会议尚未开始，不能定稿"})
+        refusals = finalise_refusals(meeting)
+        if refusals:  # the first reason, as the API has always answered
+            field, reason = next(iter(refusals.items()))
+            raise ValidationError({field: reason})
         meeting.attendees.filter(presence=Presence.EXPECTED).update(presence=Presence.ABSENT)
         meeting.status, meeting.finalised_at, meeting.finalised_by = (
             Status.FINALISED,
@@ -84,6 +88,57 @@ def finalise(actor, meeting: Meeting) -> Meeting:
         attendance.refresh_standing(expected.values_list("person_id", flat=True))
         audit.record(actor, "life.finalise", meeting, after=summary(meeting))
     return meeting
+
+
+def finalise_refusals(meeting: Meeting) -> dict[str, str]:
+    """Why the meeting's record cannot be finalised yet (empty when it can)."""
+    refusals = {}
+    if not meeting.minutes.strip():
+        refusals["minutes"] = "请先填写会议记录再定稿"
+    if meeting.starts_at > timezone.now():
+        refusals["status"] = "会议尚未开始，不能定稿"
+    return refusals
+
+
+@dataclass(frozen=True)
+class FinaliseConsequences:
+    """What finalising the record would do now: who is marked absent, and whether the voting
+    members present make the quorum of rule ``life.quorum`` (domain-rules §2)."""
+
+    absent: list[Attendee]
+    voting_expected: int
+    voting_present: int
+    rule: Rule
+    refusals: dict[str, str]
+
+    @property
+    def quorate(self) -> bool:
+        return self.voting_present * 2 > self.voting_expected
+
+    @property
+    def quorum_needed(self) -> int:
+        return self.voting_expected // 2 + 1
+
+    @property
+    def fingerprint(self) -> str:
+        """Who would be marked absent, as the confirmation form carries it: a check-in or a
+        leave recorded meanwhile changes it, and the page asks again."""
+        return ",".join(str(a.person_id) for a in self.absent)
+
+
+def finalise_consequences(meeting: Meeting) -> FinaliseConsequences:
+    """Read-only: what ``finalise`` would do to the meeting as it stands (one query)."""
+    attendees = list(
+        meeting.attendees.select_related("person").order_by("person_id")
+    )  # person_id order: the fingerprint does not depend on names
+    voters = [a for a in attendees if a.role == Role.MEMBER]
+    return FinaliseConsequences(
+        absent=[a for a in attendees if a.presence == Presence.EXPECTED],
+        voting_expected=len(voters),
+        voting_present=sum(a.presence == Presence.PRESENT for a in voters),
+        rule=get_rule("life.quorum"),
+        refusals=finalise_refusals(meeting),
+    )
 
 
 def add_addendum(actor, meeting: Meeting, text: str, files=()) -> Addendum:

@@ -17,6 +17,7 @@ from django.http import Http404
 from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
 from dangqun.accounts.scope import Scope, require
 from dangqun.life.models import (
+    Attendee,
     Meeting,
     Presence,
     Role,
@@ -36,7 +37,9 @@ def attending(user) -> QuerySet:
     person_id = getattr(user, "person_id", None)
     if person_id is None:
         return Meeting.objects.none()
-    return Meeting.objects.filter(attendees__person_id=person_id)
+    # a subquery, not a join: the list's counts of each meeting's attendees must count them all
+    their_meetings = Attendee.objects.filter(person_id=person_id).values("meeting_id")
+    return Meeting.objects.filter(pk__in=their_meetings)
 
 
 def reads_all(user) -> bool:

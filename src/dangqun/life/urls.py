@@ -16,7 +16,9 @@ urlpatterns = [
     path("<int:pk>/qr.svg", meeting_views.qr, name="qr"),
     path("<int:pk>/minutes.pdf", meeting_views.minutes_pdf, name="minutes_pdf"),
     path("<int:pk>/qr/", meeting_views.qr_panel, name="qr_panel"),
+    path("<int:pk>/qr/screen/", meeting_views.qr_screen, name="qr_screen"),
     path("<int:pk>/files/<int:file_pk>/", meeting_views.meeting_file, name="file"),
     path("<int:pk>/checkin/", meeting_views.checkin, name="checkin"),
+    path("<int:pk>/finalise/confirm/", meeting_views.finalise, name="finalise"),
     path("<int:pk>/<slug:action>/", meeting_views.act, name="act"),
 ]

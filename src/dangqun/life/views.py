@@ -3,9 +3,6 @@ calendar and the calendar apps' feeds. One meeting's pages are in ``meeting_view
 
 from __future__ import annotations
 
-import calendar as calendars
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -21,7 +18,7 @@ from dangqun.core import actions as core_actions
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.core.rules import get_rule
 from dangqun.life import actions, attendance, forms, ical, services
-from dangqun.life.models import Status
+from dangqun.life import month as month_of
 from dangqun.web.htmx import render_page
 
 PAGE_SIZE = 30
@@ -59,42 +56,18 @@ def index(request):
 def calendar_month(request):
     """A month of meetings: a grid on wide screens, a list of days on phones."""
     today = timezone.localdate()
-    try:
-        month = dt.date.fromisoformat(f"{request.GET.get('month', '')}-01")
-    except ValueError:
-        month = today.replace(day=1)
-    if not 2000 <= month.year <= today.year + 2:
-        month = today.replace(day=1)
-    tz = timezone.get_current_timezone()
-    first = dt.datetime.combine(month, dt.time.min, tzinfo=tz)
-    after = dt.datetime.combine(
-        (month + dt.timedelta(days=32)).replace(day=1), dt.time.min, tzinfo=tz
-    )
-    by_day: dict = {}
-    for meeting in (
-        services.listed_for(request.user)
-        .filter(starts_at__gte=first, starts_at__lt=after)
-        .exclude(status=Status.CANCELLED)
-        .select_related("org")
-        .order_by("starts_at")[:2000]
-    ):
-        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
-    weeks = [
-        [(day, by_day.get(day, [])) for day in week]
-        for week in calendars.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
-    ]
-    previous = (month - dt.timedelta(days=1)).replace(day=1)
-    following = (month + dt.timedelta(days=32)).replace(day=1)
+    month = month_of.parse_month(request.GET.get("month", ""), today) or today.replace(day=1)
+    by_day = month_of.meetings_by_day(request.user, month)
     return render_page(
         request,
         "life/calendar.html",
         {
             "month": month,
-            "weeks": weeks,
+            "weeks": month_of.weeks(month, by_day),
             "days": sorted(by_day.items()),
             "today": today,
-            "previous": f"{previous:%Y-%m}",
-            "following": f"{following:%Y-%m}",
+            "previous": f"{month_of.previous_month(month):%Y-%m}",
+            "following": f"{month_of.next_month(month):%Y-%m}",
         },
     )
 

@@ -8,7 +8,8 @@ stays behind the login.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -22,6 +23,9 @@ from dangqun.notices.models import Notice
 from dangqun.orgs.models import Org
 
 PAGE = 50
+# Other channels (企业微信, 钉钉: the connect app) register here; each is called after commit with
+# the kind, moment and recipients of one notify call, as the e-mail task is.
+after_notify: list[Callable] = []
 
 
 def notify(users: Iterable, *, kind: str, title: str, url: str = "", key: str = "") -> int:
@@ -42,6 +46,8 @@ def notify(users: Iterable, *, kind: str, title: str, url: str = "", key: str = 
     Notice.objects.bulk_create(rows, ignore_conflicts=bool(key))
     if settings.DANGQUN_EMAIL_NOTICES:
         transaction.on_commit(lambda: _send_later(kind, now, sorted(ids)))
+    for hook in after_notify:
+        transaction.on_commit(partial(hook, kind, now, sorted(ids)))
     return len(rows)
 
 

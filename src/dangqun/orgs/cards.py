@@ -10,16 +10,13 @@ from django.urls import reverse
 from dangqun.accounts.roles import ROLES, VIEW_ORGS
 from dangqun.accounts.scope import Scope
 from dangqun.core.cards import Card, Number, Shown, register
-from dangqun.orgs import checks, services
+from dangqun.orgs import checks
 
 LISTED = 100  # findings shown on the card; the count is complete
 
 
 def _findings(user, today: dt.date) -> Shown:
-    orgs = list(
-        services.visible_to(user).active().only("pk", "name", "path", "kind", "system", "depth")
-    )
-    findings = checks.findings_for(orgs, today)
+    orgs, findings = checks.findings_visible_to(user, today=today)
     url = reverse("orgs:tree")
     # the top organisation's page lists the findings of its whole sub-tree (rolled up)
     top = min(orgs, key=lambda org: (org.depth, org.path), default=None)

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dangqun.core.rules import Finding, get_rule
+from dangqun.orgs import services
 from dangqun.orgs.models import BRANCH_KINDS, Kind, Org, Post, System, Term
 from dangqun.people.models import PartyProfile
 
@@ -161,6 +162,20 @@ def _check_units_need_a_branch(found: _Findings, unit_ids, today) -> None:
     for unit_id, n in full_by_unit.items():
         if unit_id not in covered:
             found.add(found.by_id[unit_id], "org.branch_required", full_members=n)
+
+
+ORG_FIELDS = ("pk", "name", "path", "depth", "numchild", "kind", "system", "dissolved_on")
+
+
+def findings_visible_to(
+    user, org: Org | None = None, today: datetime.date | None = None
+) -> tuple[list[Org], list[OrgFinding]]:
+    """The active organisations ``user`` may see — all of them, or the sub-tree of ``org`` (one
+    the caller got from ``services.require_visible``: a grant covers whole sub-trees) — and the
+    structure findings about them: for the home page, an organisation's page and the API alike."""
+    orgs = services.visible_to(user) if org is None else Org.objects.in_subtree(org)
+    orgs = list(orgs.active().only(*ORG_FIELDS))
+    return orgs, findings_for(orgs, today)
 
 
 def findings_in_subtree(findings: list[OrgFinding], org: Org) -> list[OrgFinding]:

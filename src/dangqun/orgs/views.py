@@ -49,12 +49,7 @@ def detail(request, pk: int):
     scope = Scope.of(request.user)
     org = services.require_visible(request.user, pk)
     today = timezone.localdate()
-    subtree = list(
-        Org.objects.in_subtree(org)
-        .active()
-        .only("pk", "name", "path", "depth", "numchild", "kind", "system", "dissolved_on")
-    )
-    findings = checks.findings_for(subtree, today)
+    subtree, findings = checks.findings_visible_to(request.user, org, today)
     own = [f for f in findings if f.org_id == org.pk]
     below = [f for f in findings if f.org_id != org.pk]
     children = [o for o in subtree if o.depth == org.depth + 1]

@@ -1,11 +1,10 @@
-"""人员's cards on the 工作台 (``core.cards``): the head counts of the people a user may see (one
-aggregate query) and the correction requests waiting for the user's check."""
+"""人员's cards on the 工作台 (``core.cards``): the head counts of the people a user may see
+(``services.head_counts``, one aggregate query) and the correction requests waiting for the user's check."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
 from django.urls import reverse
 
 from dangqun.accounts.roles import CHECK_CORRECTIONS, VIEW_PEOPLE
@@ -14,33 +13,22 @@ from dangqun.core.cards import Card, Number, Shown, register
 from dangqun.people import corrections, services
 
 
-def counts(user, today: dt.date) -> dict[str, int]:
-    """Head counts in one aggregate query over the people the user may see."""
-    current = Q(is_current_member=True)
-    probationary = Q(party_profile__full_member_on__isnull=True) | Q(
-        party_profile__full_member_on__gt=today
-    )
-    return services.visible_to(user).aggregate(
-        people=Count("pk"),
-        members=Count("pk", filter=current),
-        probationary=Count("pk", filter=current & probationary),
-        lost=Count("pk", filter=current & Q(party_profile__lost_contact_on__isnull=False)),
-    )
-
-
 def _people(user, today: dt.date) -> Shown:
-    n = counts(user, today)
+    n = services.head_counts(user)
     url = reverse("people:list")
     numbers = [
-        Number("人员", n["people"], url),
-        Number("党员（在册）", n["members"], f"{url}?party=1"),
-        Number("其中预备党员", n["probationary"], f"{url}?standing=probationary"),
+        Number("人员", n["people_count"], url),
+        Number("党员（在册）", n["member_count"], f"{url}?party=1"),
+        Number("其中预备党员", n["probationary_count"], f"{url}?standing=probationary"),
         Number(
-            "失联党员", n["lost"], f"{url}?party=1&standing=lost", "danger" if n["lost"] else ""
+            "失联党员",
+            n["lost_count"],
+            f"{url}?party=1&standing=lost",
+            "danger" if n["lost_count"] else "",
         ),
     ]
-    if n["lost"]:
-        text = f"{n['lost']} 名党员失联，请尽快联系并按规定处理（《中国共产党党员教育管理工作条例》第二十四条）。"
+    if n["lost_count"]:
+        text = f"{n['lost_count']} 名党员失联，请尽快联系并按规定处理（《中国共产党党员教育管理工作条例》第二十四条）。"
     else:
         text = "人员信息有变动时，请及时更新或导入。"
     return Shown("people.counts", "人员", numbers, text)

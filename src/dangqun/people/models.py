@@ -154,6 +154,11 @@ class Person(models.Model):
         self.id_number_hash = crypto.keyed_hash(value)
         self.id_number_masked = idnumber.mask(value)
 
+    @property
+    def phone_masked(self) -> str:
+        """The phone number as lists show it; the full number needs ``reveal_phone``."""
+        return idnumber.mask_phone(self.phone)
+
     def reveal_id_number(self) -> str:
         """The full number. Callers must check the permission and write an audit row."""
         return crypto.decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""

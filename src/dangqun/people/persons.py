@@ -1,4 +1,5 @@
-"""Person data: register and change a person, reveal or match an ID number. Each change is
+"""Person data: register and change a person, reveal an ID number or a phone number, match an ID
+number. Each change is
 permission-checked, audited and transactional."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dangqun.people.rules import (
     can_change_person,
     can_place_in,
     can_reveal_id,
+    can_reveal_phone,
     check_person_data,
     check_profile_data,
 )
@@ -125,6 +127,14 @@ def reveal_id_number(actor, person: Person) -> str:
     require(can_reveal_id(actor, person), "您无权查看完整的公民身份号码")
     audit.record(actor, "person.reveal_id_number", person)
     return person.reveal_id_number()
+
+
+@transaction.atomic
+def reveal_phone(actor, person: Person) -> str:
+    """The full phone number (lists show it masked), for those allowed; every reveal is audited."""
+    require(can_reveal_phone(actor, person), "您无权查看完整的联系电话")
+    audit.record(actor, "person.reveal_phone", person)
+    return person.phone
 
 
 def find_by_id_number(value: str, queryset=None):

@@ -73,6 +73,12 @@ def can_reveal_id(actor, person: Person) -> bool:
     return scope.is_self(person) or scope.people(REVEAL_ID).filter(pk=person.pk).exists()
 
 
+def can_reveal_phone(actor, person: Person) -> bool:
+    """May the actor see this person's full phone number: their own, those who keep the record
+    (the edit form holds it), or 查看身份证号 rights."""
+    return can_reveal_id(actor, person) or can_change_person(actor, person)
+
+
 def can_place_in(actor, org: Org | None) -> bool:
     """May the actor put someone into this unit or branch?"""
     if actor is None or org is None:

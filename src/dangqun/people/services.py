@@ -4,7 +4,8 @@ the changes, each in its topic module and named here — person data (``persons`
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from dangqun.accounts.roles import CHANGE_PEOPLE, VIEW_PEOPLE
 from dangqun.accounts.scope import Scope, get_in_scope, require
@@ -27,6 +28,7 @@ from dangqun.people.persons import (
     create_person,
     find_by_id_number,
     reveal_id_number,
+    reveal_phone,
     update_person,
 )
 from dangqun.people.rules import (
@@ -35,6 +37,7 @@ from dangqun.people.rules import (
     PROFILE_FIELDS,
     can_change_person,
     can_reveal_id,
+    can_reveal_phone,
     check_person_data,
     check_profile_data,
 )
@@ -52,6 +55,22 @@ def require_visible(user, pk: int) -> Person:
         "unit", "union_org", "league_org", "party_profile__branch"
     )
     return get_in_scope(queryset, pk=pk)
+
+
+def head_counts(user) -> dict[str, int]:
+    """Head counts over the people this user may see, in one aggregate query: everyone, current
+    party members, probationary members and members who lost contact."""
+    today = timezone.localdate()
+    current = Q(is_current_member=True)
+    probationary = Q(party_profile__full_member_on__isnull=True) | Q(
+        party_profile__full_member_on__gt=today
+    )
+    return visible_to(user).aggregate(
+        people_count=Count("pk"),
+        member_count=Count("pk", filter=current),
+        probationary_count=Count("pk", filter=current & probationary),
+        lost_count=Count("pk", filter=current & Q(party_profile__lost_contact_on__isnull=False)),
+    )
 
 
 def may_register(user) -> bool:
@@ -75,12 +94,14 @@ __all__ = [
     "apply_person",
     "can_change_person",
     "can_reveal_id",
+    "can_reveal_phone",
     "cancel_probation",
     "check_person_data",
     "check_profile_data",
     "confirm_full_member",
     "create_person",
     "find_by_id_number",
+    "head_counts",
     "may_register",
     "pending_corrections",
     "record_member_event",
@@ -89,6 +110,7 @@ __all__ = [
     "require_reviewable",
     "require_visible",
     "reveal_id_number",
+    "reveal_phone",
     "review_correction",
     "set_party_profile",
     "update_person",

@@ -20,5 +20,6 @@ urlpatterns = [
     path("<int:pk>/party-profile/", manage_views.edit_profile, name="edit_profile"),
     path("<int:pk>/member-event/", manage_views.member_event, name="member_event"),
     path("<int:pk>/reveal-id/", views.reveal_id, name="reveal_id"),
+    path("<int:pk>/reveal-phone/", views.reveal_phone, name="reveal_phone"),
     path("<int:pk>/correction/", views.request_correction, name="request_correction"),
 ]

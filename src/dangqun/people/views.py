@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from dangqun.accounts.roles import (
@@ -87,14 +88,18 @@ def _person_context(request, person, scope):
         MemberEvent.objects.filter(person=person).select_related("from_branch", "to_branch")
     )
     posts = list(person.posts.select_related("org").order_by("-started_on"))
+    can_reveal = services.can_reveal_id(request.user, person)
+    can_change = services.can_change_person(request.user, person)
     return {
         "person": person,
         "profile": profile,
         "events": events,
         "posts": posts,
         "corrections": list(person.corrections.all()[:10]),
-        "can_reveal": services.can_reveal_id(request.user, person),
-        "can_change": services.can_change_person(request.user, person),
+        "can_reveal": can_reveal,
+        # the rule of services.can_reveal_phone, from the two answers above (no more queries)
+        "can_reveal_phone": bool(person.phone) and (can_reveal or can_change),
+        "can_change": can_change,
         "is_self": scope.is_self(person),
         "correctable": services.CORRECTABLE_FIELDS,
     }
@@ -124,6 +129,14 @@ def reveal_id(request, pk: int):
     person, _ = _visible_person(request, pk)
     value = services.reveal_id_number(request.user, person)
     return HttpResponse(f'<span class="masked" id="id-number">{value}</span>')
+
+
+@login_required
+@require_POST
+def reveal_phone(request, pk: int):
+    person, _ = _visible_person(request, pk)
+    value = services.reveal_phone(request.user, person)
+    return HttpResponse(format_html('<span class="masked" id="phone">{}</span>', value))
 
 
 @login_required

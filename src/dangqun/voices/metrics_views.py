@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils import timezone
 
 from dangqun.core.rules import get_rule
 from dangqun.voices import figures
@@ -35,14 +36,18 @@ def metrics(request):
     rows, total = figures.period_table(request.user, period)
     trend = figures.trend(request.user, TREND_MONTHS)
     rule = get_rule(RULE)
+    so_far = _so_far()
     context = {
+        "so_far": so_far,
         "period": period,
         "groups": list(GROUP_LABELS.items()),
         "columns": [(title, "text-end" if wide else NARROW) for title, _, _, wide in COLUMNS],
         "rows": [_display(row, COLUMNS) for row in rows],
         "total": _display(total, COLUMNS),
         "trend_columns": [title for title, *_ in TREND_COLUMNS],
-        "trend": [_display(row, TREND_COLUMNS) for row in reversed(trend)],  # newest first
+        "trend": [  # newest first; this month's row says it is not over
+            _display(row, TREND_COLUMNS, so_far=row.key == so_far["key"]) for row in reversed(trend)
+        ],
         "formula": rule.explain(),
         "citation": rule.citation,
         "hour_edges": "、".join(f"{edge:g}" for edge in VoiceTally.HOUR_EDGES),
@@ -60,10 +65,34 @@ def metrics_trend_json(request):
         months = TREND_MONTHS
     trend = figures.trend(request.user, months)
     rule = get_rule(RULE)
+    so_far = _so_far()
     return JsonResponse(
-        {"months": [_plain(row) for row in trend], "rule": rule.explain(), "weights": rule.params},
+        {
+            "months": [{**_plain(row), "partial": row.key == so_far["key"]} for row in trend],
+            "so_far": so_far,
+            "rule": rule.explain(),
+            "weights": rule.params,
+        },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+SO_FAR = "本月截至今日"
+
+
+def _so_far() -> dict:
+    """This month, which is not over: its voices are still being handled and rated, so its rates
+    are low by nature; the chart draws it dashed and the table labels it, never as a fall."""
+    today = timezone.localdate()
+    return {
+        "key": f"{today:%Y-%m}",
+        "label": SO_FAR,
+        "through": today.isoformat(),
+        "note": (
+            f"{today.year}年{today.month}月为{SO_FAR}（{today.month}月{today.day}日）的数字，"
+            "以虚线表示：本月尚未结束，许多呼声仍在办理或等待评价，各率偏低，不代表下降。"
+        ),
+    }
 
 
 @login_required
@@ -82,10 +111,11 @@ def metrics_export(request):
 NARROW = "text-end d-none d-lg-table-cell"  # a column hidden on small screens
 
 
-def _display(row: RateRow, columns) -> dict:
+def _display(row: RateRow, columns, *, so_far: bool = False) -> dict:
     """A row as the template shows it: its label and (text, CSS class) cells."""
     return {
-        "label": row.label,
+        "label": f"{row.label}（{SO_FAR}）" if so_far else row.label,
+        "so_far": so_far,
         "cells": [
             (_text(getattr(row, field), kind), "text-end" if wide else NARROW)
             for _, field, kind, wide in columns

@@ -1,12 +1,10 @@
 """Pages for voices: the person's form (web and QR), following by query code, the inbox, a voice's
 page with what the viewer may do, and a unit's QR poster. Logic lives in ``services``."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,17 +12,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from dangqun.core import filestore
+from dangqun.core import filestore, qrcodes
 from dangqun.core.forms import add_errors
 from dangqun.core.middleware import client_address
 from dangqun.core.paging import IdFirstPaginator, query_without_page
-from dangqun.orgs.models import Org, System
 from dangqun.voices import (
     actions,
     followup,
     forms,
     handling,
     intake,
+    posters,
     proposals,
     services,
     suggestions,
@@ -43,8 +41,7 @@ from dangqun.web.htmx import render_page
 
 PAGE_SIZE = 30
 # Notes the person who raised a voice reads (the others are between staff)
-PERSON_NOTES = ("submit", "return", "ask_info", "add_info", "answer", "rate")
-QR_SALT = "dangqun.voices.qr"
+PERSON_NOTES = ("submit", "return", "ask_info", "add_info", "answer", "rate", "reopen")
 
 
 # The person ----------------------------------------------------------------------------------
@@ -63,22 +60,11 @@ def new(request):
     return render_page(request, "voices/new.html", {"form": form, "unit": person.unit})
 
 
-def qr_token(unit: Org) -> str:
-    return signing.dumps(unit.pk, salt=QR_SALT, compress=True)
-
-
 @never_cache
 @sensitive_post_parameters("title", "content", "contact_name", "contact_phone")
 def qr_page(request, token: str):
     """The page a unit's QR code opens on a phone: no login, any identity."""
-    try:
-        unit = Org.objects.get(
-            pk=signing.loads(token, salt=QR_SALT),
-            system=System.ENTERPRISE,
-            dissolved_on__isnull=True,
-        )
-    except (signing.BadSignature, Org.DoesNotExist):
-        raise Http404("二维码无效或已停用，请联系本单位群工部门") from None
+    unit = posters.unit_of_token(token)
     form = forms.VoiceForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -254,6 +240,9 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
         # The person who raised it reads what the query-code page shows: no staff names or notes
         "person_view": own and not (manage or handle or services.staff_sees(user, voice)),
         "person_notes": PERSON_NOTES,
+        # on a phone, the step the person came for goes above the voice: rate it, take or answer it
+        "act_first": (own and voice.status == Status.ANSWERED)
+        or (handle and voice.status in (Status.ASSIGNED, Status.IN_PROGRESS)),
     }
     return render_page(request, "voices/detail.html", context)
 
@@ -308,13 +297,20 @@ def act(request, pk: int, action: str):
     return response
 
 
+POSTER_SIZES = {"a4": "A4", "a5": "A5"}
+
+
 @login_required
 def qr_poster(request, org_pk: int):
-    """A unit's QR code for its posters: an SVG linking to its no-login page."""
-    unit = get_object_or_404(Org, pk=org_pk, system=System.ENTERPRISE)
-    services.require_poster_maker(request.user, unit)
-    url = request.build_absolute_uri(reverse("voices_public:qr", args=[qr_token(unit)]))
-    if request.GET.get("format") == "svg":
-        svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff")
-        return HttpResponse(svg, content_type="image/svg+xml")
-    return render_page(request, "voices/poster.html", {"unit": unit, "url": url})
+    """A unit's QR poster to print (A4 or A5: its name, the code and what to do), and the code
+    itself as a file (``?format=svg|png``, ``&download=1``) linking to its no-login page."""
+    unit = posters.require_poster_unit(request.user, org_pk)
+    url = request.build_absolute_uri(posters.public_path(unit))
+    kind = request.GET.get("format")
+    if kind in ("svg", "png"):
+        name = f"{unit.name}反映二维码"
+        filename = name if request.GET.get("download") else ""
+        return qrcodes.response(url, kind=kind, scale=10, title=name, filename=filename)
+    size = request.GET.get("size") if request.GET.get("size") in POSTER_SIZES else "a4"
+    context = {"unit": unit, "url": url, "size": size, "sizes": POSTER_SIZES}
+    return render_page(request, "voices/poster.html", context)

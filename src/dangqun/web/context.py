@@ -24,13 +24,17 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     scope = Scope.of(user)
+    runs_accounts = scope.has(MANAGE_ACCOUNTS) or scope.has(GRANT_ROLES)
     return {
         "nav": {
+            # "API" for those who hold a token, and for the administrators who issue them and
+            # connect other systems (decision 0016); not for employees, members or handlers.
+            "api": scope.holds_api_token or runs_accounts or user.is_superuser,
             "orgs": scope.has(VIEW_ORGS),
             "people": scope.has(VIEW_PEOPLE),
             "import": scope.has(IMPORT_PEOPLE),
             "audit": scope.has(VIEW_AUDIT),
-            "accounts": scope.has(MANAGE_ACCOUNTS) or scope.has(GRANT_ROLES),
+            "accounts": runs_accounts,
             "corrections": scope.has(CHECK_CORRECTIONS),
             "self": user.person_id is not None,
             "voices": scope.has(VIEW_VOICES) or scope.has(HANDLE_VOICES),

@@ -6,5 +6,6 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit"),
+    path("help/", views.help_page, name="help"),
     path("healthz", views.healthz, name="healthz"),
 ]

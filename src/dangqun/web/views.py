@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from dangqun.accounts.scope import Scope
 from dangqun.core import cards
 from dangqun.core.paging import query_without_page
-from dangqun.web import audit_search
+from dangqun.web import audit_search, userguide
 from dangqun.web.htmx import render_page
 
 
@@ -46,6 +46,12 @@ def audit_log(request):
         {"page": page, "params": params, "query": query_without_page(request.GET)},
         partial="rows",
     )
+
+
+@require_GET
+def help_page(request):
+    """使用说明: the user guide, for everyone (also a person who came by a poster's QR code)."""
+    return render_page(request, "web/help.html", {"guide": userguide.guide()})
 
 
 @require_GET

@@ -6,6 +6,8 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dangqun.core.models import AuditLog
 from dangqun.people.imports.rows import LABELS
@@ -158,3 +160,23 @@ def test_the_template_is_the_pages(world, api):
     response = api(world.owner).get(f"{IMPORTS}template/")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert [c.value for c in book["人员"][1]] == LABELS
+
+
+def test_the_list_of_jobs_takes_the_same_queries_for_one_or_many(world, api):
+    client = api(world.owner)
+    client.get("/api/people/imports/")  # the token's first use is written down once
+
+    def jobs(n):
+        for i in range(n):
+            ImportJob.objects.create(
+                created_by=world.owner,
+                file_name=f"{i}.xlsx",
+                status="invalid",
+                errors=[{"row": 2, "column": "工号", "message": "请填写工号"}],
+            )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/people/imports/")
+        assert response.status_code == 200
+        return len(queries)
+
+    assert jobs(1) == jobs(5)

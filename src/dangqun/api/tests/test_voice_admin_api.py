@@ -3,8 +3,10 @@ caller (the permission matrix), changed through the same tables as the pages (ch
 refused with the Chinese reason), a fixed number of queries for the lists."""
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +15,7 @@ from dangqun.core import workcalendar
 from dangqun.core.models import AuditLog, CalendarDay
 from dangqun.voices import calendar_days, categories
 from dangqun.voices.models import Category, Voice
+from dangqun.voices.posters import qr_token
 from dangqun.voices.tests.test_import import csv_file, row
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +249,48 @@ def test_an_import_is_all_or_nothing_with_the_page_s_chinese_errors(api, users, 
     assert AuditLog.objects.filter(action="voice.import", actor=users["mass"]).count() == 2
     no_file = client.client.post("/api/voices/import/", {}, **client.headers)
     assert no_file.status_code == 400 and no_file.json() == {"file": ["请选择要导入的文件"]}
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [("anonymous", 401), ("outsider", 403), ("reader", 403), ("handler", 403), ("mass", 200)],
+)
+def test_the_import_template_is_the_pages(api, users, role, status):
+    response = api(users[role]).get("/api/voices/import/template/")
+    assert response.status_code == status
+    if status == 200:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        header = [cell.value for cell in sheet[1]]
+        assert header[:2] == ["编号*", "提交时间*"]
+    elif status == 403:
+        assert response.json()["detail"] == "您无权导入群众呼声"
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("anonymous", 401),
+        ("outsider", 403),
+        ("handler", 403),
+        ("mass_b", 403),  # company B's admin: not their unit
+        ("mass", 200),
+        ("group_mass", 200),
+    ],
+)
+def test_a_units_poster_link_is_the_pages(api, users, world, client, role, status):
+    response = api(users[role]).get(f"/api/voices/posters/{world.dept_a.pk}/")
+    assert response.status_code == status, response.content
+    if status == 200:
+        body = response.json()
+        assert body["unit_name"] == "甲公司综合部"
+        path = body["url"].removeprefix("http://testserver")
+        assert path == f"/v/{qr_token(world.dept_a)}/"
+        assert "甲公司综合部" in client.get(path).content.decode()  # opens without a login
+    elif status == 403:
+        assert response.json()["detail"] == "您无权生成该单位的二维码"
+
+
+def test_a_poster_is_for_an_enterprise_unit_only(api, users, world):
+    client = api(users["group_mass"])
+    assert client.get(f"/api/voices/posters/{world.committee_a.pk}/").status_code == 404
+    assert client.get("/api/voices/posters/x/").status_code == 404

@@ -9,13 +9,19 @@ from dangqun.life import planning
 from dangqun.life.models import Kind, Meeting, MeetingFile
 
 READ = ["", "calendar/", "{pk}/", "{pk}/minutes.pdf", "radar/", "radar/export.xlsx"]
-KEEP = ["{pk}/qr.svg", "{pk}/qr/", "new/"]
+KEEP = ["{pk}/qr.svg", "{pk}/qr/", "{pk}/qr/screen/", "new/"]
 # GET: anonymous → login; outsider → not found for the meeting, its own (empty) scope elsewhere
 EXPECTED = {
     "anonymous": {path: 302 for path in READ + KEEP},
     "secretary": {path: 200 for path in READ + KEEP},
     "owner": {path: 200 for path in READ + KEEP},
-    "reader": {**{path: 200 for path in READ}, "{pk}/qr.svg": 403, "{pk}/qr/": 403, "new/": 403},
+    "reader": {
+        **{path: 200 for path in READ},
+        "{pk}/qr.svg": 403,
+        "{pk}/qr/": 403,
+        "{pk}/qr/screen/": 403,
+        "new/": 403,
+    },
     "outsider": {
         "": 200,
         "calendar/": 200,
@@ -25,6 +31,7 @@ EXPECTED = {
         "radar/export.xlsx": 200,
         "{pk}/qr.svg": 404,
         "{pk}/qr/": 404,
+        "{pk}/qr/screen/": 404,
         "new/": 200,  # may keep its own organisations' meetings
     },
     "member": {
@@ -36,6 +43,7 @@ EXPECTED = {
         "radar/export.xlsx": 403,
         "{pk}/qr.svg": 403,
         "{pk}/qr/": 403,
+        "{pk}/qr/screen/": 403,
         "new/": 403,
     },
 }

@@ -77,7 +77,12 @@ def test_a_secretary_plans_the_year_and_records_a_meeting(client, world, secreta
         "minutes": "讲授了新时代的使命。",
     }
     client.post(f"/life/{meeting.pk}/record/", record)
-    page = client.post(f"/life/{meeting.pk}/finalise/", follow=True).content.decode()
+    # 记录定稿 asks first (who will be absent: nobody, 李四 is on leave), then finalises
+    assert (
+        "没有人会被记为缺席" in client.get(f"/life/{meeting.pk}/finalise/confirm/").content.decode()
+    )
+    confirmed = {"confirm": "1", "absent": ""}
+    page = client.post(f"/life/{meeting.pk}/finalise/", confirmed, follow=True).content.decode()
     assert "记录已定稿" in page and "应到 2 人，出席 1 人，请假 1 人" in page
     meeting.refresh_from_db()
     assert meeting.status == Status.FINALISED
@@ -149,6 +154,15 @@ def test_the_list_does_not_query_per_meeting(client, world, secretary):
         page = client.get("/life/?show=all").content.decode()
     assert len(few) == len(many)
     assert re.search(r"共 4\d 次，第 1/2 页", page) and 'href="?show=all&page=2"' in page
+
+
+def test_the_list_shows_who_came_of_those_expected(client, world, meeting, li_user):
+    """出席/应到 per meeting: a count the page's paging must carry to the rows it shows."""
+    client.force_login(li_user)
+    client.post(f"/life/{meeting.pk}/checkin/", {"c": checkins.checkin_code(meeting)})
+    expected = meeting.attendees.exclude(role="guest").count()
+    page = client.get("/life/").content.decode()
+    assert f'text-end">1/{expected}</td>' in page
 
 
 def test_a_vote_on_the_page_shows_its_result_and_rule(client, world, secretary, meeting):

@@ -223,6 +223,22 @@ class Voice(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def handled_again(self) -> bool:
+        """Reopened after 不满意 and not answered again yet: the answer on file is the one the
+        person rejected, not a result."""
+        return self.reopened and self.is_open
+
+    @property
+    def rating_of_earlier_answer(self) -> bool:
+        """The rating on file was given to an earlier answer (the voice was reopened and has
+        been answered or handled since)."""
+        if not (self.reopened and self.rating):
+            return False
+        return self.handled_again or bool(
+            self.rated_at and self.answered_at and self.rated_at < self.answered_at
+        )
+
     def overdue(self, now=None) -> str:
         """ "" when on time; otherwise which promise is broken (derived, never stored)."""
         now = now or timezone.now()

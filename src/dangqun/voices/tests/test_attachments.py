@@ -10,7 +10,7 @@ from PIL import Image
 
 from dangqun.voices import attachments, handling
 from dangqun.voices.models import Attachment, Voice
-from dangqun.voices.views import qr_token
+from dangqun.voices.posters import qr_token
 
 pytestmark = pytest.mark.django_db
 GPS_IFD = 0x8825

@@ -231,3 +231,16 @@ def test_hot_topics_of_the_month_in_scope(world, mass, raise_voice, login, make_
     assert "排队" in fragment and "班车" in fragment
     other = make_user("leader_b", role="leader", org=world.company_b)
     assert "排队" not in login(other).get("/voices/metrics/hot-topics/").content.decode()
+
+
+def test_this_month_is_marked_as_so_far_not_as_a_fall(client, mass, raise_voice):
+    raise_voice()  # this month: not yet answered, so its rates are 0 so far
+    client.force_login(mass)
+    months = client.get(TREND).json()
+    key = f"{timezone.localdate():%Y-%m}"
+    assert [m["partial"] for m in months["months"]] == [False] * 11 + [True]
+    assert months["so_far"]["key"] == key and months["so_far"]["label"] == "本月截至今日"
+    page = client.get(PAGE).content.decode()
+    today = timezone.localdate()
+    assert f"{today.year}年{today.month}月（本月截至今日）" in page  # the table's newest row
+    assert "以虚线表示" in page and "不代表下降" in page

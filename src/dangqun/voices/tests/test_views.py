@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dangqun.voices import handling, intake
 from dangqun.voices.models import Channel, Identity, Status, Voice
-from dangqun.voices.views import qr_token
+from dangqun.voices.posters import qr_token
 
 ANON = "anonymous"
 
