@@ -10,6 +10,7 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 VOICES_START, VOICES_END = "<!-- voices:start -->", "<!-- voices:end -->"
 LIFE_START, LIFE_END = "<!-- life:start -->", "<!-- life:end -->"
 DEVELOPMENT_START, DEVELOPMENT_END = "<!-- development:start -->", "<!-- development:end -->"
+WORKBENCH_START, WORKBENCH_END = "<!-- workbench:start -->", "<!-- workbench:end -->"
 
 
 def table() -> str:
@@ -151,6 +152,28 @@ def development_table() -> str:
     return "\n".join(lines)
 
 
+def workbench_table() -> str:
+    """The 工作台 of each role (``workbench_bench.py``)."""
+    workbench = RESULTS / "workbench.json"
+    if not workbench.exists():
+        return ""
+    data = json.loads(workbench.read_text())
+    lines = [
+        f"Database: {data['database']}; {data['orgs']:,} organisations, {data['branches']:,} branches, "
+        f"{data['voices']:,} voices.{(' ' + data['note']) if data.get('note') else ''}",
+        "",
+        "| case | median ms | p95 ms | min–max ms | queries | target |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name, row in data["cases"].items():
+        ok = "✓" if row["p95_ms"] <= row["target_ms"] else f"✗ over {row['target_ms']} ms"
+        lines.append(
+            f"| {name} (`{row['url']}`) | {row['median_ms']} | {row['p95_ms']} "
+            f"| {row['min_ms']}–{row['max_ms']} | {row['queries']} | {ok} |"
+        )
+    return "\n".join(lines)
+
+
 def replace(text: str, start: str, end: str, body: str) -> str:
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
@@ -164,6 +187,8 @@ def main() -> None:
         text = replace(text, LIFE_START, LIFE_END, life_table())
     if DEVELOPMENT_START in text:
         text = replace(text, DEVELOPMENT_START, DEVELOPMENT_END, development_table())
+    if WORKBENCH_START in text:
+        text = replace(text, WORKBENCH_START, WORKBENCH_END, workbench_table())
     DOC.write_text(text)
 
 

@@ -54,7 +54,12 @@ class PersonFilter(django_filters.FilterSet):
         help_text="1：只列出组织关系在本单位的党员；left：只列出已转出、出党或去世的党员",
     )
     standing = django_filters.ChoiceFilter(
-        choices=[("lost", "失联党员"), ("floating", "流动党员"), ("suspended", "停止党籍")],
+        choices=[
+            ("lost", "失联党员"),
+            ("floating", "流动党员"),
+            ("suspended", "停止党籍"),
+            ("probationary", "预备党员"),
+        ],
         help_text="党籍状态",
     )
     left = django_filters.ChoiceFilter(

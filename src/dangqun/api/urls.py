@@ -20,6 +20,7 @@ from dangqun.api import (
     voice_admin,
     voice_lists,
     voices,
+    workbench,
 )
 
 app_name = "api"
@@ -41,6 +42,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("workbench/", workbench.WorkbenchView.as_view(), name="workbench"),
     path("notices/", bell.NoticesView.as_view(), name="notices"),
     path("notices/read-all/", bell.ReadAllView.as_view(), name="notices-read-all"),
     path("notices/push/", connect.PushPreferenceView.as_view(), name="notices-push"),

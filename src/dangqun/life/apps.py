@@ -7,6 +7,9 @@ class LifeConfig(AppConfig):
     verbose_name = "组织生活"
 
     def ready(self):
+        # import here: the cards read models, which only a ready app registry allows
+        from dangqun.life import cards  # noqa: F401  (registers the 工作台's cards)
+
         post_migrate.connect(_count_stored_meetings, sender=self)
 
 

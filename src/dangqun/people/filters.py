@@ -1,5 +1,8 @@
 """The people list filters, shared by the page, the export and the API."""
 
+from django.db.models import Q
+from django.utils import timezone
+
 from dangqun.orgs.models import Org, System
 from dangqun.people.models import MemberCategory, PoliticalStatus
 
@@ -55,4 +58,10 @@ def apply_filters(queryset, params, scope_orgs, *, org: Org | None = None):
         )
     elif standing == "suspended":
         queryset = queryset.filter(party_profile__standing="suspended")
+    elif standing == "probationary":  # 预备党员: no 转正 date yet, or one still to come
+        today = timezone.localdate()
+        queryset = queryset.filter(is_current_member=True).filter(
+            Q(party_profile__full_member_on__isnull=True)
+            | Q(party_profile__full_member_on__gt=today)
+        )
     return queryset

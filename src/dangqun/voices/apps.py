@@ -10,7 +10,7 @@ class VoicesConfig(AppConfig):
 
     def ready(self):
         # import here: voices.tally loads models, which only a ready app registry allows
-        from dangqun.voices import tally
+        from dangqun.voices import cards, tally  # noqa: F401  (cards registers the 工作台's cards)
 
         post_migrate.connect(_count_stored_voices, sender=self)
         tallies.on_orgs_moved(tally.rebuild_for_orgs)

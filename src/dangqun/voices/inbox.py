@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from dangqun.core.rules import get_rule
 from dangqun.voices import services
 from dangqun.voices.models import OPEN_STATUSES, Status
 
@@ -22,15 +23,25 @@ TABS = {
     "closed": ("已办结", {"status__in": (Status.CLOSED, Status.RETURNED, Status.MERGED)}),
     "all": ("全部", {}),
 }
+# 我的反映's filters: key → (label, filter); the 工作台 links to each.
+MINE = {
+    "": ("全部", {}),
+    "answered": ("待我评价", {"status": Status.ANSWERED}),
+    "open": ("办理中", {"status__in": (Status.SECONDING, *OPEN_STATUSES)}),
+    "closed": ("已办结", {"status__in": (Status.CLOSED, Status.RETURNED, Status.MERGED)}),
+}
 
 
-def inbox(user, tab: str = DEFAULT_TAB, *, overdue: bool = False) -> QuerySet:
+def inbox(user, tab: str = DEFAULT_TAB, *, overdue: bool = False, soon: bool = False) -> QuerySet:
     """The voices of ``tab`` raised in or handled by the user's sub-trees (their own are under
-    我的反映), only the overdue ones with ``overdue``; newest first."""
+    我的反映), only the overdue ones with ``overdue``, only those due soon with ``soon``; newest
+    first."""
     services.require_inbox(user)
     voices = services.in_scope(user).filter(**TABS[tab][1])
     if overdue:
         voices = overdue_only(voices)
+    if soon:
+        voices = due_soon_only(voices)
     return voices.order_by("-submitted_at", "-id")
 
 
@@ -41,3 +52,15 @@ def overdue_only(voices: QuerySet, now: dt.datetime | None = None) -> QuerySet:
     return voices.filter(status__in=OPEN_STATUSES, resolution_due__lt=now) | voices.filter(
         status=Status.ASSIGNED, response_due__lt=now
     )
+
+
+def due_soon_only(voices: QuerySet, now: dt.datetime | None = None) -> QuerySet:
+    """Open voices whose deadline comes within the warning time of the rule ``voices.reminders``
+    (response: ``response_hours`` before; resolution: ``resolution_hours`` before), not yet passed."""
+    now = now or timezone.now()
+    rule = get_rule("voices.reminders")
+    response_by = now + dt.timedelta(hours=rule["response_hours"])
+    resolution_by = now + dt.timedelta(hours=rule["resolution_hours"])
+    return voices.filter(
+        status__in=OPEN_STATUSES, resolution_due__gte=now, resolution_due__lte=resolution_by
+    ) | voices.filter(status=Status.ASSIGNED, response_due__gte=now, response_due__lte=response_by)

@@ -162,7 +162,8 @@ def inbox(request):
     show = request.GET.get("show", inbox_lists.DEFAULT_TAB)
     show = show if show in inbox_lists.TABS else inbox_lists.DEFAULT_TAB
     overdue = request.GET.get("overdue") == "1"
-    voices = inbox_lists.inbox(request.user, show, overdue=overdue)
+    soon = request.GET.get("soon") == "1"
+    voices = inbox_lists.inbox(request.user, show, overdue=overdue, soon=soon)
     voices = voices.select_related("unit", "handling_org", "category")
     now = timezone.now()
     page = IdFirstPaginator(voices, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -174,6 +175,7 @@ def inbox(request):
             "filters": [(key, label) for key, (label, _) in inbox_lists.TABS.items()],
             "show": show,
             "overdue": overdue,
+            "soon": soon,
             "query": query_without_page(request.GET),
             "now": now,
             "can_view_rates": services.may_view_rates(request.user),
@@ -185,9 +187,13 @@ def inbox(request):
 
 @login_required
 def mine(request):
-    voices = Voice.objects.filter(user=request.user).select_related("unit", "handling_org")
+    show = request.GET.get("show", "")
+    show = show if show in inbox_lists.MINE else ""
+    voices = Voice.objects.filter(user=request.user, **inbox_lists.MINE[show][1])
+    voices = voices.select_related("unit", "handling_org")
     page = IdFirstPaginator(voices, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render_page(request, "voices/mine.html", {"page": page, "now": timezone.now()})
+    context = {"page": page, "now": timezone.now(), "show": show, "shows": inbox_lists.MINE}
+    return render_page(request, "voices/mine.html", context)
 
 
 @login_required

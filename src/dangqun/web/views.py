@@ -1,5 +1,4 @@
-"""The home page (head counts and structure findings in the user's scope), the audit log and the
-health check."""
+"""The home page (the 工作台's cards), the audit log and the health check."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,24 +6,23 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.views.decorators.http import require_GET
 
-from dangqun.accounts.roles import VIEW_ORGS, VIEW_PEOPLE
 from dangqun.accounts.scope import Scope
+from dangqun.core import cards
 from dangqun.core.paging import query_without_page
-from dangqun.orgs import checks
-from dangqun.people import services as people_services
 from dangqun.web import audit_search, userguide
 from dangqun.web.htmx import render_page
 
 
 @login_required
 def home(request):
-    scope = Scope.of(request.user)
-    context = {"scope_roles": sorted(scope.roles())}
-    if scope.has(VIEW_ORGS):
-        orgs, findings = checks.findings_visible_to(request.user)
-        context.update(org_count=len(orgs), findings=findings[:100], finding_count=len(findings))
-    if scope.has(VIEW_PEOPLE):
-        context.update(people_services.head_counts(request.user))
+    """The 工作台: the registered cards the user sees (``core.cards``), each saying what to do
+    next; no domain app is named here (decision 0018)."""
+    shown = cards.for_user(request.user)
+    context = {
+        "cards": shown,
+        "charts": [card for card in shown if card.chart],
+        "has_roles": bool(Scope.of(request.user).roles()),
+    }
     return render_page(request, "web/home.html", context)
 
 

@@ -47,6 +47,7 @@ EXPECTED_OPERATIONS = {
     ("/api/people/imports/{id}/errors/", "get"),
     ("/api/people/imports/template/", "get"),
     ("/api/me/", "get"),
+    ("/api/workbench/", "get"),
     ("/api/voices/", "get"),
     ("/api/voices/", "post"),
     ("/api/voices/{id}/", "get"),

@@ -1,6 +1,8 @@
-"""Home (counts and rule warnings for the user's scope) and the audit search page."""
+"""Home (the 工作台's counts and rule warnings for the user's scope; its cards by role in
+``test_workbench``) and the audit search page."""
 
 import datetime
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,15 +27,23 @@ def _warm_queries(client, url):
     return len(ctx)
 
 
+def shown(html: str, number_id: str) -> str:
+    """The figure a 工作台 number with ``number_id`` shows."""
+    found = re.search(rf'id="{number_id}">\s*<div class="h2[^"]*">([^<]*)<', html)
+    assert found, number_id
+    return found.group(1)
+
+
 def test_home_counts_the_scope(login, world):
     services.record_member_event(None, world.li, "lost_contact", on=datetime.date(2024, 1, 1))
     html = page(login(world.owner), "/")
-    assert 'id="count-people">3<' in html
-    assert 'id="count-members">2<' in html
-    assert "其中预备党员 1" in html
-    assert 'id="count-orgs">4<' in html
+    assert shown(html, "n-people-counts-1") == "3"  # 人员
+    assert shown(html, "n-people-counts-2") == "2"  # 党员（在册）
+    assert shown(html, "n-people-counts-3") == "1"  # 其中预备党员
+    assert shown(html, "n-people-counts-4") == "1"  # 失联党员
+    assert shown(html, "n-orgs-findings-1") == "4"  # 组织
     html = page(login(world.outsider), "/")
-    assert 'id="count-people">1<' in html
+    assert shown(html, "n-people-counts-1") == "1"
 
 
 def test_home_shows_rule_warnings_of_the_scope_only(login, world):
@@ -53,7 +63,7 @@ def test_home_shows_rule_warnings_of_the_scope_only(login, world):
 def test_home_for_a_member_links_to_their_record(login, world):
     html = page(login(world.member), "/")
     assert "查看我的档案" in html
-    assert "count-people" not in html
+    assert 'id="card-people-counts"' not in html
 
 
 def test_home_query_count_does_not_grow_with_the_tree(login, world):
@@ -65,7 +75,8 @@ def test_home_query_count_does_not_grow_with_the_tree(login, world):
             None, parent=world.committee_a, name=f"支部{i}", kind="branch"
         )
         Term.objects.create(org=branch, number=1, elected_on=datetime.date(2000, 1, 1), years=3)
-    assert _warm_queries(client, "/") == before == 11  # 10 + the bell's unread count
+    # the 工作台's every card for a 党委 admin (test_workbench pins each role), the bell's count
+    assert _warm_queries(client, "/") == before == 28
 
 
 def test_audit_page_lists_and_searches(login, world):

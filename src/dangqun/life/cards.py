@@ -1,0 +1,216 @@
+"""组织生活's cards on the 工作台 (``core.cards``): a person's next meeting and 学时, what a
+branch still owes this period by the cadence rules (§2) and who nears six months without
+organisation life (§5), and a 党委's or leader's month against the last — all from the monthly
+tallies (decision 0013) and a fixed number of queries whatever the number of organisations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from dangqun.accounts.roles import MANAGE_LIFE, VIEW_LIFE
+from dangqun.accounts.scope import Scope
+from dangqun.core.cards import Card, Number, Shown, has_person, register
+from dangqun.core.dates import add_months
+from dangqun.core.rules import get_rule
+from dangqun.life import attendance, cadence, services
+from dangqun.life.models import Kind, MeetingTally, Standing, Status
+from dangqun.life.radar import RADAR_ORG_KINDS
+from dangqun.orgs.models import Term
+
+CHART_MONTHS = 6
+OWED_LISTED = 5  # lines of what is owed shown on the card; the count is complete
+
+
+def _mine(user, today: dt.date) -> Shown:
+    upcoming = services.attending(user).filter(
+        status=Status.PLANNED, starts_at__gte=timezone.now() - dt.timedelta(hours=3)
+    )
+    following = upcoming.select_related("org").order_by("starts_at", "pk").first()
+    waiting = upcoming.count()
+    hours = attendance.study_hours(user.person, today.year)
+    index = reverse("life:index")
+    numbers = [
+        Number("待参加", waiting, f"{index}?show=upcoming"),
+        Number(
+            f"{today.year}年学时",
+            f"{hours.hours:g}",
+            f"{index}?show=held",
+            "success" if hours.hours else "",
+        ),
+    ]
+    action = None
+    if following is not None:
+        when = timezone.localtime(following.starts_at)
+        detail = reverse("life:detail", args=[following.pk])
+        step = (
+            f"下次：{when:%m月%d日 %H:%M} {following.org.name}{following.get_kind_display()}"
+            f"{'，地点 ' + following.place if getattr(following, 'place', '') else ''}；"
+            "到会后扫描会场二维码签到。"
+        )
+        action = ("查看会议并签到", f"{detail}#checkin-card")
+    else:
+        step = "近期没有安排您参加的组织生活。"
+    return Shown("life.mine", "我的组织生活", numbers, step, action=action)
+
+
+def _keeps(user) -> bool:
+    return Scope.of(user).has(MANAGE_LIFE)
+
+
+def _owed(orgs, today: dt.date) -> list[tuple[str, str, int, str]]:
+    """(organisation, what, how many more, the rule's citation) for each cadence rule whose current period is not yet
+    met, from the tallies: one query per kind of period (month, quarter, year)."""
+    committees = set(
+        Term.objects.filter(org__in=orgs, closed_on__isnull=True, has_committee=True).values_list(
+            "org_id", flat=True
+        )
+    )
+    names, kinds = {}, {}
+    for pk, name, kind in orgs.values_list("pk", "name", "kind"):
+        names[pk], kinds[pk] = name, kind
+    rules = {k: cadence.cadence(k) for k in cadence.BRANCH_CADENCE + cadence.GROUP_CADENCE}
+    held: dict[tuple[int, str], int] = defaultdict(int)
+    for per in {rule.per for rule in rules.values()}:
+        period = cadence.period_of(today, per)
+        these = [k for k, rule in rules.items() if rule.per == per]
+        rows = (
+            MeetingTally.objects.filter(
+                org__in=orgs, kind__in=these, month__gte=period.start, month__lt=period.end
+            )
+            .values("org_id", "kind")
+            .annotate(n=Sum("held"))
+            .values_list("org_id", "kind", "n")
+            .order_by()
+        )
+        for org_id, kind, n in rows:
+            held[org_id, kind] += n
+    owed = []
+    for pk, org_kind in sorted(kinds.items(), key=lambda item: names[item[0]]):
+        for kind in cadence.due_kinds(org_kind, pk in committees):
+            rule = rules[kind]
+            more = rule.times - held.get((pk, kind), 0)
+            if more > 0:
+                label = cadence.period_of(today, rule.per).label
+                owed.append((names[pk], f"{label}{rule.label}", more, rule.rule.citation))
+    return owed
+
+
+def _keeping(user, today: dt.date) -> Shown:
+    scope = Scope.of(user)
+    orgs = scope.orgs(MANAGE_LIFE).filter(kind__in=RADAR_ORG_KINDS, dissolved_on__isnull=True)
+    owed = _owed(orgs, today)
+    index, radar = reverse("life:index"), reverse("life:radar")
+    rule = get_rule("life.no_life")
+    # whole months since the last time came (or first expected) ≥ warn_months, as the radar
+    # counts them (core.dates.months_between): since ≤ today less warn_months, in local time
+    last_day = add_months(today, -rule["warn_months"]) + dt.timedelta(days=1)
+    cutoff = dt.datetime.combine(last_day, dt.time.min, tzinfo=timezone.get_current_timezone())
+    standing = (
+        Standing.objects.filter(
+            person__party_branch__in=orgs.values("pk"), person__is_current_member=True
+        )
+        .annotate(since=Coalesce("last_present_at", "first_expected_at"))
+        .filter(since__lt=cutoff)
+    )
+    nearing_count = standing.count()
+    nearing = [
+        (name, timezone.localtime(since).date())
+        for name, since in standing.values_list("person__name", "since").order_by("since", "pk")[
+            :OWED_LISTED
+        ]
+    ]
+    numbers = [
+        Number("本期应开未开", len(owed), radar, "warning" if owed else ""),
+        Number(
+            "待召开",
+            services.listed_for(user).filter(status=Status.PLANNED).count(),
+            f"{index}?show=upcoming",
+        ),
+        Number("临近 6 个月未参加", nearing_count, radar, "danger" if nearing_count else ""),
+    ]
+    lines = [f"{org}：{what}还差 {more} 次" for org, what, more, _ in owed[:OWED_LISTED]]
+    lines += [
+        f"{name}：自 {since:%Y-%m-%d} 未参加组织生活" for name, since in nearing[:OWED_LISTED]
+    ]
+    if owed:
+        step = f"本期还有 {len(owed)} 项组织生活未召开，请安排会议（依据：{owed[0][3]}等）。"
+    elif nearing_count:
+        step = f"{nearing_count} 名党员临近 6 个月未参加组织生活，请谈心谈话并通知参加（依据：{rule.citation}）。"
+    else:
+        step = "本期应开的组织生活都已召开。"
+    return Shown(
+        "life.keeping",
+        "组织生活待办",
+        numbers,
+        step,
+        action=("安排会议", reverse("life:new")),
+        template="life/_card_keeping.html",
+        extra={"lines": lines},
+    )
+
+
+def _views(user) -> bool:
+    return Scope.of(user).has(VIEW_LIFE)
+
+
+def _overview(user, today: dt.date) -> Shown:
+    scope = Scope.of(user)
+    orgs = (scope.orgs(VIEW_LIFE) | scope.orgs(MANAGE_LIFE)).values("pk")
+    this = today.replace(day=1)
+    first = add_months(this, -(CHART_MONTHS - 1))
+    months = [add_months(first, i) for i in range(CHART_MONTHS)]
+    rows = (
+        MeetingTally.objects.filter(org__in=orgs, month__gte=first, month__lte=this)
+        .values("month")
+        .annotate(
+            n_held=Sum("held"),
+            n_expected=Sum("expected"),
+            n_present=Sum("present"),
+            n_theme=Count("org", filter=Q(kind=Kind.THEME_DAY, held__gt=0), distinct=True),
+        )
+        .values_list("month", "n_held", "n_expected", "n_present", "n_theme")
+        .order_by()
+    )
+    by_month = {
+        month: (held, expected, present, theme) for month, held, expected, present, theme in rows
+    }
+    branches = (
+        scope.orgs(VIEW_LIFE)
+        .filter(kind__in=RADAR_ORG_KINDS, dissolved_on__isnull=True)
+        .exclude(kind="party_group")
+        .count()
+    )
+    now, last = by_month.get(this, (0, 0, 0, 0)), by_month.get(months[-2], (0, 0, 0, 0))
+
+    def rate(row) -> str:
+        return f"{row[2] / row[1] * 100:.1f}%" if row[1] else "—"
+
+    radar, calendar = reverse("life:radar"), reverse("life:calendar")
+    numbers = [
+        Number(f"本月已召开（上月 {last[0]}）", now[0], f"{calendar}?month={this:%Y-%m}"),
+        Number(f"开展主题党日的支部（上月 {last[3]}）", f"{now[3]}/{branches}", radar),
+        Number(f"到会率（上月 {rate(last)}）", rate(now), radar),
+    ]
+    if branches and now[3] < branches:
+        step = f"本月还有 {branches - now[3]} 个支部未开展主题党日，请查看组织生活统计并督促。"
+    else:
+        step = "本月各支部均已开展主题党日。"
+    chart = {
+        "kind": "bar",
+        "unit": "次",
+        "labels": [f"{m.year}年{m.month}月" for m in months],
+        "partial_last": True,
+        "series": [{"name": "已召开", "data": [by_month.get(m, (0,))[0] for m in months]}],
+    }
+    return Shown("life.overview", "组织生活（本月至今与上月）", numbers, step, chart=chart)
+
+
+register(Card("life.mine", "我的组织生活", shows=has_person, compute=_mine, order=20))
+register(Card("life.keeping", "组织生活待办", shows=_keeps, compute=_keeping, order=55))
+register(Card("life.overview", "组织生活", shows=_views, compute=_overview, order=82))
