@@ -97,6 +97,9 @@ def _person_context(request, person, scope):
         "can_change": services.can_change_person(request.user, person),
         "is_self": scope.is_self(person),
         "correctable": services.CORRECTABLE_FIELDS,
+        # An employee sees their own file but not their branch's page: name it, link it only if seen.
+        "branch_visible": profile is not None
+        and scope.orgs(VIEW_ORGS).filter(pk=profile.branch_id).exists(),
     }
 
 
