@@ -98,8 +98,7 @@ def _person_context(request, person, scope):
         "is_self": scope.is_self(person),
         "correctable": services.CORRECTABLE_FIELDS,
         # An employee sees their own file but not their branch's page: name it, link it only if seen.
-        "branch_visible": profile is not None
-        and scope.orgs(VIEW_ORGS).filter(pk=profile.branch_id).exists(),
+        "branch_visible": profile is not None and scope.can(VIEW_ORGS, profile.branch),
     }
 
 
