@@ -47,13 +47,25 @@ class Document:
     body: bytes
 
 
+def radar_orgs(scope: Scope):
+    """The standing party organisations whose radar the scope reads."""
+    orgs = scope.orgs(VIEW_LIFE) | scope.orgs(MANAGE_LIFE)
+    return orgs.filter(system=System.PARTY, dissolved_on__isnull=True)
+
+
+def has_radar(user) -> bool:
+    """Whether the user has a radar to open: a 组织生活 role over at least one party organisation
+    (a 工会 or 团委 administrator reads meetings but has none)."""
+    scope = Scope.of(user)
+    return (scope.has(VIEW_LIFE) or scope.has(MANAGE_LIFE)) and radar_orgs(scope).exists()
+
+
 def choose(user, wanted: str | None, year: str | int | None) -> tuple[Org, int]:
     """The party organisation (``wanted``, else the top of the user's scope) and the year the
     user asks for: 403 without a 组织生活 role, 404 for an organisation outside the scope."""
     scope = Scope.of(user)
     require(scope.has(VIEW_LIFE) or scope.has(MANAGE_LIFE), "您没有查看组织生活统计的权限")
-    orgs = scope.orgs(VIEW_LIFE) | scope.orgs(MANAGE_LIFE)
-    orgs = orgs.filter(system=System.PARTY, dissolved_on__isnull=True)
+    orgs = radar_orgs(scope)
     wanted = str(wanted) if wanted else ""
     org = orgs.filter(pk=wanted).first() if wanted.isdigit() else None
     if org is None and wanted:

@@ -17,7 +17,7 @@ from dangqun.accounts.scope import Scope, require
 from dangqun.core import actions as core_actions
 from dangqun.core.paging import IdFirstPaginator, query_without_page
 from dangqun.core.rules import get_rule
-from dangqun.life import actions, attendance, forms, ical, services
+from dangqun.life import actions, attendance, forms, ical, reports, services
 from dangqun.life import month as month_of
 from dangqun.web.htmx import render_page
 
@@ -46,7 +46,7 @@ def index(request):
             "my_feed": feed_url(request, "person", request.user.person_id),
             "my_hours": _my_hours(request.user),
             "can_manage": scope.has(MANAGE_LIFE),
-            "can_view": services.reads_all(request.user),
+            "can_view": reports.has_radar(request.user),
         },
         partial="results",
     )

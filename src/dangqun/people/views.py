@@ -102,6 +102,8 @@ def _person_context(request, person, scope):
         "can_change": can_change,
         "is_self": scope.is_self(person),
         "correctable": services.CORRECTABLE_FIELDS,
+        # An employee sees their own file but not their branch's page: name it, link it only if seen.
+        "branch_visible": profile is not None and scope.can(VIEW_ORGS, profile.branch),
     }
 
 

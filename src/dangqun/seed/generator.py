@@ -119,7 +119,7 @@ def seed(
             None,
             "seed.run",
             object_type="seed",
-            object_repr=f"生成{scale}数据（seed={seed}，基准日 {today}）",
+            object_repr=f"生成{SCALES[scale].label}数据（随机种子 {seed}，基准日 {today}）",
             after={"scale": scale, "seed": seed, "today": today, **counts},
         )
     if connection.vendor == "postgresql":

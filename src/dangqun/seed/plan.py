@@ -35,6 +35,7 @@ class Scale:
     voices: int = 0  # 群众呼声 over three years (the demo scale has its own 120)
     life_years: int = 0  # years of 组织生活 for every branch (the demo branch has its own year)
     development_cases: int = 0  # 发展党员 cases in all stages (the demo branch has its own four)
+    label: str = ""  # how the audit log names it
 
 
 SCALES = {
@@ -57,6 +58,7 @@ SCALES = {
         expired_terms=2,
         ending_terms=3,
         demo_accounts=True,
+        label="演示规模",
     ),
     "large": Scale(
         name="large",
@@ -80,6 +82,7 @@ SCALES = {
         voices=2_000_000,
         life_years=3,
         development_cases=20_000,
+        label="大规模",
     ),
 }
 

@@ -45,6 +45,17 @@ def test_who_may_open_the_pages(client, world, secretary, meeting, who, list_sta
     assert qr == {"secretary": 200, "owner": 200, "anonymous": 302, "outsider": 404}.get(who, 403)
 
 
+def test_the_radar_is_offered_only_to_those_it_opens_for(client, world, make_user):
+    """A 工会 administrator reads meetings but has no party organisation: no link to a 404."""
+    union_admin = make_user("union", role="union_admin", org=world.group)
+    client.force_login(union_admin)
+    assert 'id="life-radar"' not in client.get("/life/").content.decode()
+    assert client.get("/life/radar/").status_code == 404
+    client.force_login(world.owner)
+    assert 'id="life-radar"' in client.get("/life/").content.decode()
+    assert client.get("/life/radar/").status_code == 200
+
+
 def test_a_secretary_plans_the_year_and_records_a_meeting(client, world, secretary):
     client.force_login(secretary)
     year = timezone.localdate().year

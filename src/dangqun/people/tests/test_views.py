@@ -244,6 +244,15 @@ def test_my_record(login, world):
     assert "张三" in html and "申请更正本人信息" in html
 
 
+def test_my_record_names_my_branch_and_links_it_only_for_those_who_may_open_it(login, world):
+    """An employee may not open the branch's page (it answers 404): name it, do not link it."""
+    link = f'href="/orgs/{world.branch_a.pk}/"'
+    mine = page(login(world.member), "/people/me/")
+    assert "甲公司综合部党支部" in mine and link not in mine
+    assert login(world.member).get(f"/orgs/{world.branch_a.pk}/").status_code == 404
+    assert link in page(login(world.owner), f"/people/{world.zhang.pk}/")
+
+
 def test_my_record_without_a_linked_person(login, world):
     response = login(world.owner).get("/people/me/", follow=True)
     assert "尚未关联人员档案" in response.content.decode()
