@@ -60,12 +60,15 @@ def _mine(user, today: dt.date) -> Shown:
 
 
 def _keeps(user) -> bool:
-    return Scope.of(user).has(MANAGE_LIFE)
+    """Keeps the meetings of some organisation (a 组织生活 role over a 工会 committee alone keeps
+    none: its meetings are its branches')."""
+    return Scope.of(user).has(MANAGE_LIFE) and services.may_schedule(user)
 
 
-def _owed(orgs, today: dt.date) -> list[tuple[str, str, int, str]]:
+def _owed(orgs, today: dt.date) -> tuple[list[tuple[str, str, int, str]], int]:
     """(organisation, what, how many more, the rule's citation) for each cadence rule whose current period is not yet
-    met, from the tallies: one query per kind of period (month, quarter, year)."""
+    met, from the tallies: one query per kind of period (month, quarter, year); and how many
+    organisations were looked at."""
     committees = set(
         Term.objects.filter(org__in=orgs, closed_on__isnull=True, has_committee=True).values_list(
             "org_id", flat=True
@@ -98,14 +101,16 @@ def _owed(orgs, today: dt.date) -> list[tuple[str, str, int, str]]:
             if more > 0:
                 label = cadence.period_of(today, rule.per).label
                 owed.append((names[pk], f"{label}{rule.label}", more, rule.rule.citation))
-    return owed
+    return owed, len(names)
 
 
 def _keeping(user, today: dt.date) -> Shown:
     scope = Scope.of(user)
     orgs = scope.orgs(MANAGE_LIFE).filter(kind__in=RADAR_ORG_KINDS, dissolved_on__isnull=True)
-    owed = _owed(orgs, today)
-    index, radar = reverse("life:index"), reverse("life:radar")
+    owed, kept = _owed(orgs, today)
+    index = reverse("life:index")
+    # a 工会 or 团委 administrator keeps meetings but no party organisation: no radar to open
+    radar = reverse("life:radar") if kept else index
     rule = get_rule("life.no_life")
     # whole months since the last time came (or first expected) ≥ warn_months, as the radar
     # counts them (core.dates.months_between): since ≤ today less warn_months, in local time
@@ -191,7 +196,8 @@ def _overview(user, today: dt.date) -> Shown:
     def rate(row) -> str:
         return f"{row[2] / row[1] * 100:.1f}%" if row[1] else "—"
 
-    radar, calendar = reverse("life:radar"), reverse("life:calendar")
+    calendar = reverse("life:calendar")
+    radar = reverse("life:radar") if branches else calendar
     numbers = [
         Number(f"本月已召开（上月 {last[0]}）", now[0], f"{calendar}?month={this:%Y-%m}"),
         Number(f"开展主题党日的支部（上月 {last[3]}）", f"{now[3]}/{branches}", radar),

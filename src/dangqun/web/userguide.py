@@ -40,10 +40,17 @@ def guide() -> Guide:
     return cached
 
 
+CODE_TOKENS = {"code_inline", "code_block", "fence"}
+
+
 def render(text: str) -> Guide:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
     tokens = md.parse(text)
     title, sections = "使用说明", []
+    for token in tokens:
+        for inline in [token, *(token.children or [])]:
+            if inline.type in CODE_TOKENS:
+                inline.attrSet("translate", "no")  # commands and settings: never translated
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
             continue
