@@ -55,5 +55,6 @@ register(
         shows=_works_on_orgs,
         compute=_findings,
         order=95,
+        slow=True,
     )
 )

@@ -139,5 +139,6 @@ register(
         shows=lambda user: Scope.of(user).has(VIEW_VOICES),
         compute=_rates,
         order=80,
+        slow=True,
     )
 )

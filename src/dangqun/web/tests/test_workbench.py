@@ -38,10 +38,22 @@ def number(found, key, label_start):
     return hit
 
 
+PENDING = re.compile(
+    r'<div class="col-12[^"]*" id="pending-[^"]+" hx-get="([^"]+)" hx-trigger="load"'
+)
+
+
 def home(client) -> str:
+    """The page as a person sees it once loaded: each slow card's place (``Card.slow``) replaced
+    by what HTMX fetches from its own address right after the page."""
     response = client.get("/")
     assert response.status_code == 200
-    return response.content.decode()
+    html = response.content.decode()
+    for url in PENDING.findall(html):
+        card = client.get(url)
+        assert card.status_code == 200, url
+        html += card.content.decode()
+    return html
 
 
 def voice(world, unit, actor=None, title="食堂菜价"):
@@ -320,22 +332,75 @@ def _queries(client, url="/"):
     return len(ctx)
 
 
-@pytest.mark.parametrize(
-    ("who", "most"),
-    [("member", 11), ("reader", 13), ("owner", 27), ("secretary", 27), ("handler", 12)],
-)
-def test_query_count_per_role_does_not_grow_with_the_tree(
-    login, world, secretary, handler, who, most
-):
+def _counts(client) -> dict[str, int]:
+    """Queries of the page itself and of each slow card's own request (``Card.slow``)."""
+    found = {"page": _queries(client)}
+    for url in PENDING.findall(client.get("/").content.decode()):
+        found[url.rstrip("/").rsplit("/", 1)[-1]] = _queries(client, url)
+    return found
+
+
+# The page's own count is what blocks the person (it was 13 for the reader, 27 for the owner and
+# the secretary, 12 for the handler when every card was computed in it); each slow card is its
+# own request after it.
+PINNED = {
+    "member": {"page": 11},
+    "reader": {
+        "page": 5,
+        "voices.rates": 5,
+        "life.overview": 5,
+        "development.plan": 6,
+        "people.counts": 5,
+    },
+    "owner": {
+        "page": 9,
+        "life.keeping": 12,
+        "life.overview": 5,
+        "development.plan": 6,
+        "people.counts": 5,
+        "orgs.findings": 7,
+    },
+    "secretary": {
+        "page": 9,
+        "life.keeping": 12,
+        "life.overview": 5,
+        "development.plan": 6,
+        "people.counts": 5,
+        "orgs.findings": 7,
+    },
+    "handler": {"page": 9, "orgs.findings": 6},
+}
+
+
+@pytest.mark.parametrize("who", list(PINNED))
+def test_query_count_per_role_does_not_grow_with_the_tree(login, world, secretary, handler, who):
     users = {"secretary": secretary, "handler": handler}
     client = login(users.get(who) or getattr(world, who))
-    before = _queries(client)
+    before = _counts(client)
     for i in range(4):
         branch = org_services.create_org(
             None, parent=world.committee_a, name=f"新支部{i}", kind="branch"
         )
         meeting(world.owner, branch, Kind.THEME_DAY,
                 timezone.now() - dt.timedelta(hours=1), finalise=True)  # fmt: skip
-    after = _queries(client)
-    assert after == before == most
-    assert _queries(client, "/api/workbench/") <= most
+    after = _counts(client)
+    assert after == before == PINNED[who]
+    assert _queries(client, "/api/workbench/") <= sum(after.values())
+
+
+# Slow cards never block the page ------------------------------------------------------------
+def test_slow_cards_come_after_the_page_from_their_own_address(login, world, make_user):
+    client = login(world.reader)
+    page = client.get("/").content.decode()
+    slow = {card.key for card in cards.registered() if card.slow}
+    assert "voices.rates" in slow and "orgs.findings" in slow
+    urls = PENDING.findall(page)
+    assert "/workbench/card/voices.rates/" in urls
+    assert "<script>" not in page  # strict CSP: HTMX attributes, no inline script
+    assert 'id="card-voices-rates"' not in page  # only its place, titled, until it is loaded
+    card = client.get("/workbench/card/voices.rates/").content.decode()
+    assert 'id="card-voices-rates"' in card and 'id="chart-data-voices-rates"' in card
+    # A card the user does not see, or no card at all, is not found.
+    member = login(world.member)
+    assert member.get("/workbench/card/voices.rates/").status_code == 404
+    assert member.get("/workbench/card/nothing.here/").status_code == 404
