@@ -373,7 +373,7 @@ PINNED = {
         "people.counts": 5,
         "orgs.findings": 3,
     },
-    "handler": {"page": 9, "orgs.findings": 3},
+    "handler": {"page": 5, "voices.handling": 7, "orgs.findings": 3},
 }
 
 
