@@ -120,7 +120,10 @@ def life_table() -> str:
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for name, row in data["cases"].items():
-        ok = "✓" if row["p95_ms"] <= row["target_ms"] else f"✗ over {row['target_ms']} ms"
+        if row["target_ms"] is None:  # a slow card's own request, after the page has answered
+            ok = "after the page (HTMX)"
+        else:
+            ok = "✓" if row["p95_ms"] <= row["target_ms"] else f"✗ over {row['target_ms']} ms"
         lines.append(
             f"| {name} (`{row['url']}`) | {row['median_ms']} | {row['p95_ms']} "
             f"| {row['min_ms']}–{row['max_ms']} | {row['queries']} | {ok} |"
@@ -144,7 +147,10 @@ def development_table() -> str:
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for name, row in data["pages"].items():
-        ok = "✓" if row["p95_ms"] <= row["target_ms"] else f"✗ over {row['target_ms']} ms"
+        if row["target_ms"] is None:  # a slow card's own request, after the page has answered
+            ok = "after the page (HTMX)"
+        else:
+            ok = "✓" if row["p95_ms"] <= row["target_ms"] else f"✗ over {row['target_ms']} ms"
         lines.append(
             f"| {name} (`{row['url']}`) | {row['median_ms']} | {row['p95_ms']} "
             f"| {row['min_ms']}–{row['max_ms']} | {row['queries']} | {ok} |"
@@ -166,7 +172,10 @@ def workbench_table() -> str:
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for name, row in data["cases"].items():
-        ok = "✓" if row["p95_ms"] <= row["target_ms"] else f"✗ over {row['target_ms']} ms"
+        if row["target_ms"] is None:  # a slow card's own request, after the page has answered
+            ok = "after the page (HTMX)"
+        else:
+            ok = "✓" if row["p95_ms"] <= row["target_ms"] else f"✗ over {row['target_ms']} ms"
         lines.append(
             f"| {name} (`{row['url']}`) | {row['median_ms']} | {row['p95_ms']} "
             f"| {row['min_ms']}–{row['max_ms']} | {row['queries']} | {ok} |"

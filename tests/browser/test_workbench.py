@@ -1,5 +1,5 @@
 """The 工作台 on a phone and a desktop: an employee sees their cards, taps a number and lands on
-the list that shows its records; a leader's charts draw (the running month as "so far"); nothing
+the list that shows its records; a leader's slow cards arrive after the page and their charts draw (the running month as "so far"); nothing
 spills sideways at 375 px."""
 
 import datetime as dt
@@ -78,7 +78,9 @@ def test_a_leader_sees_the_overview_with_charts(page, world, make_user):
 
     log_in(page, "reader")
     for key in ("voices-rates", "life-overview", "development-plan"):
+        page.wait_for_selector(f"#card-{key}")  # a slow card: HTMX loads it after the page
         assert page.locator(f"#card-{key}").is_visible()
+        assert page.locator(f"#pending-{key}").count() == 0  # its place was replaced
         page.wait_for_selector(f"#chart-{key} canvas")  # ECharts drew it
     month = timezone.localdate()
     assert page.locator("#n-life-overview-2 .h2").inner_text() == "1/1"

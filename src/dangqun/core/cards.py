@@ -10,6 +10,10 @@ An app declares its cards in ``<app>/cards.py`` and registers them in its ``AppC
 today)`` returns a ``Shown`` — its numbers, each a ``Number`` with the link to the scoped list
 behind it, the next step in plain Chinese and, optionally, a chart — or ``None`` when the card has
 nothing to say. ``template`` is the partial drawing the card; the default draws the numbers.
+
+A card marked ``slow=True`` (one that counts over the whole scope: rates, plans, head counts,
+findings) never blocks the page: the home page draws it as a placeholder that HTMX fills from
+``/workbench/card/<key>/`` right after the page has loaded (``compute_one``).
 """
 
 from __future__ import annotations
@@ -78,6 +82,20 @@ class Card:
     shows: Callable[[object], bool]
     compute: Callable[[object, dt.date], Shown | None]
     order: int = 100  # lower first; the personal cards (10–40) before the work (50–90)
+    slow: bool = False  # drawn by its own request after the page (see the module's doc)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A slow card on the page before HTMX loads it: its place, title and address."""
+
+    key: str
+    title: str
+    pending: bool = True
+
+    @property
+    def slug(self) -> str:
+        return self.key.replace(".", "-").replace("_", "-")
 
 
 _cards: dict[str, Card] = {}
@@ -93,17 +111,35 @@ def registered() -> list[Card]:
     return sorted(_cards.values(), key=lambda c: (c.order, c.key))
 
 
-def for_user(user, today: dt.date | None = None) -> list[Shown]:
-    """The cards ``user`` sees, computed, in order."""
+def for_user(user, today: dt.date | None = None, lazy: bool = False) -> list[Shown | Pending]:
+    """The cards ``user`` sees, computed, in order; with ``lazy`` a slow card is only a
+    ``Pending`` place for the page to load afterwards."""
     today = today or timezone.localdate()
     shown = []
     for card in registered():
         if not card.shows(user):
             continue
+        if lazy and card.slow:
+            shown.append(Pending(card.key, card.title))
+            continue
         result = card.compute(user, today)
         if result is not None:
             shown.append(result)
     return shown
+
+
+def compute_one(user, key: str, today: dt.date | None = None) -> Shown | None:
+    """The one card ``key`` for ``user``; ``None`` when it is unknown, not theirs, or has
+    nothing to say."""
+    card = _cards.get(key)
+    if card is None or not card.shows(user):
+        return None
+    return card.compute(user, today or timezone.localdate())
+
+
+def is_shown_to(user, key: str) -> bool:
+    card = _cards.get(key)
+    return card is not None and card.shows(user)
 
 
 def has_person(user) -> bool:

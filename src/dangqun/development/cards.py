@@ -144,4 +144,4 @@ def _plan(user, today: dt.date) -> Shown | None:
 
 register(Card("development.mine", "我的入党进程", shows=has_person, compute=_mine, order=30))
 register(Card("development.due", "发展党员待办", shows=_works, compute=_due, order=60))
-register(Card("development.plan", "发展党员计划", shows=_views, compute=_plan, order=84))
+register(Card("development.plan", "发展党员计划", shows=_views, compute=_plan, order=84, slow=True))

@@ -218,5 +218,5 @@ def _overview(user, today: dt.date) -> Shown:
 
 
 register(Card("life.mine", "我的组织生活", shows=has_person, compute=_mine, order=20))
-register(Card("life.keeping", "组织生活待办", shows=_keeps, compute=_keeping, order=55))
-register(Card("life.overview", "组织生活", shows=_views, compute=_overview, order=82))
+register(Card("life.keeping", "组织生活待办", shows=_keeps, compute=_keeping, order=55, slow=True))
+register(Card("life.overview", "组织生活", shows=_views, compute=_overview, order=82, slow=True))

@@ -53,6 +53,7 @@ register(
         shows=lambda user: Scope.of(user).has(VIEW_PEOPLE),
         compute=_people,
         order=90,
+        slow=True,
     )
 )
 register(Card("people.corrections", "信息更正审核", shows=_checks, compute=_corrections, order=65))

@@ -131,7 +131,9 @@ def _rates(user, today: dt.date) -> Shown:
 
 
 register(Card("voices.mine", "我的反映", shows=has_person, compute=_mine, order=10))
-register(Card("voices.handling", "群众呼声待办", shows=_handles, compute=_handling, order=50))
+register(
+    Card("voices.handling", "群众呼声待办", shows=_handles, compute=_handling, order=50, slow=True)
+)
 register(
     Card(
         "voices.rates",
@@ -139,5 +141,6 @@ register(
         shows=lambda user: Scope.of(user).has(VIEW_VOICES),
         compute=_rates,
         order=80,
+        slow=True,
     )
 )

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dangqun.accounts.scope import Scope
@@ -17,13 +19,28 @@ from dangqun.web.htmx import render_page
 def home(request):
     """The 工作台: the registered cards the user sees (``core.cards``), each saying what to do
     next; no domain app is named here (decision 0018)."""
-    shown = cards.for_user(request.user)
+    shown = cards.for_user(request.user, lazy=True)
     context = {
         "cards": shown,
-        "charts": [card for card in shown if card.chart],
+        "charts": any(
+            getattr(card, "chart", None) or getattr(card, "pending", False) for card in shown
+        ),
         "has_roles": bool(Scope.of(request.user).roles()),
     }
     return render_page(request, "web/home.html", context)
+
+
+@login_required
+@require_GET
+def workbench_card(request, key):
+    """One slow card of the 工作台, loaded by HTMX right after the page (``Card.slow``): the card
+    itself, or nothing when it has nothing to say; a card that is not the user's is not found."""
+    if not cards.is_shown_to(request.user, key):
+        raise Http404
+    card = cards.compute_one(request.user, key)
+    if card is None:
+        return HttpResponse("")
+    return render(request, "web/cards/_card.html", {"card": card})
 
 
 AUDIT_PAGE_SIZE = 50

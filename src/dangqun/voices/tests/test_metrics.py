@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from dangqun.accounts.services import grant_role
 from dangqun.core.models import CalendarDay, RuleOverride
 from dangqun.core.rules import get_rule
 from dangqun.voices import followup, handling, metrics, services, tally
@@ -243,6 +244,30 @@ def test_rates_follow_the_viewers_scope(world, mass, make_user, example):
     assert enterprise == world.group.path
     assert metrics.rates(voices, *MARCH, enterprise=enterprise)[0].valid == 10
     assert metrics.rates(voices, *MARCH)[0].valid == 10
+
+
+def test_a_leader_over_the_enterprise_and_its_party_reads_the_same_numbers_from_tallies(
+    world, mass, make_user, example
+):
+    """The demo 领导 holds the group and the group's 党委: the party tree raises no voices, so the
+    tallies serve and every number is the one counted from the voices."""
+    tally.rebuild()
+    leader = make_user("both", role="leader", org=world.group)
+    grant_role(None, leader, "leader", world.committee)
+    voices, enterprise = counted(leader)
+    assert enterprise == world.group.path
+    for group_by in ("", "handling_org"):
+        by = (group_by,) if group_by else ()
+        from_tallies = metrics.rates(voices, *MARCH, *by, enterprise=enterprise)
+        from_voices = metrics.rates(voices, *MARCH, *by)
+        assert from_tallies == from_voices and from_voices
+    assert metrics.rates(voices, *MARCH, enterprise=enterprise)[0].valid == 10
+    assert metrics.monthly_trend(voices, 4, MARCH[1], enterprise=enterprise) == (
+        metrics.monthly_trend(voices, 4, MARCH[1])
+    )
+    # A voice handled in the party tree is that tree's: then the voices are counted.
+    Voice.objects.filter(pk=example[0].pk).update(handling_org=world.committee_a)
+    assert counted(leader)[1] is None
 
 
 def test_overdue_responses(rates, example):

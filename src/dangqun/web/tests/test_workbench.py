@@ -5,6 +5,7 @@ number of organisations."""
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -16,7 +17,9 @@ from dangqun.development import opening
 from dangqun.life import attendance, planning, recording
 from dangqun.life.models import Kind, Presence, Standing
 from dangqun.notices import services as notices
+from dangqun.orgs import cards as org_cards
 from dangqun.orgs import services as org_services
+from dangqun.orgs.models import Term
 from dangqun.people import corrections
 from dangqun.voices import handling, intake
 from dangqun.voices.models import Channel, Identity, Voice
@@ -38,10 +41,22 @@ def number(found, key, label_start):
     return hit
 
 
+PENDING = re.compile(
+    r'<div class="col-12[^"]*" id="pending-[^"]+" hx-get="([^"]+)" hx-trigger="load"'
+)
+
+
 def home(client) -> str:
+    """The page as a person sees it once loaded: each slow card's place (``Card.slow``) replaced
+    by what HTMX fetches from its own address right after the page."""
     response = client.get("/")
     assert response.status_code == 200
-    return response.content.decode()
+    html = response.content.decode()
+    for url in PENDING.findall(html):
+        card = client.get(url)
+        assert card.status_code == 200, url
+        html += card.content.decode()
+    return html
 
 
 def voice(world, unit, actor=None, title="食堂菜价"):
@@ -329,23 +344,91 @@ def _queries(client, url="/"):
     return len(ctx)
 
 
-@pytest.mark.parametrize(
-    ("who", "most"),
-    # owner and secretary: one more to know they keep some organisation's meetings (the card's button)
-    [("member", 11), ("reader", 13), ("owner", 28), ("secretary", 28), ("handler", 12)],
-)
-def test_query_count_per_role_does_not_grow_with_the_tree(
-    login, world, secretary, handler, who, most
-):
+def _counts(client) -> dict[str, int]:
+    """Queries of the page itself and of each slow card's own request (``Card.slow``)."""
+    found = {"page": _queries(client)}
+    for url in PENDING.findall(client.get("/").content.decode()):
+        found[url.rstrip("/").rsplit("/", 1)[-1]] = _queries(client, url)
+    return found
+
+
+# The page's own count is what blocks the person (it was 13 for the reader, 27 for the owner and
+# the secretary, 12 for the handler when every card was computed in it); each slow card is its
+# own request after it. The reader's 三率 takes two queries to drop their party tree (which holds no
+# voices) and read the tallies; the structure findings come from the cache here (their computation
+# is pinned in test_views).
+PINNED = {
+    "member": {"page": 11},
+    "reader": {
+        "page": 5,
+        "voices.rates": 7,
+        "life.overview": 5,
+        "development.plan": 6,
+        "people.counts": 5,
+    },
+    "owner": {
+        "page": 10,  # one to know they keep some organisation's meetings (the keeping card)
+        "life.keeping": 14,
+        "life.overview": 5,
+        "development.plan": 6,
+        "people.counts": 5,
+        "orgs.findings": 3,
+    },
+    "secretary": {
+        "page": 10,  # one to know they keep some organisation's meetings (the keeping card)
+        "life.keeping": 14,
+        "life.overview": 5,
+        "development.plan": 6,
+        "people.counts": 5,
+        "orgs.findings": 3,
+    },
+    "handler": {"page": 5, "voices.handling": 7, "orgs.findings": 3},
+}
+
+
+@pytest.mark.parametrize("who", list(PINNED))
+def test_query_count_per_role_does_not_grow_with_the_tree(login, world, secretary, handler, who):
     users = {"secretary": secretary, "handler": handler}
     client = login(users.get(who) or getattr(world, who))
-    before = _queries(client)
+    before = _counts(client)
     for i in range(4):
         branch = org_services.create_org(
             None, parent=world.committee_a, name=f"新支部{i}", kind="branch"
         )
         meeting(world.owner, branch, Kind.THEME_DAY,
                 timezone.now() - dt.timedelta(hours=1), finalise=True)  # fmt: skip
-    after = _queries(client)
-    assert after == before == most
-    assert _queries(client, "/api/workbench/") <= most
+    after = _counts(client)
+    assert after == before == PINNED[who]
+    assert _queries(client, "/api/workbench/") <= sum(after.values())
+
+
+# Slow cards never block the page ------------------------------------------------------------
+def test_slow_cards_come_after_the_page_from_their_own_address(login, world, make_user):
+    client = login(world.reader)
+    page = client.get("/").content.decode()
+    slow = {card.key for card in cards.registered() if card.slow}
+    assert "voices.rates" in slow and "orgs.findings" in slow
+    urls = PENDING.findall(page)
+    assert "/workbench/card/voices.rates/" in urls
+    assert "<script>" not in page  # strict CSP: HTMX attributes, no inline script
+    assert 'id="card-voices-rates"' not in page  # only its place, titled, until it is loaded
+    card = client.get("/workbench/card/voices.rates/").content.decode()
+    assert 'id="card-voices-rates"' in card and 'id="chart-data-voices-rates"' in card
+    # A card the user does not see, or no card at all, is not found.
+    member = login(world.member)
+    assert member.get("/workbench/card/voices.rates/").status_code == 404
+    assert member.get("/workbench/card/nothing.here/").status_code == 404
+
+
+def test_the_findings_card_says_it_is_kept_ten_minutes_and_shows_a_change_after(
+    login, world, monkeypatch
+):
+    client = login(world.owner)
+    url = "/workbench/card/orgs.findings/"
+    first = client.get(url).content.decode()
+    assert "数据每 10 分钟更新" in first and "当前范围内没有需要处理的提醒" in first
+    Term.objects.create(org=world.branch_a, number=1, elected_on=dt.date(2000, 1, 1), years=3)
+    assert "当前范围内没有需要处理的提醒" in client.get(url).content.decode()  # kept
+    later = time.time() + org_cards.FINDINGS_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert "条组织设置提醒" in client.get(url).content.decode()  # ten minutes on: counted again

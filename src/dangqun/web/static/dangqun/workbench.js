@@ -1,13 +1,17 @@
 // The 工作台's small charts (ECharts). Each card's figures come in a <script type="application/json">
 // written by the page (json_script), named by the chart box's data-chart attribute. When the last
 // period is still running (partial_last), it is drawn apart as "so far" (dashed, hollow), never as
-// a fall to 0.
+// a fall to 0. A slow card arrives after the page (HTMX, hx-trigger="load"): its chart is drawn
+// when HTMX has put it in place (htmx:load), each box once.
 (function () {
   if (!window.echarts) return;
-  var boxes = document.querySelectorAll("[data-chart]");
+  function draw(root) {
+  var boxes = root.querySelectorAll("[data-chart]");
   Array.prototype.forEach.call(boxes, function (box) {
+    if (box.dataset.drawn) return;
     var source = document.getElementById(box.dataset.chart);
     if (!source) return;
+    box.dataset.drawn = "1";
     var data = JSON.parse(source.textContent);
     var labels = data.labels.slice();
     var last = labels.length - 1;
@@ -45,5 +49,11 @@
       series: series,
     });
     window.addEventListener("resize", function () { chart.resize(); });
+  });
+  }
+  draw(document);
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.querySelectorAll) draw(elt.parentNode || elt);
   });
 })();
