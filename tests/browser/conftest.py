@@ -4,6 +4,8 @@ import os
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an event loop in this thread; Django must still allow DB access.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -20,6 +22,25 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class OneAtATime(WSGIServer):
+    """Answers one request at a time: an in-memory SQLite test database is one connection, which
+    the threaded test server would share between concurrent requests — the 工作台's cards load
+    side by side after the page — and hang now and then."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, answering one request at a time (see ``OneAtATime``)."""
+    server = LiveServer("localhost", start=False)
+    server.thread.server_class = OneAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.core.servers.basehttp import WSGIServer
 from pytest_django.live_server_helper import LiveServer
 
 from dangqun.accounts import services as accounts
@@ -28,6 +27,7 @@ from dangqun.people import services as people
 from dangqun.seed.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from dangqun.seed.generator import seed
 from dangqun.voices import services as voices
+from tests.browser.conftest import OneAtATime
 
 # django_db asks pytest-django for the test database; the demo data is seeded once per module, committed,
 # and flushed after the module, while what each role's visit writes (sessions) is rolled back.
@@ -228,14 +228,6 @@ def known(path: str, problem: str) -> str | None:
         if re.search(regex, urlsplit(path).path) and (kind == "*" or problem.startswith(kind)):
             return item
     return None
-
-
-class OneAtATime(WSGIServer):
-    """Answers one request at a time: an in-memory SQLite test database is one connection, which
-    the threaded test server would share between concurrent requests (and hang now and then)."""
-
-    def __init__(self, *args, connections_override=None, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 @pytest.fixture(scope="module")
