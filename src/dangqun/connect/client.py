@@ -64,8 +64,16 @@ class TokenClient:
         raise NotImplementedError
 
     def fetch_token(self) -> tuple[str, int]:
-        """Ask the server for a new token: (token, seconds valid)."""
+        """Ask the server for a new token: (token, seconds valid); see ``token_from``."""
         raise NotImplementedError
+
+    @staticmethod
+    def token_from(response: httpx.Response) -> tuple[str, int]:
+        """The token and its seconds from a gettoken answer (both servers answer alike)."""
+        body = plain_json(response)
+        if body.get("errcode", 0) != 0:
+            raise ApiError(body.get("errcode"), body.get("errmsg", ""))
+        return body["access_token"], int(body.get("expires_in", 7200))
 
     def token(self, *, fresh: bool = False) -> str:
         key = self.cache_key()
@@ -84,9 +92,14 @@ class TokenClient:
         return value
 
     # Calls -------------------------------------------------------------------------------------
-    def send(self, method: str, url: str, token: str, **kwargs) -> dict:
-        """One HTTP exchange carrying ``token``; returns the JSON body."""
+    def call_url(self, path: str) -> str:
+        """The full address of a token-carrying call."""
         raise NotImplementedError
+
+    def send(self, method: str, url: str, token: str, **kwargs) -> dict:
+        """One HTTP exchange carrying ``token`` as a query parameter; returns the JSON body."""
+        params = {**kwargs.pop("params", {}), "access_token": token}
+        return plain_json(self.http.request(method, self.call_url(url), params=params, **kwargs))
 
     def errcode(self, body: dict):
         return body.get("errcode", 0)

@@ -60,14 +60,10 @@ class DingTalkClient(TokenClient):
             self.oapi("/gettoken"),
             params={"appkey": self.config.app_key, "appsecret": self.config.app_secret},
         )
-        body = plain_json(response)
-        if body.get("errcode", 0) != 0:
-            raise ApiError(body.get("errcode"), body.get("errmsg", ""))
-        return body["access_token"], int(body.get("expires_in", 7200))
+        return self.token_from(response)
 
-    def send(self, method: str, url: str, token: str, **kwargs) -> dict:
-        params = {**kwargs.pop("params", {}), "access_token": token}
-        return plain_json(self.http.request(method, self.oapi(url), params=params, **kwargs))
+    def call_url(self, path: str) -> str:
+        return self.oapi(path)
 
     # What the platform asks --------------------------------------------------------------------
     def identity(self, code: str) -> Identity:

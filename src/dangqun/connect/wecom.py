@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dangqun.connect.client import ApiError, Identity, TokenClient, plain_json
+from dangqun.connect.client import ApiError, Identity, TokenClient
 from dangqun.connect.config import WECOM, WeComConfig
 
 
@@ -69,14 +69,10 @@ class WeComClient(TokenClient):
             self.url("/cgi-bin/gettoken"),
             params={"corpid": self.config.corp_id, "corpsecret": self.config.secret},
         )
-        body = plain_json(response)
-        if body.get("errcode", 0) != 0:
-            raise ApiError(body.get("errcode"), body.get("errmsg", ""))
-        return body["access_token"], int(body.get("expires_in", 7200))
+        return self.token_from(response)
 
-    def send(self, method: str, url: str, token: str, **kwargs) -> dict:
-        params = {**kwargs.pop("params", {}), "access_token": token}
-        return plain_json(self.http.request(method, self.url(url), params=params, **kwargs))
+    def call_url(self, path: str) -> str:
+        return self.url(path)
 
     # What the platform asks --------------------------------------------------------------------
     def identity(self, code: str) -> Identity:
