@@ -34,7 +34,7 @@ def _mine(user, today: dt.date) -> Shown:
     )
     following = upcoming.select_related("org").order_by("starts_at", "pk").first()
     waiting = upcoming.count()
-    hours = attendance.study_hours(user.person, today.year)
+    hours = attendance.study_hours(user.person_id, today.year)
     index = reverse("life:index")
     numbers = [
         Number("待参加", waiting, f"{index}?show=upcoming"),

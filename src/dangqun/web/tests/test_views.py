@@ -89,7 +89,7 @@ def test_home_query_count_does_not_grow_with_the_tree(login, world):
     # the 工作台 for a 党委 admin without its slow cards (test_workbench pins each role and card;
     # 28 when the page computed every card), the bell's count, whether they keep some
     # organisation's meetings (the keeping card); and the findings card computed
-    assert _warm_queries(client, "/") == before == 10
+    assert _warm_queries(client, "/") == before == 9
     assert _warm_queries(client, findings, uncached=True) == before_findings == 9
 
 
