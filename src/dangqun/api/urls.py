@@ -67,6 +67,11 @@ urlpatterns = [
         name="person-reveal-id",
     ),
     re_path(
+        r"^people/(?P<pk>[^/.]+)/reveal-phone/$",
+        people_records.RevealPhoneView.as_view(),
+        name="person-reveal-phone",
+    ),
+    re_path(
         r"^people/(?P<pk>[^/.]+)/corrections/$",
         people_records.PersonCorrectionsView.as_view(),
         name="person-corrections",

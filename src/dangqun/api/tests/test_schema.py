@@ -35,6 +35,7 @@ EXPECTED_OPERATIONS = {
     ("/api/people/{id}/party-profile/", "patch"),
     ("/api/people/{id}/{step}/", "post"),
     ("/api/people/{id}/reveal-id/", "post"),
+    ("/api/people/{id}/reveal-phone/", "post"),
     ("/api/people/{id}/corrections/", "get"),
     ("/api/people/{id}/corrections/", "post"),
     ("/api/people/corrections/", "get"),
