@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from PIL import Image
@@ -383,6 +384,17 @@ def test_opening_a_case_and_setting_the_plan_through_the_api(world, api, secreta
     assert plan["total"]["quota"] == 3 and plan["may_set_quota"] is True
     assert AuditLog.objects.filter(action="development.quota").count() == 1
     assert api(world.owner).post(url, {"quota": -1}).status_code == 400
+
+
+def test_the_plan_says_whether_its_year_is_over(world, api):
+    today = timezone.localdate()
+    url = f"/api/development/plans/?org={world.committee_a.pk}&year="
+    past = api(world.owner).get(url + "2024").json()
+    assert (past["partial"], past["through"]) == (False, "2024-12-31")
+    this = api(world.owner).get(url + str(today.year)).json()
+    assert (this["partial"], this["through"]) == (True, today.isoformat())
+    coming = api(world.owner).get(url + str(today.year + 1)).json()
+    assert (coming["year"], coming["partial"], coming["through"]) == (today.year + 1, True, None)
 
 
 def test_the_board_counts_stages_and_what_is_due(world, api, case, secretary):
