@@ -268,3 +268,13 @@ def test_sending_back_needs_a_reason_and_an_unknown_decision_is_refused(world, a
 def test_the_corrections_of_a_person_outside_the_scope_are_not_found(world, api):
     response = api(world.outsider).get(f"/api/people/{world.zhang.pk}/corrections/")
     assert response.status_code == 404
+
+
+def test_reveal_phone_queries_are_pinned(world, api, django_assert_num_queries):
+    client = api(world.owner)
+    client.post(f"/api/people/{world.zhang.pk}/reveal-phone/")
+    # token, grants, the scope's organisations, the person, the right (查看身份证号 answers),
+    # the audit row, and the transaction's savepoint and its release
+    with django_assert_num_queries(8):
+        response = client.post(f"/api/people/{world.wang.pk}/reveal-phone/")
+    assert response.json() == {"phone": world.wang.phone}

@@ -144,3 +144,9 @@ def test_without_the_corp_id_there_is_no_free_login_and_dingtalk_uses_login_auth
     assert client.get(FREE).status_code == 404
     login = client.get("/accounts/login/", HTTP_USER_AGENT=DINGTALK_UA)
     assert login["Location"].startswith("/connect/dingtalk/start/")
+
+
+def test_the_page_costs_no_query(client, fake, db, django_assert_num_queries):
+    client.get(FREE)
+    with django_assert_num_queries(0):  # an anonymous visitor: no session row is read yet
+        assert client.get(FREE, {"next": "/voices/new/"}).status_code == 200
