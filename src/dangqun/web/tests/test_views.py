@@ -100,6 +100,9 @@ def test_audit_page_lists_and_searches(login, world):
     client = login(world.auditor)
     html = page(client, "/audit/")
     assert "person.export" in html and "导出人员 3 条" in html
+    assert '<td data-label="动作">导出人员<div' in html  # its Chinese name, then its code
+    assert "导出人员 3 条" in page(client, "/audit/?action=导出")  # by words of the name
+    assert "导出人员 3 条" not in page(client, "/audit/?action=查看")
     assert "导出人员" in page(client, "/audit/?actor=own")
     assert "导出人员" not in page(client, "/audit/?actor=reader")
     assert "导出人员" in page(client, "/audit/?action=person.")
