@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('development', '0002_quota'),
-        ('orgs', '0003_approves_members'),
+        ("development", "0002_quota"),
+        ("orgs", "0003_approves_members"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='steprecord',
-            index=models.Index(fields=['number', 'done_on'], include=('case',), name='step_number_day_idx'),
+            model_name="steprecord",
+            index=models.Index(
+                fields=["number", "done_on"], include=("case",), name="step_number_day_idx"
+            ),
         ),
     ]
