@@ -38,7 +38,9 @@ HOUR_FIELDS = {
     for kind in ("response", "resolution")
 }
 FIELDS = COUNTS + HOUR_FIELDS["response"] + HOUR_FIELDS["resolution"]
-EXCLUDED = (Status.SECONDING, Status.RETURNED, Status.MERGED)
+# Not in 三率: proposals still seconding, voices not accepted or merged, and imported history
+# that was never handled here (decision 0020).
+EXCLUDED = (Status.SECONDING, Status.RETURNED, Status.MERGED, Status.HISTORY)
 RESPONDED = (Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED)
 RATINGS = {
     Rating.SATISFIED: "satisfied",
