@@ -289,3 +289,14 @@ def test_the_template_imports_once_filled_in(world, page, canteen):
     header = [c.value for c in book.active[1]]
     assert header[:2] == ["编号", "提交时间*"] and "标题" in header and "内容*" in header
     assert book.active["G2"].value == "食堂排队时间长"
+
+
+def test_the_web_form_takes_a_long_body_and_refuses_one_over_the_limit(client, world):
+    client.force_login(world.member)
+    body = "班车太挤。" + "挤" * 12_000
+    voice = {"kind": "request", "title": "班车", "identity": "named"}
+    client.post("/voices/new/", {**voice, "content": body})
+    assert Voice.objects.get().content == body
+    response = client.post("/voices/new/", {**voice, "content": "挤" * 50_001})
+    assert "内容不能超过 50000 个字" in response.content.decode()  # the form again, kept
+    assert Voice.objects.count() == 1
