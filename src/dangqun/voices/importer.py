@@ -34,6 +34,7 @@ from dangqun.voices.models import Category, Channel, Identity, Kind, Rating, Sta
 
 EXTERNAL_PREFIX = "import:"
 LOOKUP_CHUNK = 5000  # ids per IN (…) query: SQLite caps a statement's parameters
+PROGRESS_EVERY = 5000
 TITLE_CHARS = 30  # a derived title: the first sentence, cut here
 # Header → (key, required). Headers are matched after removing spaces and a trailing "*".
 COLUMNS = {
@@ -75,8 +76,9 @@ class Row:
     number: int
     cells: list
     errors: list[tuple[str, str]] = field(default_factory=list)
-    voice: Voice | None = None
+    voice: dict | None = None  # the columns of the voice to write
     events: list[dict] = field(default_factory=list)
+    paths: dict = field(default_factory=dict)  # the units' tree paths, for the 三率 tallies
     done: bool = False  # imported before: nothing to write
 
 
@@ -115,27 +117,30 @@ def external_id(row: dict, submitted: datetime.datetime | None) -> str:
     return f"{EXTERNAL_PREFIX}sha256:{hashlib.sha256(text.encode()).hexdigest()}"
 
 
-def check_rows(actor, table_rows, index: dict[str, int], *, mapping: dict, history: bool):
-    """Every row of the table checked (``Checked``); nothing is written."""
+def check_rows(actor, table_rows, index, *, mapping: dict, history: bool, on_progress=None):
+    """Every row of the table checked (``Checked``); nothing is written. ``on_progress(n)`` is
+    told every ``PROGRESS_EVERY`` rows."""
     raw = [
         (n, cells, {key: _cell(cells, i) for key, i in index.items()}) for n, cells in table_rows
     ]
     lookup = _Lookup(Scope.of(actor), [values for _, _, values in raw], mapping)
     rows, seen = [], {}
-    for number, cells, values in raw:
+    for checked, (number, cells, values) in enumerate(raw):
+        if on_progress and checked and checked % PROGRESS_EVERY == 0:
+            on_progress(checked)
         row = Row(number, cells)
         _voice(row, values, lookup, history)
         if row.voice is not None:
-            external = external_id(values, row.voice.submitted_at)
+            external = external_id(values, row.voice["submitted_at"])
             if external in seen:
                 what = "编号" if values.get("number") not in (None, "") else "内容与提交时间"
                 row.errors.append((LABELS["number"], f"{what}与第 {seen[external]} 行重复"))
             seen.setdefault(external, number)
-            row.voice.external_id = external
+            row.voice["external_id"] = external
         rows.append(row)
-    done = lookup.imported([r.voice.external_id for r in rows if r.voice and not r.errors])
+    done = lookup.imported([r.voice["external_id"] for r in rows if r.voice and not r.errors])
     for row in rows:
-        row.done = bool(row.voice and not row.errors and row.voice.external_id in done)
+        row.done = bool(row.voice and not row.errors and row.voice["external_id"] in done)
     return Checked(rows, lookup.unknown)
 
 
@@ -229,9 +234,11 @@ def _voice(row: Row, values: dict, lookup: _Lookup, history: bool) -> None:
     text = intake.check_text({"title": title or derive_title(content), "content": content})
     errors.extend((LABELS[key], message) for key, message in text.items())
     submitted = _moment(values.get("submitted_at"), "提交时间", errors)
-    kind = _choice(values.get("kind"), KINDS, "类型", errors) or Kind.SUGGESTION
-    channel = _choice(values.get("channel"), CHANNELS, "渠道", errors) or Channel.IMPORT
-    identity = _choice(values.get("identity"), IDENTITIES, "身份方式", errors) or Identity.ANONYMOUS
+    kind = _choice(values.get("kind"), KINDS, "类型", errors) or Kind.SUGGESTION.value
+    channel = _choice(values.get("channel"), CHANNELS, "渠道", errors) or Channel.IMPORT.value
+    identity = (
+        _choice(values.get("identity"), IDENTITIES, "身份方式", errors) or Identity.ANONYMOUS.value
+    )
     unit = lookup.org(values["unit"], "反映单位", row.number, row)
     handling = None
     if values.get("handling_org"):
@@ -244,23 +251,33 @@ def _voice(row: Row, values: dict, lookup: _Lookup, history: bool) -> None:
         person = lookup.people.get(str(values["employee_no"]))
         if person is None:
             errors.append(("反映人工号", f"反映人工号 {values['employee_no']} 不在人员名册中"))
-    voice = Voice(
-        kind=kind,
-        channel=channel,
-        identity=identity,
-        title=title or derive_title(content.strip()),
-        title_derived=derived,
-        content=content.strip(),
-        category=category,
-        urgency=category.urgency if category else "normal",
-        unit=unit,
-        handling_org=handling or (category.handling_org if category else None),
-        person=person,
-        contact_name=person.name if person else "",
-        submitted_at=submitted,
+    handling_org = handling or (category.handling_org if category else None)
+    # The columns to write (``core.bulk.insert_dicts``; the others take their defaults).
+    voice = {
+        "kind": kind,
+        "channel": channel,
+        "identity": identity,
+        "title": title or derive_title(content.strip()),
+        "title_derived": derived,
+        "content": content.strip(),
+        "category_id": category.pk if category else None,
+        "urgency": category.urgency if category else "normal",
+        "unit_id": unit.pk if unit else None,
+        "handling_org_id": handling_org.pk if handling_org else None,
+        "person_id": person.pk if person else None,
+        "contact_name": person.name if person else "",
+        "submitted_at": submitted,
+        "status": Status.SUBMITTED.value,
+        # what 三率 reads (``tally.STATE``): nothing was responded to or timed here
+        "responded_at": None,
+        "response_due": None,
+        "response_hours": None,
+        "resolution_hours": None,
+        "solved": None,
+        "rating": "",
         # No one is ever given a code for an imported voice: a random value stands in its place.
-        query_code_hash=secrets.token_hex(32),
-    )
+        "query_code_hash": secrets.token_hex(32),
+    }
     label = Channel(channel).label
     events = [
         {
@@ -271,38 +288,45 @@ def _voice(row: Row, values: dict, lookup: _Lookup, history: bool) -> None:
         }
     ]
     if values.get("answer"):
-        _outcome(voice, values, events, errors)
-        if voice.handling_org is None:
+        _outcome(voice, handling_org, values, events, errors)
+        if handling_org is None:
             errors.append(("承办单位", "已答复的呼声请填写承办单位或类别"))
     elif history:  # handled before, nothing on file to answer: history only
-        voice.status, voice.closed_at = Status.HISTORY, submitted
+        voice["status"], voice["closed_at"] = Status.HISTORY.value, submitted
     else:  # still to be handled: the admins 受理 it here
-        voice.handling_org = None
+        voice["handling_org_id"] = None
     if not errors:
         row.voice, row.events = voice, events
+        handler = handling_org if voice["handling_org_id"] else None
+        row.paths = {"unit__path": unit.path, "handling_org__path": handler and handler.path}
 
 
-def _outcome(voice: Voice, values: dict, events: list, errors: list) -> None:
+def _outcome(voice: dict, org: Org | None, values: dict, events: list, errors: list) -> None:
     answered = _moment(values.get("answered_at"), "答复时间", errors, required=True)
     solved = YES.get(str(values.get("solved") or "").strip()) if values.get("solved") else None
     if values.get("solved") and solved is None:
         errors.append(("是否解决", "是否解决请填写“是”或“否”"))
     rating = _choice(values.get("rating"), RATINGS, "评价", errors)
     rated = _moment(values.get("rated_at"), "评价时间", errors) if rating else None
-    if answered and voice.submitted_at and answered < voice.submitted_at:
+    if answered and voice["submitted_at"] and answered < voice["submitted_at"]:
         errors.append(("答复时间", "答复时间早于提交时间"))
-    voice.status, voice.answer, voice.solved = Status.CLOSED, str(values["answer"]), solved
-    voice.answered_at, voice.rating = answered, rating or ""
-    voice.rated_at = rated or (answered if rating else None)
-    voice.closed_at = voice.rated_at or answered
-    org = voice.handling_org
+    rated = rated or (answered if rating else None)
+    voice |= {
+        "status": Status.CLOSED.value,
+        "answer": str(values["answer"]),
+        "solved": solved,
+        "answered_at": answered,
+        "rating": rating or "",
+        "rated_at": rated,
+        "closed_at": rated or answered,
+    }
     events.append(
         {
             "action": "answer",
             "actor_label": org.name[:50] if org else "",
-            "org": org,
+            "org_id": org.pk if org else None,
             "at": answered,
-            "note": voice.answer,
+            "note": voice["answer"],
         }
     )
     if rating:
@@ -310,7 +334,7 @@ def _outcome(voice: Voice, values: dict, events: list, errors: list) -> None:
             {
                 "action": "rate",
                 "actor_label": services.SUBMITTER,
-                "at": voice.rated_at,
+                "at": rated,
                 "note": Rating(rating).label,
             }
         )
@@ -335,17 +359,26 @@ def _moment(value, name: str, errors: list, required: bool = False):
     elif isinstance(value, datetime.date):
         moment = datetime.datetime.combine(value, datetime.time(9))
     else:
-        text = str(value).strip().replace("/", "-")
-        for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-            try:
-                moment = datetime.datetime.strptime(text, pattern)
-                break
-            except ValueError:
-                continue
-        else:
+        moment = _parse(str(value).strip().replace("/", "-"))
+        if moment is None:
             errors.append((name, f"{name}“{value}”不是日期，请写成 2025-03-01 或 2025-03-01 14:30"))
             return None
-    moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    if moment.tzinfo is None:  # zoneinfo resolves the fold by itself: no make_aware needed
+        moment = moment.replace(tzinfo=timezone.get_current_timezone())
     if moment > timezone.now():
         errors.append((name, f"{name}晚于现在"))
     return moment
+
+
+def _parse(text: str) -> datetime.datetime | None:
+    if len(text) in (10, 16, 19) and text[4:5] == "-":  # the common case fast: 2025-03-01 14:30
+        try:
+            return datetime.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None
