@@ -56,6 +56,7 @@ COLUMNS = {
     "评价时间": ("rated_at", False),
 }
 LABELS = {key: name for name, (key, _) in COLUMNS.items()}
+REQUIRED = [(key, name) for name, (key, required) in COLUMNS.items() if required]
 KINDS = {k.label: k.value for k in Kind if k != Kind.PROPOSAL} | {
     "意见": "suggestion",
     "建议": "suggestion",
@@ -110,8 +111,11 @@ def derive_title(content: str) -> str:
 
 
 def external_id(row: dict, submitted: datetime.datetime | None) -> str:
-    if row.get("number") not in (None, ""):
-        return f"{EXTERNAL_PREFIX}{row['number']}"
+    number = row.get("number")
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)  # a 编号 typed as a number in Excel comes back as 2024001.0
+    if number not in (None, ""):
+        return f"{EXTERNAL_PREFIX}{number}"
     moment = submitted.isoformat() if submitted else ""
     text = f"{moment}|{row.get('unit') or ''}|{row.get('content') or ''}"
     return f"{EXTERNAL_PREFIX}sha256:{hashlib.sha256(text.encode()).hexdigest()}"
@@ -120,9 +124,7 @@ def external_id(row: dict, submitted: datetime.datetime | None) -> str:
 def check_rows(actor, table_rows, index, *, mapping: dict, history: bool, on_progress=None):
     """Every row of the table checked (``Checked``); nothing is written. ``on_progress(n)`` is
     told every ``PROGRESS_EVERY`` rows."""
-    raw = [
-        (n, cells, {key: _cell(cells, i) for key, i in index.items()}) for n, cells in table_rows
-    ]
+    raw = [(n, cells, _values(cells, index)) for n, cells in table_rows]
     lookup = _Lookup(Scope.of(actor), [values for _, _, values in raw], mapping)
     rows, seen = [], {}
     for checked, (number, cells, values) in enumerate(raw):
@@ -144,9 +146,16 @@ def check_rows(actor, table_rows, index, *, mapping: dict, history: bool, on_pro
     return Checked(rows, lookup.unknown)
 
 
-def _cell(values: list, i: int):
-    value = values[i] if i < len(values) else None
-    return value.strip() if isinstance(value, str) else value
+def _values(cells: list, index: dict[str, int]) -> dict:
+    """The row's cells by column key (text stripped; missing and empty cells left out)."""
+    values, width = {}, len(cells)
+    for key, i in index.items():
+        value = cells[i] if i < width else None
+        if isinstance(value, str):
+            value = value.strip()
+        if value is not None and value != "":
+            values[key] = value
+    return values
 
 
 class _Lookup:
@@ -223,8 +232,8 @@ class _Lookup:
 
 def _voice(row: Row, values: dict, lookup: _Lookup, history: bool) -> None:
     errors = row.errors
-    for key, (name, required) in ((COLUMNS[n][0], (n, r)) for n, (_, r) in COLUMNS.items()):
-        if required and values.get(key) in (None, ""):
+    for key, name in REQUIRED:
+        if key not in values:
             errors.append((name, f"请填写{name}"))
     if errors:
         return
