@@ -300,3 +300,16 @@ def test_the_web_form_takes_a_long_body_and_refuses_one_over_the_limit(client, w
     response = client.post("/voices/new/", {**voice, "content": "挤" * 50_001})
     assert "内容不能超过 50000 个字" in response.content.decode()  # the form again, kept
     assert Voice.objects.count() == 1
+
+
+def test_the_mapping_page_takes_a_fixed_number_of_queries(
+    world, page, canteen, django_assert_num_queries
+):
+    rows = [message(类别=f"旧类别{i}", 反映单位=f"旧单位{i}", 内容=f"第{i}条") for i in range(5)]
+    job = page(csv_file(rows))
+    assert job.status == "mapping" and len(job.unknown["unit"]) == 5
+    page.client.get("/")
+    # session, user, grants, job, categories, units, the bell
+    with django_assert_num_queries(7):
+        html = page.client.get(f"/voices/import/{job.pk}/").content.decode()
+    assert 'name="unit-4"' in html and 'name="category-4"' in html
