@@ -48,6 +48,26 @@ def table() -> str:
             "",
             "Phases (read / check / write): " + "; ".join(data["first"]["phases"]),
         ]
+    voice_import = RESULTS / "voice_import.json"
+    if voice_import.exists():
+        data = json.loads(voice_import.read_text())
+        first, again = data["first"], data["same_file_again"]
+        ok = "✓" if data["seconds"] <= 60 else "✗ over 60 s (wall, shared machine: see CPU)"
+        lines += [
+            "",
+            "| 群众呼声 import | rows | seconds | CPU s (Python + database) | load | result | target |",
+            "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+            f"| {data['what']} | {data['rows']:,} | {first['seconds']} | "
+            f"{first['cpu_seconds_python']} + {first['cpu_seconds_database']} | "
+            f"{first['load_average_before']} | 新增 {first['created']:,}"
+            f"（历史记录 {first['history']:,}） | {ok} |",
+            f"| the same file again | {data['rows']:,} | {again['seconds']} | "
+            f"{again['cpu_seconds_python']} + {again['cpu_seconds_database']} | "
+            f"{again['load_average_before']} | 此前已导入 {again['unchanged']:,} | |",
+            "",
+            f"Voices before: {data['voices_before']:,} ({data['database']}); file "
+            f"{data['file_mb']} MB. Phases: " + "; ".join(first["phases"]),
+        ]
     submit = RESULTS / "voice_submit.json"
     if submit.exists():
         data = json.loads(submit.read_text())

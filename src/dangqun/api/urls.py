@@ -17,6 +17,7 @@ from dangqun.api import (
     proposals,
     views,
     voice_admin,
+    voice_imports,
     voice_lists,
     voices,
     workbench,
@@ -32,6 +33,7 @@ router.register("people/imports", people_imports.ImportJobViewSet, basename="peo
 router.register("people", views.PersonViewSet, basename="person")
 # before voices: its voices/{id}/ would take voices/public/
 router.register("voices/public", voice_lists.PublicVoiceViewSet, basename="public-voice")
+router.register("voices/import", voice_imports.VoiceImportViewSet, basename="voice-import")
 router.register("voices/congresses", congresses.CongressViewSet, basename="voice-congress")
 router.register("voices", voices.VoiceViewSet, basename="voice")
 router.register("development/cases", development.CaseViewSet, basename="development-case")
@@ -86,12 +88,6 @@ urlpatterns = [
         r"^voices/categories/(?P<pk>[^/.]+)/$",
         voice_admin.CategoryView.as_view(),
         name="voice-category",
-    ),
-    path("voices/import/", voice_admin.ImportView.as_view(), name="voice-import"),
-    path(
-        "voices/import/template/",
-        voice_admin.ImportTemplateView.as_view(),
-        name="voice-import-template",
     ),
     path("voices/calendar/", voice_admin.CalendarView.as_view(), name="voice-calendar"),
     re_path(

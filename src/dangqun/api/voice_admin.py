@@ -1,23 +1,19 @@
 """The 群众呼声 administration over the API, as its pages do it (``voices.admin_actions``: the same
-forms, rules and audit): the voice categories, the working calendar's site days and the import
-of past voices."""
+forms, rules and audit): the voice categories and the working calendar's site days (the import
+of past voices is ``voice_imports``)."""
 
 import datetime
 
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dangqun.api.views import FORBIDDEN, INVALID, NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
-from dangqun.voices import admin_actions, calendar_days, importer, posters, services
+from dangqun.voices import admin_actions, calendar_days, posters, services
 from dangqun.voices.models import Category, Urgency
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -202,55 +198,6 @@ class CalendarDayView(ServiceErrorsMixin, APIView):
             raise NotFound("日期有误") from None
         calendar_days.remove_calendar_day(request.user, date)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class ImportInputSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="导入文件（.xlsx 或 .csv，列与导入页面的模板相同）")
-
-
-class ImportResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField(help_text="导入的呼声条数")
-    skipped = serializers.IntegerField(help_text="已导入过（编号相同）而跳过的条数")
-
-
-class ImportView(ServiceErrorsMixin, APIView):
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(
-        operation_id="voices_import",
-        summary="导入历史呼声",
-        description="与导入页面相同：上传 xlsx 或 csv（字段名 file），全部行无误才导入；"
-        "有误时返回 400，file 下按行列给出中文说明，什么也不导入。同一编号再次导入会跳过。",
-        request={"multipart/form-data": ImportInputSerializer},
-        responses={200: ImportResultSerializer, 400: INVALID, 403: FORBIDDEN},
-    )
-    def post(self, request):
-        services.require_manager(request.user, "您无权导入群众呼声")
-        outcome = admin_actions.import_voices(request.user, request.data, request.FILES)
-        if not outcome.ok:
-            raise ValidationError(core_actions.errors_by_field(outcome.form))
-        result = outcome.result
-        if result.errors:
-            raise ValidationError({"file": result.errors})
-        return Response(ImportResultSerializer(result).data)
-
-
-class ImportTemplateView(ServiceErrorsMixin, APIView):
-    def perform_content_negotiation(self, request, force=False):
-        # the workbook is no DRF rendering (whatever Accept says); refusals are JSON
-        return super().perform_content_negotiation(request, force=True)
-
-    @extend_schema(
-        operation_id="voices_import_template",
-        summary="下载历史呼声导入模板",
-        description="与导入页面的模板相同：列名和填写说明。",
-        responses={(200, XLSX): OpenApiTypes.BINARY, 403: FORBIDDEN},
-    )
-    def get(self, request):
-        services.require_manager(request.user, "您无权导入群众呼声")
-        response = HttpResponse(importer.template_workbook(), content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(True, "呼声导入模板.xlsx")
-        return response
 
 
 class PosterSerializer(serializers.Serializer):

@@ -80,7 +80,7 @@ class VoiceSerializer(serializers.ModelSerializer):
 class NewVoiceSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=KINDS, default=Kind.SUGGESTION)
     title = serializers.CharField(max_length=services.MAX_TITLE)
-    content = serializers.CharField(max_length=services.MAX_CONTENT)
+    content = serializers.CharField(max_length=services.MAX_BODY)
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.filter(active=True), required=False, allow_null=True
     )
@@ -89,10 +89,16 @@ class NewVoiceSerializer(serializers.Serializer):
 
 
 class SuggestTextSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=services.MAX_TITLE)
-    content = serializers.CharField(
-        max_length=services.MAX_CONTENT, required=False, allow_blank=True
+    title = serializers.CharField(
+        max_length=services.MAX_TITLE, required=False, allow_blank=True, default=""
     )
+    content = serializers.CharField(max_length=services.MAX_BODY, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        # most archived messages have no title: the content alone is enough
+        if not (attrs.get("title") or "").strip() and not (attrs.get("content") or "").strip():
+            raise serializers.ValidationError({"content": "请填写标题或内容"})
+        return attrs
 
 
 class DuplicateSerializer(serializers.Serializer):

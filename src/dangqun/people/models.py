@@ -324,8 +324,9 @@ class CorrectionRequest(models.Model):
         return f"{self.person.name} 更正申请"
 
 
-class ImportJob(models.Model):
-    """An upload of people from xlsx/csv: validated first, then written, with progress."""
+class ImportJobFields(models.Model):
+    """What every import job keeps (people's, and 群众呼声's ``voices.VoiceImportJob``): the
+    stored upload, the option, the status and progress the page polls, the counts and errors."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "排队中"
@@ -353,8 +354,8 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
-        verbose_name = "导入任务"
 
     def __str__(self):
         return f"{self.file_name}（{self.get_status_display()}）"
@@ -364,3 +365,10 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ImportJob(ImportJobFields):
+    """An upload of people from xlsx/csv: validated first, then written, with progress."""
+
+    class Meta(ImportJobFields.Meta):
+        verbose_name = "导入任务"

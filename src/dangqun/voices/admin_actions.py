@@ -4,7 +4,7 @@ working calendar's site days, the congresses and their proposals. One table each
 
 from dangqun.core import actions
 from dangqun.core.actions import Action
-from dangqun.voices import calendar_days, categories, forms, importer, proposals
+from dangqun.voices import calendar_days, categories, forms, proposals
 from dangqun.voices.actions import handling_orgs
 from dangqun.voices.services import manages_somewhere
 
@@ -33,18 +33,6 @@ CALENDAR_ACTIONS = {
         allowed=lambda user, _: calendar_days.may_change(user),
         refused=calendar_days.ONLY_GROUP_ADMINS,
         done="已保存",
-    ),
-}
-
-
-# obj: None (the voices go where their rows say, within the importer's scope)
-IMPORT_ACTIONS = {
-    "import": Action(
-        forms.ImportForm,
-        lambda user, _, data: importer.import_upload(user, data["file"]),
-        allowed=lambda user, _: manages_somewhere(user),
-        refused="您无权导入群众呼声",
-        done="已导入",
     ),
 }
 
@@ -113,9 +101,3 @@ CONGRESS_ACTIONS = {
         form_kwargs=lambda user, congress: {"congress": congress, "exclude_person": user.person},
     ),
 }
-
-
-def import_voices(user, data, files) -> actions.Outcome:
-    """The form's errors (no file), or the importer's result: its ``errors`` say, by row and
-    column, why nothing was imported."""
-    return _run(IMPORT_ACTIONS, user, None, "import", data, files)

@@ -13,7 +13,7 @@ from dangqun.voices.models import (
     Urgency,
     Voice,
 )
-from dangqun.voices.services import MAX_CONTENT, MAX_TITLE
+from dangqun.voices.services import MAX_BODY, MAX_CONTENT, MAX_TITLE
 
 KIND_CHOICES = [(k.value, k.label) for k in Kind if k != Kind.PROPOSAL]
 
@@ -24,7 +24,7 @@ class VoiceForm(StyledForm):
     kind = forms.ChoiceField(label="类型", choices=KIND_CHOICES, initial=Kind.SUGGESTION)
     title = forms.CharField(label="标题", max_length=MAX_TITLE)
     content = forms.CharField(
-        label="内容", max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 6})
+        label="内容", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 6})
     )
     category = forms.ModelChoiceField(
         label="类别（可不选）",
@@ -161,7 +161,7 @@ class PublishForm(StyledForm):
     title = forms.CharField(label="公开的标题", max_length=MAX_TITLE)
     content = forms.CharField(
         label="公开的反映内容（请删去姓名、电话等个人信息）",
-        max_length=MAX_CONTENT,
+        max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     answer_text = forms.CharField(
@@ -277,11 +277,3 @@ class RepresentativesForm(StyledForm):
 
     def clean_employee_nos(self):
         return self.cleaned_data["employee_nos"].replace(",", "\n").replace("，", "\n").split()
-
-
-class ImportForm(StyledForm):
-    file = forms.FileField(
-        label="导入文件（.xlsx 或 .csv）",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-        error_messages={"required": "请选择要导入的文件"},
-    )

@@ -21,7 +21,9 @@ TABS = {
     "in_progress": ("办理中", {"status": Status.IN_PROGRESS}),
     "answered": ("待评价", {"status": Status.ANSWERED}),
     "closed": ("已办结", {"status__in": (Status.CLOSED, Status.RETURNED, Status.MERGED)}),
-    "all": ("全部", {}),
+    # imported history (decision 0020) is in no other tab: nothing to do about it
+    "all": ("全部", {"status__in": [s for s in Status.values if s != Status.HISTORY]}),
+    "history": ("历史记录", {"status": Status.HISTORY}),
 }
 # 我的反映's filters: key → (label, filter); the 工作台 links to each.
 MINE = {

@@ -15,7 +15,7 @@ from dangqun.orgs.models import Org, System
 from dangqun.voices.attachments import attach, store_files
 from dangqun.voices.models import Channel, Identity, Kind, Urgency, Voice
 from dangqun.voices.services import (
-    MAX_CONTENT,
+    MAX_BODY,
     MAX_TITLE,
     Action,
     add_event,
@@ -45,9 +45,9 @@ def check_text(data: dict) -> dict[str, str]:
         errors["title"] = f"标题不能超过 {MAX_TITLE} 个字（现有 {len(title)} 个字）"
     if not content:
         errors["content"] = "请填写反映的内容"
-    elif len(content) > MAX_CONTENT:
+    elif len(content) > MAX_BODY:
         errors["content"] = (
-            f"内容不能超过 {MAX_CONTENT} 个字（现有 {len(content)} 个字），可分几条反映"
+            f"内容不能超过 {MAX_BODY} 个字（现有 {len(content)} 个字），可分几条反映"
         )
     return errors
 

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses
 from html.parser import HTMLParser
 
-from dangqun.voices.services import MAX_CONTENT, MAX_TITLE
+from dangqun.voices.services import MAX_BODY, MAX_TITLE
 
 MAX_EXTERNAL_ID = 255
 NO_SUBJECT = "（无标题）"
@@ -54,7 +54,7 @@ def external_id_of(message: EmailMessage, raw: bytes) -> str:
 def parse(raw: bytes, *, max_title: int | None = None, max_content: int | None = None) -> Parsed:
     """A raw message as the fields of a voice; raises ``Unparsable`` with a Chinese reason."""
     max_title = max_title or MAX_TITLE
-    max_content = max_content or MAX_CONTENT
+    max_content = max_content or MAX_BODY
     message = email.message_from_bytes(raw, policy=policy.default)
     external_id = external_id_of(message, raw)
     name, address = _sender(message)

@@ -1,12 +1,10 @@
-"""Pages admins keep: the voice categories and the import of voices handled before."""
+"""Pages admins keep: the voice categories (the import of past voices is `import_views`)."""
 
 from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.cache import never_cache
 
-from dangqun.voices import actions, admin_actions, forms, importer, services
+from dangqun.voices import actions, admin_actions, forms, services
 from dangqun.voices.models import Category
 from dangqun.web.htmx import render_page
 
@@ -31,28 +29,4 @@ def category_list(request, pk: int | None = None):
         "voices/categories.html",
         {"form": form, "category": category, "rows": rows},
         status=422 if form.errors else 200,
-    )
-
-
-@login_required
-@never_cache
-def import_voices(request):
-    """导入历史呼声: an xlsx or csv of what was handled before, all rows or none."""
-    services.require_manager(request.user, "您无权导入群众呼声")
-    if request.GET.get("template"):
-        response = HttpResponse(
-            importer.template_workbook(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''voices-template.xlsx"
-        return response
-    form, result = forms.ImportForm(), None
-    if request.method == "POST":
-        outcome = admin_actions.import_voices(request.user, request.POST, request.FILES)
-        form, result = outcome.form, outcome.result
-    return render_page(
-        request,
-        "voices/import.html",
-        {"form": form, "result": result, "columns": importer.COLUMNS},
-        status=422 if result is not None and result.errors else 200,
     )

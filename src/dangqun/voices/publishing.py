@@ -12,6 +12,7 @@ from dangqun.accounts.scope import require
 from dangqun.core import audit
 from dangqun.voices.models import Follow, Status, Voice
 from dangqun.voices.services import (
+    MAX_BODY,
     MAX_CONTENT,
     MAX_TITLE,
     can_manage,
@@ -25,7 +26,7 @@ def publish(actor, voice: Voice, *, title: str, content: str, answer_text: str) 
     """Publish an answered voice for all employees, in the words an admin checked for personal
     details (names, phone numbers, ID numbers are theirs to remove)."""
     require_note(title, "请填写公开的标题", MAX_TITLE)
-    require_note(content, "请填写公开的反映内容", MAX_CONTENT)
+    require_note(content, "请填写公开的反映内容", MAX_BODY)
     require_note(answer_text, "请填写公开的答复", MAX_CONTENT)
     with transaction.atomic():
         voice = locked(voice)

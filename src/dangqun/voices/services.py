@@ -28,7 +28,9 @@ from dangqun.voices.models import Identity, Voice, VoiceEvent
 Action = VoiceEvent.Action
 
 MAX_TITLE = 100
-MAX_CONTENT = 5000
+MAX_CONTENT = 5000  # an answer, a note added, a proposal's reasons
+# A voice's own text: real complaints run to pages (one archive held a 12,220-character one).
+MAX_BODY = 50_000
 MAX_NOTE = 2000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
 CODE_LENGTH = 12

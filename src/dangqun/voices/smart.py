@@ -63,6 +63,7 @@ DUPLICATE_THRESHOLD = 0.45
 DUPLICATE_CANDIDATES = 2000
 # An admin confirmed the category when the voice was assigned; later steps keep it.
 TRAINING_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED)
+TRAINING_STATUSES += (Status.HISTORY,)  # imported history came with its category (0020)
 MODEL_FORMAT = 1
 MAX_FEATURES = 100_000  # the most frequent n-grams; more gained nothing at 100k voices
 _STOPWORDS = """

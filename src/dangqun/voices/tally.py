@@ -38,7 +38,9 @@ HOUR_FIELDS = {
     for kind in ("response", "resolution")
 }
 FIELDS = COUNTS + HOUR_FIELDS["response"] + HOUR_FIELDS["resolution"]
-EXCLUDED = (Status.SECONDING, Status.RETURNED, Status.MERGED)
+# Not in 三率: proposals still seconding, voices not accepted or merged, and imported history
+# that was never handled here (decision 0020).
+EXCLUDED = (Status.SECONDING, Status.RETURNED, Status.MERGED, Status.HISTORY)
 RESPONDED = (Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED)
 RATINGS = {
     Rating.SATISFIED: "satisfied",
@@ -175,6 +177,25 @@ def record(before: dict | None, after: dict | None) -> None:
         _add(change)
 
 
+def add_inserted(states: Iterable[dict]) -> None:
+    """Add voices inserted without ``Voice.save`` (a bulk import's chunk, from their ``STATE`` and
+    ``PATHS``) to the tallies inside the caller's transaction: their contributions summed, then
+    as few upserts as a statement's parameters allow, each in key order."""
+    total: dict[Key, Counts] = {}
+    for state in states:
+        for key, counts in contribution(state).items():
+            row = total.setdefault(key, {})
+            for field, value in counts.items():
+                row[field] = row.get(field, 0) + value
+    if not total:
+        return
+    width = 4 + sum(any(row.get(name) for row in total.values()) for name in FIELDS)
+    keys = sorted(total)
+    per_statement = MAX_PARAMETERS // width
+    for start in range(0, len(keys), per_statement):
+        _add({key: total[key] for key in keys[start : start + per_statement]})
+
+
 def _add(rows: dict[Key, Counts]) -> None:
     """One upsert adding ``rows`` to the stored counts, in key order (two writers lock rows in
     the same order). Only the fields that change are written: a new voice touches one or two of
@@ -194,6 +215,9 @@ def _add(rows: dict[Key, Counts]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+MAX_PARAMETERS = 30_000  # under SQLite's 32,766 and PostgreSQL's 65,535 per statement
 
 
 # Rebuilding from the voices ------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """Background work for voices, on Huey's schedule."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from dangqun.core.tallies import nightly_check
 from dangqun.voices import tally
 from dangqun.voices.attachments import sweep_orphan_files
 from dangqun.voices.followup import close_unrated
+from dangqun.voices.import_run import run_job
 from dangqun.voices.notify import remind_deadlines
 
 
@@ -47,3 +48,9 @@ def retrain_voice_model() -> dict | None:
     except smart.NotEnoughData:
         return None
     return {"samples": report.samples, "accuracy": report.accuracy, "macro_f1": report.macro_f1}
+
+
+@db_task()
+def run_voice_import(job_id: int) -> None:
+    """Check and write one VoiceImportJob; progress is saved on the job as it goes."""
+    run_job(job_id)

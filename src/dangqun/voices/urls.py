@@ -2,6 +2,7 @@ from django.urls import path
 
 from dangqun.voices import (
     calendar_views,
+    import_views,
     manage_views,
     metrics_views,
     proposal_views,
@@ -35,7 +36,10 @@ urlpatterns = [
         name="representative_remove",
     ),
     path("categories/", manage_views.category_list, name="categories"),
-    path("import/", manage_views.import_voices, name="import"),
+    path("import/", import_views.import_start, name="import"),
+    path("import/<int:pk>/", import_views.import_status, name="import_status"),
+    path("import/<int:pk>/map/", import_views.import_map, name="import_map"),
+    path("import/<int:pk>/errors/", import_views.import_error_file, name="import_errors"),
     path("categories/<int:pk>/", manage_views.category_list, name="category"),
 ]
 

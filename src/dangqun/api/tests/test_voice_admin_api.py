@@ -3,10 +3,8 @@ caller (the permission matrix), changed through the same tables as the pages (ch
 refused with the Chinese reason), a fixed number of queries for the lists."""
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
-import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,9 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from dangqun.core import workcalendar
 from dangqun.core.models import AuditLog, CalendarDay
 from dangqun.voices import calendar_days, categories
-from dangqun.voices.models import Category, Voice
+from dangqun.voices.models import Category
 from dangqun.voices.posters import qr_token
-from dangqun.voices.tests.test_import import csv_file, row
 
 pytestmark = pytest.mark.django_db
 
@@ -209,61 +206,6 @@ def test_lists_take_a_fixed_number_of_queries(world, api, users, url, queries):
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts == [queries] * 3
-
-
-def _upload(client, upload):
-    return client.client.post("/api/voices/import/", {"file": upload}, **client.headers)
-
-
-@pytest.mark.parametrize(
-    "role, status",
-    [
-        ("anonymous", 401),
-        ("outsider", 403),
-        ("reader", 403),
-        ("owner", 403),
-        ("handler", 403),
-        ("mass", 200),
-        ("mass_b", 400),  # company B's admin: the row's unit is not theirs
-        ("group_mass", 200),
-    ],
-)
-def test_who_imports_voices(api, users, canteen, role, status):
-    response = _upload(api(users[role]), csv_file([row("H-1")]))
-    assert response.status_code == status, response.content.decode()
-    assert Voice.objects.count() == (1 if status == 200 else 0)
-
-
-def test_an_import_is_all_or_nothing_with_the_page_s_chinese_errors(api, users, canteen):
-    client = api(users["mass"])
-    bad = [row("H-1"), row("H-2", 反映单位="不存在的单位"), row("H-3", 提交时间="昨天")]
-    response = _upload(client, csv_file(bad))
-    assert response.status_code == 400
-    errors = response.json()["file"]
-    assert any(e.startswith("第 3 行") and "不存在" in e for e in errors)
-    assert any(e.startswith("第 4 行") for e in errors)
-    assert not Voice.objects.exists()
-    assert _upload(client, csv_file([row("H-1")])).json() == {"created": 1, "skipped": 0}
-    assert _upload(client, csv_file([row("H-1")])).json() == {"created": 0, "skipped": 1}
-    # each import that went through is audited (the second one: nothing new)
-    assert AuditLog.objects.filter(action="voice.import", actor=users["mass"]).count() == 2
-    no_file = client.client.post("/api/voices/import/", {}, **client.headers)
-    assert no_file.status_code == 400 and no_file.json() == {"file": ["请选择要导入的文件"]}
-
-
-@pytest.mark.parametrize(
-    "role, status",
-    [("anonymous", 401), ("outsider", 403), ("reader", 403), ("handler", 403), ("mass", 200)],
-)
-def test_the_import_template_is_the_pages(api, users, role, status):
-    response = api(users[role]).get("/api/voices/import/template/")
-    assert response.status_code == status
-    if status == 200:
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-        header = [cell.value for cell in sheet[1]]
-        assert header[:2] == ["编号*", "提交时间*"]
-    elif status == 403:
-        assert response.json()["detail"] == "您无权导入群众呼声"
 
 
 @pytest.mark.parametrize(

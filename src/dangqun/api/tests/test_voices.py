@@ -53,7 +53,7 @@ def test_an_anonymous_api_voice_is_nobodys(world):
     [
         ({"title": "", "content": "x"}, "title"),
         ({"title": "x" * 101, "content": "x"}, "title"),
-        ({"title": "x", "content": "x" * 5001}, "content"),
+        ({"title": "x", "content": "x" * 50_001}, "content"),
         ({"title": "x", "content": "x", "kind": "proposal"}, "kind"),
         ({"title": "x", "content": "x", "identity": "secret"}, "identity"),
     ],

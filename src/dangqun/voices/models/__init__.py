@@ -9,6 +9,7 @@ package is where Django and every caller import them from.
 """
 
 from .choices import OPEN_STATUSES, Channel, Identity, Kind, Rating, Status, Urgency
+from .imports import VoiceImportJob
 from .proposals import Congress, Representative, Seconder
 from .tallies import VoiceTally, hour_field
 from .voice import Attachment, Category, Follow, Voice, VoiceEvent, attachment_path
@@ -29,6 +30,7 @@ __all__ = [
     "Urgency",
     "Voice",
     "VoiceEvent",
+    "VoiceImportJob",
     "VoiceTally",
     "attachment_path",
     "hour_field",

@@ -46,6 +46,9 @@ class Status(models.TextChoices):
     CLOSED = "closed", "已办结"
     RETURNED = "returned", "不予受理"
     MERGED = "merged", "已合并"
+    # Handled before the platform with no answer on file (an archive of "message + category"):
+    # read by the category model, duplicates and hot topics, never by 三率, deadlines or inboxes.
+    HISTORY = "history", "历史记录"
 
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS)

@@ -60,6 +60,8 @@ class Voice(models.Model):
         "身份方式", max_length=16, choices=Identity.choices, default=Identity.NAMED
     )
     title = models.CharField("标题", max_length=100)
+    # The title was made from the content's first sentence (an imported row had none).
+    title_derived = models.BooleanField("标题由内容生成", default=False)
     content = models.TextField("内容")
     category = models.ForeignKey(
         Category,

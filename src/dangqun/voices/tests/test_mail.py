@@ -137,13 +137,13 @@ def test_missing_message_id_gets_a_stable_hash_and_is_not_ingested_twice(world, 
 
 
 def test_long_subject_and_body_are_cut_with_a_note(world, mass, tmp_path):
-    body = "很" * (services.MAX_CONTENT + 3000)
+    body = "很" * (services.MAX_BODY + 3000)
     write(tmp_path, "l.eml", eml(subject="长" * 150, body=body, mid="<l@x>"))
     report = ingest_dir(mass, world.dept_a, tmp_path)
     assert report.created == 1, report.failed
     voice = by_id("<l@x>")
     assert voice.title == "长" * services.MAX_TITLE
-    assert len(voice.content) <= services.MAX_CONTENT
+    assert len(voice.content) <= services.MAX_BODY
     assert f"原文共 {len(body)} 字" in voice.content
     assert voice.content.endswith("来信：张三 <zhang@example.com>")
 

@@ -171,7 +171,7 @@ def test_overdue_is_derived_from_the_deadlines(world, mass, handler, raise_voice
         ({"title": ""}, "title", "请填写标题"),
         ({"title": "长" * 101}, "title", "标题不能超过 100 个字"),
         ({"content": "  "}, "content", "请填写反映的内容"),
-        ({"content": "字" * 5001}, "content", "内容不能超过 5000 个字"),
+        ({"content": "字" * 50_001}, "content", "内容不能超过 50000 个字"),
         ({"kind": Kind.PROPOSAL}, "kind", "请选择反映类型"),
     ],
 )

@@ -148,13 +148,13 @@ def test_bad_input_on_the_qr_page_keeps_what_was_typed(client, world):
         {
             "kind": "suggestion",
             "title": "<script>alert(1)</script>",
-            "content": "字" * 5001,
+            "content": "字" * 50_001,
             "identity": "anonymous",
         },
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "内容不能超过 5000 个字" in html
+    assert "内容不能超过 50000 个字" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
     assert Voice.objects.count() == 0
 
