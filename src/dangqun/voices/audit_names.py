@@ -29,6 +29,8 @@ NAMES = {
     "voice.invite": "邀请代表附议",
     "voice.second": "附议提案",
     "voice.import": "导入呼声",
+    "voice.import_mapping": "导入呼声时对应类别或单位名称",
+    "voice.import_error_file": "下载呼声导入错误文件",
     "voice.ingest_mail": "收取邮件中的呼声",
     "voices.export": "导出呼声办理统计",
 }
