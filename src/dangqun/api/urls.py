@@ -83,6 +83,11 @@ urlpatterns = [
         voice_admin.CategoryView.as_view(),
         name="voice-category",
     ),
+    re_path(
+        r"^voices/categories/(?P<pk>[^/.]+)/deactivate/$",
+        voice_admin.CategoryDeactivateView.as_view(),
+        name="voice-category-deactivate",
+    ),
     path("voices/import/", voice_admin.ImportView.as_view(), name="voice-import"),
     path(
         "voices/import/template/",

@@ -37,6 +37,11 @@ urlpatterns = [
     path("categories/", manage_views.category_list, name="categories"),
     path("import/", manage_views.import_voices, name="import"),
     path("categories/<int:pk>/", manage_views.category_list, name="category"),
+    path(
+        "categories/<int:pk>/deactivate/",
+        manage_views.deactivate_category,
+        name="category-deactivate",
+    ),
 ]
 
 # Public pages (no login): a unit's QR page and following a voice by its query code.

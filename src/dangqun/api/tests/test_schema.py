@@ -63,6 +63,7 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/categories/", "get"),
     ("/api/voices/categories/", "post"),
     ("/api/voices/categories/{id}/", "post"),
+    ("/api/voices/categories/{id}/deactivate/", "post"),
     ("/api/voices/calendar/", "get"),
     ("/api/voices/calendar/", "post"),
     ("/api/voices/calendar/{day}/", "delete"),
