@@ -279,8 +279,9 @@ def warm() -> float:
     start = time.perf_counter()
     try:
         jieba.initialize()
-        if load_model() is not None:
-            suggest("热身", "")
+        payload = load_model()
+        if payload is not None:  # one prediction loads what scikit-learn imports lazily
+            payload["pipeline"].predict_proba([model_text("热身", "食堂班车")])
     except Exception:
         log.exception("warming the voice category model failed")
     return time.perf_counter() - start
