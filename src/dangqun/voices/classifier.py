@@ -95,7 +95,7 @@ def words(text: str) -> list[str]:
     return [word for word in jieba.lcut(text) if not word.isspace()]
 
 
-def _counts() -> FeatureUnion:
+def counts() -> FeatureUnion:
     chars = CountVectorizer(
         analyzer="char_wb",
         ngram_range=(1, 2),
@@ -116,7 +116,7 @@ def _counts() -> FeatureUnion:
     return FeatureUnion([("chars", chars), ("words", jieba_words)])
 
 
-def _learner() -> Pipeline:
+def learner() -> Pipeline:
     return Pipeline(
         [
             ("tfidf", TfidfTransformer(sublinear_tf=True)),
@@ -150,18 +150,18 @@ def train_on(texts: list[str], labels: list, folds: int = 5) -> tuple[Report, Pi
         )
     kept = [i for i, label in enumerate(labels) if label not in skipped]
     y = np.asarray([labels[i] for i in kept])
-    counts = _counts()
-    x = counts.fit_transform([texts[i] for i in kept])
+    vocabulary = counts()
+    x = vocabulary.fit_transform([texts[i] for i in kept])
     top3 = make_scorer(_top3, response_method="predict_proba", labels=np.unique(y))
     scores = cross_validate(
-        _learner(),
+        learner(),
         x,
         y,
         cv=StratifiedKFold(n_splits=folds, shuffle=True, random_state=0),
         scoring={"accuracy": "accuracy", "f1_macro": "f1_macro", "top3": top3},
     )
-    learner = _learner().fit(x, y)
-    pipeline = Pipeline([("counts", counts), *learner.steps])
+    fitted = learner().fit(x, y)
+    pipeline = Pipeline([("counts", vocabulary), *fitted.steps])
     report = Report(
         samples=len(y),
         categories=len(sizes) - len(skipped),

@@ -152,6 +152,19 @@ def test_schema_documents_filters_and_hides_the_id_number(db, tmp_path):
     assert person["id_number_masked"]["readOnly"] is True
 
 
+def test_schema_documents_the_three_suggested_categories(db, tmp_path):
+    schemas = _schema(tmp_path)["components"]["schemas"]
+    suggestion = schemas["Suggestion"]["properties"]
+    assert suggestion["suggestions"]["items"]["$ref"] == "#/components/schemas/SuggestedCategory"
+    assert {"prefill", "threshold", "category", "category_name", "confidence"} <= set(suggestion)
+    assert set(schemas["SuggestedCategory"]["required"]) == {
+        "category",
+        "category_name",
+        "confidence",
+    }
+    assert schemas["CategoryInput"]["properties"]["handling_org"]["nullable"] is True
+
+
 def test_schema_endpoint_serves_the_schema(db):
     response = Client().get("/api/schema/")
     assert response.status_code == 200
