@@ -1,5 +1,6 @@
 """Work a process does once when it starts to serve, so that no request pays for it: a gunicorn
-worker after it loaded the application (``gunicorn_hooks.post_worker_init``), the Huey consumer
+worker after it loaded the application (``gunicorn_hooks.post_worker_init``, in a background
+thread), the Huey consumer
 (``on_startup`` in ``core/tasks.py``), and ``runserver``'s serving process (``CoreConfig.ready``).
 Apps register their steps in their ``AppConfig.ready`` (the voices' category model: ``voices/
 apps.py``); management commands such as ``migrate`` never run them."""
@@ -60,8 +61,8 @@ def _when_ready() -> None:
 
 
 def run_in_background() -> threading.Thread:
-    """``run`` in a daemon thread once the app registry is ready: ``runserver`` starts listening
-    at once, and the first suggestion waits for the model only within the first seconds."""
+    """``run`` in a daemon thread once the app registry is ready: the server listens at once, and
+    a suggestion waits for the model only within the first seconds."""
     thread = threading.Thread(target=_when_ready, name="warmup", daemon=True)
     thread.start()
     return thread

@@ -26,11 +26,12 @@ def test_registered_steps_run_and_a_failing_one_is_logged_not_raised(monkeypatch
 
 def test_gunicorn_workers_and_the_task_consumer_warm_up(monkeypatch):
     calls = []
-    monkeypatch.setattr(warmup, "run", lambda: calls.append(1))
+    monkeypatch.setattr(warmup, "run", lambda: calls.append("run"))
+    monkeypatch.setattr(warmup, "run_in_background", lambda: calls.append("background"))
     gunicorn_hooks.post_worker_init(worker=None)
     assert HUEY._startup["warm_up"] is tasks.warm_up
     tasks.warm_up()
-    assert calls == [1, 1]
+    assert calls == ["background", "run"]
 
 
 def test_only_runserver_serving_process_warms_up_at_setup():

@@ -103,6 +103,7 @@ def test_training_cross_validates_then_saves_the_model(data_dir, history):
     assert (report.samples, report.categories, report.skipped) == (60, 4, {})
     assert 0.8 <= report.accuracy <= 1
     assert 0.8 <= report.macro_f1 <= 1
+    assert 0.8 <= report.top3 <= 1 and report.alpha in classifier.ALPHAS
     assert report.seconds >= 0
     path = data_dir / "models" / "voice_category.joblib"
     assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
@@ -228,6 +229,8 @@ def test_the_command_prints_the_report(data_dir, history):
         "类别数：4",
         "交叉验证准确率：",
         "宏平均F1：",
+        "前 3 个建议含正确类别：",
+        "正则化系数（交叉验证选定）：",
         "跳过的类别",
         "用时：",
     ):

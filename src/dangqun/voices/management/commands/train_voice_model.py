@@ -41,6 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(f"交叉验证准确率：{report.accuracy:.1%}（{folds} 折）")
         self.stdout.write(f"宏平均F1：{report.macro_f1:.3f}")
         self.stdout.write(f"前 3 个建议含正确类别：{report.top3:.1%}")
+        self.stdout.write(f"正则化系数（交叉验证选定）：{report.alpha:g}")
         self.stdout.write(f"跳过的类别（样本少于 {folds} 条）：{skipped}")
         self.stdout.write(f"用时：{report.seconds:.1f} 秒")
         self.stdout.write(self.style.SUCCESS(f"模型已保存：{classifier.model_path()}"))
