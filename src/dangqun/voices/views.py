@@ -260,10 +260,11 @@ def _assign_initial(voice: Voice, suggested) -> dict:
     """The 受理 form's first values: the voice's category, else the confident suggestion (the 3
     most likely are shown as hints either way), and that category's default unit if it has one
     (a category without one leaves the unit to the admin)."""
-    category = voice.category
+    category, urgency = voice.category, voice.urgency
     if category is None and suggested is not None and suggested.prefill is not None:
         category = suggested.prefill.category
-    initial = {"urgency": voice.urgency, "category": category.pk if category else None}
+        urgency = category.urgency
+    initial = {"urgency": urgency, "category": category.pk if category else None}
     if category is not None and category.handling_org_id:
         initial["handling_org"] = category.handling_org_id
     return initial

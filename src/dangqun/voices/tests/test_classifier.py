@@ -363,7 +363,7 @@ def _learned(world, mass, raise_voice):
 def test_the_page_lists_the_suggestions_and_prefills_category_and_unit(
     world, mass, login, raise_voice, data_dir
 ):
-    canteen, _ = _learned(world, mass, raise_voice)
+    canteen, bus = _learned(world, mass, raise_voice)
     voice, _ = raise_voice(title="咸", content="最近食堂的饭菜太咸了，希望少放盐")
     client = login(mass)
 
@@ -379,6 +379,10 @@ def test_the_page_lists_the_suggestions_and_prefills_category_and_unit(
     page = client.get(f"/voices/{voice.pk}/").content.decode()
     assert "<strong>食堂</strong>" in page and "置信度低于 1.00，未预填" in page
     assert f'<option value="{canteen.pk}" selected>' not in page
+
+    chosen, _ = raise_voice(title="咸", content="最近食堂的饭菜太咸了", category=bus)
+    page = client.get(f"/voices/{chosen.pk}/").content.decode()
+    assert "反映人已选类别“班车”" in page and f'<option value="{bus.pk}" selected>' in page
 
 
 @pytest.mark.django_db
