@@ -244,9 +244,10 @@ def message(category: str, rnd: random.Random, others: list[str]) -> tuple[str, 
     return title, body
 
 
-def messages(n: int, seed: int = 0, noise: float = 0.05) -> list[tuple[str, str, str]]:
+def messages(n: int, seed: int = 0, noise: float = 0.05, truth: bool = False) -> list[tuple]:
     """``n`` messages (title, body, category), the categories in the proportions of a real
-    archive (uneven), ``noise`` of them filed under a random other category."""
+    archive (uneven), ``noise`` of them filed under a random other category; with ``truth``,
+    each also carries the category it is really about."""
     rnd = random.Random(seed)
     names = list(CATEGORIES)
     weights = [0.26, 0.14, 0.09, 0.2, 0.16, 0.1, 0.05][: len(names)]
@@ -256,7 +257,7 @@ def messages(n: int, seed: int = 0, noise: float = 0.05) -> list[tuple[str, str,
         others = [c for c in names if c != category]
         title, body = message(category, rnd, others)
         label = rnd.choice(others) if rnd.random() < noise else category
-        out.append((title, body, label))
+        out.append((title, body, label, category) if truth else (title, body, label))
     return out
 
 
