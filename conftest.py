@@ -8,6 +8,12 @@ os.environ.setdefault("DANGQUN_HUEY_IMMEDIATE", "1")
 os.environ.setdefault("DANGQUN_AXES_ENABLED", "0")
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No per-example time limit: time is measured in bench/, never asserted in tests (on a loaded
+# machine hypothesis's 200 ms default failed correct code).
+hypothesis_settings.register_profile("dangqun", deadline=None)
+hypothesis_settings.load_profile("dangqun")
 
 
 def _apply_test_settings():

@@ -1,5 +1,7 @@
-"""Sign-in from 企业微信 in a real browser: the login page's buttons, and a link opened inside the
-企业微信 client lands on its page signed in (the provider's redirect is played by a route)."""
+"""Sign-in from 企业微信 and 钉钉 in a real browser: the login page's buttons, a link opened inside the
+企业微信 client lands on its page signed in (the provider's redirect is played by the local server),
+and inside 钉钉 the 免登 page's script takes the JSAPI's code (``window.dd`` played by an init
+script), or says the client's refusal, or goes on to 登录授权 without the JSAPI."""
 
 import pytest
 
@@ -53,4 +55,73 @@ def test_the_voice_form_opened_inside_wecom_signs_in_and_stays(
     assert page.is_visible("#voice-form")
     assert not page.locator("#id_password").count()
     fits(page)
+    context.close()
+
+
+DINGTALK_UA = (
+    "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Mobile Safari/537.36 AliApp(DingTalk/7.5.0)"
+)
+# 钉钉's JSAPI as the client provides it (window.dd), played by an init script: it hands out the
+# 免登 code the local server knows, or refuses.
+DD_GIVES = """window.dd = {ready: function (f) { setTimeout(f, 10); }, runtime: {permission: {
+  requestAuthCode: function (o) {
+    sessionStorage.setItem("askedWith", o.corpId);
+    setTimeout(function () { o.onSuccess({code: "free-1"}); }, 10);
+  }}}};"""
+DD_REFUSES = """window.dd = {ready: function (f) { f(); }, runtime: {permission: {
+  requestAuthCode: function (o) { o.onFail({errorCode: "7", errorMessage: "无权限"}); }}}};"""
+
+
+def dingtalk_page(browser, live_server, script=None):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="zh-CN", user_agent=DINGTALK_UA
+    )
+    if script:
+        context.add_init_script(script)
+    return context, context.new_page()
+
+
+def test_inside_dingtalk_the_jsapi_code_signs_in_and_lands_on_the_page(
+    browser, live_server, fake, world, settings
+):
+    settings.DANGQUN_BASE_URL = live_server.url
+    fake.state.ding_users["ding-zs"] = {"name": "张三", "job_number": "A0001"}
+    fake.state.ding_free_codes["free-1"] = "ding-zs"
+    context, page = dingtalk_page(browser, live_server, DD_GIVES)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(f"{live_server.url}/voices/new/")
+    page.wait_for_url(f"{live_server.url}/voices/new/")
+
+    assert page.is_visible("#voice-form") and not page.locator("#id_password").count()
+    assert page.evaluate("sessionStorage.getItem('askedWith')") == "ding-corp"
+    assert fake.state.count("/topapi/v2/user/getuserinfo") == 1
+    assert not errors
+    fits(page)
+    context.close()
+
+
+def test_a_refusal_by_the_client_is_said_with_ways_on(browser, live_server, fake, world):
+    context, page = dingtalk_page(browser, live_server, DD_REFUSES)
+    page.goto(f"{live_server.url}/connect/dingtalk/free/?next=/voices/new/")
+    status = page.locator("#free-login-status")
+    status.filter(has_text="钉钉未能给出免登授权（无权限）").wait_for()
+    assert page.is_visible("#free-login-fallback") and page.is_visible("text=使用账号密码登录")
+    assert not fake.state.count("/topapi/v2/user/getuserinfo")
+    fits(page)
+    context.close()
+
+
+def test_without_the_jsapi_the_page_goes_on_to_login_authorisation(
+    browser, live_server, fake, world, settings
+):
+    settings.DANGQUN_DINGTALK = {
+        **settings.DANGQUN_DINGTALK,
+        "oauth_url": f"{fake.url}/oauth2/auth",
+    }
+    context, page = dingtalk_page(browser, live_server)
+    page.goto(f"{live_server.url}/connect/dingtalk/free/?next=/voices/new/")
+    page.wait_for_url(lambda url: url.startswith(f"{fake.url}/oauth2/auth?"), timeout=5_000)
+    assert "redirect_uri=" in page.url
     context.close()

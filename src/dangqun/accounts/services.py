@@ -41,6 +41,21 @@ def can_see_accounts(user) -> bool:
     return can_manage_accounts(user) or can_grant_roles(user)
 
 
+API_ONLY = (
+    "API 文档只对持有 API 令牌的用户和系统管理员、安全管理员开放。"
+    "如需通过 API 对接其他系统，请联系系统管理员生成令牌。"
+)
+
+
+def may_use_api(user) -> bool:
+    """The API's docs and schema (and the menu's "API"): for those who hold a token, and for the
+    administrators who issue them and connect other systems (decision 0016); not for employees,
+    members or handlers, whose work is on the pages. Calls with a token pass by holding it."""
+    if not (user and user.is_authenticated):
+        return False
+    return Scope.of(user).holds_api_token or can_see_accounts(user) or user.is_superuser
+
+
 def visible_to(user) -> QuerySet:
     """The accounts this user may see: all of them for a system or security admin, else none."""
     if not can_see_accounts(user):

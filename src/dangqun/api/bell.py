@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from dangqun.api.pagination import Pagination
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
+from dangqun.core import audit_names
 from dangqun.core.models import AuditLog
 from dangqun.notices import services as notices
 from dangqun.notices.models import Notice
@@ -68,17 +69,25 @@ class ReadAllView(ServiceErrorsMixin, APIView):
 
 
 class AuditRowSerializer(serializers.ModelSerializer):
+    action_name = serializers.SerializerMethodField(help_text="动作的中文名称")
+
     class Meta:
         model = AuditLog
         fields = (
-            *("id", "at", "actor_name", "action", "object_type", "object_id", "object_repr"),
+            *("id", "at", "actor_name", "action", "action_name"),
+            *("object_type", "object_id", "object_repr"),
             *("before", "after", "ip", "request_id"),
         )
+
+    def get_action_name(self, row) -> str:
+        return audit_names.name_of(row.action)
 
 
 AUDIT_PARAMETERS = [
     OpenApiParameter("actor", str, description="操作人账号（包含）"),
-    OpenApiParameter("action", str, description="动作（前缀，如 person.）"),
+    OpenApiParameter(
+        "action", str, description="动作：代码的开头（如 person.）或中文名称中的字（如 身份证）"
+    ),
     OpenApiParameter("object", str, description="对象名称（包含）或对象编号"),
     OpenApiParameter("start", str, description="起始日期，如 2026-01-01"),
     OpenApiParameter("end", str, description="截止日期（含当天）"),

@@ -13,6 +13,7 @@ from dangqun.accounts.scope import require
 from dangqun.api.development import CaseSerializer, body_of
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
+from dangqun.core.dates import year_so_far
 from dangqun.development import actions, plans, services
 from dangqun.development.board import SOON, board
 
@@ -54,6 +55,12 @@ class PlanRowSerializer(serializers.Serializer):
 
 class PlanSerializer(serializers.Serializer):
     year = serializers.IntegerField()
+    partial = serializers.BooleanField(
+        help_text="该年尚未结束：审批接收人数为截至今日的，不是全年结果"
+    )
+    through = serializers.DateField(
+        allow_null=True, help_text="统计截止日期：往年为 12 月 31 日，今年为今天，明年为空"
+    )
     total = PlanRowSerializer(help_text="该党组织合计")
     rows = PlanRowSerializer(many=True, help_text="直接下级党组织")
     may_set_quota = serializers.BooleanField(help_text="调用者可否制定该党组织的计划")
@@ -116,8 +123,11 @@ class PlanView(ServiceErrorsMixin, APIView):
 
     def _body(self, request, planned: actions.PlanYear) -> dict:
         total, rows = plans.plan(services.visible_to(request.user), planned.org, planned.year)
+        partial, through = year_so_far(planned.year, timezone.localdate())
         return {
             "year": planned.year,
+            "partial": partial,
+            "through": through.isoformat() if through else None,
             "total": _row(total),
             "rows": [_row(r) for r in rows],
             "may_set_quota": core_actions.may(actions.PLAN, request.user, planned, "quota"),

@@ -3,6 +3,7 @@
 branch's printed annual record, audited by the same ``life.reports`` calls as the pages."""
 
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dangqun.api.views import FORBIDDEN, NOT_FOUND, ServiceErrorsMixin
+from dangqun.core.dates import year_so_far
 from dangqun.life import reports
 
 
@@ -65,6 +67,12 @@ class RollupSerializer(DuesMixin, RadarOrgSerializer):
 class RadarSerializer(serializers.Serializer):
     org = serializers.SerializerMethodField()
     year = serializers.IntegerField()
+    partial = serializers.SerializerMethodField(
+        help_text="今年尚未结束：数字为截至今日的（应开次数只计已结束的周期）"
+    )
+    through = serializers.SerializerMethodField(
+        help_text="统计截止日期：往年为 12 月 31 日，今年为今天"
+    )
     branches = BranchRadarSerializer(many=True, source="results", help_text="下属每个支部")
     rows = RollupSerializer(
         many=True, allow_null=True, help_text="按直接下级汇总（查看的组织本身是支部时为 null）"
@@ -73,6 +81,13 @@ class RadarSerializer(serializers.Serializer):
     @extend_schema_field(RadarOrgSerializer)
     def get_org(self, found) -> dict:
         return {"id": found.org.pk, "name": found.org.name}
+
+    def get_partial(self, found) -> bool:
+        return year_so_far(found.year, timezone.localdate())[0]
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_through(self, found) -> str:
+        return year_so_far(found.year, timezone.localdate())[1].isoformat()
 
 
 class RadarView(ServiceErrorsMixin, APIView):

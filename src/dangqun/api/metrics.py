@@ -1,8 +1,12 @@
 """群众呼声's figures over the API: 三率 (响应率, 解决率, 满意率, composite) of a period and grouping,
-the monthly trend, the table as xlsx and this month's hot topics. The same functions as the page
+the monthly trend (this month, not over yet, marked ``partial`` as the page draws it "so far"),
+the table as xlsx and this month's hot topics. The same functions as the page
 (``voices.figures``, ``voices.periods``): the same numbers, read by the same people (查看 over
 voices; others 403), counted over the same voices. A period the page would replace by this month
 is refused here with the reason (400)."""
+
+import dataclasses
+import datetime as dt
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -86,12 +90,31 @@ class RateRowSerializer(serializers.Serializer):
     )
 
 
+PARTIAL = "本月尚未结束：许多呼声仍在办理或等待评价，各率偏低，不代表下降"
+
+
 class PeriodSerializer(serializers.Serializer):
     start = serializers.CharField(help_text="开始月份 YYYY-MM")
     end = serializers.CharField(help_text="结束月份 YYYY-MM（含）")
     by = serializers.ChoiceField(choices=list(GROUPS))
     by_label = serializers.CharField(help_text="分组名称")
     label = serializers.CharField(help_text="期间的中文写法")
+    partial = serializers.BooleanField(help_text=f"期间含本月，数字为截至今日的（{PARTIAL}）")
+    through = serializers.DateField(help_text="统计截止日期：期间最后一个月的月末，含本月时为今天")
+
+
+class TrendMonthSerializer(RateRowSerializer):
+    partial = serializers.BooleanField(
+        help_text=f"本月，数字为截至今日的（{PARTIAL}）；页面以虚线表示"
+    )
+    through = serializers.DateField(help_text="统计截止日期：已结束的月份为月末，本月为今天")
+
+
+class SoFarSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="本月 YYYY-MM")
+    label = serializers.CharField(help_text="本月的写法（本月截至今日）")
+    through = serializers.DateField(help_text="今天")
+    note = serializers.CharField(help_text="页面上对本月数字的说明")
 
 
 class RateRuleSerializer(serializers.Serializer):
@@ -110,7 +133,8 @@ class MetricsSerializer(serializers.Serializer):
 
 
 class TrendSerializer(serializers.Serializer):
-    months = RateRowSerializer(many=True, help_text="每月一行，最早的在前")
+    months = TrendMonthSerializer(many=True, help_text="每月一行，最早的在前；最后一行为本月")
+    so_far = SoFarSerializer(help_text="本月尚未结束")
     rule = RateRuleSerializer()
 
 
@@ -140,13 +164,26 @@ def rule_data() -> dict:
 
 
 def period_data(period: Period) -> dict:
+    partial, through = figures.counted_through(period.end)
     return {
         "start": f"{period.start:%Y-%m}",
         "end": f"{period.end:%Y-%m}",
         "by": period.by,
         "by_label": period.by_label,
         "label": period.label,
+        "partial": partial,
+        "through": through,
     }
+
+
+def trend_data(rows) -> list[dict]:
+    """Each month's row with whether it is this month, not over yet, and its last counted day."""
+    marked = []
+    for row in rows:
+        year, month = map(int, row.key.split("-"))
+        partial, through = figures.counted_through(dt.date(year, month, 1))
+        marked.append({**dataclasses.asdict(row), "partial": partial, "through": through})
+    return marked
 
 
 class MetricsView(ServiceErrorsMixin, APIView):
@@ -170,7 +207,9 @@ class TrendView(ServiceErrorsMixin, APIView):
     @extend_schema(
         operation_id="voices_metrics_trend",
         summary="三率的月度走势",
-        description="最近若干个月（含本月）每月一行，没有呼声的月份也列出。",
+        description="最近若干个月（含本月）每月一行，没有呼声的月份也列出。本月尚未结束，"
+        "其一行标 partial: true，through 为今天：数字为截至今日的，与页面的虚线“本月截至今日”相同，"
+        "不应画成下降。",
         parameters=[
             OpenApiParameter(
                 "months", int, description=f"月数，1—{figures.MAX_TREND_MONTHS}，默认 12"
@@ -188,7 +227,11 @@ class TrendView(ServiceErrorsMixin, APIView):
         if not raw.isdigit() or not 1 <= int(raw) <= figures.MAX_TREND_MONTHS:
             message = f"月数应为 1—{figures.MAX_TREND_MONTHS} 的整数"
             raise ValidationError({"months": [message]})
-        body = {"months": figures.trend(request.user, int(raw)), "rule": rule_data()}
+        body = {
+            "months": trend_data(figures.trend(request.user, int(raw))),
+            "so_far": figures.so_far(),
+            "rule": rule_data(),
+        }
         return Response(TrendSerializer(body).data)
 
 

@@ -1,6 +1,6 @@
 """What a person's pages do besides editing, over the API: the people list as xlsx, the head counts
-of the home page, revealing a full ID number, and corrections (a member asks, the branch and the
-党委 review). The same service calls as the pages (``people.exports``, ``people.services``): the
+of the home page, revealing a full ID number or phone number, and corrections (a member asks, the
+branch and the 党委 review). The same service calls as the pages (``people.exports``, ``people.services``): the
 same scope, the same refusals, the same audit rows."""
 
 from django.http import HttpResponse
@@ -82,6 +82,25 @@ class RevealIdView(ServiceErrorsMixin, APIView):
     def post(self, request, pk):
         person = services.require_visible(request.user, pk)
         return Response({"id_number": services.reveal_id_number(request.user, person)})
+
+
+class PhoneSerializer(serializers.Serializer):
+    phone = serializers.CharField(help_text="完整的联系电话；未登记时为空")
+
+
+class RevealPhoneView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        operation_id="people_reveal_phone",
+        parameters=[ID],
+        summary="查看完整联系电话",
+        description="列表和详情只给出脱敏的号码（phone_masked）。完整号码：本人、可修改其信息者"
+        "或有查看身份证号权限者；每次查看记入审计日志。",
+        request=None,
+        responses={200: PhoneSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, pk):
+        person = services.require_visible(request.user, pk)
+        return Response({"phone": services.reveal_phone(request.user, person)})
 
 
 class CorrectionSerializer(serializers.ModelSerializer):

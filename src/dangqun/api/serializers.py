@@ -88,7 +88,8 @@ class PartyProfileSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    """A person. The ID number is write-only; responses carry only the masked form."""
+    """A person. The ID number and the phone number are write-only; responses carry only their
+    masked forms, as the pages show them (the full values: ``reveal-id``, ``reveal-phone``)."""
 
     id_number = serializers.CharField(
         write_only=True,
@@ -96,6 +97,17 @@ class PersonSerializer(serializers.ModelSerializer):
         allow_blank=True,
         max_length=40,
         help_text="公民身份号码（只写；响应中只有脱敏后的 id_number_masked）。修改时留空表示不变",
+    )
+    phone = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=30,
+        help_text="联系电话（只写；响应中只有脱敏后的 phone_masked，完整号码见 reveal-phone 接口）。"
+        "修改时不填表示不变，填空字符串表示清除",
+    )
+    phone_masked = serializers.CharField(
+        read_only=True, help_text="脱敏后的联系电话，如 138****0003；未登记时为空"
     )
     gender = serializers.ChoiceField(
         choices=Gender.choices, required=False, help_text="填写公民身份号码时可省略"
@@ -126,6 +138,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "unit_name",
             "job_post",
             "phone",
+            "phone_masked",
             "address",
             "political_status",
             "union_org",

@@ -1,5 +1,4 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from dangqun.api import (
@@ -39,7 +38,7 @@ router.register("development/cases", development.CaseViewSet, basename="developm
 router.register("life/meetings", life.MeetingViewSet, basename="life-meeting")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
     path("me/", views.MeView.as_view(), name="me"),
     path("workbench/", workbench.WorkbenchView.as_view(), name="workbench"),
@@ -65,6 +64,11 @@ urlpatterns = [
         r"^people/(?P<pk>[^/.]+)/reveal-id/$",
         people_records.RevealIdView.as_view(),
         name="person-reveal-id",
+    ),
+    re_path(
+        r"^people/(?P<pk>[^/.]+)/reveal-phone/$",
+        people_records.RevealPhoneView.as_view(),
+        name="person-reveal-phone",
     ),
     re_path(
         r"^people/(?P<pk>[^/.]+)/corrections/$",

@@ -4,6 +4,8 @@ Reads go through each app's ``visible_to(user)`` (outside the scope: 404). Write
 capability first (visible but read-only: 403), then call the service, which checks again and audits.
 """
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.views.generic import TemplateView
@@ -13,13 +15,17 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from dangqun.accounts.roles import CHANGE_PEOPLE
 from dangqun.accounts.scope import Scope, get_in_scope, require
+from dangqun.accounts.services import API_ONLY, may_use_api
 from dangqun.api import errors
 from dangqun.api.filters import PersonFilter
 from dangqun.api.pagination import PeoplePagination
@@ -208,7 +214,39 @@ class MeView(ServiceErrorsMixin, generics.RetrieveAPIView):
         return services.require_visible(self.request.user, self.request.user.person_id)
 
 
+class UsesApi(BasePermission):
+    """Token holders and the administrators who issue tokens (``accounts.services.may_use_api``)."""
+
+    message = API_ONLY
+
+    def has_permission(self, request, view) -> bool:
+        return may_use_api(request.user)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, for those who use the API (others: 401 / 403 with the reason)."""
+
+    permission_classes = [IsAuthenticated, UsesApi]
+
+    def get_exception_handler(self):
+        return errors.exception_handler
+
+    def handle_exception(self, exc):
+        # a refusal is JSON like the rest of the API's, not a schema document (YAML)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
 class DocsView(TemplateView):
-    """Swagger UI served from our own static files: works offline and under the strict CSP."""
+    """Swagger UI served from our own static files: works offline and under the strict CSP.
+    For those who use the API, as the menu's "API": others are sent to sign in, or refused."""
 
     template_name = "api/docs.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_use_api(request.user):
+            raise PermissionDenied(API_ONLY)
+        return super().dispatch(request, *args, **kwargs)

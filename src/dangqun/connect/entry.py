@@ -49,12 +49,24 @@ def login_options(request, next_value: str | None) -> list[dict]:
     ]
 
 
+def free_login_url(next_url: str) -> str | None:
+    """The 钉钉 免登 page (JSAPI inside the client), when the CorpId it needs is configured."""
+    ding = config.dingtalk()
+    if ding is None or not ding.corp_id:
+        return None
+    return f"{reverse('connect:dingtalk_free')}?{urlencode({'next': next_url})}"
+
+
 def in_client_start(request) -> HttpResponseRedirect | None:
     """Inside 企业微信 / 钉钉, go straight to its sign-in (no password form on a phone), unless
-    the person asked for the password form (``?password=1``, linked from a failed sign-in)."""
+    the person asked for the password form (``?password=1``, linked from a failed sign-in).
+    Inside 钉钉 that is the 免登 page when the CorpId is set, else 登录授权."""
     if request.GET.get("password"):
         return None
     provider = client_of(request)
     if provider is None:
         return None
-    return HttpResponseRedirect(start_url(provider, safe_next(request, request.GET.get("next"))))
+    next_url = safe_next(request, request.GET.get("next"))
+    if provider == config.DINGTALK:
+        return HttpResponseRedirect(free_login_url(next_url) or start_url(provider, next_url))
+    return HttpResponseRedirect(start_url(provider, next_url))

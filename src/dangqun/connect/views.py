@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangqun.accounts import services as account_services
 from dangqun.connect import actions, config, entry, services
-from dangqun.connect.client import ApiError, Transient
+from dangqun.connect.client import ApiError, RateLimited, Transient
 from dangqun.connect.dingtalk import DingTalkClient
 from dangqun.connect.oidc import OidcClient
 from dangqun.connect.wecom import WeComClient
@@ -27,6 +27,7 @@ from dangqun.core import actions as core_actions
 FLOWS = "connect_flows"
 FLOW_SECONDS = 600
 MAX_FLOWS = 5
+MAX_CODE = 256  # a 免登 code is a short token; anything longer is not one
 
 
 def client_for(provider: str):
@@ -45,8 +46,8 @@ def callback_url(request, provider: str) -> str:
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
-def failed(request, provider: str, message: str, status: int = 403):
-    context = {"message": message, "provider_label": config.label(provider)}
+def failed(request, provider: str, message: str, status: int = 403, retry_url: str = ""):
+    context = {"message": message, "provider_label": config.label(provider), "retry": retry_url}
     return render(request, "connect/failed.html", context, status=status)
 
 
@@ -90,27 +91,60 @@ def callback(request, provider: str):
     code = request.GET.get("code") or request.GET.get("authCode")
     if not code:
         return failed(request, provider, "未获得授权，登录已取消。", 400)
-    try:
-        if provider == config.OIDC:
-            identity = client.identity(
+    if provider == config.OIDC:
+        return signed_in(
+            request,
+            provider,
+            lambda: client.identity(
                 code,
                 redirect_uri=callback_url(request, provider),
                 nonce=flow["nonce"],
                 verifier=flow["verifier"],
-            )
-        else:
-            identity = client.identity(code)
-        user = services.sign_in_user(identity)
-    except (httpx.TransportError, ValueError, Transient):
+            ),
+            flow["next"],
+        )
+    return signed_in(request, provider, lambda: client.identity(code), flow["next"])
+
+
+def signed_in(request, provider: str, identify, next_url: str, retry_url: str = ""):
+    """Ask the provider who this is (``identify``), find the account, sign in and go on to
+    ``next_url``; or say in Chinese why not, with the way to the password form."""
+    try:
+        user = services.sign_in_user(identify())
+    except (httpx.TransportError, ValueError, Transient, RateLimited):
         message = f"暂时无法连接{config.label(provider)}，请稍后重试或使用账号密码登录。"
-        return failed(request, provider, message, 502)
+        return failed(request, provider, message, 502, retry_url)
     except ApiError as exc:
         message = f"{config.label(provider)}未能确认您的身份（错误码 {exc.code}），请重试或使用账号密码登录。"
-        return failed(request, provider, message)
+        return failed(request, provider, message, 403, retry_url)
     except ValidationError as exc:
-        return failed(request, provider, " ".join(exc.messages))
+        return failed(request, provider, " ".join(exc.messages), 403, retry_url)
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect(flow["next"])
+    return redirect(next_url)
+
+
+@require_http_methods(["GET", "POST"])
+def dingtalk_free(request):
+    """钉钉 免登 inside the client. GET: a page whose static script asks the client for a 免登
+    code (JSAPI ``runtime.permission.requestAuthCode`` with the CorpId) and posts it back in the
+    page's form (CSRF-protected, so nobody can sign a browser in as someone else). POST: the code
+    is exchanged through ``topapi/v2/user/getuserinfo``, the person matched and signed in, and the
+    browser goes on to ``next``. Without the JSAPI the script falls back to 登录授权."""
+    ding = config.dingtalk()
+    if ding is None or not ding.corp_id:
+        raise Http404("未启用钉钉免登")
+    next_url = entry.safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    fallback = entry.start_url(config.DINGTALK, next_url)
+    if request.method == "GET":
+        context = {"ding": ding, "next": next_url, "fallback": fallback}
+        return render(request, "connect/dingtalk_free.html", context)
+    code = request.POST.get("code", "").strip()
+    if not code or len(code) > MAX_CODE:
+        return failed(request, config.DINGTALK, "未获得钉钉免登授权码，登录已取消。", 400, fallback)
+    client = DingTalkClient(ding)
+    return signed_in(
+        request, config.DINGTALK, lambda: client.identity_by_free_login(code), next_url, fallback
+    )
 
 
 @login_required

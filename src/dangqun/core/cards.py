@@ -111,13 +111,15 @@ def registered() -> list[Card]:
     return sorted(_cards.values(), key=lambda c: (c.order, c.key))
 
 
-def for_user(user, today: dt.date | None = None, lazy: bool = False) -> list[Shown | Pending]:
-    """The cards ``user`` sees, computed, in order; with ``lazy`` a slow card is only a
-    ``Pending`` place for the page to load afterwards."""
+def for_user(
+    user, today: dt.date | None = None, lazy: bool = False, only: set[str] | None = None
+) -> list[Shown | Pending]:
+    """The cards ``user`` sees, computed, in order (``only`` those keys when given); with ``lazy``
+    a slow card is only a ``Pending`` place for the page to load afterwards."""
     today = today or timezone.localdate()
     shown = []
     for card in registered():
-        if not card.shows(user):
+        if (only is not None and card.key not in only) or not card.shows(user):
             continue
         if lazy and card.slow:
             shown.append(Pending(card.key, card.title))

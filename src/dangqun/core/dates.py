@@ -29,3 +29,12 @@ def months_between(first: dt.date, last: dt.date) -> int:
 def years_between(first: dt.date, last: dt.date) -> int:
     """Whole years from ``first`` to ``last`` (an age)."""
     return last.year - first.year - ((last.month, last.day) < (first.month, first.day))
+
+
+def year_so_far(year: int, today: dt.date) -> tuple[bool, dt.date | None]:
+    """Whether ``year`` is not over on ``today`` (``partial``: its figures are so far, not a fall)
+    and the last day they count: 31 December of a past year, today in this one, None for a year
+    still to come."""
+    if year < today.year:
+        return False, dt.date(year, 12, 31)
+    return True, (today if year == today.year else None)

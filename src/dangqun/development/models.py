@@ -93,6 +93,10 @@ class StepRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="step_once_per_case")
         ]
+        indexes = [
+            # a year's admissions (step 17) by day for the plan and the 工作台, whatever the cases
+            models.Index(fields=["number", "done_on"], include=["case"], name="step_number_day_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} 第 {self.number} 步"

@@ -166,8 +166,8 @@ class StudyHours:
     meetings: dict[str, int]  # kind → meetings attended that count
 
 
-def study_hours(person: Person, year: int) -> StudyHours:
-    """The 学时 a person earned in ``year`` from finalised 党课 and 主题党日 they attended, by the
+def study_hours(person: Person | int, year: int) -> StudyHours:
+    """The 学时 a person (or the person with this id) earned in ``year`` from finalised 党课 and 主题党日 they attended, by the
     rule ``life.study_hours`` (derived from the attendance record, never entered again)."""
 
     rule = get_rule("life.study_hours")

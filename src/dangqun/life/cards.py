@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
@@ -33,7 +34,7 @@ def _mine(user, today: dt.date) -> Shown:
     )
     following = upcoming.select_related("org").order_by("starts_at", "pk").first()
     waiting = upcoming.count()
-    hours = attendance.study_hours(user.person, today.year)
+    hours = attendance.study_hours(user.person_id, today.year)
     index = reverse("life:index")
     numbers = [
         Number("待参加", waiting, f"{index}?show=upcoming"),
@@ -65,19 +66,29 @@ def _keeps(user) -> bool:
     return Scope.of(user).has(MANAGE_LIFE) and services.may_schedule(user)
 
 
-def _owed(orgs, today: dt.date) -> tuple[list[tuple[str, str, int, str]], int]:
-    """(organisation, what, how many more, the rule's citation) for each cadence rule whose current period is not yet
-    met, from the tallies: one query per kind of period (month, quarter, year); and how many
-    organisations were looked at."""
+@dataclass(frozen=True)
+class Owed:
+    """What the organisations owe this period: how many (organisation, rule) pairs fall short,
+    the first ``OWED_LISTED`` of them by organisation name as lines, the first one's citation, and
+    how many organisations were looked at."""
+
+    count: int
+    lines: list[str]
+    citation: str
+    orgs: int
+
+
+def _owed(orgs, today: dt.date) -> Owed:
+    """What each cadence rule's current period still needs, from the tallies: one query per kind
+    of period (month, quarter, year). Every shortfall is counted; only the listed ones are worded."""
     committees = set(
         Term.objects.filter(org__in=orgs, closed_on__isnull=True, has_committee=True).values_list(
             "org_id", flat=True
         )
     )
-    names, kinds = {}, {}
-    for pk, name, kind in orgs.values_list("pk", "name", "kind"):
-        names[pk], kinds[pk] = name, kind
+    found = list(orgs.values_list("pk", "name", "kind"))
     rules = {k: cadence.cadence(k) for k in cadence.BRANCH_CADENCE + cadence.GROUP_CADENCE}
+    labels = {k: cadence.period_of(today, rule.per).label + rule.label for k, rule in rules.items()}
     held: dict[tuple[int, str], int] = defaultdict(int)
     for per in {rule.per for rule in rules.values()}:
         period = cadence.period_of(today, per)
@@ -93,24 +104,25 @@ def _owed(orgs, today: dt.date) -> tuple[list[tuple[str, str, int, str]], int]:
         )
         for org_id, kind, n in rows:
             held[org_id, kind] += n
-    owed = []
-    for pk, org_kind in sorted(kinds.items(), key=lambda item: names[item[0]]):
+    count, lines, citation = 0, [], ""
+    for pk, name, org_kind in sorted(found, key=lambda row: row[1]):
         for kind in cadence.due_kinds(org_kind, pk in committees):
-            rule = rules[kind]
-            more = rule.times - held.get((pk, kind), 0)
+            more = rules[kind].times - held.get((pk, kind), 0)
             if more > 0:
-                label = cadence.period_of(today, rule.per).label
-                owed.append((names[pk], f"{label}{rule.label}", more, rule.rule.citation))
-    return owed, len(names)
+                count += 1
+                if len(lines) < OWED_LISTED:
+                    lines.append(f"{name}：{labels[kind]}还差 {more} 次")
+                    citation = citation or rules[kind].rule.citation
+    return Owed(count, lines, citation, len(found))
 
 
 def _keeping(user, today: dt.date) -> Shown:
     scope = Scope.of(user)
     orgs = scope.orgs(MANAGE_LIFE).filter(kind__in=RADAR_ORG_KINDS, dissolved_on__isnull=True)
-    owed, kept = _owed(orgs, today)
+    owed = _owed(orgs, today)
     index = reverse("life:index")
     # a 工会 or 团委 administrator keeps meetings but no party organisation: no radar to open
-    radar = reverse("life:radar") if kept else index
+    radar = reverse("life:radar") if owed.orgs else index
     rule = get_rule("life.no_life")
     # whole months since the last time came (or first expected) ≥ warn_months, as the radar
     # counts them (core.dates.months_between): since ≤ today less warn_months, in local time
@@ -131,7 +143,7 @@ def _keeping(user, today: dt.date) -> Shown:
         ]
     ]
     numbers = [
-        Number("本期应开未开", len(owed), radar, "warning" if owed else ""),
+        Number("本期应开未开", owed.count, radar, "warning" if owed.count else ""),
         Number(
             "待召开",
             services.listed_for(user).filter(status=Status.PLANNED).count(),
@@ -139,12 +151,11 @@ def _keeping(user, today: dt.date) -> Shown:
         ),
         Number("临近 6 个月未参加", nearing_count, radar, "danger" if nearing_count else ""),
     ]
-    lines = [f"{org}：{what}还差 {more} 次" for org, what, more, _ in owed[:OWED_LISTED]]
-    lines += [
+    lines = owed.lines + [
         f"{name}：自 {since:%Y-%m-%d} 未参加组织生活" for name, since in nearing[:OWED_LISTED]
     ]
-    if owed:
-        step = f"本期还有 {len(owed)} 项组织生活未召开，请安排会议（依据：{owed[0][3]}等）。"
+    if owed.count:
+        step = f"本期还有 {owed.count} 项组织生活未召开，请安排会议（依据：{owed.citation}等）。"
     elif nearing_count:
         step = f"{nearing_count} 名党员临近 6 个月未参加组织生活，请谈心谈话并通知参加（依据：{rule.citation}）。"
     else:

@@ -90,6 +90,10 @@ class Meeting(models.Model):
             models.Index(
                 fields=["org"], condition=models.Q(status="held"), name="meeting_held_idx"
             ),
+            # 待召开 on the 工作台 counts a scope's planned meetings from this index alone
+            models.Index(
+                fields=["org"], condition=models.Q(status="planned"), name="meeting_planned_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from dangqun.notices import services
 
 
 def _unread(user, today: dt.date) -> Shown:
-    unread = services.unread_count(user)
+    unread = services.unread_count_of_page(user)
     numbers = [Number("未读消息", unread, reverse("notices:inbox"), "warning" if unread else "")]
     text = f"您有 {unread} 条未读消息，请查看。" if unread else "没有未读消息。"
     return Shown("notices.unread", "消息", numbers, text)

@@ -2,7 +2,7 @@
 
 import functools
 
-from dangqun.notices.services import unread_count
+from dangqun.notices.services import unread_count_of_page
 
 
 def bell(request):
@@ -11,4 +11,4 @@ def bell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notices": functools.cache(lambda: unread_count(user))}
+    return {"unread_notices": functools.cache(lambda: unread_count_of_page(user))}

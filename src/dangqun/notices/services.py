@@ -66,6 +66,14 @@ def unread_count(user) -> int:
     return Notice.objects.filter(user=user, read_at__isnull=True).count()
 
 
+def unread_count_of_page(user) -> int:
+    """The unread count a page shows, counted once per request: the bell and the 工作台's 消息
+    card share it (kept on the user object, which lives for one request)."""
+    if not hasattr(user, "_unread_notices"):
+        user._unread_notices = unread_count(user)
+    return user._unread_notices
+
+
 def recent(user) -> QuerySet:
     return Notice.objects.filter(user=user)[:PAGE]
 

@@ -1,5 +1,5 @@
 """人员's cards on the 工作台 (``core.cards``): the head counts of the people a user may see
-(``services.head_counts``, one aggregate query) and the correction requests waiting for the user's check."""
+(``services.head_counts``: one or two aggregate queries) and the correction requests waiting for the user's check."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from dangqun.people.membership import (
     record_member_event,
     set_party_profile,
 )
-from dangqun.people.models import PARTY_STATUSES, Person
+from dangqun.people.models import PARTY_STATUSES, PartyProfile, Person
 from dangqun.people.persons import (
     apply_person,
     create_person,
@@ -58,17 +58,34 @@ def require_visible(user, pk: int) -> Person:
 
 
 def head_counts(user) -> dict[str, int]:
-    """Head counts over the people this user may see, in one aggregate query: everyone, current
-    party members, probationary members and members who lost contact."""
+    """Head counts over the people this user may see: everyone, current party members,
+    probationary members and members who lost contact.
+
+    A scope over the whole enterprise (the group's 党委 or leader) counts the people and the current
+    profiles separately, each one scan without a join (a current member is a profile not left:
+    ``Person.copy_party_profile``); a narrower scope counts in one aggregate over its people."""
     today = timezone.localdate()
+    probationary = Q(full_member_on__isnull=True) | Q(full_member_on__gt=today)
+    members = {
+        "member_count": Count("pk"),
+        "probationary_count": Count("pk", filter=probationary),
+        "lost_count": Count("pk", filter=Q(lost_contact_on__isnull=False)),
+    }
+    if not Scope.of(user).person_q(VIEW_PEOPLE):  # everyone: no filter
+        counts = PartyProfile.objects.filter(left_on__isnull=True).aggregate(**members)
+        return {"people_count": Person.objects.count(), **counts}
     current = Q(is_current_member=True)
-    probationary = Q(party_profile__full_member_on__isnull=True) | Q(
-        party_profile__full_member_on__gt=today
-    )
     return visible_to(user).aggregate(
         people_count=Count("pk"),
         member_count=Count("pk", filter=current),
-        probationary_count=Count("pk", filter=current & probationary),
+        probationary_count=Count(
+            "pk",
+            filter=current
+            & (
+                Q(party_profile__full_member_on__isnull=True)
+                | Q(party_profile__full_member_on__gt=today)
+            ),
+        ),
         lost_count=Count("pk", filter=current & Q(party_profile__lost_contact_on__isnull=False)),
     )
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from dangqun.accounts.roles import VIEW_VOICES
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit
+from dangqun.core.dates import add_months
 from dangqun.core.rules import get_rule
 from dangqun.orgs.models import Org, System
 from dangqun.voices import services
@@ -97,6 +98,35 @@ def trend(user, months: int = TREND_MONTHS) -> list[RateRow]:
     """One row per month for the ``months`` months up to this one, oldest first."""
     voices, enterprise = counted(user)
     return monthly_trend(voices, months, timezone.localdate(), enterprise=enterprise)
+
+
+SO_FAR = "本月截至今日"
+
+
+def so_far(today: dt.date | None = None) -> dict:
+    """This month, which is not over: its voices are still being handled and rated, so its rates
+    are low by nature; the page's chart draws it dashed and its table labels it, the API marks it
+    ``partial`` — never read as a fall."""
+    today = today or timezone.localdate()
+    return {
+        "key": f"{today:%Y-%m}",
+        "label": SO_FAR,
+        "through": today.isoformat(),
+        "note": (
+            f"{today.year}年{today.month}月为{SO_FAR}（{today.month}月{today.day}日）的数字，"
+            "以虚线表示：本月尚未结束，许多呼声仍在办理或等待评价，各率偏低，不代表下降。"
+        ),
+    }
+
+
+def counted_through(month: dt.date, today: dt.date | None = None) -> tuple[bool, dt.date]:
+    """Whether the month of ``month`` is not over yet (``partial``) and the last day its figures
+    count: the month's last day, or today for this month."""
+    today = today or timezone.localdate()
+    first = month.replace(day=1)
+    if first == today.replace(day=1):
+        return True, today
+    return False, add_months(first, 1) - dt.timedelta(days=1)
 
 
 def hot_topics(user) -> tuple[dt.date, list[tuple[str, int]]]:

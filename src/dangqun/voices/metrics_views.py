@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.utils import timezone
 
 from dangqun.core.rules import get_rule
 from dangqun.voices import figures
@@ -18,6 +17,7 @@ from dangqun.voices.figures import (
     HOURS,
     MAX_TREND_MONTHS,
     RATE,
+    SO_FAR,
     TREND_COLUMNS,
     TREND_MONTHS,
     XLSX,
@@ -36,7 +36,7 @@ def metrics(request):
     rows, total = figures.period_table(request.user, period)
     trend = figures.trend(request.user, TREND_MONTHS)
     rule = get_rule(RULE)
-    so_far = _so_far()
+    so_far = figures.so_far()
     context = {
         "so_far": so_far,
         "period": period,
@@ -65,7 +65,7 @@ def metrics_trend_json(request):
         months = TREND_MONTHS
     trend = figures.trend(request.user, months)
     rule = get_rule(RULE)
-    so_far = _so_far()
+    so_far = figures.so_far()
     return JsonResponse(
         {
             "months": [{**_plain(row), "partial": row.key == so_far["key"]} for row in trend],
@@ -75,24 +75,6 @@ def metrics_trend_json(request):
         },
         json_dumps_params={"ensure_ascii": False},
     )
-
-
-SO_FAR = "本月截至今日"
-
-
-def _so_far() -> dict:
-    """This month, which is not over: its voices are still being handled and rated, so its rates
-    are low by nature; the chart draws it dashed and the table labels it, never as a fall."""
-    today = timezone.localdate()
-    return {
-        "key": f"{today:%Y-%m}",
-        "label": SO_FAR,
-        "through": today.isoformat(),
-        "note": (
-            f"{today.year}年{today.month}月为{SO_FAR}（{today.month}月{today.day}日）的数字，"
-            "以虚线表示：本月尚未结束，许多呼声仍在办理或等待评价，各率偏低，不代表下降。"
-        ),
-    }
 
 
 @login_required

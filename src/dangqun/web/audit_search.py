@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from dangqun.accounts.roles import VIEW_AUDIT
 from dangqun.accounts.scope import Scope, require
+from dangqun.core import audit_names
 from dangqun.core.models import AuditLog
 
 FILTERS = ("actor", "action", "object", "start", "end")
@@ -35,14 +36,15 @@ def _day(params: dict, key: str) -> dt.date | None:
 
 
 def search(user, params: dict[str, str]) -> QuerySet:
-    """Audit rows matching ``params`` (actor name, action prefix, object name or id, days from and
-    to), newest first; PermissionDenied for anyone but an auditor, ValidationError for a bad day."""
+    """Audit rows matching ``params`` (actor name, action code prefix or words of the action's
+    Chinese name, object name or id, days from and to), newest first; PermissionDenied for anyone but an auditor, ValidationError for a bad day."""
     require_auditor(user)
     rows = AuditLog.objects.all()
     if params["actor"]:
         rows = rows.filter(actor_name__icontains=params["actor"])
-    if params["action"]:
-        rows = rows.filter(action__startswith=params["action"])
+    if params["action"]:  # a code's beginning ("person.") or words of its name ("身份证")
+        named = audit_names.codes_named(params["action"])
+        rows = rows.filter(Q(action__startswith=params["action"]) | Q(action__in=named))
     if params["object"]:
         rows = rows.filter(
             Q(object_repr__icontains=params["object"]) | Q(object_id=params["object"])

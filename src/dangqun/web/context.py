@@ -17,6 +17,7 @@ from dangqun.accounts.roles import (
     VIEW_VOICES,
 )
 from dangqun.accounts.scope import Scope
+from dangqun.accounts.services import may_use_api
 
 
 def navigation(request):
@@ -27,9 +28,8 @@ def navigation(request):
     runs_accounts = scope.has(MANAGE_ACCOUNTS) or scope.has(GRANT_ROLES)
     return {
         "nav": {
-            # "API" for those who hold a token, and for the administrators who issue them and
-            # connect other systems (decision 0016); not for employees, members or handlers.
-            "api": scope.holds_api_token or runs_accounts or user.is_superuser,
+            # the same rule as the docs and schema pages themselves (decision 0016)
+            "api": may_use_api(user),
             "orgs": scope.has(VIEW_ORGS),
             "people": scope.has(VIEW_PEOPLE),
             "import": scope.has(IMPORT_PEOPLE),

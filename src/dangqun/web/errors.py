@@ -13,6 +13,7 @@ from django.template import loader
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+PAGES_UNDER_API = ("/api/docs/",)  # a browser's page: its refusal is a page too
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 PAGES = {
@@ -78,7 +79,11 @@ def said_to_user(exception) -> str:
 def _answer(request, status, exception, *, page=None, with_request=True):
     title, text = page or PAGES[status]
     told = said_to_user(exception)
-    if request is not None and request.path_info.startswith(API_PREFIX):
+    if (
+        request is not None
+        and request.path_info.startswith(API_PREFIX)
+        and request.path_info not in PAGES_UNDER_API
+    ):
         return JsonResponse(
             {"detail": told or title}, status=status, json_dumps_params={"ensure_ascii": False}
         )

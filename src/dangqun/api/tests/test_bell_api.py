@@ -68,6 +68,9 @@ def test_the_audit_search_filters_as_the_page_does_and_refuses_a_bad_day(api, wo
     assert "导出人员 3 条" not in found({"actor": "reader"})
     assert "导出人员 3 条" in found({"action": "person.", "start": today, "end": today})
     assert "导出人员 3 条" not in found({"action": "org."})
+    assert "导出人员 3 条" in found({"action": "导出人员"})
+    [row] = auditor.get("/api/audit/", {"action": "person.export"}).json()["results"]
+    assert (row["action"], row["action_name"]) == ("person.export", "导出人员")
     bad = auditor.get("/api/audit/", {"start": "昨天"})
     assert bad.status_code == 400 and "日期格式" in bad.json()["start"][0]
 

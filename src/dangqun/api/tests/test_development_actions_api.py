@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from PIL import Image
@@ -385,6 +386,17 @@ def test_opening_a_case_and_setting_the_plan_through_the_api(world, api, secreta
     assert api(world.owner).post(url, {"quota": -1}).status_code == 400
 
 
+def test_the_plan_says_whether_its_year_is_over(world, api):
+    today = timezone.localdate()
+    url = f"/api/development/plans/?org={world.committee_a.pk}&year="
+    past = api(world.owner).get(url + "2024").json()
+    assert (past["partial"], past["through"]) == (False, "2024-12-31")
+    this = api(world.owner).get(url + str(today.year)).json()
+    assert (this["partial"], this["through"]) == (True, today.isoformat())
+    coming = api(world.owner).get(url + str(today.year + 1)).json()
+    assert (coming["year"], coming["partial"], coming["through"]) == (today.year + 1, True, None)
+
+
 def test_the_board_counts_stages_and_what_is_due(world, api, case, secretary):
     recording.record_step(secretary, case, 3, DATES[3])  # next assessment due 2023-09-01: overdue
     body = api(world.owner).get(f"/api/development/board/?org={world.committee_a.pk}").json()
@@ -480,9 +492,9 @@ def keep_connection():
 def test_the_schema_holds_for_generated_calls(world, api, case, keep_connection):
     """Schemathesis over the 发展党员 endpoints: no server error, every response as documented."""
     token = create_token(None, world.owner)
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application).include(
-        path_regex="^/api/development/"
-    )
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/", application, headers={"Authorization": f"Token {token}"}
+    ).include(path_regex="^/api/development/")
     checks = [
         schemathesis.checks.not_a_server_error,
         schemathesis.checks.response_schema_conformance,

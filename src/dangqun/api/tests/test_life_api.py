@@ -373,6 +373,14 @@ def test_the_radar_shows_findings_with_their_rules(world, owner):
     assert not AuditLog.objects.filter(action__startswith="life.radar").exists()  # as the page
 
 
+def test_the_radar_says_this_year_is_not_over(world, owner):
+    today = timezone.localdate()
+    this = owner.get("/api/life/radar/", {"year": YEAR}).json()
+    assert (this["partial"], this["through"]) == (True, today.isoformat())
+    last = owner.get("/api/life/radar/", {"year": YEAR - 1}).json()
+    assert (last["partial"], last["through"]) == (False, f"{YEAR - 1}-12-31")
+
+
 def test_exports_are_audited_as_on_the_page(world, owner):
     sheet = owner.get("/api/life/radar/export/", {"org": world.committee_a.pk, "year": YEAR})
     assert sheet.status_code == 200 and sheet.content.startswith(b"PK")

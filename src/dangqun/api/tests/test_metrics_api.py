@@ -126,6 +126,8 @@ def test_the_numbers_are_the_pages(client, api, world, mass, make_user, march, v
             "by": by,
             "by_label": page.context["period"].by_label,
             "label": "2025年3月",
+            "partial": False,
+            "through": "2025-03-31",
         }
 
 
@@ -154,6 +156,33 @@ def test_the_trend_is_the_pages(client, api, mass, march):
         (m["key"], m["valid"], m["composite"]) for m in page["months"]
     ]
     assert len(api(mass).get(TREND).json()["months"]) == 12
+
+
+def test_the_trend_marks_this_month_as_partial_like_the_page(client, api, mass, march):
+    """The page draws this month dashed as 本月截至今日; the API says the same of its last row."""
+    client.force_login(mass)
+    today = timezone.localdate()
+    page = client.get("/voices/metrics/trend.json", {"months": 36}).json()
+    data = api(mass).get(TREND, {"months": 36}).json()
+
+    months = data["months"]
+    assert [m["partial"] for m in months] == [m["partial"] for m in page["months"]]
+    assert [m["partial"] for m in months] == [False] * 35 + [True]
+    assert (months[-1]["key"], months[-1]["through"]) == (f"{today:%Y-%m}", today.isoformat())
+    march_row = next(m for m in months if m["key"] == "2025-03")
+    assert (march_row["partial"], march_row["through"]) == (False, "2025-03-31")
+    assert months[-2]["through"] == (today.replace(day=1) - dt.timedelta(days=1)).isoformat()
+    assert data["so_far"] == page["so_far"]
+    assert data["so_far"]["through"] == today.isoformat()
+
+
+@pytest.mark.parametrize(("months", "partial"), [("this", True), ("march", False)])
+def test_a_period_with_this_month_is_marked_partial(api, mass, march, months, partial):
+    today = timezone.localdate()
+    query = MARCH if months == "march" else {"from": "2025-03", "to": f"{today:%Y-%m}"}
+    period = api(mass).get(METRICS, query).json()["period"]
+    assert period["partial"] is partial
+    assert period["through"] == (today.isoformat() if partial else "2025-03-31")
 
 
 def test_the_export_is_the_pages_table_and_is_audited(client, api, mass, march):

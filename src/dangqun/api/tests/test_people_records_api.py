@@ -1,5 +1,5 @@
-"""The people pages' other actions over the API (export, head counts, revealing an ID number,
-corrections): who may, what they see (scoped like the page), the audit rows, the Chinese refusals."""
+"""The people pages' other actions over the API (export, head counts, revealing an ID number or a
+phone number, corrections): who may, what they see (scoped like the page), the audit rows, the Chinese refusals."""
 
 import io
 
@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from conftest import VALID_IDS
+from dangqun.core.idnumber import mask_phone
 from dangqun.core.models import AuditLog
 from dangqun.people.models import CorrectionRequest, Person
 
@@ -108,6 +109,61 @@ def test_reveal_id_matrix(world, api, role, expected):
 
 def test_a_member_sees_no_one_elses_id_number(world, api):
     assert api(world.member).post(f"/api/people/{world.li.pk}/reveal-id/").status_code == 404
+
+
+# Phone numbers: masked in lists and details, revealed by permission, audited ---------------------
+def test_lists_and_details_carry_only_the_masked_number(world, api):
+    client = api(world.owner)
+    listed = client.get("/api/people/").json()["results"]
+    detail = client.get(f"/api/people/{world.wang.pk}/").json()
+    me = api(world.member).get("/api/me/").json()
+
+    for item in [*listed, detail, me]:
+        assert "phone" not in item
+        assert item["phone_masked"] == mask_phone(Person.objects.get(pk=item["id"]).phone)
+    assert detail["phone_masked"] == "138****0003"
+    everything = str(listed) + str(detail) + str(me)
+    for person in (world.zhang, world.li, world.wang):
+        assert person.phone not in everything
+    assert not AuditLog.objects.filter(action="person.reveal_phone").exists()
+
+
+def test_writing_a_phone_still_works_and_answers_masked(world, api):
+    client = api(world.owner)
+    response = client.patch(f"/api/people/{world.wang.pk}/", {"phone": "13911112222"})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["phone_masked"] == "139****2222" and "phone" not in response.json()
+    assert Person.objects.get(pk=world.wang.pk).phone == "13911112222"
+    # leaving it out keeps it; an empty string clears it
+    client.patch(f"/api/people/{world.wang.pk}/", {"job_post": "司机"})
+    assert Person.objects.get(pk=world.wang.pk).phone == "13911112222"
+    client.patch(f"/api/people/{world.wang.pk}/", {"phone": ""})
+    assert Person.objects.get(pk=world.wang.pk).phone == ""
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 401), ("member", 200), ("outsider", 404), ("reader", 403), ("owner", 200)],
+)
+def test_reveal_phone_matrix(world, api, role, expected):
+    response = api(_user(world, role)).post(f"/api/people/{world.zhang.pk}/reveal-phone/")
+
+    assert response.status_code == expected, response.content
+    reveals = AuditLog.objects.filter(action="person.reveal_phone")
+    if expected == 200:
+        assert response.json() == {"phone": world.zhang.phone}
+        row = reveals.get()
+        assert row.actor == _user(world, role) and row.object_id == str(world.zhang.pk)
+    else:
+        assert not reveals.exists()
+        if role == "reader":
+            assert response.json()["detail"] == "您无权查看完整的联系电话"
+
+
+def test_a_member_sees_no_one_elses_phone(world, api):
+    assert api(world.member).post(f"/api/people/{world.li.pk}/reveal-phone/").status_code == 404
+    assert api(world.member).get(f"/api/people/{world.li.pk}/").status_code == 404
 
 
 # Corrections ------------------------------------------------------------------------------------
@@ -212,3 +268,13 @@ def test_sending_back_needs_a_reason_and_an_unknown_decision_is_refused(world, a
 def test_the_corrections_of_a_person_outside_the_scope_are_not_found(world, api):
     response = api(world.outsider).get(f"/api/people/{world.zhang.pk}/corrections/")
     assert response.status_code == 404
+
+
+def test_reveal_phone_queries_are_pinned(world, api, django_assert_num_queries):
+    client = api(world.owner)
+    client.post(f"/api/people/{world.zhang.pk}/reveal-phone/")
+    # token, grants, the scope's organisations, the person, the right (查看身份证号 answers),
+    # the audit row, and the transaction's savepoint and its release
+    with django_assert_num_queries(8):
+        response = client.post(f"/api/people/{world.wang.pk}/reveal-phone/")
+    assert response.json() == {"phone": world.wang.phone}

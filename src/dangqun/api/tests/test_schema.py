@@ -4,10 +4,13 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
+
+from dangqun.accounts.services import create_token
 
 EXPECTED_OPERATIONS = {
     ("/api/notices/", "get"),
@@ -35,6 +38,7 @@ EXPECTED_OPERATIONS = {
     ("/api/people/{id}/party-profile/", "patch"),
     ("/api/people/{id}/{step}/", "post"),
     ("/api/people/{id}/reveal-id/", "post"),
+    ("/api/people/{id}/reveal-phone/", "post"),
     ("/api/people/{id}/corrections/", "get"),
     ("/api/people/{id}/corrections/", "post"),
     ("/api/people/corrections/", "get"),
@@ -165,14 +169,64 @@ def test_schema_documents_the_three_suggested_categories(db, tmp_path):
     assert schemas["CategoryInput"]["properties"]["handling_org"]["nullable"] is True
 
 
-def test_schema_endpoint_serves_the_schema(db):
-    response = Client().get("/api/schema/")
-    assert response.status_code == 200
-    assert "/api/people/" in response.content.decode()
+@pytest.fixture
+def token_holder(world):
+    create_token(None, world.reader, "报表系统")
+    return world.reader
 
 
-def test_docs_page_works_offline_under_the_strict_csp(db):
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("anonymous", 401), ("member", 403), ("owner", 403), ("sysadmin", 200), ("holder", 200)],
+)
+def test_the_schema_is_for_those_who_use_the_api(world, token_holder, who, expected):
+    """As the menu's "API": token holders and the administrators who issue tokens."""
+    client = Client()
+    if who != "anonymous":
+        client.force_login(token_holder if who == "holder" else getattr(world, who))
+    response = client.get("/api/schema/")
+    assert response.status_code == expected
+    if expected == 200:
+        assert "/api/people/" in response.content.decode()
+    elif expected == 403:
+        assert response.json()["detail"].startswith("API 文档只对持有 API 令牌的用户")
+
+
+def test_a_program_with_its_token_reads_the_schema(world, api):
+    assert api(world.owner).get("/api/schema/").status_code == 200  # holds the token it calls with
+    assert "/api/people/" in api(world.owner).get("/api/schema/").content.decode()
+
+
+@pytest.mark.parametrize("who", ["member", "owner"])
+def test_the_docs_page_refuses_others_with_a_chinese_page(world, who):
+    client = Client()
+    client.force_login(getattr(world, who))
+    response = client.get("/api/docs/")
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "API 文档只对持有 API 令牌的用户和系统管理员、安全管理员开放" in html
+    assert 'id="swagger-ui"' not in html
+
+
+def test_the_docs_page_sends_a_stranger_to_sign_in(db):
     response = Client().get("/api/docs/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/api/docs/"
+
+
+def test_the_api_itself_still_answers_json_refusals(world):
+    client = Client()
+    client.force_login(world.member)
+    response = client.get("/api/audit/")
+    assert response.status_code == 403 and response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("who", ["sysadmin", "holder"])
+def test_docs_page_works_offline_under_the_strict_csp(world, token_holder, who):
+    client = Client()
+    client.force_login(token_holder if who == "holder" else world.sysadmin)
+    response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     csp = response.headers["Content-Security-Policy"]

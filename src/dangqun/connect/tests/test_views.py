@@ -48,14 +48,18 @@ def test_all_three_buttons_when_all_are_configured(client, fake):
         assert label in page
 
 
-@pytest.mark.parametrize(("agent", "provider"), [(WXWORK_UA, "wecom"), (DINGTALK_UA, "dingtalk")])
-def test_inside_the_client_the_login_page_hands_over_to_its_sign_in(client, fake, agent, provider):
+@pytest.mark.parametrize(
+    ("agent", "flow"),
+    [(WXWORK_UA, "/connect/wecom/start/"), (DINGTALK_UA, "/connect/dingtalk/free/")],
+)
+def test_inside_the_client_the_login_page_hands_over_to_its_sign_in(client, fake, agent, flow):
+    """企业微信: 网页授权; 钉钉 with its CorpId: the 免登 page (test_free_login.py)."""
     response = client.get(
         f"/accounts/login/?next={CHECKIN.replace('?', '%3F').replace('=', '%3D')}",
         HTTP_USER_AGENT=agent,
     )
     assert response.status_code == 302
-    assert response["Location"].startswith(f"/connect/{provider}/start/")
+    assert response["Location"].startswith(flow)
     assert query(response["Location"])["next"] == CHECKIN
 
 

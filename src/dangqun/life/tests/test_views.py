@@ -238,6 +238,9 @@ def test_the_radar_pages_roll_up_drill_down_and_export(client, world, secretary)
     page = client.get("/life/radar/", {"year": year})
     html = page.content.decode()
     assert page.status_code == 200 and "甲公司党委" in html and 'id="radar-table"' in html
+    # the title is text only; the chart's scripts load once, at the page's end
+    assert "<title>组织生活统计 · 党群工作平台</title>" in html
+    assert html.count("life/radar.js") == 1
     assert "甲公司综合部党支部" in html
     branch = client.get("/life/radar/", {"org": world.branch_a.pk, "year": year}).content.decode()
     assert 'id="radar-findings"' in branch and "依据：" in branch

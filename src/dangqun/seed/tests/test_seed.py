@@ -165,7 +165,7 @@ def test_every_electing_org_has_a_term_and_leaders_from_its_own_members(seeded):
 
 @pytest.mark.django_db
 def test_exactly_the_deliberate_violations_show(seeded):
-    findings = findings_for(list(Org.objects.active()), today=TODAY)
+    findings = findings_for(Org.objects.active(), today=TODAY)
     shown: dict[str, set[int]] = {}
     for finding in findings:
         shown.setdefault(finding.finding.rule.id, set()).add(finding.org_id)

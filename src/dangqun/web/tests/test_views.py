@@ -89,7 +89,7 @@ def test_home_query_count_does_not_grow_with_the_tree(login, world):
     # the 工作台 for a 党委 admin without its slow cards (test_workbench pins each role and card;
     # 28 when the page computed every card), the bell's count, whether they keep some
     # organisation's meetings (the keeping card); and the findings card computed
-    assert _warm_queries(client, "/") == before == 10
+    assert _warm_queries(client, "/") == before == 9
     assert _warm_queries(client, findings, uncached=True) == before_findings == 9
 
 
@@ -100,6 +100,9 @@ def test_audit_page_lists_and_searches(login, world):
     client = login(world.auditor)
     html = page(client, "/audit/")
     assert "person.export" in html and "导出人员 3 条" in html
+    assert '<td data-label="动作">导出人员<div' in html  # its Chinese name, then its code
+    assert "导出人员 3 条" in page(client, "/audit/?action=导出")  # by words of the name
+    assert "导出人员 3 条" not in page(client, "/audit/?action=查看")
     assert "导出人员" in page(client, "/audit/?actor=own")
     assert "导出人员" not in page(client, "/audit/?actor=reader")
     assert "导出人员" in page(client, "/audit/?action=person.")
