@@ -114,15 +114,57 @@ def voices_table() -> str:
             )
     model = RESULTS / "voice_model.json"
     if model.exists():
-        data = json.loads(model.read_text())
-        lines += [
-            "",
-            f"Retraining the category model on {data['samples']:,} voices ({data['folds']}-fold "
-            f"cross-validation, the final fit and the save): **{data['seconds']} s**, peak memory "
-            f"{data['peak_memory_mb']} MB; accuracy {data['accuracy']}, macro-F1 {data['macro_f1']} "
-            f"({data['note']}).",
-        ]
+        lines += model_lines(json.loads(model.read_text()))
     return "\n".join(lines)
+
+
+def model_lines(data: dict) -> list[str]:
+    """The category model (``voice_model_bench.py``): retraining at scale, features by
+    cross-validation on generated messages, the first suggestion, a long body, the demo."""
+    lines = [
+        "",
+        f"Retraining the category model on {data['samples']:,} voices ({data['folds']}-fold "
+        f"cross-validation, the final fit and the save): **{data['seconds']} s**, peak memory "
+        f"{data['peak_memory_mb']} MB; accuracy {data['accuracy']}, macro-F1 {data['macro_f1']} "
+        f"({data['note']}{'; from an earlier run' if data.get('kept_from_last_run') else ''}).",
+    ]
+    generated = data.get("generated")
+    if not generated:
+        return lines
+    lines += [
+        "",
+        f"Category model, 5-fold cross-validation on {generated['messages']:,} generated 12345-style "
+        f"messages in {generated['categories']} categories (`bench/voice_messages.py`: "
+        f"{generated['untitled_share']:.0%} untitled, median {generated['median_characters']} and up "
+        f"to {generated['max_characters']:,} characters, {generated['mislabelled_share']:.0%} "
+        f"mislabelled; first {generated['max_text']:,} characters read):",
+        "",
+        "| features | alpha | accuracy | macro-F1 | top-2 | top-3 | macro-F1, rightly filed | top-3, rightly filed |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, runs in generated["features"].items():
+        scored = (
+            {k: v for k, v in runs.items() if k.startswith("alpha=")}
+            if "accuracy" not in runs
+            else {"alpha=0.0001": runs}
+        )
+        for alpha, row in scored.items():
+            lines.append(
+                f"| {name} | {alpha.removeprefix('alpha=')} | {row['accuracy']} | {row['macro_f1']} "
+                f"| {row['top2']} | {row['top3']} | {row['macro_f1_clean']} | {row['top3_clean']} |"
+            )
+    first, long_body, demo = data["first_suggestion_s"], data["long_body"], data["demo_smoke"]
+    lines += [
+        "",
+        f"First suggestion in a fresh process: **{first['cold']['first']} s** without warm-up (the "
+        f"model read on the first request, as before), **{first['warm']['first']} s** after the "
+        f"warm-up a worker now runs at its start ({first['warm']['warmup']} s, before any request). "
+        f"A {long_body['whole']['characters']:,}-character body: {long_body['whole']['median_s']} s "
+        f"read whole, {long_body['cut']['median_s']} s cut to {long_body['cut']['characters']:,}. "
+        f"Demo data (smoke test only: few, repeated texts): {demo['samples']} voices, "
+        f"{demo['categories']} categories, macro-F1 {demo['macro_f1']}, top-3 {demo['top3']}.",
+    ]
+    return lines
 
 
 def life_table() -> str:

@@ -89,6 +89,11 @@ urlpatterns = [
         voice_admin.CategoryView.as_view(),
         name="voice-category",
     ),
+    re_path(
+        r"^voices/categories/(?P<pk>[^/.]+)/deactivate/$",
+        voice_admin.CategoryDeactivateView.as_view(),
+        name="voice-category-deactivate",
+    ),
     path("voices/calendar/", voice_admin.CalendarView.as_view(), name="voice-calendar"),
     re_path(
         r"^voices/posters/(?P<pk>[^/.]+)/$", voice_admin.PosterView.as_view(), name="voice-poster"

@@ -49,7 +49,12 @@ class CategoryInputSerializer(serializers.Serializer):
     parent = serializers.IntegerField(
         required=False, allow_null=True, help_text="上级类别（一级类别的 ID；不填为一级类别）"
     )
-    handling_org = serializers.IntegerField(help_text="默认承办单位（组织 ID）")
+    handling_org = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="默认承办单位（组织 ID）；可不填（如导入的历史类别），"
+        "此时只有全企业的群工管理员可以维护，受理时须另选承办单位",
+    )
     urgency = serializers.ChoiceField(choices=Urgency.choices, help_text="默认紧急程度")
     active = serializers.BooleanField(required=False, help_text="启用")
 
@@ -62,12 +67,22 @@ def _saved(request, category: Category | None, created: int) -> Response:
     return Response(CategorySerializer(saved).data, status=created)
 
 
+def _category(pk) -> Category:
+    category = Category.objects.select_related("parent", "handling_org").filter(
+        pk=int(pk) if str(pk).isdigit() else None
+    )
+    if not category:
+        raise NotFound("没有这个类别")
+    return category[0]
+
+
 class CategoriesView(ServiceErrorsMixin, APIView):
     @extend_schema(
         operation_id="voices_categories_list",
         summary="呼声类别",
         description="与类别页面相同：全部类别（两级）及各自的默认承办单位与紧急程度；"
-        "维护群众呼声的管理员可看。",
+        "维护群众呼声的管理员可看。?active=1 只列启用的，?active=0 只列停用的。",
+        parameters=[OpenApiParameter("active", str, enum=["0", "1"], description="是否启用")],
         responses={200: CategorySerializer(many=True), 403: FORBIDDEN},
     )
     def get(self, request):
@@ -75,6 +90,9 @@ class CategoriesView(ServiceErrorsMixin, APIView):
         rows = Category.objects.select_related("parent", "handling_org").order_by(
             "parent__name", "name", "pk"
         )
+        active = request.query_params.get("active")
+        if active in ("0", "1"):
+            rows = rows.filter(active=active == "1")
         return Response(CategorySerializer(rows, many=True).data)
 
     @extend_schema(
@@ -93,17 +111,34 @@ class CategoryView(ServiceErrorsMixin, APIView):
     @extend_schema(
         operation_id="voices_categories_update",
         summary="修改呼声类别",
-        description="与类别页面的表单相同（字段全部重新填写）；其他单位的类别不能修改。",
+        description="与类别页面的表单相同（字段全部重新填写）；其他单位的类别不能修改，"
+        "没有默认承办单位的类别只有全企业的群工管理员可以修改。",
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
         request=CategoryInputSerializer,
         responses={200: CategorySerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def post(self, request, pk):
         services.require_manager(request.user, admin_actions.KEEP_CATEGORIES)
-        category = Category.objects.filter(pk=pk).first()
-        if category is None:
-            raise NotFound("没有这个类别")
-        return _saved(request, category, status.HTTP_200_OK)
+        return _saved(request, _category(pk), status.HTTP_200_OK)
+
+
+class CategoryDeactivateView(ServiceErrorsMixin, APIView):
+    @extend_schema(
+        operation_id="voices_categories_deactivate",
+        summary="停用呼声类别",
+        description="与类别页面的“停用”相同：类别不能删除（已有呼声保留它），停用后不再供选择、"
+        "不参与类别推荐的学习和推荐；已停用的再停用不变。请求体为空。",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        request=None,
+        responses={200: CategorySerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, pk):
+        services.require_manager(request.user, admin_actions.KEEP_CATEGORIES)
+        category = _category(pk)
+        outcome = admin_actions.deactivate_category(request.user, category)
+        if not outcome.ok:
+            raise ValidationError(core_actions.errors_by_field(outcome.form))
+        return Response(CategorySerializer(_category(pk)).data)
 
 
 class ShippedDaySerializer(serializers.Serializer):

@@ -90,14 +90,16 @@ class NewVoiceSerializer(serializers.Serializer):
 
 class SuggestTextSerializer(serializers.Serializer):
     title = serializers.CharField(
-        max_length=services.MAX_TITLE, required=False, allow_blank=True, default=""
+        max_length=services.MAX_TITLE, required=False, allow_blank=True, help_text="标题（可空）"
     )
-    content = serializers.CharField(max_length=services.MAX_BODY, required=False, allow_blank=True)
+    content = serializers.CharField(
+        max_length=services.MAX_BODY, required=False, allow_blank=True, help_text="内容"
+    )
 
     def validate(self, attrs):
         # most archived messages have no title: the content alone is enough
         if not (attrs.get("title") or "").strip() and not (attrs.get("content") or "").strip():
-            raise serializers.ValidationError({"content": "请填写标题或内容"})
+            raise ValidationError({"content": ["请填写标题或内容"]})
         return attrs
 
 
@@ -108,10 +110,28 @@ class DuplicateSerializer(serializers.Serializer):
     similarity = serializers.FloatField(help_text="文字相似度 0–1")
 
 
+class SuggestedCategorySerializer(serializers.Serializer):
+    category = serializers.IntegerField(help_text="类别 ID")
+    category_name = serializers.CharField(help_text="类别名称（二级类别含上级）")
+    confidence = serializers.FloatField(help_text="置信度 0–1")
+
+
 class SuggestionSerializer(serializers.Serializer):
-    category = serializers.IntegerField(allow_null=True, help_text="建议类别的编号")
-    category_name = serializers.CharField(allow_null=True)
-    confidence = serializers.FloatField(allow_null=True, help_text="置信度 0–1")
+    suggestions = SuggestedCategorySerializer(
+        many=True, help_text="最可能的 3 个启用中的类别，置信度从高到低（未训练模型时为空）"
+    )
+    prefill = serializers.IntegerField(
+        allow_null=True,
+        help_text="可预填的类别 ID：第一个建议的置信度达到 threshold 时为其 ID，否则为 null",
+    )
+    threshold = serializers.FloatField(
+        allow_null=True, help_text="预填门槛（规则 voices.suggestions；规则停用时为 null）"
+    )
+    category = serializers.IntegerField(
+        allow_null=True, help_text="（兼容旧版）第一个建议的类别 ID，不论置信度"
+    )
+    category_name = serializers.CharField(allow_null=True, help_text="（兼容旧版）其名称")
+    confidence = serializers.FloatField(allow_null=True, help_text="（兼容旧版）其置信度 0–1")
     duplicates = DuplicateSerializer(many=True, required=False)
 
 
@@ -230,7 +250,8 @@ class VoiceViewSet(
     @extend_schema(
         summary="呼声的智能提示",
         description=(
-            "依据本单位已办理呼声学习的建议类别及置信度（未训练模型时为 null），"
+            "依据本单位已办理呼声学习的最可能的 3 个类别及置信度（未训练模型时为空），"
+            "第一个的置信度达到预填门槛时 prefill 为其 ID；"
             "以及前后 30 天内可能重复的呼声（仅限调用者可见的）。"
         ),
         responses={200: SuggestionSerializer, 404: NOT_FOUND},
@@ -247,7 +268,10 @@ class VoiceViewSet(
 
     @extend_schema(
         summary="为尚未提交的文字建议类别",
-        description="表单可据此预填类别；不保存任何内容。",
+        description=(
+            "返回最可能的 3 个类别及置信度；prefill 不为 null 时表单可预填该类别，"
+            "否则只把建议列出供参考。标题可空；很长的内容只读前 2000 字。不保存任何内容。"
+        ),
         request=SuggestTextSerializer,
         responses={200: SuggestionSerializer, 400: OpenApiResponse(description="数据有误")},
     )
@@ -256,15 +280,19 @@ class VoiceViewSet(
         incoming = SuggestTextSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        return Response(_suggestion(data["title"], data.get("content", "")))
+        return Response(_suggestion(data.get("title", ""), data.get("content", "")))
 
 
 def _suggestion(title: str, content: str) -> dict:
-    suggestion = suggestions.suggest_category(title, content)
-    if suggestion is None:
-        return {"category": None, "category_name": None, "confidence": None}
+    suggested = suggestions.suggest_categories(title, content)
+    top = [
+        {"category": s.category.pk, "category_name": str(s.category), "confidence": s.confidence}
+        for s in suggested.top
+    ]
+    first = top[0] if top else {"category": None, "category_name": None, "confidence": None}
     return {
-        "category": suggestion.category.pk,
-        "category_name": str(suggestion.category),
-        "confidence": round(suggestion.confidence, 4),
+        "suggestions": top,
+        "prefill": suggested.prefill.category.pk if suggested.prefill else None,
+        "threshold": suggested.threshold,
+        **first,
     }

@@ -21,6 +21,13 @@ CATEGORY_ACTIONS = {
         refused=KEEP_CATEGORIES,
         done="已保存",
     ),
+    "deactivate": Action(
+        None,
+        lambda user, category, _: categories.deactivate(user, category),
+        allowed=lambda user, category: manages_somewhere(user),
+        refused=KEEP_CATEGORIES,
+        done="已停用",
+    ),
 }
 
 # obj: None (the calendar is the site's)
@@ -43,6 +50,10 @@ def _run(table, user, obj, name: str, data, files=None) -> actions.Outcome:
 
 def save_category(user, category, data, files=None) -> actions.Outcome:
     return _run(CATEGORY_ACTIONS, user, category, "save", data, files)
+
+
+def deactivate_category(user, category) -> actions.Outcome:
+    return _run(CATEGORY_ACTIONS, user, category, "deactivate", {})
 
 
 def set_calendar_day(user, data) -> actions.Outcome:

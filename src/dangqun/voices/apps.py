@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-from dangqun.core import tallies
+from dangqun.core import tallies, warmup
 
 
 class VoicesConfig(AppConfig):
@@ -14,6 +14,7 @@ class VoicesConfig(AppConfig):
 
         post_migrate.connect(_count_stored_voices, sender=self)
         tallies.on_orgs_moved(tally.rebuild_for_orgs)
+        warmup.register("voices.category_model", _warm_category_model)
 
 
 def _count_stored_voices(sender, using="default", **kwargs):
@@ -25,3 +26,12 @@ def _count_stored_voices(sender, using="default", **kwargs):
 
     if not VoiceTally.objects.using(using).exists() and Voice.objects.using(using).exists():
         tally.rebuild()
+
+
+def _warm_category_model():
+    """Read the category model (and jieba's dictionary) when a worker starts, not on the first
+    suggestion."""
+    # import here: the classifier loads jieba and scikit-learn, which only serving processes need
+    from dangqun.voices import classifier
+
+    classifier.warm()

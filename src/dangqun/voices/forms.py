@@ -146,7 +146,10 @@ class CategoryForm(StyledForm):
         empty_label="（一级类别）",
     )
     handling_org = forms.ModelChoiceField(
-        label="默认承办单位", queryset=Org.objects.none(), required=False
+        label="默认承办单位",
+        queryset=Org.objects.none(),
+        required=False,
+        empty_label="（无：受理时手选，仅全企业的群工管理员可设）",
     )
     urgency = forms.ChoiceField(label="默认紧急程度", choices=Urgency.choices)
     active = forms.BooleanField(label="启用", required=False, initial=True)

@@ -1,8 +1,10 @@
 """Pages admins keep: the voice categories (the import of past voices is `import_views`)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
 
 from dangqun.voices import actions, admin_actions, forms, services
 from dangqun.voices.models import Category
@@ -30,3 +32,18 @@ def category_list(request, pk: int | None = None):
         {"form": form, "category": category, "rows": rows},
         status=422 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def deactivate_category(request, pk: int):
+    """停用 a category: its voices keep it; it is no longer offered, learned or suggested."""
+    services.require_manager(request.user, "您无权维护呼声类别")
+    category = get_object_or_404(Category, pk=pk)
+    outcome = admin_actions.deactivate_category(request.user, category)
+    for errors in outcome.form.errors.values() if not outcome.ok else ():
+        for message in errors:
+            messages.error(request, message)
+    if outcome.ok:
+        messages.success(request, f"已停用类别“{category}”")
+    return redirect("voices:categories")

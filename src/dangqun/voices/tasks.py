@@ -40,14 +40,19 @@ def sweep_orphan_voice_files() -> int:
 @db_periodic_task(crontab(day_of_week="0", hour="3", minute="30"))
 def retrain_voice_model() -> dict | None:
     """Every Sunday night: learn categories again from the voices handled since."""
-    # import here: smart loads jieba and scikit-learn, which the other tasks never need
-    from dangqun.voices import smart
+    # import here: the classifier loads jieba and scikit-learn, which the other tasks never need
+    from dangqun.voices import classifier
 
     try:
-        report = smart.train()
-    except smart.NotEnoughData:
+        report = classifier.train()
+    except classifier.NotEnoughData:
         return None
-    return {"samples": report.samples, "accuracy": report.accuracy, "macro_f1": report.macro_f1}
+    return {
+        "samples": report.samples,
+        "accuracy": report.accuracy,
+        "macro_f1": report.macro_f1,
+        "top3": report.top3,
+    }
 
 
 @db_task()

@@ -41,6 +41,11 @@ urlpatterns = [
     path("import/<int:pk>/map/", import_views.import_map, name="import_map"),
     path("import/<int:pk>/errors/", import_views.import_error_file, name="import_errors"),
     path("categories/<int:pk>/", manage_views.category_list, name="category"),
+    path(
+        "categories/<int:pk>/deactivate/",
+        manage_views.deactivate_category,
+        name="category-deactivate",
+    ),
 ]
 
 # Public pages (no login): a unit's QR page and following a voice by its query code.

@@ -204,9 +204,7 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
     own = services.is_submitter(user, voice)
     orgs = actions.handling_orgs(user) if manage else None
     smart_help = _smart_help(user, voice) if manage else {}
-    assign_initial = {"urgency": voice.urgency, "category": voice.category_id}
-    if smart_help.get("suggestion") and not voice.category_id:
-        assign_initial["category"] = smart_help["suggestion"].category.pk
+    assign_initial = _assign_initial(voice, smart_help.get("suggested"))
     context = {
         **smart_help,
         "voice": voice,
@@ -254,10 +252,22 @@ def _smart_help(user, voice: Voice) -> dict:
         return {}
     help_ = {"duplicates": suggestions.duplicate_candidates(user, voice)}
     if voice.status == Status.SUBMITTED:
-        suggestion = suggestions.suggest_category(voice.title, voice.content)
-        if suggestion and suggestion.confidence >= suggestions.SUGGEST_CONFIDENCE:
-            help_["suggestion"] = suggestion
+        help_["suggested"] = suggestions.suggest_categories(voice.title, voice.content)
     return help_
+
+
+def _assign_initial(voice: Voice, suggested) -> dict:
+    """The 受理 form's first values: the voice's category, else the confident suggestion (the 3
+    most likely are shown as hints either way), and that category's default unit if it has one
+    (a category without one leaves the unit to the admin)."""
+    category, urgency = voice.category, voice.urgency
+    if category is None and suggested is not None and suggested.prefill is not None:
+        category = suggested.prefill.category
+        urgency = category.urgency
+    initial = {"urgency": urgency, "category": category.pk if category else None}
+    if category is not None and category.handling_org_id:
+        initial["handling_org"] = category.handling_org_id
+    return initial
 
 
 def _proposal_context(user, voice: Voice, forms_with_errors) -> dict:

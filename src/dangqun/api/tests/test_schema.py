@@ -67,6 +67,7 @@ EXPECTED_OPERATIONS = {
     ("/api/voices/categories/", "get"),
     ("/api/voices/categories/", "post"),
     ("/api/voices/categories/{id}/", "post"),
+    ("/api/voices/categories/{id}/deactivate/", "post"),
     ("/api/voices/calendar/", "get"),
     ("/api/voices/calendar/", "post"),
     ("/api/voices/calendar/{day}/", "delete"),
@@ -157,6 +158,19 @@ def test_schema_documents_filters_and_hides_the_id_number(db, tmp_path):
     person = schema["components"]["schemas"]["Person"]["properties"]
     assert person["id_number"]["writeOnly"] is True
     assert person["id_number_masked"]["readOnly"] is True
+
+
+def test_schema_documents_the_three_suggested_categories(db, tmp_path):
+    schemas = _schema(tmp_path)["components"]["schemas"]
+    suggestion = schemas["Suggestion"]["properties"]
+    assert suggestion["suggestions"]["items"]["$ref"] == "#/components/schemas/SuggestedCategory"
+    assert {"prefill", "threshold", "category", "category_name", "confidence"} <= set(suggestion)
+    assert set(schemas["SuggestedCategory"]["required"]) == {
+        "category",
+        "category_name",
+        "confidence",
+    }
+    assert schemas["CategoryInput"]["properties"]["handling_org"]["nullable"] is True
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from dangqun.core import workcalendar
 from dangqun.core.models import AuditLog, CalendarDay
 from dangqun.voices import calendar_days, categories
-from dangqun.voices.models import Category
+from dangqun.voices.models import Category, Voice
 from dangqun.voices.posters import qr_token
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +58,9 @@ CASES = [
     Case("add a category", "post", "/api/voices/categories/", NEW, (401, 403, 403, 403, 403, 201, 201, 201)),
     # company B's admin may not change company A's category
     Case("change a category", "post", "/api/voices/categories/{category}/", NEW, (401, 403, 403, 403, 403, 200, 403, 200)),
+    Case("deactivate a category", "post", "/api/voices/categories/{category}/deactivate/", {}, (401, 403, 403, 403, 403, 200, 403, 200)),
+    # a category without a default unit belongs to no unit: only a group-wide admin keeps it
+    Case("add a history-only category", "post", "/api/voices/categories/", {**NEW, "handling_org": None}, (401, 403, 403, 403, 403, 400, 400, 201)),
     Case("calendar", "get", "/api/voices/calendar/?year=2026", None, (401, 403, 403, 403, 403, 200, 200, 200)),
     Case("set a day", "post", "/api/voices/calendar/", {"date": "2026-12-29", "is_workday": "0"}, (401, 403, 403, 403, 403, 403, 403, 200)),
     Case("remove a day", "delete", "/api/voices/calendar/2026-12-28/", None, (401, 403, 403, 403, 403, 403, 403, 204)),
@@ -77,7 +80,7 @@ def _state():
 def test_permission_matrix(world, api, users, canteen, case, role):
     user = users[role]
     body = dict(case.body) if case.body is not None else None
-    if body is not None and "urgency" in body:
+    if body is not None and "urgency" in body and "handling_org" not in body:
         body["handling_org"] = getattr(world, OWN_UNIT.get(role, "dept_a")).pk
     before, audit_before = _state(), AuditLog.objects.count()
 
@@ -236,3 +239,56 @@ def test_a_poster_is_for_an_enterprise_unit_only(api, users, world):
     client = api(users["group_mass"])
     assert client.get(f"/api/voices/posters/{world.committee_a.pk}/").status_code == 404
     assert client.get("/api/voices/posters/x/").status_code == 404
+
+
+def test_a_category_is_deactivated_never_deleted_and_keeps_its_voices(world, api, users, canteen):
+    voice = Voice.objects.create(
+        title="食堂太咸",
+        content="饭菜太咸",
+        unit=world.dept_a,
+        category=canteen,
+        query_code_hash="x",
+    )
+    client = api(users["mass"])
+
+    response = client.post(f"/api/voices/categories/{canteen.pk}/deactivate/", {})
+
+    assert response.status_code == 200 and response.json()["active"] is False
+    voice.refresh_from_db()
+    assert voice.category == canteen
+    row = AuditLog.objects.filter(action="voice.category", object_id=str(canteen.pk)).latest("pk")
+    assert row.before["active"] is True and row.after["active"] is False
+    again = client.post(f"/api/voices/categories/{canteen.pk}/deactivate/", {})
+    assert again.status_code == 200
+    assert AuditLog.objects.filter(action="voice.category", object_id=str(canteen.pk)).count() == 2
+    listed = client.get("/api/voices/categories/?active=1").json()
+    assert canteen.pk not in [c["id"] for c in listed]
+    assert [c["id"] for c in client.get("/api/voices/categories/?active=0").json()] == [canteen.pk]
+    offered = client.post(
+        "/api/voices/", {"title": "食堂", "content": "太咸", "category": canteen.pk}
+    )
+    assert offered.status_code == 400 and "category" in offered.json()
+    assert client.delete(f"/api/voices/categories/{canteen.pk}/").status_code == 405
+    assert client.post("/api/voices/categories/999999/deactivate/", {}).status_code == 404
+    assert client.post("/api/voices/categories/abc/deactivate/", {}).status_code == 404
+
+
+def test_a_category_without_a_default_unit_is_the_group_wide_admins(world, api, users):
+    group = api(users["group_mass"])
+    history = {"name": "城乡建设", "urgency": "normal", "handling_org": None}
+
+    created = group.post("/api/voices/categories/", history)
+
+    assert created.status_code == 201, created.content.decode()
+    assert created.json()["handling_org"] is None
+    pk = created.json()["id"]
+    refused = api(users["mass"]).post(f"/api/voices/categories/{pk}/", {**history, "name": "x"})
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == categories.GROUP_WIDE
+    denied = api(users["mass"]).post(f"/api/voices/categories/{pk}/deactivate/", {})
+    assert denied.status_code == 403
+    own = {**history, "handling_org": world.dept_a.pk}
+    assert group.post(f"/api/voices/categories/{pk}/", own).status_code == 200
+    assert (
+        api(users["mass"]).post(f"/api/voices/categories/{pk}/deactivate/", {}).status_code == 200
+    )

@@ -27,6 +27,7 @@ FACTS = {
     "voices.rates": set(),
     "voices.proposal": set(),
     "voices.reminders": set(),
+    "voices.suggestions": set(),
     # life/cadence.py fills in the period's name (月, 季度, 年)
     "life.general_meeting": {"period"},
     "life.committee_meeting": {"period"},

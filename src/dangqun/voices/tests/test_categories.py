@@ -106,3 +106,35 @@ def test_another_units_admin_cannot_change_a_category(client, world, mass, make_
     assert response.status_code == 403
     canteen.refresh_from_db()
     assert (canteen.name, canteen.handling_org, canteen.active) == ("食堂", world.dept_a, True)
+
+
+def test_a_category_without_a_unit_is_for_the_group_wide_admin_and_is_deactivated(
+    client, world, mass, make_user
+):
+    client.force_login(mass)
+    refused = client.post("/voices/categories/", {"name": "城乡建设", "urgency": "normal"})
+    assert refused.status_code == 422 and "只有全企业的群工管理员" in refused.content.decode()
+    group = make_user("group_mass", role="mass_admin", org=world.group)
+    client.force_login(group)
+    new = {"name": "城乡建设", "urgency": "normal", "active": "on"}
+    assert client.post("/voices/categories/", new).status_code == 302
+    history = Category.objects.get(name="城乡建设")
+    assert history.handling_org is None and history.active
+    listed = client.get("/voices/categories/").content.decode()
+    assert "受理时手选" in listed
+    edit = client.get(f"/voices/categories/{history.pk}/").content.decode()
+    assert 'id="category-deactivate"' in edit and ">停用</button>" in edit
+
+    client.force_login(mass)  # not theirs: it belongs to no unit
+    assert client.post(f"/voices/categories/{history.pk}/deactivate/").status_code == 403
+    client.force_login(group)
+    done = client.post(f"/voices/categories/{history.pk}/deactivate/", follow=True)
+    assert "已停用类别“城乡建设”" in done.content.decode()
+    history.refresh_from_db()
+    assert not history.active
+    assert AuditLog.objects.filter(action="voice.category", object_id=str(history.pk)).count() == 2
+    assert (
+        'id="category-deactivate"'
+        not in client.get(f"/voices/categories/{history.pk}/").content.decode()
+    )
+    assert client.get(f"/voices/categories/{history.pk}/deactivate/").status_code == 405

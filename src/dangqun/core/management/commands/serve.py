@@ -24,6 +24,9 @@ def run_server(host: str, port: int, workers: int, *, manifest: bool) -> int:
             "-m",
             "gunicorn",
             "dangqun.wsgi:application",
+            # post_worker_init: each worker reads the category model before its first request
+            "--config",
+            "python:dangqun.core.gunicorn_hooks",
             "--bind",
             f"{host}:{port}",
             "--workers",

@@ -1,14 +1,15 @@
 """``dangqun train_voice_model [--folds 5] [--limit N]``: learn the category suggestion for 群众呼声.
 
-Learns from voices whose category an admin confirmed (assigned and later, active categories),
-prints the cross-validated scores and saves the model into the data directory, replacing the
-previous one (running web processes pick it up on their next suggestion). Safe to run from cron.
+Learns from ``classifier.training_voices()``: voices whose category an admin confirmed (assigned
+and later, active categories only), prints the cross-validated scores and saves the model into the
+data directory, replacing the previous one (running web and task workers read it again on their
+next suggestion). Safe to run from cron.
 Exit status: non-zero when fewer than two categories have enough examples (nothing is saved).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dangqun.voices import smart
+from dangqun.voices import classifier
 
 
 class Command(BaseCommand):
@@ -31,14 +32,16 @@ class Command(BaseCommand):
             raise CommandError("--limit 须为正整数")
         self.stdout.write("正在训练类别推荐模型……")
         try:
-            report = smart.train(folds=folds, limit=limit)
-        except smart.NotEnoughData as exc:
+            report = classifier.train(folds=folds, limit=limit)
+        except classifier.NotEnoughData as exc:
             raise CommandError(f"{exc}模型未保存。") from exc
         skipped = "、".join(f"{name}（{n} 条）" for name, n in report.skipped.items()) or "无"
         self.stdout.write(f"样本数：{report.samples}")
         self.stdout.write(f"类别数：{report.categories}")
         self.stdout.write(f"交叉验证准确率：{report.accuracy:.1%}（{folds} 折）")
         self.stdout.write(f"宏平均F1：{report.macro_f1:.3f}")
+        self.stdout.write(f"前 3 个建议含正确类别：{report.top3:.1%}")
+        self.stdout.write(f"正则化系数（交叉验证选定）：{report.alpha:g}")
         self.stdout.write(f"跳过的类别（样本少于 {folds} 条）：{skipped}")
         self.stdout.write(f"用时：{report.seconds:.1f} 秒")
-        self.stdout.write(self.style.SUCCESS(f"模型已保存：{smart.model_path()}"))
+        self.stdout.write(self.style.SUCCESS(f"模型已保存：{classifier.model_path()}"))
