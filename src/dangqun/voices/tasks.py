@@ -47,3 +47,12 @@ def retrain_voice_model() -> dict | None:
     except smart.NotEnoughData:
         return None
     return {"samples": report.samples, "accuracy": report.accuracy, "macro_f1": report.macro_f1}
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def index_voice_topic_words() -> int:
+    """Segment the words of voices added since the last run, so hot topics find them stored."""
+    # import here: topic_words loads jieba, which the other tasks never need
+    from dangqun.voices import topic_words
+
+    return topic_words.fill_new()

@@ -11,6 +11,7 @@ package is where Django and every caller import them from.
 from .choices import OPEN_STATUSES, Channel, Identity, Kind, Rating, Status, Urgency
 from .proposals import Congress, Representative, Seconder
 from .tallies import VoiceTally, hour_field
+from .topics import TopicWords
 from .voice import Attachment, Category, Follow, Voice, VoiceEvent, attachment_path
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Representative",
     "Seconder",
     "Status",
+    "TopicWords",
     "Urgency",
     "Voice",
     "VoiceEvent",

@@ -1,0 +1,28 @@
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("voices", "0009_calendarday_to_core"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="TopicWords",
+            fields=[
+                (
+                    "voice",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="topic_words",
+                        serialize=False,
+                        to="voices.voice",
+                    ),
+                ),
+                ("words", models.TextField(blank=True)),
+                ("version", models.PositiveSmallIntegerField(default=1)),
+            ],
+        ),
+    ]
