@@ -160,3 +160,23 @@ def test_any_range_of_days_and_its_previous_range():
     ]:
         with pytest.raises(PeriodError, match=message):
             parse_days(since, until)
+
+
+def test_the_period_is_in_local_time_and_a_voice_counts_once(world):
+    shanghai = ZoneInfo("Asia/Shanghai")
+
+    def at(month, day, hour, minute=0):
+        return dt.datetime(2025, month, day, hour, minute, tzinfo=shanghai)
+
+    text = "食堂午餐价格上涨，食堂饭菜价格太贵，食堂午餐价格上涨。"
+    for when in [at(3, 1, 0, 10), at(3, 31, 23, 30), at(4, 1, 0, 5), at(2, 28, 23, 59)]:
+        voice = add(world.dept_a, "食堂午餐价格上涨", text, 1)
+        Voice.objects.filter(pk=voice.pk).update(submitted_at=when)
+    found = topics.hot_topics(Voice.objects.all(), MARCH)
+    assert found.total == 2 and found.previous_total == 1
+    [topic] = found.topics
+    assert topic.voices == 2 and topic.previous == 1  # repeated words count the voice once
+    assert topic.trend == topics.UP
+    assert (
+        topics.hot_topics(Voice.objects.all(), parse_days("2025-05-01", "2025-05-31")).topics == []
+    )
