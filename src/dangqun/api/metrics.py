@@ -146,7 +146,7 @@ class HotTopicsSerializer(serializers.Serializer):
     previous_period = WindowSerializer(source="previous_window", help_text="等长的上一期")
     total = serializers.IntegerField(help_text="本期呼声数")
     previous_total = serializers.IntegerField(help_text="上一期呼声数")
-    read = serializers.IntegerField(help_text="本期读取的呼声数（超过 3,000 条时均匀抽样）")
+    read = serializers.IntegerField(help_text="本期读取的呼声数（超过 2,000 条时均匀抽样）")
     sampled = serializers.BooleanField(help_text="条数是否按抽样估计")
     topics = TopicSerializer(many=True)
 

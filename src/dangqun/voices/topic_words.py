@@ -20,6 +20,7 @@ from pathlib import Path
 import jieba
 import jieba.analyse
 from django.core.cache import cache
+from django.db import connection
 
 from dangqun.voices.models import TopicWords, Voice
 from dangqun.voices.smart import STOPWORDS, normalize
@@ -100,15 +101,23 @@ def words_of(ids: Iterable[int]) -> dict[int, str]:
     """The stored words of the voices ``ids`` (as many as a topic samples), segmenting and storing
     those that have none yet: two queries when all are stored, three or four otherwise."""
     ids = list(ids)
-    found = dict(
-        TopicWords.objects.filter(voice_id__in=ids, version=VERSION).values_list(
-            "voice_id", "words"
-        )
-    )
+    found = _stored(ids)
     missing = [pk for pk in ids if pk not in found]
     if missing:
         found.update(store(Voice.objects.filter(pk__in=missing)))
     return found
+
+
+def _stored(ids: list[int]) -> dict[int, str]:
+    if connection.vendor == "postgresql":
+        # one array parameter: 4,000 placeholders cost psycopg and Django ~0.2 s to prepare
+        table = TopicWords._meta.db_table  # the model's own name, not input
+        sql = f"SELECT voice_id, words FROM {table} WHERE version = %s AND voice_id = ANY(%s)"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [VERSION, ids])
+            return dict(cursor.fetchall())
+    rows = TopicWords.objects.filter(voice_id__in=ids, version=VERSION)
+    return dict(rows.values_list("voice_id", "words"))
 
 
 def store(voices) -> dict[int, str]:

@@ -242,12 +242,12 @@ def test_hot_topics_take_a_fixed_number_of_queries(api, world, mass, django_asse
     for n in range(1, 6):
         add(n)
     figures.cache.clear()
-    # token, grants, the scope's organisations, ids of both periods, their words, storing the
-    # new ones' (3), the representatives' titles
-    with django_assert_num_queries(10):
+    # token, grants, the scope's organisations, the ids of both periods, their words, storing
+    # the new ones' (3), the representatives' titles
+    with django_assert_num_queries(9):
         assert client.get(HOT, MARCH).json()["total"] == 6
     figures.cache.clear()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(HOT, MARCH).json()["total"] == 6
     with django_assert_num_queries(3):  # cached for the scope and period
         assert client.get(HOT, MARCH).json()["total"] == 6

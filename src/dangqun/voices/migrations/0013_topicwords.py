@@ -25,4 +25,12 @@ class Migration(migrations.Migration):
                 ("version", models.PositiveSmallIntegerField(default=1)),
             ],
         ),
+        migrations.AddIndex(
+            model_name="voice",
+            index=models.Index(
+                fields=["submitted_at"],
+                include=["id", "unit", "handling_org"],
+                name="voice_submitted_idx",
+            ),
+        ),
     ]

@@ -260,7 +260,7 @@ def test_hot_topics_follow_the_pages_period_and_link_to_their_voices(
     assert f"{HOT}?start=2025-03&amp;end=2025-03" in page
     client.get(HOT, {"start": "2025-03", "end": "2025-03"})  # the words are stored
     figures_cache.clear()
-    with django_assert_num_queries(8):  # session, user, grants, scope, ids ×2, words, titles
+    with django_assert_num_queries(7):  # session, user, grants, scope, ids, words, titles
         fragment = client.get(HOT, {"start": "2025-03", "end": "2025-03"}).content.decode()
     assert "2025年3月共 3 条呼声" in fragment and "班车" not in fragment
     assert "上升" in fragment and "（上期 1）" in fragment
