@@ -121,7 +121,7 @@ class WindowSerializer(serializers.Serializer):
     label = serializers.CharField(help_text="期间的中文写法")
 
 
-class RepresentativeSerializer(serializers.Serializer):
+class TopicVoiceSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="representative_id", help_text="呼声 ID")
     title = serializers.CharField(source="representative_title", help_text="标题")
 
@@ -138,7 +138,7 @@ class TopicSerializer(serializers.Serializer):
     )
     trend_label = serializers.CharField(help_text="走势的中文写法")
     search = serializers.CharField(help_text="查找该话题呼声时所用的词（须都含有）")
-    representative = RepresentativeSerializer(source="*", help_text="代表性呼声")
+    representative = TopicVoiceSerializer(source="*", help_text="代表性呼声")
 
 
 class HotTopicsSerializer(serializers.Serializer):
