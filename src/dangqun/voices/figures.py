@@ -115,6 +115,23 @@ def topic_scope(user, org_pk: int | None = None) -> tuple[QuerySet, Org | None]:
     return voices.filter(Q(unit__in=ids) | Q(handling_org__in=ids)), org
 
 
+TOPIC_ORGS = 200  # organisations offered for hot topics at most
+
+
+def topic_orgs(user) -> list[tuple[int, str, int]]:
+    """The enterprise organisations a viewer may narrow hot topics to: the top of each sub-tree
+    they view voices of and the level below (id, name, depth), at most ``TOPIC_ORGS``. One query."""
+    paths = Scope.of(user).covered_paths(VIEW_VOICES)
+    if not paths:
+        return []
+    within = Q(pk__in=[])
+    for path in paths:
+        within |= Q(path__startswith=path)
+    depth = min(len(path) for path in paths) // Org.steplen + 1
+    rows = Org.objects.filter(within, system=System.ENTERPRISE, depth__lte=depth)
+    return list(rows.order_by("path").values_list("pk", "name", "depth")[:TOPIC_ORGS])
+
+
 def hot_topics(user, window: Window, org_pk: int | None = None):
     """The hot topics (``topics.HotTopics``) of ``window`` among the voices the user may open
     (perhaps of one organisation); cached per scope, organisation and period for

@@ -159,6 +159,13 @@ def hot_topics(request):
     if not context["error"]:
         found = figures.hot_topics(request.user, window, org_pk)
         context.update(found=found, topics=[_topic_row(t, found.window) for t in found.topics])
+        context.update(
+            orgs=figures.topic_orgs(request.user),
+            org_pk=org_pk,
+            kept={
+                k: request.GET[k] for k in ("start", "end", "since", "until") if k in request.GET
+            },
+        )
     return render_page(request, "voices/_hot_topics.html", context)
 
 

@@ -260,7 +260,8 @@ def test_hot_topics_follow_the_pages_period_and_link_to_their_voices(
     assert f"{HOT}?start=2025-03&amp;end=2025-03" in page
     client.get(HOT, {"start": "2025-03", "end": "2025-03"})  # the words are stored
     figures_cache.clear()
-    with django_assert_num_queries(7):  # session, user, grants, scope, ids, words, titles
+    # session, user, grants, scope, ids, words, titles, the organisations to choose from
+    with django_assert_num_queries(8):
         fragment = client.get(HOT, {"start": "2025-03", "end": "2025-03"}).content.decode()
     assert "2025年3月共 3 条呼声" in fragment and "班车" not in fragment
     assert "上升" in fragment and "（上期 1）" in fragment
@@ -272,6 +273,29 @@ def test_hot_topics_follow_the_pages_period_and_link_to_their_voices(
     assert "早班车" in april and "2025-04-01 至 2025-04-20" in april
     refused = client.get(HOT, {"since": "2025-04-31"}).content.decode()
     assert "日期格式不正确" in refused
+
+
+def test_hot_topics_of_a_chosen_organisation(world, login, make_user):
+    for day in range(1, 4):
+        for unit, title in [(world.dept_a, "食堂饭菜太咸"), (world.dept_b, "宿舍热水不足")]:
+            Voice.objects.create(
+                title=title,
+                content=title,
+                unit=unit,
+                query_code_hash=f"{unit.pk}-{day}",
+                submitted_at=dt.datetime(2025, 3, day, 10, tzinfo=SHANGHAI),
+            )
+    group = login(make_user("group_mass", role="mass_admin", org=world.group))
+    march = {"start": "2025-03", "end": "2025-03"}
+    everything = group.get(HOT, march).content.decode()
+    assert "食堂" in everything and "宿舍" in everything
+    assert f'<option value="{world.company_b.pk}">' in everything  # the companies are offered
+    only_b = group.get(HOT, {**march, "org": world.company_b.pk}).content.decode()
+    assert "宿舍" in only_b and "食堂" not in only_b
+    assert f'<option value="{world.company_b.pk}" selected>' in only_b
+    company_a = login(make_user("mass_a", role="mass_admin", org=world.company_a))
+    assert group.get(HOT, {"org": "x"}).content.decode().count("组织编号应为整数") == 1
+    assert company_a.get(HOT, {**march, "org": world.company_b.pk}).status_code == 404
 
 
 def test_this_month_is_marked_as_so_far_not_as_a_fall(client, mass, raise_voice):
