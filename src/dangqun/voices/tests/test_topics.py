@@ -4,9 +4,11 @@ never a word or a voice from outside the viewer's scope."""
 
 import datetime as dt
 import uuid
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 
 from dangqun.voices import topic_words, topics
 from dangqun.voices.models import Status, TopicWords, Voice
@@ -179,3 +181,13 @@ def test_the_period_is_in_local_time_and_a_voice_counts_once(world):
     assert (
         topics.hot_topics(Voice.objects.all(), parse_days("2025-05-01", "2025-05-31")).topics == []
     )
+
+
+def test_the_command_stores_every_voices_words_once(world):
+    voices = [add(world.dept_a, "食堂饭菜太咸", CANTEEN, day) for day in range(1, 4)]
+    out = StringIO()
+    call_command("index_voice_topics", stdout=out)
+    assert "已为 3 条呼声分词" in out.getvalue()
+    assert TopicWords.objects.filter(voice__in=voices).count() == 3
+    call_command("index_voice_topics", stdout=out)
+    assert "已为 0 条呼声分词" in out.getvalue()
