@@ -11,6 +11,7 @@ VOICES_START, VOICES_END = "<!-- voices:start -->", "<!-- voices:end -->"
 LIFE_START, LIFE_END = "<!-- life:start -->", "<!-- life:end -->"
 DEVELOPMENT_START, DEVELOPMENT_END = "<!-- development:start -->", "<!-- development:end -->"
 WORKBENCH_START, WORKBENCH_END = "<!-- workbench:start -->", "<!-- workbench:end -->"
+TOPICS_START, TOPICS_END = "<!-- topics:start -->", "<!-- topics:end -->"
 
 
 def table() -> str:
@@ -245,6 +246,40 @@ def workbench_table() -> str:
     return "\n".join(lines)
 
 
+def topics_table() -> str:
+    """Hot topics (``topics_bench.py``)."""
+    topics = RESULTS / "topics.json"
+    if not topics.exists():
+        return ""
+    data = json.loads(topics.read_text())
+    load = data.get("load_average_before", ["?"])[0], data.get("load_average_after", ["?"])[0]
+    lines = [
+        f"Database: {data['database']}; {data['voices']:,} voices, {data['voices_in_the_year']:,} in "
+        f"the year measured; sample {data['sample']:,} voices per period; load average "
+        f"{load[0]} before and {load[1]} after on 2 cores. Computed afresh: the Django cache cleared "
+        "before each run, every voice's words stored.",
+        "",
+        "| case | median ms | p95 ms | min–max ms | queries | target |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name, row in data["cases"].items():
+        ok = "✓" if row["p95_ms"] <= data["target_ms"] else f"✗ over {data['target_ms']} ms"
+        lines.append(
+            f"| {name} (`{row['url']}`) | {row['median_ms']} | {row['p95_ms']} "
+            f"| {row['min_ms']}–{row['max_ms']} | {row['queries']} | {ok} |"
+        )
+    cold = ", ".join(f"{ms:,}" for ms in data["cold_year_ms"])
+    index = data["index_all"]
+    lines += [
+        "",
+        f"First computation of the group's year with no word stored ({data['cold_words_stored']:,} "
+        f"voices segmented and stored): {cold} ms (the first run also loads jieba's dictionary). "
+        f"Storing every voice's words (`dangqun index_voice_topics`): {index['voices']:,} voices in "
+        f"{index['seconds']} s.",
+    ]
+    return "\n".join(lines)
+
+
 def replace(text: str, start: str, end: str, body: str) -> str:
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
@@ -260,6 +295,8 @@ def main() -> None:
         text = replace(text, DEVELOPMENT_START, DEVELOPMENT_END, development_table())
     if WORKBENCH_START in text:
         text = replace(text, WORKBENCH_START, WORKBENCH_END, workbench_table())
+    if TOPICS_START in text:
+        text = replace(text, TOPICS_START, TOPICS_END, topics_table())
     DOC.write_text(text)
 
 

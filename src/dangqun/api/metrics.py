@@ -1,6 +1,6 @@
 """群众呼声's figures over the API: 三率 (响应率, 解决率, 满意率, composite) of a period and grouping,
 the monthly trend (this month, not over yet, marked ``partial`` as the page draws it "so far"),
-the table as xlsx and this month's hot topics. The same functions as the page
+the table as xlsx and the hot topics of any period. The same functions as the page
 (``voices.figures``, ``voices.periods``): the same numbers, read by the same people (查看 over
 voices; others 403), counted over the same voices. A period the page would replace by this month
 is refused here with the reason (400)."""
@@ -25,10 +25,11 @@ from dangqun.api.views import ServiceErrorsMixin
 from dangqun.core.rules import get_rule
 from dangqun.voices import figures
 from dangqun.voices.metrics import GROUP_LABELS, GROUPS, RULE
-from dangqun.voices.periods import DEFAULT_BY, Period, PeriodError, parse_period
+from dangqun.voices.periods import DEFAULT_BY, Period, PeriodError, parse_period, read_window
 
 FORBIDDEN = OpenApiResponse(description="无权查看群众呼声统计")
 BAD_PERIOD = OpenApiResponse(description="统计期间或分组有误，给出中文说明")
+NO_ORG = OpenApiResponse(description="组织不存在或无权查看")
 PERIOD_PARAMETERS = [
     OpenApiParameter("from", str, description="开始月份，如 2025-01（含）；默认本月"),
     OpenApiParameter("to", str, description="结束月份，如 2025-12（含）；默认本月；最长 36 个月"),
@@ -138,13 +139,39 @@ class TrendSerializer(serializers.Serializer):
     rule = RateRuleSerializer()
 
 
+class WindowSerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="第一天")
+    end = serializers.DateField(source="last_day", help_text="最后一天（含）")
+    label = serializers.CharField(help_text="期间的中文写法")
+
+
+class TopicVoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="representative_id", help_text="呼声 ID")
+    title = serializers.CharField(source="representative_title", help_text="标题")
+
+
 class TopicSerializer(serializers.Serializer):
-    word = serializers.CharField(help_text="关键词")
-    voices = serializers.IntegerField(help_text="含该词的呼声数")
+    label = serializers.CharField(help_text="话题名称：词与词组，以顿号分隔")
+    terms = serializers.ListField(
+        child=serializers.CharField(), help_text="话题的词与词组（词组内的词以空格分隔）"
+    )
+    voices = serializers.IntegerField(help_text="本期该话题的呼声数（抽样时为估计）")
+    previous = serializers.IntegerField(help_text="上一期该话题的呼声数（抽样时为估计）")
+    trend = serializers.ChoiceField(
+        choices=["up", "down", "flat", "new"], help_text="较上一期：上升、下降、持平、新出现"
+    )
+    trend_label = serializers.CharField(help_text="走势的中文写法")
+    search = serializers.CharField(help_text="查找该话题呼声时所用的词（须都含有）")
+    representative = TopicVoiceSerializer(source="*", help_text="代表性呼声")
 
 
 class HotTopicsSerializer(serializers.Serializer):
-    month = serializers.CharField(help_text="月份 YYYY-MM")
+    period = WindowSerializer(source="window")
+    previous_period = WindowSerializer(source="previous_window", help_text="等长的上一期")
+    total = serializers.IntegerField(help_text="本期呼声数")
+    previous_total = serializers.IntegerField(help_text="上一期呼声数")
+    read = serializers.IntegerField(help_text="本期读取的呼声数（超过 2,000 条时均匀抽样）")
+    sampled = serializers.BooleanField(help_text="条数是否按抽样估计")
     topics = TopicSerializer(many=True)
 
 
@@ -266,14 +293,30 @@ class ExportView(ServiceErrorsMixin, APIView):
 class HotTopicsView(ServiceErrorsMixin, APIView):
     @extend_schema(
         operation_id="voices_hot_topics",
-        summary="本月热点",
-        description="本月调用者可查看的呼声中出现最多的关键词及所在呼声数（每小时更新）。",
-        responses={200: HotTopicsSerializer, 403: FORBIDDEN},
+        summary="热点话题",
+        description="调用者可查看的呼声在所选期间的热点话题：把说同一件事的呼声归为一个话题，"
+        "以共有的词与词组命名，给出条数、较等长上一期的走势和一条代表性呼声（每小时更新）。"
+        "期间为整月（from/to，默认本月）或任意日期（since/until），最长 36 个月。",
+        parameters=[
+            OpenApiParameter("from", str, description="开始月份，如 2025-01（含）；默认本月"),
+            OpenApiParameter("to", str, description="结束月份，如 2025-12（含）；默认本月"),
+            OpenApiParameter(
+                "since", OpenApiTypes.DATE, description="开始日期（含）；给出时不看月份"
+            ),
+            OpenApiParameter("until", OpenApiTypes.DATE, description="结束日期（含）；默认今天"),
+            OpenApiParameter("org", int, description="只看该组织及其下级反映或承办的呼声"),
+        ],
+        responses={200: HotTopicsSerializer, 400: BAD_PERIOD, 403: FORBIDDEN, 404: NO_ORG},
     )
     def get(self, request):
-        month, topics = figures.hot_topics(request.user)
-        body = {
-            "month": f"{month:%Y-%m}",
-            "topics": [{"word": word, "voices": count} for word, count in topics],
-        }
-        return Response(HotTopicsSerializer(body).data)
+        figures.require_viewer(request.user)
+        params = request.query_params
+        try:
+            window = read_window(params, "from", "to")
+        except PeriodError as exc:
+            raise ValidationError({"period": [exc.message]}) from exc
+        raw_org = params.get("org", "").strip()
+        if raw_org and not raw_org.isdigit():
+            raise ValidationError({"org": ["组织编号应为整数"]})
+        found = figures.hot_topics(request.user, window, int(raw_org) if raw_org else None)
+        return Response(HotTopicsSerializer(found).data)

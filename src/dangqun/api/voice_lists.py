@@ -3,6 +3,7 @@ inbox by tab and its overdue view (收件箱、超时; ``voices.inbox``: for tho
 voices), and 公开答复 (published voices every employee reads, and 我也关注)."""
 
 from django.db.models import Count
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -26,7 +27,8 @@ from dangqun.voices.models import Voice
     summary="呼声收件箱",
     description=(
         "与收件箱页面相同：调用者所辖范围内反映或承办的呼声（本人提交的见 ?mine=1 的呼声列表），"
-        "?show= 按页签，?overdue=1 只列出响应或办理已超时的。仅限可查看或承办呼声的账号。"
+        "?show= 按页签，?overdue=1 只列出响应或办理已超时的，?q= 按标题或内容所含的词，"
+        "?since= / ?until= 按提交日期。仅限可查看或承办呼声的账号。"
     ),
     parameters=[
         OpenApiParameter(
@@ -38,6 +40,11 @@ from dangqun.voices.models import Voice
             + "；默认 open",
         ),
         OpenApiParameter("overdue", str, enum=["1"], description="1：只列出已超时的"),
+        OpenApiParameter(
+            "q", str, description="标题或内容所含的词，多个以空格分隔，须都含有（热点话题的链接）"
+        ),
+        OpenApiParameter("since", OpenApiTypes.DATE, description="提交日期不早于（含）"),
+        OpenApiParameter("until", OpenApiTypes.DATE, description="提交日期不晚于（含）"),
     ],
     responses={
         200: VoiceSerializer(many=True),
@@ -54,7 +61,18 @@ class InboxView(ServiceErrorsMixin, generics.ListAPIView):
         tab = params.get("show") or inbox.DEFAULT_TAB
         if tab not in inbox.TABS:
             raise ValidationError({"show": [f"页签应为 {'、'.join(inbox.TABS)} 之一"]})
-        voices = inbox.inbox(self.request.user, tab, overdue=params.get("overdue") == "1")
+        dates = {}
+        for key in ("since", "until"):
+            if params.get(key) and inbox.read_day(params[key]) is None:
+                raise ValidationError({key: ["日期格式不正确（应如 2025-03-15）"]})
+            dates[key] = inbox.read_day(params.get(key))
+        voices = inbox.inbox(
+            self.request.user,
+            tab,
+            overdue=params.get("overdue") == "1",
+            words=params.get("q", "").strip()[:100],
+            **dates,
+        )
         return voices.select_related("unit", "handling_org", "person")
 
 

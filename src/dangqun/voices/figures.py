@@ -1,33 +1,35 @@
 """The 三率 figures a viewer reads, for the page and the API alike: who may read them
 (``require_viewer``), which voices count (``counted``), the table of a period, the monthly trend,
-the month's hot topics, and the table as an xlsx export (audited here). The numbers themselves
+hot topics of any period, and the table as an xlsx export (audited here). The numbers themselves
 come from ``metrics``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 
 import xlsxwriter
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from dangqun.accounts.roles import VIEW_VOICES
+from dangqun.accounts.roles import HANDLE_VOICES, VIEW_VOICES
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit
 from dangqun.core.dates import add_months
 from dangqun.core.rules import get_rule
+from dangqun.orgs import services as orgs_services
 from dangqun.orgs.models import Org, System
 from dangqun.voices import services
 from dangqun.voices.metrics import RULE, RateRow, monthly_trend, table
 from dangqun.voices.models import Voice
-from dangqun.voices.periods import Period
+from dangqun.voices.periods import Period, Window
 
 TREND_MONTHS = 12
 MAX_TREND_MONTHS = 36
-HOT_TOPICS_SECONDS = 3600  # hot topics read up to 5,000 voices' text: kept for an hour
+HOT_TOPICS_SECONDS = 3600  # a period's topics are kept for an hour
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 COUNT, RATE, HOURS = "count", "rate", "hours"
@@ -129,20 +131,60 @@ def counted_through(month: dt.date, today: dt.date | None = None) -> tuple[bool,
     return False, add_months(first, 1) - dt.timedelta(days=1)
 
 
-def hot_topics(user) -> tuple[dt.date, list[tuple[str, int]]]:
-    """This month and its hot keywords among the voices the user may open, with how many voices
-    hold each (most first); cached per user and month."""
-    # import here: smart loads jieba and scikit-learn, which most processes never need
-    from dangqun.voices import smart
+def topic_scope(user, org_pk: int | None = None) -> tuple[QuerySet, Org | None]:
+    """The voices whose topics the user reads: those they may open as staff, or only those raised
+    in or handled by ``org_pk``'s sub-tree (an organisation they may see, else 404)."""
+    voices = services.in_scope(user)
+    if org_pk is None:
+        if Scope.of(user).covers_every_unit(VIEW_VOICES):
+            # every voice is raised in an enterprise unit (intake refuses others): all of them,
+            # without a filter by thousands of organisations
+            voices = Voice.objects.all()
+        return voices, None
+    org = orgs_services.require_visible(user, org_pk)
+    ids = list(Org.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
+    return voices.filter(Q(unit__in=ids) | Q(handling_org__in=ids)), org
+
+
+TOPIC_ORGS = 200  # organisations offered for hot topics at most
+
+
+def topic_orgs(user) -> list[tuple[int, str, int]]:
+    """The enterprise organisations a viewer may narrow hot topics to: the top of each sub-tree
+    they view voices of and the level below (id, name, depth), at most ``TOPIC_ORGS``. One query."""
+    paths = Scope.of(user).covered_paths(VIEW_VOICES)
+    if not paths:
+        return []
+    within = Q(pk__in=[])
+    for path in paths:
+        within |= Q(path__startswith=path)
+    depth = min(len(path) for path in paths) // Org.steplen + 1
+    rows = Org.objects.filter(within, system=System.ENTERPRISE, depth__lte=depth)
+    return list(rows.order_by("path").values_list("pk", "name", "depth")[:TOPIC_ORGS])
+
+
+def hot_topics(user, window: Window, org_pk: int | None = None):
+    """The hot topics (``topics.HotTopics``) of ``window`` among the voices the user may open
+    (perhaps of one organisation); cached per scope, organisation and period for
+    ``HOT_TOPICS_SECONDS``. The key holds the sub-trees the user's grants cover, so a changed
+    grant never reads another scope's topics."""
+    # import here: topics loads jieba and scikit-learn, which most processes never need
+    from dangqun.voices import topics
 
     require_viewer(user)
-    month = timezone.localdate().replace(day=1)
-    key = f"voices:hot-topics:{user.pk}:{month:%Y%m}"
-    topics = cache.get(key)
-    if topics is None:
-        topics = smart.hot_topics(services.visible_to(user), month=month)
-        cache.set(key, topics, HOT_TOPICS_SECONDS)
-    return month, topics
+    voices, _ = topic_scope(user, org_pk)
+    scope = Scope.of(user)
+    paths = sorted(
+        {f"v{path}" for path in scope.covered_paths(VIEW_VOICES)}
+        | {f"h{path}" for path in scope.covered_paths(HANDLE_VOICES)}
+    )
+    digest = hashlib.sha256(" ".join(paths).encode()).hexdigest()[:24]
+    key = f"voices:topics:{digest}:{org_pk or ''}:{window.start}:{window.end}"
+    found = cache.get(key)
+    if found is None:
+        found = topics.hot_topics(voices, window)
+        cache.set(key, found, HOT_TOPICS_SECONDS)
+    return found
 
 
 def export_table(user, period: Period) -> bytes:

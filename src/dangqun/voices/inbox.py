@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dangqun.core.rules import get_rule
@@ -13,6 +13,7 @@ from dangqun.voices import services
 from dangqun.voices.models import OPEN_STATUSES, Status
 
 DEFAULT_TAB = "open"
+MAX_WORDS = 5  # words of a search, each of which a voice must hold
 # tab: (label, filter)
 TABS = {
     "open": ("办理中（全部）", {"status__in": OPEN_STATUSES}),
@@ -34,17 +35,45 @@ MINE = {
 }
 
 
-def inbox(user, tab: str = DEFAULT_TAB, *, overdue: bool = False, soon: bool = False) -> QuerySet:
+def inbox(
+    user,
+    tab: str = DEFAULT_TAB,
+    *,
+    overdue: bool = False,
+    soon: bool = False,
+    words: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet:
     """The voices of ``tab`` raised in or handled by the user's sub-trees (their own are under
-    我的反映), only the overdue ones with ``overdue``, only those due soon with ``soon``; newest
-    first."""
+    我的反映), only the overdue ones with ``overdue``, only those due soon with ``soon``, only
+    those holding every one of ``words`` (a hot topic's link) and submitted from ``since`` to
+    ``until`` (local dates, included); newest first."""
     services.require_inbox(user)
     voices = services.in_scope(user).filter(**TABS[tab][1])
+    for word in words.split()[:MAX_WORDS]:
+        voices = voices.filter(Q(title__contains=word) | Q(content__contains=word))
+    if since:
+        voices = voices.filter(submitted_at__gte=_local_midnight(since))
+    if until:
+        voices = voices.filter(submitted_at__lt=_local_midnight(until + dt.timedelta(days=1)))
     if overdue:
         voices = overdue_only(voices)
     if soon:
         voices = due_soon_only(voices)
     return voices.order_by("-submitted_at", "-id")
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day))
+
+
+def read_day(raw: str | None) -> dt.date | None:
+    """A date of a list's query (2025-03-15), or None when missing or unreadable."""
+    try:
+        return dt.date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
 
 
 def overdue_only(voices: QuerySet, now: dt.datetime | None = None) -> QuerySet:

@@ -1,14 +1,16 @@
 """呼声办理统计: 响应率, 解决率, 满意率 and the composite for a period and grouping (page and xlsx), and
-the monthly trend (page and JSON, for a chart), and the month's hot topics. What the viewer may
+the monthly trend (page and JSON, for a chart), and the period's hot topics. What the viewer may
 read and the numbers come from ``figures`` (the API reads the same), periods from ``periods``."""
 
 from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.urls import reverse
 
 from dangqun.core.rules import get_rule
 from dangqun.voices import figures
@@ -24,7 +26,7 @@ from dangqun.voices.figures import (
 )
 from dangqun.voices.metrics import GROUP_LABELS, RULE, RateRow
 from dangqun.voices.models import VoiceTally
-from dangqun.voices.periods import read_period
+from dangqun.voices.periods import PeriodError, read_period, read_window
 from dangqun.web.htmx import render_page
 
 
@@ -124,7 +126,34 @@ def _plain(row: RateRow) -> dict:
 
 @login_required
 def hot_topics(request):
-    """本月热点: keywords of this month's voices in the viewer's scope (an HTMX fragment, loaded
-    after the page; cached for an hour because it reads up to 5,000 voices' text)."""
-    month, topics = figures.hot_topics(request.user)
-    return render_page(request, "voices/_hot_topics.html", {"topics": topics, "month": month})
+    """热点话题 of the page's period (``start``/``end`` months, or ``since``/``until`` days) and,
+    with ``org``, one organisation's voices: an HTMX fragment loaded after the page, cached for an
+    hour per scope and period (``figures.hot_topics``)."""
+    figures.require_viewer(request.user)
+    context = {"error": ""}
+    try:
+        window = read_window(request.GET)
+        org_pk = int(request.GET["org"]) if request.GET.get("org") else None
+    except PeriodError as exc:
+        context["error"] = exc.message
+    except ValueError:
+        context["error"] = "组织编号应为整数"
+    if not context["error"]:
+        found = figures.hot_topics(request.user, window, org_pk)
+        context.update(found=found, topics=[_topic_row(t, found.window) for t in found.topics])
+        context.update(
+            orgs=figures.topic_orgs(request.user),
+            org_pk=org_pk,
+            kept={
+                k: request.GET[k] for k in ("start", "end", "since", "until") if k in request.GET
+            },
+        )
+    return render_page(request, "voices/_hot_topics.html", context)
+
+
+def _topic_row(topic, window) -> dict:
+    """A topic as the fragment shows it, with the link to its voices in the inbox."""
+    query = urlencode(
+        {"show": "all", "q": topic.search, "since": window.start, "until": window.last_day}
+    )
+    return {"topic": topic, "list_url": f"{reverse('voices:inbox')}?{query}"}

@@ -59,3 +59,12 @@ def retrain_voice_model() -> dict | None:
 def run_voice_import(job_id: int) -> None:
     """Check and write one VoiceImportJob; progress is saved on the job as it goes."""
     run_job(job_id)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def index_voice_topic_words() -> int:
+    """Segment the words of voices added since the last run, so hot topics find them stored."""
+    # import here: topic_words loads jieba, which the other tasks never need
+    from dangqun.voices import topic_words
+
+    return topic_words.fill_new()

@@ -163,7 +163,12 @@ def inbox(request):
     show = show if show in inbox_lists.TABS else inbox_lists.DEFAULT_TAB
     overdue = request.GET.get("overdue") == "1"
     soon = request.GET.get("soon") == "1"
-    voices = inbox_lists.inbox(request.user, show, overdue=overdue, soon=soon)
+    words = request.GET.get("q", "").strip()[:100]
+    since = inbox_lists.read_day(request.GET.get("since"))
+    until = inbox_lists.read_day(request.GET.get("until"))
+    voices = inbox_lists.inbox(
+        request.user, show, overdue=overdue, soon=soon, words=words, since=since, until=until
+    )
     voices = voices.select_related("unit", "handling_org", "category")
     now = timezone.now()
     page = IdFirstPaginator(voices, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -176,6 +181,9 @@ def inbox(request):
             "show": show,
             "overdue": overdue,
             "soon": soon,
+            "words": words,
+            "since": since,
+            "until": until,
             "query": query_without_page(request.GET),
             "now": now,
             "can_view_rates": services.may_view_rates(request.user),

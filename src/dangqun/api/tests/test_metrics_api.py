@@ -204,11 +204,82 @@ def test_the_export_is_the_pages_table_and_is_audited(client, api, mass, march):
 
 def test_hot_topics_of_the_month_in_scope(api, world, mass, users):
     for n in range(3):
-        api(world.member).post("/api/voices/", {"title": "食堂排队", "content": f"排队太久{n}"})
+        api(world.member).post(
+            "/api/voices/", {"title": "食堂排队", "content": f"尊敬的领导：食堂排队太久{n}"}
+        )
     data = api(mass).get(HOT).json()
-    assert data["month"] == f"{timezone.localdate():%Y-%m}"
-    assert {"word": "排队", "voices": 3} in data["topics"]
+    today = timezone.localdate()
+    assert data["period"]["start"] == f"{today:%Y-%m}-01"
+    assert data["total"] == 3 and data["sampled"] is False
+    [topic] = data["topics"]
+    assert "食堂排队" in topic["label"] and topic["voices"] == 3 and topic["trend"] == "new"
+    assert "尊敬" not in topic["label"] and "领导" not in topic["label"]
+    representative = Voice.objects.get(pk=topic["representative"]["id"])
+    assert representative.title == topic["representative"]["title"] == "食堂排队"
     assert api(users["outsider"]).get(HOT).json()["topics"] == []
+
+
+def test_hot_topics_of_any_period_and_organisation(api, world, mass, users, make_user):
+    def add(unit, title, content, day):
+        Voice.objects.create(
+            title=title,
+            content=content,
+            unit=unit,
+            query_code_hash=f"{unit.pk}-{title}-{day}",
+            submitted_at=dt.datetime(2025, 3, day, 10, tzinfo=SHANGHAI),
+        )
+
+    for day in range(1, 5):
+        add(world.dept_a, "食堂饭菜太咸", "食堂的饭菜太咸了", day)
+        add(world.dept_b, "宿舍热水不足", "宿舍热水器坏了", day)
+    group = make_user("group_mass", role="mass_admin", org=world.group)
+    days = {"since": "2025-03-01", "until": "2025-03-10"}
+    data = api(group).get(HOT, days).json()
+    assert data["period"] == {"start": "2025-03-01", "end": "2025-03-10", "label": days_label()}
+    assert data["previous_period"]["start"] == "2025-02-19" and data["total"] == 8
+    assert len(data["topics"]) == 2
+    only_b = api(group).get(HOT, {**days, "org": world.company_b.pk}).json()
+    [hot_water] = only_b["topics"]
+    assert "宿舍热水器" in hot_water["label"] and "宿舍热水、" not in hot_water["label"]
+    assert api(group).get(HOT, MARCH).json()["total"] == 8
+    # company A's admin: company B's voices are not theirs, nor is company B to choose
+    assert "宿舍" not in str(api(mass).get(HOT, days).json())
+    assert api(mass).get(HOT, {**days, "org": world.company_b.pk}).status_code == 404
+    refused = api(group).get(HOT, {"since": "2025-03-10", "until": "2025-03-01"})
+    assert refused.status_code == 400
+    assert refused.json()["period"] == ["开始日期不能晚于结束日期"]
+    assert api(group).get(HOT, {"org": "x"}).json()["org"] == ["组织编号应为整数"]
+
+
+def days_label():
+    return "2025-03-01 至 2025-03-10"
+
+
+def test_hot_topics_take_a_fixed_number_of_queries(api, world, mass, django_assert_num_queries):
+    def add(n):
+        Voice.objects.create(
+            title="食堂饭菜太咸",
+            content=f"食堂的饭菜太咸了{n}",
+            unit=world.dept_a,
+            query_code_hash=f"q{n}",
+            submitted_at=dt.datetime(2025, 3, 1 + n, 10, tzinfo=SHANGHAI),
+        )
+
+    client = api(mass)
+    add(0)
+    client.get(HOT, MARCH)  # stores the words
+    for n in range(1, 6):
+        add(n)
+    figures.cache.clear()
+    # token, grants, the scope's organisations, the ids of both periods, their words, storing
+    # the new ones' (3), the representatives' titles
+    with django_assert_num_queries(9):
+        assert client.get(HOT, MARCH).json()["total"] == 6
+    figures.cache.clear()
+    with django_assert_num_queries(6):
+        assert client.get(HOT, MARCH).json()["total"] == 6
+    with django_assert_num_queries(3):  # cached for the scope and period
+        assert client.get(HOT, MARCH).json()["total"] == 6
 
 
 # Who may read them ------------------------------------------------------------------------------

@@ -257,3 +257,27 @@ def test_the_proposals_do_not_query_per_row(api, world, mass, proposal):
     text = {"title": "建议延长食堂供餐时间", "content": "夜班职工吃不上饭。"}
     proposals.submit(world.member, text, congress=congress, seconders=[world.li, world.wang])
     assert queries() == 6
+
+
+def test_words_and_dates_filter_as_on_the_page(client, api, world, mass):
+    """A hot topic's link: voices holding every word, submitted within the dates."""
+    for title, content, day in [
+        ("食堂饭菜太咸", "食堂的饭菜太咸了", 3),
+        ("食堂排队", "饭菜不错但食堂排队久", 4),
+        ("食堂饭菜", "食堂饭菜太咸", 20),
+        ("班车", "班车太挤", 4),
+    ]:
+        voice_id = api(world.member).post("/api/voices/", {"title": title, "content": content})
+        Voice.objects.filter(pk=voice_id.json()["id"]).update(
+            submitted_at=dt.datetime(2025, 3, day, 10, tzinfo=dt.UTC)
+        )
+    query = {"show": "all", "q": "食堂 太咸", "since": "2025-03-01", "until": "2025-03-10"}
+    found = ids(api(mass).get(INBOX, query))
+    assert [Voice.objects.get(pk=pk).title for pk in found] == ["食堂饭菜太咸"]
+    client.force_login(mass)
+    assert [v.pk for v in client.get("/voices/", query).context["page"]] == found
+    assert len(ids(api(mass).get(INBOX, {"show": "all", "q": "饭菜"}))) == 3
+    refused = api(mass).get(INBOX, {"since": "2025-3-1"})
+    assert refused.status_code == 400 and refused.json()["since"] == [
+        "日期格式不正确（应如 2025-03-15）"
+    ]

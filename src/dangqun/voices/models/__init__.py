@@ -12,6 +12,7 @@ from .choices import OPEN_STATUSES, Channel, Identity, Kind, Rating, Status, Urg
 from .imports import VoiceImportJob
 from .proposals import Congress, Representative, Seconder
 from .tallies import VoiceTally, hour_field
+from .topics import TopicWords
 from .voice import Attachment, Category, Follow, Voice, VoiceEvent, attachment_path
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Representative",
     "Seconder",
     "Status",
+    "TopicWords",
     "Urgency",
     "Voice",
     "VoiceEvent",

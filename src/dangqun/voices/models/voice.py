@@ -170,6 +170,12 @@ class Voice(models.Model):
             models.Index(fields=["status", "handling_org"], name="voice_inbox_idx"),
             models.Index(fields=["unit", "submitted_at"], name="voice_unit_idx"),
             models.Index(fields=["handling_org", "submitted_at"], name="voice_handling_idx"),
+            # Hot topics of a period read its voices' ids from this index alone (decisions/0023).
+            models.Index(
+                fields=["submitted_at"],
+                include=["id", "unit", "handling_org"],
+                name="voice_submitted_idx",
+            ),
             # Open voices are about one in a hundred: the overdue filter and the live part of
             # 三率 (responses late right now) read them from this index alone, newest first.
             models.Index(

@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from dangqun.core.models import RuleOverride
-from dangqun.voices import classifier, handling, smart, suggestions
+from dangqun.voices import classifier, handling, suggestions
 from dangqun.voices.models import Category, Status, Voice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -331,13 +331,6 @@ def test_warming_reads_the_model_before_the_first_suggestion(data_dir, history):
     assert classifier._cache["payload"] is not None
     classifier.model_path().write_bytes(b"broken")
     assert classifier.warm() >= 0  # a broken file is logged, the worker still starts
-
-
-@pytest.mark.django_db
-def test_the_old_names_still_import_from_smart(data_dir, history):
-    assert smart.train is classifier.train and smart.NotEnoughData is classifier.NotEnoughData
-    with pytest.raises(AttributeError):
-        smart.no_such_name  # noqa: B018
 
 
 # ---- the page and the API ---------------------------------------------------------------------

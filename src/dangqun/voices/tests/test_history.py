@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from dangqun.voices import inbox, metrics, notify, smart, suggestions, tally
+from dangqun.voices import classifier, inbox, metrics, notify, suggestions, tally
 from dangqun.voices.models import Category, Status, Voice, VoiceTally
 from dangqun.voices.tests.test_smart import TOPICS, texts
 from dangqun.web.tests.test_workbench import number, workbench
@@ -87,7 +87,7 @@ def test_history_teaches_the_category_model(world, settings, tmp_path):
         category = Category.objects.create(name=name)
         for title, content in texts(name, 15, seed):
             past(world, title=title, content=content, category=category)
-    report = smart.train(folds=3)
+    report = classifier.train(folds=3)
     assert (report.samples, report.categories) == (60, 4)
 
 

@@ -8,10 +8,12 @@ Expects in ``voices/urls.py`` (namespace ``voices``, mounted at /voices/):
 
 import datetime as dt
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from django.core.cache import cache as figures_cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -27,6 +29,7 @@ PAGE, TREND, EXPORT = (
     "/voices/metrics/trend.json",
     "/voices/metrics/export.xlsx",
 )
+HOT = "/voices/metrics/hot-topics/"
 MARCH = {"start": "2025-03", "end": "2025-03"}
 
 
@@ -223,14 +226,76 @@ def test_the_page_does_not_query_per_voice(client, world, mass, handler, raise_v
 
 def test_hot_topics_of_the_month_in_scope(world, mass, raise_voice, login, make_user):
     for _ in range(3):
-        raise_voice(title="食堂排队", content="食堂排队时间太长")
+        raise_voice(title="食堂排队", content="尊敬的领导：食堂排队时间太长")
     raise_voice(title="班车拥挤", content="早上班车拥挤")
-    page = login(mass).get("/voices/metrics/").content.decode()
-    assert 'id="hot-topics"' in page
-    fragment = login(mass).get("/voices/metrics/hot-topics/").content.decode()
-    assert "排队" in fragment and "班车" in fragment
+    raise_voice(title="班车拥挤", content="班车太拥挤")
+    raise_voice(title="宿舍漏水", content="宿舍漏水")  # once: not (yet) a hot topic
+    page = login(mass).get(PAGE).content.decode()
+    assert 'id="hot-topics"' in page and "热点话题" in page
+    fragment = login(mass).get(HOT).content.decode()
+    assert "食堂排队" in fragment and "班车" in fragment and "尊敬" not in fragment
+    assert "新出现" in fragment and "代表性呼声" in fragment and "宿舍" not in fragment
     other = make_user("leader_b", role="leader", org=world.company_b)
-    assert "排队" not in login(other).get("/voices/metrics/hot-topics/").content.decode()
+    assert "排队" not in login(other).get(HOT).content.decode()
+
+
+def test_hot_topics_follow_the_pages_period_and_link_to_their_voices(
+    world, mass, login, django_assert_num_queries
+):
+    def add(title, content, month, day):
+        return Voice.objects.create(
+            title=title,
+            content=content,
+            unit=world.dept_a,
+            query_code_hash=f"{title}-{month}-{day}",
+            submitted_at=dt.datetime(2025, month, day, 10, tzinfo=SHANGHAI),
+        )
+
+    for day in range(1, 4):
+        add("食堂饭菜太咸", "食堂的饭菜太咸了", 3, day)
+        add("早班车太挤", "早班车天天太挤", 4, day)
+    add("食堂饭菜太咸", "食堂的饭菜太咸了", 2, 1)
+    client = login(mass)
+    page = client.get(PAGE, {"start": "2025-03", "end": "2025-03"}).content.decode()
+    assert f"{HOT}?start=2025-03&amp;end=2025-03" in page
+    client.get(HOT, {"start": "2025-03", "end": "2025-03"})  # the words are stored
+    figures_cache.clear()
+    # session, user, grants, scope, ids, words, titles, the organisations to choose from
+    with django_assert_num_queries(8):
+        fragment = client.get(HOT, {"start": "2025-03", "end": "2025-03"}).content.decode()
+    assert "2025年3月共 3 条呼声" in fragment and "班车" not in fragment
+    assert "上升" in fragment and "（上期 1）" in fragment
+    link = re.search(r'href="(/voices/\?show=all[^"]*)"', fragment).group(1).replace("&amp;", "&")
+    assert "since=2025-03-01" in link and "until=2025-03-31" in link
+    listed = client.get(link).content.decode()
+    assert listed.count("食堂饭菜太咸") == 3 and "早班车" not in listed
+    april = client.get(HOT, {"since": "2025-04-01", "until": "2025-04-20"}).content.decode()
+    assert "早班车" in april and "2025-04-01 至 2025-04-20" in april
+    refused = client.get(HOT, {"since": "2025-04-31"}).content.decode()
+    assert "日期格式不正确" in refused
+
+
+def test_hot_topics_of_a_chosen_organisation(world, login, make_user):
+    for day in range(1, 4):
+        for unit, title in [(world.dept_a, "食堂饭菜太咸"), (world.dept_b, "宿舍热水不足")]:
+            Voice.objects.create(
+                title=title,
+                content=title,
+                unit=unit,
+                query_code_hash=f"{unit.pk}-{day}",
+                submitted_at=dt.datetime(2025, 3, day, 10, tzinfo=SHANGHAI),
+            )
+    group = login(make_user("group_mass", role="mass_admin", org=world.group))
+    march = {"start": "2025-03", "end": "2025-03"}
+    everything = group.get(HOT, march).content.decode()
+    assert "食堂" in everything and "宿舍" in everything
+    assert f'<option value="{world.company_b.pk}">' in everything  # the companies are offered
+    only_b = group.get(HOT, {**march, "org": world.company_b.pk}).content.decode()
+    assert "宿舍" in only_b and "食堂" not in only_b
+    assert f'<option value="{world.company_b.pk}" selected>' in only_b
+    company_a = login(make_user("mass_a", role="mass_admin", org=world.company_a))
+    assert group.get(HOT, {"org": "x"}).content.decode().count("组织编号应为整数") == 1
+    assert company_a.get(HOT, {**march, "org": world.company_b.pk}).status_code == 404
 
 
 def test_this_month_is_marked_as_so_far_not_as_a_fall(client, mass, raise_voice):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from dangqun.voices import smart
+from dangqun.voices import classifier, smart
 from dangqun.voices.models import Category, Status, Voice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -128,36 +128,6 @@ def test_near_duplicates_are_ranked_and_limited(world):
     assert near not in [v for v, _ in found]
 
 
-# ---- hot topics ------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_hot_topics_count_voices_not_repetitions_within_the_month(world):
-    def at(month, day, hour, minute=0):
-        return dt.datetime(2025, month, day, hour, minute, tzinfo=SHANGHAI)
-
-    add(
-        world, "食堂菜价", "食堂午餐价格上涨，食堂饭菜价格太贵，希望食堂公示成本。", at=at(3, 10, 9)
-    )
-    add(world, "食堂排队", "食堂排队时间太长，建议增加窗口。", at=at(3, 31, 23, 30))
-    add(world, "班车晚点", "班车经常晚点，能否增加班次？", at=at(3, 1, 0, 10))
-    add(world, "食堂卫生", "食堂卫生差。", at=at(4, 1, 0, 5))  # April in Shanghai
-    add(world, "食堂卫生", "食堂卫生差。", at=at(2, 28, 23, 59))  # February
-
-    topics = smart.hot_topics(Voice.objects.all(), month=dt.date(2025, 3, 1), top=50)
-
-    counts = dict(topics)
-    assert topics[0] == ("食堂", 2)  # 增加 (also in two voices) is a stopword
-    assert counts["价格"] == 1  # twice in one voice counts once
-    assert counts["班车"] == 1
-    assert "卫生" not in counts
-    assert not {"希望", "建议", "能否"} & counts.keys()
-    assert all(len(word) >= 2 for word in counts)
-    assert [n for _, n in topics] == sorted((n for _, n in topics), reverse=True)
-    assert len(smart.hot_topics(Voice.objects.all(), month=dt.date(2025, 3, 15), top=2)) == 2
-    assert smart.hot_topics(Voice.objects.all(), month=dt.date(2025, 5, 1)) == []
-
-
 # The platform around the model: the voice's page and the API ----------------------------------
 def test_the_page_offers_duplicates_to_merge_and_prefills_the_learned_category(
     world, mass, login, raise_voice, data_dir
@@ -174,7 +144,7 @@ def test_the_page_offers_duplicates_to_merge_and_prefills_the_learned_category(
         for n, title in enumerate(titles * 3):
             voice, _ = raise_voice(title=f"{title}{n}", content=f"{title}，希望改进。")
             handling.assign(mass, voice, handling_org=world.dept_a, category=category)
-    smart.train(folds=3)
+    classifier.train(folds=3)
 
     first, _ = raise_voice(title="食堂的饭菜越来越咸", content="最近食堂的饭菜太咸了，希望少放盐")
     again, _ = raise_voice(title="食堂饭菜太咸", content="最近食堂的饭菜太咸，希望少放盐")
