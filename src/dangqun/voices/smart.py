@@ -19,13 +19,13 @@ no real history was available, so re-measure with ``train_voice_model`` on real 
   Cross-validation fits IDF and model on the training folds only; the count vocabulary is built
   once over all texts (it sees no labels, and n-grams seen only in a test fold get no weight).
 - Retraining time: see ``train_on``.
-- Near duplicates: cosine of sublinear-tf character bigrams, stopwords removed, no IDF (with an
-  IDF fitted on the candidates a score depended on how many there were: paraphrases scored
-  0.30–0.52 among 2 candidates, 0.44–0.61 among 300). Threshold ``DUPLICATE_THRESHOLD`` = 0.45:
-  paraphrases of one matter scored 0.57–0.77, other matters of the same category ≤ 0.29; among
-  1,000 synthetic voices, pairs of different categories: 99.9th percentile 0.33, 0.002 % ≥ 0.45.
-  At most the newest ``DUPLICATE_CANDIDATES`` (2,000) voices of the window are read. A suggestion
-  for a person to confirm, never a merge by itself.
+- Near duplicates live in ``duplicates.py`` (decision 0022): candidates from a MinHash index over
+  all of history, re-scored by the cosine of sublinear-tf character bigrams, stopwords removed, no
+  IDF (with an IDF fitted on the candidates a score depended on how many there were: paraphrases
+  scored 0.30–0.52 among 2 candidates, 0.44–0.61 among 300). Threshold 0.45: paraphrases of one
+  matter scored 0.57–0.77, other matters of the same category ≤ 0.29; among 1,000 synthetic
+  voices, pairs of different categories: 99.9th percentile 0.33, 0.002 % ≥ 0.45. A suggestion for
+  a person to confirm, never a merge by itself.
 - Hot topics: jieba (precise mode) words of ≥ 2 characters less ``STOPWORDS``, the function,
   greeting and form words of ``data/topic_stopwords.txt`` (its comment says where they come from)
   and numbers, each counted once per voice; a word in more than half of a month's voices (of 20 or
@@ -49,7 +49,7 @@ import numpy as np
 import sklearn
 from django.conf import settings
 from django.utils import timezone
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import Pipeline
@@ -59,8 +59,6 @@ from dangqun.voices.models import Category, Status, Voice
 jieba.setLogLevel(logging.WARNING)
 log = logging.getLogger(__name__)
 
-DUPLICATE_THRESHOLD = 0.45
-DUPLICATE_CANDIDATES = 2000
 # An admin confirmed the category when the voice was assigned; later steps keep it.
 TRAINING_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED)
 MODEL_FORMAT = 1
@@ -88,7 +86,6 @@ def read_words(path: Path) -> frozenset[str]:
 
 TOPIC_STOPWORDS = STOPWORDS | read_words(TOPIC_STOPWORDS_FILE)
 _NON_WORD = re.compile(r"[\W_]+")
-_STOP = re.compile("|".join(sorted(STOPWORDS, key=len, reverse=True)))
 
 
 def normalize(text: str) -> str:
@@ -97,60 +94,6 @@ def normalize(text: str) -> str:
 
 def voice_text(title: str, content: str) -> str:
     return f"{title}\n{content}"
-
-
-# ---- near duplicates -------------------------------------------------------------------------
-
-
-def near_duplicates(text, *, queryset, days=30, now=None, limit=5) -> list[tuple[Voice, float]]:
-    """Voices of ``queryset`` submitted in the ``days`` before ``now`` that say much the same as
-    ``text``, most similar first, with the cosine similarity (≥ ``DUPLICATE_THRESHOLD``).
-
-    The caller scopes ``queryset`` (same handling unit, not merged, not the voice itself…). Only the
-    newest ``DUPLICATE_CANDIDATES`` of the window are read, with ``id, title, content,
-    submitted_at`` only: reading any other field of a returned voice costs a query.
-    """
-    if not normalize(text):
-        return []
-    now = now or timezone.now()
-    window = queryset.filter(
-        submitted_at__gte=now - datetime.timedelta(days=days), submitted_at__lte=now
-    )
-    candidates = list(
-        window.select_related(None)
-        .only("id", "title", "content", "submitted_at")
-        .order_by("-submitted_at", "-id")[:DUPLICATE_CANDIDATES]
-    )
-    if not candidates:
-        return []
-    scores = similarities(text, [voice_text(v.title, v.content) for v in candidates])
-    order = np.argsort(-scores, kind="stable")[:limit]
-    return [
-        (candidates[i], round(float(scores[i]), 4))
-        for i in order
-        if scores[i] >= DUPLICATE_THRESHOLD
-    ]
-
-
-def _content_only(text: str) -> str:
-    return _STOP.sub(" ", normalize(text))
-
-
-def similarities(text: str, others: list[str]) -> np.ndarray:
-    """Cosine similarity of ``text`` to each of ``others``: sublinear-tf char bigrams, stopwords
-    removed. No IDF, so a score does not depend on which other voices happen to be candidates."""
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(2, 2),
-        preprocessor=_content_only,
-        use_idf=False,
-        sublinear_tf=True,
-    )
-    try:
-        matrix = vectorizer.fit_transform([text, *others])
-    except ValueError:  # not a single bigram anywhere
-        return np.zeros(len(others))
-    return (matrix[1:] @ matrix[0].T).toarray().ravel()
 
 
 # ---- category classifier ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Background work for voices, on Huey's schedule."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from dangqun.core.tallies import nightly_check
 from dangqun.voices import tally
@@ -47,3 +47,24 @@ def retrain_voice_model() -> dict | None:
     except smart.NotEnoughData:
         return None
     return {"samples": report.samples, "accuracy": report.accuracy, "macro_f1": report.macro_f1}
+
+
+@db_task(retries=3, retry_delay=30)
+def after_submit(voice_id: int) -> int:
+    """What a new voice needs once its author has the answer: its near-duplicate index rows
+    (decision 0022). Enqueued after commit by ``intake.submit``; the smart help a manager sees
+    (duplicates, the category suggestion) is read from the index when the voice is opened."""
+    # import here: duplicates loads scikit-learn and jieba, which the web process never needs
+    # for submitting
+    from dangqun.voices import duplicates
+
+    return duplicates.index_voices([voice_id])
+
+
+@db_periodic_task(crontab(hour="2", minute="50"))
+def index_recent_voices() -> int:
+    """Every night: index the last two days' voices that have no index rows (a task lost with a
+    stopped worker, voices written by other paths), so no voice stays unfindable."""
+    from dangqun.voices import duplicates  # heavy libraries: see after_submit
+
+    return duplicates.index_missing()

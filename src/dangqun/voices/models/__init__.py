@@ -10,6 +10,7 @@ package is where Django and every caller import them from.
 
 from .choices import OPEN_STATUSES, Channel, Identity, Kind, Rating, Status, Urgency
 from .proposals import Congress, Representative, Seconder
+from .signatures import VoiceBand
 from .tallies import VoiceTally, hour_field
 from .voice import Attachment, Category, Follow, Voice, VoiceEvent, attachment_path
 
@@ -28,6 +29,7 @@ __all__ = [
     "Status",
     "Urgency",
     "Voice",
+    "VoiceBand",
     "VoiceEvent",
     "VoiceTally",
     "attachment_path",
