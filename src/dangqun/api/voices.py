@@ -102,11 +102,22 @@ class DuplicateSerializer(serializers.Serializer):
     similarity = serializers.FloatField(help_text="文字相似度 0–1")
 
 
+class AnsweredBeforeSerializer(DuplicateSerializer):
+    answer = serializers.CharField(help_text="既往答复，可作为本条答复的草稿")
+    answered_at = serializers.DateTimeField(allow_null=True, help_text="答复时间")
+    solved = serializers.BooleanField(allow_null=True, help_text="是否已解决")
+
+
 class SuggestionSerializer(serializers.Serializer):
     category = serializers.IntegerField(allow_null=True, help_text="建议类别的编号")
     category_name = serializers.CharField(allow_null=True)
     confidence = serializers.FloatField(allow_null=True, help_text="置信度 0–1")
-    duplicates = DuplicateSerializer(many=True, required=False)
+    duplicates = DuplicateSerializer(
+        many=True, required=False, help_text="同单位或同承办单位可能重复的呼声（可合并）"
+    )
+    answered_before = AnsweredBeforeSerializer(
+        many=True, required=False, help_text="已答复的相似呼声及其答复"
+    )
 
 
 class VoiceFilterMixin:
@@ -225,7 +236,8 @@ class VoiceViewSet(
         summary="呼声的智能提示",
         description=(
             "依据本单位已办理呼声学习的建议类别及置信度（未训练模型时为 null），"
-            "以及前后 30 天内可能重复的呼声（仅限调用者可见的）。"
+            "以及全部历史中可能重复的呼声（同单位或同承办单位，可合并）和已答复的相似呼声及其答复"
+            "（均仅限调用者可见的）。"
         ),
         responses={200: SuggestionSerializer, 404: NOT_FOUND},
     )
@@ -233,11 +245,18 @@ class VoiceViewSet(
     def suggestion(self, request, pk=None):
         voice = services.require_visible(request.user, pk)
         body = _suggestion(voice.title, voice.content)
-        body["duplicates"] = [
-            {"id": other.pk, "number": other.number, "title": other.title, "similarity": score}
-            for other, score in suggestions.duplicate_candidates(request.user, voice)
+        similar = suggestions.similar_voices(request.user, voice)
+        body["duplicates"] = [_similar(other, score) for other, score in similar.duplicates]
+        body["answered_before"] = [
+            {
+                **_similar(other, score),
+                "answer": other.answer,
+                "answered_at": other.answered_at,
+                "solved": other.solved,
+            }
+            for other, score in similar.answered
         ]
-        return Response(body)
+        return Response(SuggestionSerializer(body).data)
 
     @extend_schema(
         summary="为尚未提交的文字建议类别",
@@ -251,6 +270,10 @@ class VoiceViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         return Response(_suggestion(data["title"], data.get("content", "")))
+
+
+def _similar(other, score: float) -> dict:
+    return {"id": other.pk, "number": other.number, "title": other.title, "similarity": score}
 
 
 def _suggestion(title: str, content: str) -> dict:
