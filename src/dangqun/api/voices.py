@@ -19,6 +19,7 @@ from dangqun.api.pagination import PeoplePagination
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
 from dangqun.core import uploads
+from dangqun.people.models import Person
 from dangqun.voices import actions, intake, services, suggestions
 from dangqun.voices.models import Category, Channel, Identity, Kind, Rating, Status, Voice
 
@@ -176,9 +177,11 @@ class VoiceViewSet(
     def create(self, request, *args, **kwargs):
         incoming = NewVoiceSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        person = request.user.person
+        # the person and their unit in one query; the cached person is what intake records
+        person = Person.objects.select_related("unit").filter(pk=request.user.person_id).first()
         if person is None:
             raise ValidationError({"unit": ["账号未关联人员档案，无法确定反映单位"]})
+        request.user.person = person
         data = dict(incoming.validated_data)
         try:
             files = uploads.check_all(request.FILES.getlist("files"))
@@ -194,8 +197,9 @@ class VoiceViewSet(
         )
         body = {"query_code": submitted.code}
         if submitted.voice.identity != Identity.ANONYMOUS:  # an anonymous voice is nobody's
-            voice = get_in_scope(self.get_queryset(), pk=submitted.voice.pk)
-            body.update(self.get_serializer(voice).data)
+            # the voice as just written (its unit and person are loaded): the submitter sees
+            # their own voice, so reading it back through the scope would only cost queries
+            body.update(self.get_serializer(submitted.voice).data)
         else:
             body.update({"number": submitted.voice.number, "status": submitted.voice.status})
         return Response(body, status=status.HTTP_201_CREATED)
