@@ -77,14 +77,15 @@ class Words:
                 words.append(word)
                 freqs.append(int(freq))
         self.words = np.array(words, dtype=object)
-        p = np.array(freqs, dtype=np.float64)
-        self.p = p / p.sum()
+        cumulative = np.cumsum(np.array(freqs, dtype=np.float64))
+        self.cumulative = cumulative / cumulative[-1]
         self.phrases = [piece for t in TOPICS for piece in (t[2], t[3])]
         self.rng = np.random.default_rng(seed)
 
     def sentence(self) -> str:
         n = int(self.rng.integers(5, 14))
-        return "".join(self.rng.choice(self.words, n, p=self.p))
+        picks = np.searchsorted(self.cumulative, self.rng.random(n))
+        return "".join(self.words[np.minimum(picks, len(self.words) - 1)])
 
     def voice(self) -> tuple[str, str]:
         sentences = [self.sentence() for _ in range(int(self.rng.integers(2, 6)))]

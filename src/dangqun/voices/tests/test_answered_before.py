@@ -33,7 +33,9 @@ def answered(unit, title, content, answer=ANSWER):
 @pytest.fixture
 def taken(world, mass, handler, raise_voice):
     """A voice about canteen prices, assigned to 综合部 and taken by its handler."""
-    voice, _ = raise_voice(title="食堂午餐涨价", content="最近食堂午餐价格涨得太快了，希望公示成本。")
+    voice, _ = raise_voice(
+        title="食堂午餐涨价", content="最近食堂午餐价格涨得太快了，希望公示成本。"
+    )
     handling.assign(mass, voice, handling_org=world.dept_a)
     return handling.respond(handler, voice)
 
@@ -43,7 +45,9 @@ def test_the_handler_sees_earlier_answers_and_starts_from_one(
     world, handler, taken, login, django_assert_max_num_queries
 ):
     mine = answered(world.dept_a, "食堂菜价", "食堂午餐价格上涨太快，希望公示成本。")
-    hidden = answered(world.dept_b, "食堂菜价", "食堂午餐价格上涨太快，希望公示成本。", "乙公司答复")
+    hidden = answered(
+        world.dept_b, "食堂菜价", "食堂午餐价格上涨太快，希望公示成本。", "乙公司答复"
+    )
     answered(world.dept_a, "班车晚点", "早班车经常晚点，导致上班迟到。", "已调整班车时刻")
     client = login(handler)
 
@@ -69,7 +73,9 @@ def test_before_taking_it_the_handler_is_told_when_drafts_become_available(
     world, mass, handler, raise_voice, login
 ):
     answered(world.dept_a, "食堂菜价", "食堂午餐价格上涨太快，希望公示成本。")
-    voice, _ = raise_voice(title="食堂午餐涨价", content="最近食堂午餐价格涨得太快了，希望公示成本。")
+    voice, _ = raise_voice(
+        title="食堂午餐涨价", content="最近食堂午餐价格涨得太快了，希望公示成本。"
+    )
     handling.assign(mass, voice, handling_org=world.dept_a)
     page = login(handler).get(f"/voices/{voice.pk}/").content.decode()
     assert ANSWER in page and "接办后可将既往答复用作答复草稿" in page
