@@ -113,11 +113,11 @@ def create_token(actor, user, name: str = "") -> str:
 
 
 def user_for_token(raw: str):
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
-        .first()
+    # one row at most (the hash is unique): no .first(), whose ORDER BY only costs compiling
+    tokens = ApiToken.objects.select_related("user").filter(
+        key_hash=hash_token(raw), revoked_at__isnull=True
     )
+    token = next(iter(tokens), None)
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

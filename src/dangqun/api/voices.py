@@ -19,6 +19,7 @@ from dangqun.api.pagination import PeoplePagination
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
 from dangqun.core import uploads
+from dangqun.people.models import Person
 from dangqun.voices import actions, intake, services, suggestions
 from dangqun.voices.models import Category, Channel, Identity, Kind, Rating, Status, Voice
 
@@ -110,6 +111,12 @@ class DuplicateSerializer(serializers.Serializer):
     similarity = serializers.FloatField(help_text="文字相似度 0–1")
 
 
+class AnsweredBeforeSerializer(DuplicateSerializer):
+    answer = serializers.CharField(help_text="既往答复，可作为本条答复的草稿")
+    answered_at = serializers.DateTimeField(allow_null=True, help_text="答复时间")
+    solved = serializers.BooleanField(allow_null=True, help_text="是否已解决")
+
+
 class SuggestedCategorySerializer(serializers.Serializer):
     category = serializers.IntegerField(help_text="类别 ID")
     category_name = serializers.CharField(help_text="类别名称（二级类别含上级）")
@@ -132,7 +139,12 @@ class SuggestionSerializer(serializers.Serializer):
     )
     category_name = serializers.CharField(allow_null=True, help_text="（兼容旧版）其名称")
     confidence = serializers.FloatField(allow_null=True, help_text="（兼容旧版）其置信度 0–1")
-    duplicates = DuplicateSerializer(many=True, required=False)
+    duplicates = DuplicateSerializer(
+        many=True, required=False, help_text="同单位或同承办单位可能重复的呼声（可合并）"
+    )
+    answered_before = AnsweredBeforeSerializer(
+        many=True, required=False, help_text="已答复的相似呼声及其答复"
+    )
 
 
 class VoiceFilterMixin:
@@ -191,9 +203,13 @@ class VoiceViewSet(
     def create(self, request, *args, **kwargs):
         incoming = NewVoiceSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        person = request.user.person
+        # the person and their unit in one query; the cached person is what intake records
+        person = next(
+            iter(Person.objects.select_related("unit").filter(pk=request.user.person_id)), None
+        )  # not .first(): its ORDER BY costs more to compile than the query costs to run
         if person is None:
             raise ValidationError({"unit": ["账号未关联人员档案，无法确定反映单位"]})
+        request.user.person = person
         data = dict(incoming.validated_data)
         try:
             files = uploads.check_all(request.FILES.getlist("files"))
@@ -209,8 +225,9 @@ class VoiceViewSet(
         )
         body = {"query_code": submitted.code}
         if submitted.voice.identity != Identity.ANONYMOUS:  # an anonymous voice is nobody's
-            voice = get_in_scope(self.get_queryset(), pk=submitted.voice.pk)
-            body.update(self.get_serializer(voice).data)
+            # the voice as just written (its unit and person are loaded): the submitter sees
+            # their own voice, so reading it back through the scope would only cost queries
+            body.update(self.get_serializer(submitted.voice).data)
         else:
             body.update({"number": submitted.voice.number, "status": submitted.voice.status})
         return Response(body, status=status.HTTP_201_CREATED)
@@ -252,7 +269,8 @@ class VoiceViewSet(
         description=(
             "依据本单位已办理呼声学习的最可能的 3 个类别及置信度（未训练模型时为空），"
             "第一个的置信度达到预填门槛时 prefill 为其 ID；"
-            "以及前后 30 天内可能重复的呼声（仅限调用者可见的）。"
+            "以及全部历史中可能重复的呼声（同单位或同承办单位，可合并）和已答复的相似呼声及其答复"
+            "（均仅限调用者可见的）。"
         ),
         responses={200: SuggestionSerializer, 404: NOT_FOUND},
     )
@@ -260,11 +278,18 @@ class VoiceViewSet(
     def suggestion(self, request, pk=None):
         voice = services.require_visible(request.user, pk)
         body = _suggestion(voice.title, voice.content)
-        body["duplicates"] = [
-            {"id": other.pk, "number": other.number, "title": other.title, "similarity": score}
-            for other, score in suggestions.duplicate_candidates(request.user, voice)
+        similar = suggestions.similar_voices(request.user, voice)
+        body["duplicates"] = [_similar(other, score) for other, score in similar.duplicates]
+        body["answered_before"] = [
+            {
+                **_similar(other, score),
+                "answer": other.answer,
+                "answered_at": other.answered_at,
+                "solved": other.solved,
+            }
+            for other, score in similar.answered
         ]
-        return Response(body)
+        return Response(SuggestionSerializer(body).data)
 
     @extend_schema(
         summary="为尚未提交的文字建议类别",
@@ -281,6 +306,10 @@ class VoiceViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         return Response(_suggestion(data.get("title", ""), data.get("content", "")))
+
+
+def _similar(other, score: float) -> dict:
+    return {"id": other.pk, "number": other.number, "title": other.title, "similarity": score}
 
 
 def _suggestion(title: str, content: str) -> dict:

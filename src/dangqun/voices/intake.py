@@ -4,6 +4,7 @@ given once, and its files."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from dangqun.accounts.roles import MANAGE_VOICES
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit
 from dangqun.orgs.models import Org, System
+from dangqun.voices import tasks
 from dangqun.voices.attachments import attach, store_files
 from dangqun.voices.models import Channel, Identity, Kind, Urgency, Voice
 from dangqun.voices.services import (
@@ -121,7 +123,15 @@ def submit(
             after={"kind": kind, "channel": channel, "identity": identity, "unit": unit.name},
             traceable=not anonymous,
         )
+        after_commit(voice)
     return Submitted(voice, code)
+
+
+def after_commit(voice: Voice) -> None:
+    """Enqueue, once the voice is committed, what its author need not wait for: indexing it for
+    near duplicates (``tasks.after_submit``). Every path that creates a voice one at a time calls
+    this; bulk writers call ``duplicates.index_voices`` with their ids."""
+    transaction.on_commit(partial(tasks.after_submit, voice.pk))
 
 
 def channel_label(channel: str) -> str:

@@ -1,42 +1,75 @@
-"""Smart help while handling: voices that may say the same (for 合并重复) and the categories the
+"""Smart help while handling: voices from all of history that may say the same (for 合并重复),
+the answers given to similar voices before (the best draft of the next), and the categories the
 model suggests for a new one (the 3 most likely, the first pre-filled when confident enough)."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils import timezone
 
 from dangqun.core.rules import get_rule
 from dangqun.voices.models import Status, Voice
 from dangqun.voices.services import visible_to
 
-DUPLICATE_DAYS = 30
 PREFILL_RULE = "voices.suggestions"  # params.prefill: the confidence to pre-fill at
+NOT_MERGEABLE = (Status.MERGED, Status.RETURNED, Status.SECONDING)
+ANSWERED = (Status.ANSWERED, Status.CLOSED)
+
+
+@dataclass
+class Similar:
+    duplicates: list = field(default_factory=list)  # (voice, score): may be merged with this one
+    answered: list = field(default_factory=list)  # (voice, score): answered before, any unit
+
+
+def similar_voices(user, voice: Voice, limit: int = 5) -> Similar:
+    """One probe of the near-duplicate index (decision 0022) for the voices ``user`` may see:
+    those of the same unit or handling unit that may repeat this one (for 合并重复), and those
+    already answered, whose answers a handler may start from. Three queries."""
+    # import here: duplicates loads jieba and scikit-learn, which most processes never need
+    from dangqun.voices import duplicates, smart
+
+    queryset = visible_to(user).exclude(status__in=NOT_MERGEABLE[:2])
+    text = smart.voice_text(voice.title, voice.content)
+    found = duplicates.near_duplicates(
+        text,
+        queryset=queryset,
+        exclude=voice.pk,
+        limit=limit * 3,
+        extra=("status", "unit_id", "handling_org_id", "answer", "answered_at", "solved"),
+    )
+    nearby = {voice.unit_id, voice.handling_org_id} - {None}
+    similar = Similar()
+    for other, score in found:
+        if other.status not in NOT_MERGEABLE and nearby & {other.unit_id, other.handling_org_id}:
+            similar.duplicates.append((other, score))
+        if other.status in ANSWERED and other.answer:
+            similar.answered.append((other, score))
+    similar.duplicates = similar.duplicates[:limit]
+    similar.answered = similar.answered[:limit]
+    return similar
 
 
 def duplicate_candidates(user, voice: Voice, limit: int = 5) -> list:
-    """Voices that may say the same, from the same unit or handling unit, within 30 days either
-    side of this one, that the user may see: for 合并重复."""
-    # import here: smart loads jieba and scikit-learn, which most processes never need
-    from dangqun.voices import smart
+    """Voices that may say the same, from the same unit or handling unit, from all of history,
+    that the user may see: for 合并重复."""
+    return similar_voices(user, voice, limit).duplicates
 
-    window = datetime.timedelta(days=DUPLICATE_DAYS)
-    nearby = Q(unit=voice.unit_id)
-    if voice.handling_org_id:
-        nearby |= Q(handling_org=voice.handling_org_id)
-    queryset = (
+
+def answer_draft(user, voice: Voice, source_pk) -> str:
+    """The answer of a voice the user may see, to start this voice's answer from ("" if none)."""
+    try:
+        source_pk = int(source_pk)
+    except (TypeError, ValueError):
+        return ""
+    source = (
         visible_to(user)
-        .filter(nearby)
-        .exclude(pk=voice.pk)
-        .exclude(status__in=(Status.MERGED, Status.RETURNED, Status.SECONDING))
+        .filter(~Q(pk=voice.pk), pk=source_pk, status__in=ANSWERED)
+        .values_list("answer", flat=True)
+        .first()
     )
-    end = min(timezone.now(), voice.submitted_at + window)
-    days = (end - (voice.submitted_at - window)).days
-    text = smart.voice_text(voice.title, voice.content)
-    return smart.near_duplicates(text, queryset=queryset, now=end, days=days, limit=limit)
+    return source or ""
 
 
 @dataclass(frozen=True)

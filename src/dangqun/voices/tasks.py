@@ -68,3 +68,33 @@ def index_voice_topic_words() -> int:
     from dangqun.voices import topic_words
 
     return topic_words.fill_new()
+
+
+@db_task(retries=3, retry_delay=30)
+def after_submit(voice_id: int) -> int:
+    """What a new voice needs once its author has the answer: its near-duplicate index rows
+    (decision 0022). Enqueued after commit by ``intake.submit``; the smart help a manager sees
+    (duplicates, the category suggestion) is read from the index when the voice is opened."""
+    # import here: duplicates loads scikit-learn and jieba, which the web process never needs
+    # for submitting
+    from dangqun.voices import duplicates
+
+    return duplicates.index_voices([voice_id])
+
+
+@db_task(retries=3, retry_delay=30)
+def index_imported_voices(voice_ids: list[int]) -> int:
+    """An import chunk's voices into the near-duplicate index, after the chunk committed: the
+    import itself stays fast (indexing costs ~10 ms a voice) and history is findable soon after."""
+    from dangqun.voices import duplicates  # heavy libraries: see after_submit
+
+    return duplicates.index_voices(voice_ids)
+
+
+@db_periodic_task(crontab(hour="2", minute="50"))
+def index_recent_voices() -> int:
+    """Every night: index the last two days' voices that have no index rows (a task lost with a
+    stopped worker, voices written by other paths), so no voice stays unfindable."""
+    from dangqun.voices import duplicates  # heavy libraries: see after_submit
+
+    return duplicates.index_missing()

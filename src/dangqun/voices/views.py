@@ -211,7 +211,7 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
     manage, handle = services.can_manage(user, voice), services.can_handle(user, voice)
     own = services.is_submitter(user, voice)
     orgs = actions.handling_orgs(user) if manage else None
-    smart_help = _smart_help(user, voice) if manage else {}
+    smart_help = _smart_help(user, voice, manage=manage, handle=handle)
     assign_initial = _assign_initial(voice, smart_help.get("suggested"))
     context = {
         **smart_help,
@@ -227,7 +227,7 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
             "assign": forms.AssignForm(orgs=orgs, initial=assign_initial),
             "transfer": forms.TransferForm(orgs=orgs),
             "note": forms.NoteForm(),
-            "answer": forms.AnswerForm(),
+            "answer": forms.AnswerForm(initial=_answer_draft(request, voice, handle)),
             "extension": forms.ExtensionForm(),
             "rate": forms.RateForm(),
             "info": forms.InfoForm(),
@@ -253,13 +253,18 @@ def detail(request, pk: int, forms_with_errors: dict | None = None):
     return render_page(request, "voices/detail.html", context)
 
 
-def _smart_help(user, voice: Voice) -> dict:
-    """For an admin: voices that may repeat this one (to merge) and, before 受理, the category
-    learned from handled voices (pre-filled when confident enough)."""
-    if voice.status not in OPEN_STATUSES:
+def _smart_help(user, voice: Voice, *, manage: bool, handle: bool) -> dict:
+    """While a voice is open, from one probe of the near-duplicate index over all of history:
+    for an admin, voices that may repeat this one (to merge); for an admin or the handler, similar
+    voices answered before, whose answer can start this one's. Before 受理, the category learned
+    from handled voices (pre-filled when confident enough)."""
+    if voice.status not in OPEN_STATUSES or not (manage or handle):
         return {}
-    help_ = {"duplicates": suggestions.duplicate_candidates(user, voice)}
-    if voice.status == Status.SUBMITTED:
+    similar = suggestions.similar_voices(user, voice)
+    help_ = {"answered_before": similar.answered, "draftable": handle}
+    if manage:
+        help_["duplicates"] = similar.duplicates
+    if manage and voice.status == Status.SUBMITTED:
         help_["suggested"] = suggestions.suggest_categories(voice.title, voice.content)
     return help_
 
@@ -276,6 +281,13 @@ def _assign_initial(voice: Voice, suggested) -> dict:
     if category is not None and category.handling_org_id:
         initial["handling_org"] = category.handling_org_id
     return initial
+
+
+def _answer_draft(request, voice: Voice, handle: bool) -> dict:
+    """``?draft=<id>``: the handler starts the answer from a similar voice's answer."""
+    if not handle or "draft" not in request.GET:
+        return {}
+    return {"text": suggestions.answer_draft(request.user, voice, request.GET["draft"])}
 
 
 def _proposal_context(user, voice: Voice, forms_with_errors) -> dict:

@@ -11,6 +11,7 @@ package is where Django and every caller import them from.
 from .choices import OPEN_STATUSES, Channel, Identity, Kind, Rating, Status, Urgency
 from .imports import VoiceImportJob
 from .proposals import Congress, Representative, Seconder
+from .signatures import VoiceBand
 from .tallies import VoiceTally, hour_field
 from .topics import TopicWords
 from .voice import Attachment, Category, Follow, Voice, VoiceEvent, attachment_path
@@ -31,6 +32,7 @@ __all__ = [
     "TopicWords",
     "Urgency",
     "Voice",
+    "VoiceBand",
     "VoiceEvent",
     "VoiceImportJob",
     "VoiceTally",

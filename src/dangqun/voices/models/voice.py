@@ -208,7 +208,9 @@ class Voice(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and not tally.counts_on(self, update_fields):
             return super().save(*args, **kwargs)  # e.g. 公开答复: nothing 三率 count changes
-        with transaction.atomic(using=kwargs.get("using")):
+        # no savepoint: a failure here fails the caller's transaction anyway (two round trips
+        # fewer for every voice written)
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             before = None if self._state.adding or not self.pk else tally.stored_state(self.pk)
             super().save(*args, **kwargs)
             tally.record(before, tally.state_of(self, before, update_fields))

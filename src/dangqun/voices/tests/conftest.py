@@ -22,16 +22,18 @@ def canteen(world):
 
 
 @pytest.fixture
-def raise_voice(world):
-    """Submit a voice from company A's 综合部; returns (voice, query code)."""
+def raise_voice(world, django_capture_on_commit_callbacks):
+    """Submit a voice from company A's 综合部; returns (voice, query code). What submitting
+    enqueues after commit (indexing it for near duplicates) runs, as Huey would."""
 
     def do(actor=None, identity=Identity.ANONYMOUS, channel=Channel.QR, **data):
         data = {"title": "食堂菜价", "content": "午餐价格上涨太快，希望公示成本。", **data}
         if identity != Identity.ANONYMOUS and actor is None:
             data.setdefault("contact_name", "陈女士")
-        submitted = intake.submit(
-            actor, data, unit=world.dept_a, channel=channel, identity=identity
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            submitted = intake.submit(
+                actor, data, unit=world.dept_a, channel=channel, identity=identity
+            )
         return submitted.voice, submitted.code
 
     return do

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from dangqun.voices import classifier, inbox, metrics, notify, suggestions, tally
+from dangqun.voices import classifier, duplicates, inbox, metrics, notify, suggestions, tally
 from dangqun.voices.models import Category, Status, Voice, VoiceTally
 from dangqun.voices.tests.test_smart import TOPICS, texts
 from dangqun.web.tests.test_workbench import number, workbench
@@ -95,5 +95,6 @@ def test_history_is_found_as_a_duplicate(world, make_user):
     mass = make_user("mass", role="mass_admin", org=world.company_a)
     earlier = past(world, submitted_at=timezone.now() - dt.timedelta(days=3))
     new = past(world, status=Status.SUBMITTED, response_due=None, resolution_due=None)
+    duplicates.index_voices([earlier.pk, new.pk])  # as the import's and submit's tasks do
     found = [other.pk for other, _ in suggestions.duplicate_candidates(mass, new)]
     assert found == [earlier.pk]

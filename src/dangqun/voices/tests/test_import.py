@@ -11,7 +11,7 @@ import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dangqun.core.models import AuditLog
-from dangqun.voices import import_jobs, importer, metrics, tally
+from dangqun.voices import import_jobs, importer, metrics, suggestions, tally
 from dangqun.voices.import_run import run_job
 from dangqun.voices.models import Status, Voice, VoiceEvent, VoiceImportJob, VoiceTally
 
@@ -109,6 +109,20 @@ def test_answered_rows_come_in_closed_and_count_the_rest_is_history(world, page,
     assert total.valid == 1 and total.satisfied == 1  # the history row is not in 三率
     assert tally.rebuild() == []  # the tallies were recounted after the bulk write
     assert AuditLog.objects.filter(action="voice.import").count() == 1
+
+
+def test_imported_history_is_found_when_the_same_complaint_comes_again(
+    world, page, canteen, mass, raise_voice
+):
+    page(csv_file([message(内容="食堂午餐排队超过二十分钟，希望增加打饭窗口。")]))
+    earlier = Voice.objects.get(status=Status.HISTORY)
+
+    new, _ = raise_voice(
+        title="食堂排队", content="食堂午餐排队超过二十分钟了，希望多开几个打饭窗口。"
+    )
+
+    found = [other.pk for other, _ in suggestions.duplicate_candidates(mass, new)]
+    assert found == [earlier.pk]  # indexed after the import's chunk committed
 
 
 def test_unanswered_rows_can_stay_to_be_handled_here(world, page, canteen):

@@ -1,4 +1,5 @@
-"""Smart help: near duplicates and hot topics (the category suggestion: ``test_classifier.py``),
+"""Smart help on the voice page: duplicates to merge and the learned category (the classifier:
+``test_classifier.py``; near duplicates: ``test_duplicates.py``; hot topics: ``test_topics.py``),
 on a small synthetic history (voices are written directly: only their text, category, status and
 time matter here)."""
 
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from dangqun.voices import classifier, smart
+from dangqun.voices import classifier
 from dangqun.voices.models import Category, Status, Voice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -79,53 +80,6 @@ def history(world, categories):
         for i, (title, content) in enumerate(texts(name, 15, seed)):
             add(world, title, content, category=category, status=statuses[i % 4])
     return categories
-
-
-# ---- near duplicates -------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_near_duplicates_finds_a_recent_paraphrase_only(
-    world, raise_voice, django_assert_num_queries
-):
-    merged, _ = raise_voice()  # the same words as ``recent``, but merged: the caller excludes it
-    Voice.objects.filter(pk=merged.pk).update(status=Status.MERGED)
-    now = timezone.now()
-
-    def voice(title, content, days_ago):
-        return add(world, title, content, at=now - dt.timedelta(days=days_ago))
-
-    recent = voice("食堂菜价", "午餐价格上涨太快，希望公示成本。", 3)
-    voice("食堂菜价", "午餐价格上涨太快，希望公示成本。", 31)  # same words, too old
-    voice("班车座位", "晚上下班的班车座位不够，很多人只能站着。", 2)
-    voice("食堂卫生", "食堂餐具没洗干净，有油渍，希望加强卫生管理。", 1)
-    for title, content in texts("宿舍", 10, 5):
-        voice(title, content, 4)
-
-    query = "食堂午餐涨价\n最近食堂午餐价格涨得太快了，建议公示一下成本。"
-    unmerged = Voice.objects.exclude(status=Status.MERGED)
-    with django_assert_num_queries(1):
-        found = smart.near_duplicates(query, queryset=unmerged, now=now)
-    assert [v.pk for v, _ in found] == [recent.pk]
-    assert smart.DUPLICATE_THRESHOLD <= found[0][1] <= 1
-    assert smart.near_duplicates(query, queryset=unmerged, days=2, now=now) == []
-    assert smart.near_duplicates("", queryset=Voice.objects.all()) == []
-
-
-@pytest.mark.django_db
-def test_near_duplicates_are_ranked_and_limited(world):
-    same = "宿舍楼热水供应不稳定，晚上十点后经常没有热水。"
-    close = "员工宿舍晚上十点以后经常没有热水，热水供应很不稳定，请尽快维修。"
-    exact = add(world, "宿舍热水", same)
-    near = add(world, "热水问题", close)
-    add(world, "宿舍热水", same + "已经一个月了。")
-
-    found = smart.near_duplicates(f"宿舍热水\n{same}", queryset=Voice.objects.all(), limit=2)
-
-    assert len(found) == 2
-    assert found[0][0] == exact and found[0][1] == pytest.approx(1)
-    assert found[0][1] >= found[1][1]
-    assert near not in [v for v, _ in found]
 
 
 # The platform around the model: the voice's page and the API ----------------------------------
