@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dangqun.api.views import ServiceErrorsMixin
+from dangqun.core.ids import parse_id
 from dangqun.core.rules import get_rule
 from dangqun.voices import figures
 from dangqun.voices.metrics import GROUP_LABELS, GROUPS, RULE
@@ -316,7 +317,8 @@ class HotTopicsView(ServiceErrorsMixin, APIView):
         except PeriodError as exc:
             raise ValidationError({"period": [exc.message]}) from exc
         raw_org = params.get("org", "").strip()
-        if raw_org and not raw_org.isdigit():
-            raise ValidationError({"org": ["组织编号应为整数"]})
-        found = figures.hot_topics(request.user, window, int(raw_org) if raw_org else None)
+        org = parse_id(raw_org)
+        if raw_org and org is None:
+            raise ValidationError({"org": ["组织编号应为正整数"]})
+        found = figures.hot_topics(request.user, window, org)
         return Response(HotTopicsSerializer(found).data)

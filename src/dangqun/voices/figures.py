@@ -142,8 +142,10 @@ def topic_scope(user, org_pk: int | None = None) -> tuple[QuerySet, Org | None]:
             voices = Voice.objects.all()
         return voices, None
     org = orgs_services.require_visible(user, org_pk)
-    ids = list(Org.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
-    return voices.filter(Q(unit__in=ids) | Q(handling_org__in=ids)), org
+    subtree = Org.objects.filter(path__startswith=org.path).values(
+        "pk"
+    )  # a sub-query, not 18,000 ids
+    return voices.filter(Q(unit__in=subtree) | Q(handling_org__in=subtree)), org
 
 
 TOPIC_ORGS = 200  # organisations offered for hot topics at most

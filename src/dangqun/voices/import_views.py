@@ -102,7 +102,7 @@ def import_map(request, pk: int):
     for kind in ("category", "unit"):
         for i, entry in enumerate(job.unknown.get(kind, [])):
             value = request.POST.get(f"{kind}-{i}", "")
-            if value.lstrip("-").isdigit():
+            if value.isascii() and value.lstrip("-").isdigit():
                 answers.setdefault(kind, {})[entry["name"]] = int(value)
     try:
         import_jobs.set_mapping(request.user, job, answers)

@@ -25,15 +25,13 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from dangqun.accounts.roles import MANAGE_VOICES
 from dangqun.accounts.scope import Scope
-from dangqun.orgs.models import Org, System
-from dangqun.people.models import Person
+from dangqun.orgs.models import Org
 from dangqun.voices import intake, services
-from dangqun.voices.models import Category, Channel, Identity, Kind, Rating, Status, Voice
+from dangqun.voices.import_lookup import Lookup
+from dangqun.voices.models import Channel, Identity, Kind, Rating, Status
 
 EXTERNAL_PREFIX = "import:"
-LOOKUP_CHUNK = 5000  # ids per IN (…) query: SQLite caps a statement's parameters
 PROGRESS_EVERY = 5000
 TITLE_CHARS = 30  # a derived title: the first sentence, cut here
 # Header → (key, required). Headers are matched after removing spaces and a trailing "*".
@@ -125,7 +123,7 @@ def check_rows(actor, table_rows, index, *, mapping: dict, history: bool, on_pro
     """Every row of the table checked (``Checked``); nothing is written. ``on_progress(n)`` is
     told every ``PROGRESS_EVERY`` rows."""
     raw = [(n, cells, _values(cells, index)) for n, cells in table_rows]
-    lookup = _Lookup(Scope.of(actor), [values for _, _, values in raw], mapping)
+    lookup = Lookup(Scope.of(actor), [values for _, _, values in raw], mapping)
     rows, seen = [], {}
     for checked, (number, cells, values) in enumerate(raw):
         if on_progress and checked and checked % PROGRESS_EVERY == 0:
@@ -158,79 +156,7 @@ def _values(cells: list, index: dict[str, int]) -> dict:
     return values
 
 
-class _Lookup:
-    """Everything the rows refer to, read once: units by name, categories, people, and the
-    importer's mapping of names found nowhere."""
-
-    def __init__(self, scope: Scope, rows: list[dict], mapping: dict):
-        self.scope = scope
-        names = {r.get(k) for r in rows for k in ("unit", "handling_org") if r.get(k)}
-        mapped_units = {int(pk) for pk in (mapping.get("unit") or {}).values() if pk}
-        self.orgs: dict[str, list[Org]] = {}
-        found = Org.objects.filter(system=System.ENTERPRISE, name__in=names)
-        for org in found:
-            self.orgs.setdefault(org.name, []).append(org)
-        by_pk = {o.pk: o for o in Org.objects.filter(pk__in=mapped_units, system=System.ENTERPRISE)}
-        for name, pk in (mapping.get("unit") or {}).items():
-            if pk and int(pk) in by_pk:  # the importer's choice, also among namesakes
-                self.orgs[name] = [by_pk[int(pk)]]
-        self.categories = {
-            str(c).replace(" ", ""): c for c in Category.objects.select_related("parent")
-        }
-        self.categories.update({c.name: c for c in self.categories.values() if c.parent_id is None})
-        by_pk = {c.pk: c for c in self.categories.values()}
-        self.category_map = {
-            name: by_pk.get(int(pk)) if pk else None
-            for name, pk in (mapping.get("category") or {}).items()
-            if not pk or int(pk) in by_pk
-        }
-        numbers = sorted({str(r["employee_no"]) for r in rows if r.get("employee_no")})
-        self.people = {}
-        for start in range(0, len(numbers), LOOKUP_CHUNK):
-            chunk = numbers[start : start + LOOKUP_CHUNK]
-            self.people.update(
-                {p.employee_no: p for p in Person.objects.filter(employee_no__in=chunk)}
-            )
-        self.allowed: dict[int, bool] = {}
-        self.unknown: dict[str, dict[str, list[int]]] = {"category": {}, "unit": {}}
-
-    def org(self, name, column: str, number: int, row: Row) -> Org | None:
-        found = self.orgs.get(name or "", [])
-        if len(found) == 1:
-            org = found[0]
-            if org.pk not in self.allowed:
-                self.allowed[org.pk] = self.scope.can(MANAGE_VOICES, org)
-            if not self.allowed[org.pk]:
-                row.errors.append((column, f"您无权导入“{org.name}”的呼声"))
-            return org
-        if found:
-            row.errors.append((column, f"“{name}”有多个同名单位，请在页面上指定"))
-        else:
-            row.errors.append((column, f"单位“{name}”不存在"))
-        self.unknown["unit"].setdefault(str(name), []).append(number)
-        return None
-
-    def category(self, name, number: int, row: Row) -> Category | None:
-        key = str(name).replace(" ", "")
-        if key in self.categories:
-            return self.categories[key]
-        if key in self.category_map:
-            return self.category_map[key]
-        row.errors.append((LABELS["category"], f"类别“{name}”不存在"))
-        self.unknown["category"].setdefault(key, []).append(number)
-        return None
-
-    def imported(self, externals: list[str]) -> set[str]:
-        done: set[str] = set()
-        for start in range(0, len(externals), LOOKUP_CHUNK):
-            chunk = externals[start : start + LOOKUP_CHUNK]
-            done.update(
-                Voice.objects.filter(external_id__in=chunk).values_list("external_id", flat=True)
-            )
-        return done
-
-
-def _voice(row: Row, values: dict, lookup: _Lookup, history: bool) -> None:
+def _voice(row: Row, values: dict, lookup: Lookup, history: bool) -> None:
     errors = row.errors
     for key, name in REQUIRED:
         if key not in values:
@@ -259,8 +185,20 @@ def _voice(row: Row, values: dict, lookup: _Lookup, history: bool) -> None:
     if values.get("employee_no") and identity != Identity.ANONYMOUS:
         person = lookup.people.get(str(values["employee_no"]))
         if person is None:
-            errors.append(("反映人工号", f"反映人工号 {values['employee_no']} 不在人员名册中"))
-    handling_org = handling or (category.handling_org if category else None)
+            errors.append(
+                ("反映人工号", f"反映人工号 {values['employee_no']} 不在您可查看的人员名册中")
+            )
+    handling_org = handling
+    if handling is None and category is not None and category.handling_org is not None:
+        handling_org = category.handling_org
+        if not lookup.may_manage(handling_org):
+            errors.append(
+                (
+                    "承办单位",
+                    f"类别“{category}”的默认承办单位“{handling_org.name}”不在您的管理范围，"
+                    "请在“承办单位”列填写您管理范围内的单位",
+                )
+            )
     # The columns to write (``core.bulk.insert_dicts``; the others take their defaults).
     voice = {
         "kind": kind,

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.urls import reverse
 
+from dangqun.core.ids import parse_id
 from dangqun.core.rules import get_rule
 from dangqun.voices import figures
 from dangqun.voices.figures import (
@@ -133,11 +134,11 @@ def hot_topics(request):
     context = {"error": ""}
     try:
         window = read_window(request.GET)
-        org_pk = int(request.GET["org"]) if request.GET.get("org") else None
     except PeriodError as exc:
         context["error"] = exc.message
-    except ValueError:
-        context["error"] = "组织编号应为整数"
+    org_pk = parse_id(request.GET.get("org"))
+    if request.GET.get("org") and org_pk is None:
+        context["error"] = "组织编号应为正整数"
     if not context["error"]:
         found = figures.hot_topics(request.user, window, org_pk)
         context.update(found=found, topics=[_topic_row(t, found.window) for t in found.topics])

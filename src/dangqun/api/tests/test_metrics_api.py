@@ -248,7 +248,8 @@ def test_hot_topics_of_any_period_and_organisation(api, world, mass, users, make
     refused = api(group).get(HOT, {"since": "2025-03-10", "until": "2025-03-01"})
     assert refused.status_code == 400
     assert refused.json()["period"] == ["开始日期不能晚于结束日期"]
-    assert api(group).get(HOT, {"org": "x"}).json()["org"] == ["组织编号应为整数"]
+    for bad in ("x", "²", "99999999999999999999", "0"):
+        assert api(group).get(HOT, {"org": bad}).json()["org"] == ["组织编号应为正整数"], bad
 
 
 def days_label():

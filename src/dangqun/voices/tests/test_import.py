@@ -13,7 +13,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dangqun.core.models import AuditLog
 from dangqun.voices import import_jobs, importer, metrics, suggestions, tally
 from dangqun.voices.import_run import run_job
-from dangqun.voices.models import Status, Voice, VoiceEvent, VoiceImportJob, VoiceTally
+from dangqun.voices.models import (
+    Category,
+    Status,
+    Voice,
+    VoiceEvent,
+    VoiceImportJob,
+    VoiceTally,
+)
 
 pytestmark = pytest.mark.django_db
 HEADER = ["编号*", "提交时间*", "类型", "渠道", "身份方式", "反映人工号", "标题*", "内容*"]
@@ -123,6 +130,37 @@ def test_imported_history_is_found_when_the_same_complaint_comes_again(
 
     found = [other.pk for other, _ in suggestions.duplicate_candidates(mass, new)]
     assert found == [earlier.pk]  # indexed after the import's chunk committed
+
+
+def test_a_category_cannot_route_voices_to_a_unit_outside_the_importers_scope(world, page):
+    Category.objects.create(name="班车", handling_org=world.dept_b)  # 乙公司's category
+    job = page(csv_file([row("H-1", 类别="班车", 承办单位="")]))
+    assert job.status == "invalid" and not Voice.objects.exists()
+    [error] = job.errors
+    assert error["column"] == "承办单位" and "“乙公司生产部”不在您的管理范围" in error["message"]
+    # naming a unit of their own is fine
+    done = page(csv_file([row("H-1", 类别="班车", 承办单位="甲公司综合部")]))
+    assert done.status == "done" and Voice.objects.get().handling_org == world.dept_a
+
+
+def test_a_number_outside_the_importers_sight_borrows_no_name(world, page, canteen):
+    rows = [
+        row("H-1", 身份方式="实名", 反映人工号="B0001"),
+        row("H-2", 身份方式="实名", 反映人工号="A0001"),
+    ]
+    job = page(csv_file(rows))
+    assert job.status == "invalid" and not Voice.objects.exists()
+    assert [(e["row"], e["message"]) for e in job.errors] == [
+        (2, "反映人工号 B0001 不在您可查看的人员名册中")  # 赵六 works in 乙公司
+    ]
+    assert "赵六" not in str(job.errors)
+
+
+def test_an_inactive_category_is_asked_to_be_mapped(world, page, canteen):
+    canteen.active = False
+    canteen.save(update_fields=["active"])
+    job = page(csv_file([row("H-1")]))
+    assert job.status == "mapping" and "食堂" in str(job.unknown)
 
 
 def test_unanswered_rows_can_stay_to_be_handled_here(world, page, canteen):

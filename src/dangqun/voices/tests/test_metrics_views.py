@@ -294,7 +294,8 @@ def test_hot_topics_of_a_chosen_organisation(world, login, make_user):
     assert "宿舍" in only_b and "食堂" not in only_b
     assert f'<option value="{world.company_b.pk}" selected>' in only_b
     company_a = login(make_user("mass_a", role="mass_admin", org=world.company_a))
-    assert group.get(HOT, {"org": "x"}).content.decode().count("组织编号应为整数") == 1
+    for bad in ("x", "²", "99999999999999999999"):
+        assert group.get(HOT, {"org": bad}).content.decode().count("组织编号应为正整数") == 1
     assert company_a.get(HOT, {**march, "org": world.company_b.pk}).status_code == 404
 
 
