@@ -24,6 +24,7 @@ from dangqun.api.development_files import CaseDownloadsMixin, CaseFileSerializer
 from dangqun.api.pagination import Pagination
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
+from dangqun.core.ids import parse_id
 from dangqun.development import actions, checks, services
 from dangqun.development import timeline as timelines
 from dangqun.development.models import Case, Status
@@ -298,10 +299,10 @@ class CaseViewSet(ServiceErrorsMixin, CaseDownloadsMixin, viewsets.ReadOnlyModel
         if params.get("status") in Status.values:
             cases = cases.filter(status=params["status"])
         stage = params.get("stage", "")
-        if stage.isdigit() and int(stage) in STAGES:
+        if parse_id(stage) in STAGES:
             cases = cases.filter(step__in=[n for n, s in STEPS.items() if s.stage == int(stage)])
-        org = params.get("org", "")
-        if org.isdigit():
+        org = parse_id(params.get("org", ""))
+        if org:
             path = Org.objects.filter(pk=org).values_list("path", flat=True).first() or "-"
             cases = cases.filter(branch__path__startswith=path)
         if params.get("overdue") in ("1", "true"):

@@ -24,6 +24,7 @@ from dangqun.api.pagination import Pagination
 from dangqun.api.views import FORBIDDEN, NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
 from dangqun.core import filestore
+from dangqun.core.ids import parse_id
 from dangqun.life import actions, attendance, checkins, pdf, services
 from dangqun.life import month as month_of
 from dangqun.life.models import Attendee, Meeting, MeetingFile
@@ -215,9 +216,10 @@ class MeetingViewSet(
         meetings = services.listed(self.request.user, show)
         org = params.get("org", "")
         if org:
-            if not org.isdigit():
-                raise ValidationError({"org": ["组织 ID 应为整数"]})
-            path = Org.objects.filter(pk=org).values_list("path", flat=True).first() or "-"
+            if parse_id(org) is None:
+                raise ValidationError({"org": ["组织 ID 应为正整数"]})
+            pk = parse_id(org)
+            path = Org.objects.filter(pk=pk).values_list("path", flat=True).first() or "-"
             meetings = meetings.filter(org__path__startswith=path)
         return meetings
 

@@ -252,11 +252,12 @@ class TrendView(ServiceErrorsMixin, APIView):
     def get(self, request):
         figures.require_viewer(request.user)
         raw = request.query_params.get("months", str(figures.TREND_MONTHS))
-        if not raw.isdigit() or not 1 <= int(raw) <= figures.MAX_TREND_MONTHS:
+        months = parse_id(raw)
+        if months is None or not 1 <= months <= figures.MAX_TREND_MONTHS:
             message = f"月数应为 1—{figures.MAX_TREND_MONTHS} 的整数"
             raise ValidationError({"months": [message]})
         body = {
-            "months": trend_data(figures.trend(request.user, int(raw))),
+            "months": trend_data(figures.trend(request.user, months)),
             "so_far": figures.so_far(),
             "rule": rule_data(),
         }

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from dangqun.api.views import FORBIDDEN, INVALID, NOT_FOUND, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
+from dangqun.core.ids import parse_id
 from dangqun.voices import admin_actions, calendar_days, posters, services
 from dangqun.voices.models import Category, Urgency
 
@@ -68,9 +69,7 @@ def _saved(request, category: Category | None, created: int) -> Response:
 
 
 def _category(pk) -> Category:
-    category = Category.objects.select_related("parent", "handling_org").filter(
-        pk=int(pk) if str(pk).isdigit() else None
-    )
+    category = Category.objects.select_related("parent", "handling_org").filter(pk=parse_id(pk))
     if not category:
         raise NotFound("没有这个类别")
     return category[0]

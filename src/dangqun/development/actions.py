@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils.datastructures import MultiValueDict
 
 from dangqun.core.actions import Action
+from dangqun.core.ids import parse_id
 from dangqun.development import forms, opening, plans, probation, recording, services, votes
 from dangqun.development.steps import ASSESSED, STEPS, VOTES
 from dangqun.orgs.models import Org
@@ -24,7 +25,7 @@ NO_STEP = "没有这个步骤"
 def number_in(data, key: str = "number") -> int:
     """The step number a POST names (0 when it names none)."""
     raw = str((data or {}).get(key, "") or "")
-    return int(raw) if raw.isdigit() else 0
+    return parse_id(raw) or 0
 
 
 def unknown_step(name: str, data) -> str | None:

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from dangqun.accounts.roles import APPROVE_DEVELOPMENT
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit
+from dangqun.core.ids import parse_id
 from dangqun.development.models import OPEN, Quota, StepRecord
 from dangqun.development.steps import ADMITTED
 from dangqun.orgs.models import Org
@@ -37,8 +38,8 @@ class PlanRow:
 
 def year_in(text: str, today: dt.date) -> int:
     """The plan year asked for (from 2000 to next year), else this year."""
-    text = text or ""
-    return int(text) if text.isdigit() and 2000 <= int(text) <= today.year + 1 else today.year
+    year = parse_id(text)
+    return year if year and 2000 <= year <= today.year + 1 else today.year
 
 
 def may_set_quota(user, org: Org) -> bool:

@@ -20,6 +20,7 @@ from dangqun.accounts.roles import (
     VIEW_PEOPLE,
 )
 from dangqun.accounts.scope import Scope, require
+from dangqun.core.ids import parse_id
 from dangqun.development.models import Case, CaseFile
 from dangqun.development.steps import COMMITTEE, STEPS
 from dangqun.life.models import Kind as MeetingKind
@@ -94,7 +95,8 @@ def may_view_work(user) -> bool:
 def chosen_org(user, wanted: str) -> Org:
     """The organisation asked for (``wanted``: its id, or empty for the top one in scope)."""
     orgs = party_orgs(user)
-    org = orgs.filter(pk=wanted).first() if wanted.isdigit() else None
+    pk = parse_id(wanted)
+    org = orgs.filter(pk=pk).first() if pk else None
     if org is None and wanted:
         raise Http404("组织不存在或无权查看")
     org = org or orgs.order_by("depth", "path").first()
