@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from dangqun.api.uploads import TOO_LARGE, SizeLimitedUploads
 from dangqun.api.views import NOT_FOUND, ServiceErrorsMixin
 from dangqun.people.imports import jobs, sheets
 from dangqun.people.models import ImportJob
@@ -77,7 +78,11 @@ class StartImportSerializer(serializers.Serializer):
     ),
 )
 class ImportJobViewSet(
-    ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    SizeLimitedUploads,
+    ServiceErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = ImportJobSerializer
     pagination_class = None
@@ -104,11 +109,13 @@ class ImportJobViewSet(
             201: ImportJobSerializer,
             400: INVALID,
             403: NO_IMPORT,
+            413: TOO_LARGE,
             415: NOT_MULTIPART,
         },
     )
     def create(self, request, *args, **kwargs):
         jobs.require_import(request.user)
+        self.refuse_oversize(request)
         options = StartImportSerializer(data=request.data)
         options.is_valid(raise_exception=True)
         try:

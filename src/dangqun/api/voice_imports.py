@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dangqun.api.people_imports import RowErrorSerializer
+from dangqun.api.uploads import TOO_LARGE, SizeLimitedUploads
 from dangqun.api.views import FORBIDDEN, INVALID, NOT_FOUND, ServiceErrorsMixin
 from dangqun.voices import import_jobs
 from dangqun.voices.models import VoiceImportJob
@@ -100,7 +101,11 @@ class MappingSerializer(serializers.Serializer):
     ),
 )
 class VoiceImportViewSet(
-    ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    SizeLimitedUploads,
+    ServiceErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = VoiceImportJobSerializer
     pagination_class = None
@@ -124,10 +129,17 @@ class VoiceImportViewSet(
         "用“呼声导入任务的进度与结果”查看进度。有错误时不导入，除非选了 valid_only；"
         "同一行（同一编号，或没有编号时同一提交时间、单位和内容）再次导入会跳过。",
         request={"multipart/form-data": StartSerializer},
-        responses={201: VoiceImportJobSerializer, 400: INVALID, 403: FORBIDDEN, 415: NOT_MULTIPART},
+        responses={
+            201: VoiceImportJobSerializer,
+            400: INVALID,
+            403: FORBIDDEN,
+            413: TOO_LARGE,
+            415: NOT_MULTIPART,
+        },
     )
     def create(self, request, *args, **kwargs):
         import_jobs.require_import(request.user)
+        self.refuse_oversize(request)
         options = StartSerializer(data=request.data)
         options.is_valid(raise_exception=True)
         data = options.validated_data

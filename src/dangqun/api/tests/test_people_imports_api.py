@@ -180,3 +180,17 @@ def test_the_list_of_jobs_takes_the_same_queries_for_one_or_many(world, api):
         return len(queries)
 
     assert jobs(1) == jobs(5)
+
+
+def test_an_oversize_upload_is_refused_while_it_streams_in(world, api, tmp_path, settings):
+    settings.IMPORT_MAX_BYTES = 64 * 1024
+    settings.DATA_DIR = tmp_path / "data"
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(b"PK\x03\x04" + b"\x00" * 200 * 1024)
+
+    response = post_file(api(world.owner), big)
+
+    assert response.status_code == 413  # the page says 413 too (it answered 400 here before)
+    assert "超过了 0 MB 的上限" in response.json()["file"][0]
+    assert not ImportJob.objects.exists()
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.xlsx"))

@@ -142,3 +142,16 @@ def test_submit_and_suggest_take_long_untitled_text(api, users, world, canteen):
     assert empty.status_code == 400
     too_long = client.post("/api/voices/", {"title": "热水", "content": "水" * 50_001})
     assert too_long.status_code == 400 and "50000" in str(too_long.json()["content"])
+
+
+def test_an_oversize_upload_is_refused_while_it_streams_in(api, users, upload, settings, tmp_path):
+    settings.IMPORT_MAX_BYTES = 64 * 1024
+    settings.DATA_DIR = tmp_path
+    big = csv_file([row(f"H-{n}", 内容="食堂排队" * 200) for n in range(100)])  # ~250 KB
+
+    response = upload(api(users["mass"]), big)
+
+    assert response.status_code == 413
+    assert "超过了 0 MB 的上限" in response.json()["file"][0]
+    assert not VoiceImportJob.objects.exists()
+    assert not any(tmp_path.rglob("*.csv"))  # never stored
