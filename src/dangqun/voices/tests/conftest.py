@@ -1,7 +1,8 @@
 import pytest
 
 from dangqun.voices import intake
-from dangqun.voices.models import Category, Channel, Identity
+from dangqun.voices.models import Category, Channel, Identity, Status
+from dangqun.voices.tests.history_helpers import TOPICS, add, texts
 
 
 @pytest.fixture
@@ -37,3 +38,24 @@ def raise_voice(world, django_capture_on_commit_callbacks):
         return submitted.voice, submitted.code
 
     return do
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def categories(world):
+    return {name: Category.objects.create(name=name) for name in TOPICS}
+
+
+@pytest.fixture
+def history(world, categories):
+    """(``history_helpers``) 15 handled voices in each of 食堂, 班车, 薪酬 and 宿舍, in every confirmed status."""
+    statuses = [Status.CLOSED, Status.ANSWERED, Status.IN_PROGRESS, Status.ASSIGNED]
+    for seed, (name, category) in enumerate(categories.items()):
+        for i, (title, content) in enumerate(texts(name, 15, seed)):
+            add(world, title, content, category=category, status=statuses[i % 4])
+    return categories

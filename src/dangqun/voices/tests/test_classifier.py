@@ -4,10 +4,7 @@ active, confirmed categories, the 3 most likely with confidences, the pre-fill t
 the same through the page and the API."""
 
 import datetime as dt
-import random
-import uuid
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import joblib
 import pytest
@@ -18,74 +15,7 @@ from django.utils import timezone
 from dangqun.core.models import RuleOverride
 from dangqun.voices import classifier, handling, suggestions
 from dangqun.voices.models import Category, Status, Voice
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-TOPICS = {
-    "食堂": (
-        ["食堂", "餐厅", "食堂窗口", "职工食堂"],
-        ["午餐价格上涨太快", "饭菜分量太少", "菜品口味单一", "餐具没洗干净", "排队打饭时间太长"],
-    ),
-    "班车": (
-        ["班车", "通勤班车", "早班车", "厂区班车"],
-        ["发车时间太早", "经常晚点", "座位不够坐", "站点设置太少", "线路绕得太远"],
-    ),
-    "薪酬": (
-        ["工资", "绩效奖金", "加班费", "年终奖"],
-        ["发放总是延迟", "核算有误差", "标准不透明", "多年没有调整", "扣款没有说明"],
-    ),
-    "宿舍": (
-        ["宿舍", "员工宿舍", "宿舍楼", "单身公寓"],
-        ["热水供应不稳定", "空调坏了没人修", "卫生间漏水", "门禁经常失灵", "住宿费上涨"],
-    ),
-}
-OPENERS = ["", "我想反映一下，", "大家普遍反映", "最近", "本人是一线员工，", "我们班组的同事说"]
-PLACES = ["", "一号厂区", "南区", "新园区", "老厂区"]
-ASKS = ["希望尽快解决。", "建议公司重视。", "能否调整一下？", "请相关部门核实处理。", "盼回复。"]
-
-
-def add(world, title, content, *, category=None, status=Status.CLOSED, at=None):
-    return Voice.objects.create(
-        title=title,
-        content=content,
-        category=category,
-        status=status,
-        unit=world.dept_a,
-        query_code_hash=uuid.uuid4().hex,
-        submitted_at=at or timezone.now() - dt.timedelta(days=1),
-    )
-
-
-def texts(name, count, seed):
-    """``count`` varied voices about one category, from templates."""
-    rnd = random.Random(seed)
-    subjects, issues = TOPICS[name]
-    for _ in range(count):
-        subject, issue = rnd.choice(subjects), rnd.choice(issues)
-        body = f"{rnd.choice(OPENERS)}{rnd.choice(PLACES)}{subject}{issue}，{rnd.choice(ASKS)}"
-        yield f"{subject}{issue[:4]}", body
-
-
-@pytest.fixture
-def data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def categories(world):
-    return {name: Category.objects.create(name=name) for name in TOPICS}
-
-
-@pytest.fixture
-def history(world, categories):
-    """15 handled voices in each of 食堂, 班车, 薪酬 and 宿舍, in every confirmed status."""
-    statuses = [Status.CLOSED, Status.ANSWERED, Status.IN_PROGRESS, Status.ASSIGNED]
-    for seed, (name, category) in enumerate(categories.items()):
-        for i, (title, content) in enumerate(texts(name, 15, seed)):
-            add(world, title, content, category=category, status=statuses[i % 4])
-    return categories
-
+from dangqun.voices.tests.history_helpers import add, texts
 
 # ---- category suggestion ---------------------------------------------------------------------
 

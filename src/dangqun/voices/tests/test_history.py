@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dangqun.voices import classifier, duplicates, inbox, metrics, notify, suggestions, tally
 from dangqun.voices.models import Category, Status, Voice, VoiceTally
-from dangqun.voices.tests.test_smart import TOPICS, texts
+from dangqun.voices.tests.history_helpers import TOPICS, texts
 from dangqun.web.tests.test_workbench import number, workbench
 
 pytestmark = pytest.mark.django_db
