@@ -76,7 +76,11 @@ class Voice(models.Model):
     )
     # The unit the voice comes from (the poster's unit for a QR code): not identifying.
     unit = models.ForeignKey(
-        "orgs.Org", verbose_name="反映单位", on_delete=models.PROTECT, related_name="+"
+        "orgs.Org",
+        verbose_name="反映单位",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # voice_unit_idx leads with it
     )
     handling_org = models.ForeignKey(
         "orgs.Org",
@@ -85,6 +89,7 @@ class Voice(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # voice_handling_idx leads with it
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -93,6 +98,7 @@ class Voice(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # voice_handler_idx, set voices only
     )
     # Who raised it: empty for 匿名. 保密 keeps it, shown to mass-work admins only.
     person = models.ForeignKey(
@@ -112,7 +118,7 @@ class Voice(models.Model):
     )
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
-    query_code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    query_code_hash = models.CharField(max_length=64, editable=False)  # unique: Meta
     # Where an intake channel got it: an e-mail's Message-ID, so ingesting the same mailbox twice
     # creates nothing twice. Empty (NULL) for voices entered here.
     # A 职代会提案 belongs to one congress; every other kind leaves it empty.
@@ -123,10 +129,11 @@ class Voice(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="proposals",
+        db_index=False,  # voice_congress_idx, proposals only
     )
     external_id = models.CharField(
-        "外部编号", max_length=255, null=True, blank=True, unique=True, editable=False
-    )
+        "外部编号", max_length=255, null=True, blank=True, editable=False
+    )  # unique: Meta
 
     status = models.CharField(
         "状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED
@@ -138,6 +145,7 @@ class Voice(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged",
+        db_index=False,  # voice_merged_idx, merged voices only
     )
     submitted_at = models.DateTimeField("提交时间", default=timezone.now)
     assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
@@ -166,7 +174,30 @@ class Voice(models.Model):
     class Meta:
         verbose_name = "群众呼声"
         ordering = ["-submitted_at", "-id"]
+        # Every index is written on every submission (issue #15 §5): exact-match codes are
+        # unique constraints without PostgreSQL's extra LIKE index, a foreign key that leads a
+        # composite index has none of its own, and columns a new voice leaves empty are
+        # indexed only where set.
+        constraints = [
+            models.UniqueConstraint(fields=["query_code_hash"], name="voice_query_code_uniq"),
+            models.UniqueConstraint(fields=["external_id"], name="voice_external_id_uniq"),
+        ]
         indexes = [
+            models.Index(
+                fields=["handler"],
+                condition=models.Q(handler__isnull=False),
+                name="voice_handler_idx",
+            ),
+            models.Index(
+                fields=["congress"],
+                condition=models.Q(congress__isnull=False),
+                name="voice_congress_idx",
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="voice_merged_idx",
+            ),
             models.Index(fields=["status", "handling_org"], name="voice_inbox_idx"),
             models.Index(fields=["unit", "submitted_at"], name="voice_unit_idx"),
             models.Index(fields=["handling_org", "submitted_at"], name="voice_handling_idx"),
