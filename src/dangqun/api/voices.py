@@ -78,6 +78,50 @@ class VoiceSerializer(serializers.ModelSerializer):
         return voice.overdue()
 
 
+_when = serializers.DateTimeField().to_representation
+
+
+def as_submitted(user, voice: Voice) -> dict:
+    """``VoiceSerializer(voice).data`` for a voice just submitted, built directly: the model
+    serializer builds its 25 fields again for every instance, a third of a submission's time
+    in Python (issue #15 §5). A test holds the two equal."""
+    return {
+        "id": voice.pk,
+        "number": voice.number,
+        "kind": voice.kind,
+        "channel": voice.channel,
+        "identity": voice.identity,
+        "title": voice.title,
+        "content": voice.content,
+        "category": voice.category_id,
+        "urgency": voice.urgency,
+        "unit": voice.unit_id,
+        "unit_name": voice.unit.name,
+        "handling_org": voice.handling_org_id,
+        "handling_org_name": voice.handling_org.name if voice.handling_org_id else None,
+        "raised_by": services.who_raised(user, voice),
+        "status": voice.status,
+        **{
+            name: None if getattr(voice, name) is None else _when(getattr(voice, name))
+            for name in SUBMITTED_TIMES
+        },
+        "answer": voice.answer,
+        "solved": voice.solved,
+        "rating": voice.rating,
+        "overdue": voice.overdue(),
+    }
+
+
+SUBMITTED_TIMES = (
+    "submitted_at",
+    "response_due",
+    "resolution_due",
+    "responded_at",
+    "answered_at",
+    "closed_at",
+)
+
+
 class NewVoiceSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=KINDS, default=Kind.SUGGESTION)
     title = serializers.CharField(max_length=services.MAX_TITLE)
@@ -203,10 +247,14 @@ class VoiceViewSet(
     def create(self, request, *args, **kwargs):
         incoming = NewVoiceSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        # the person and their unit in one query; the cached person is what intake records
-        person = next(
-            iter(Person.objects.select_related("unit").filter(pk=request.user.person_id)), None
-        )  # not .first(): its ORDER BY costs more to compile than the query costs to run
+        # the person and their unit in one query, only the columns submitting reads (a whole
+        # person took twice as long); the cached person is what intake records
+        people = (
+            Person.objects.select_related("unit")
+            .only("name", "unit__name", "unit__system", "unit__path")
+            .filter(pk=request.user.person_id)
+        )
+        person = next(iter(people), None)  # not .first(): its ORDER BY costs more to compile
         if person is None:
             raise ValidationError({"unit": ["账号未关联人员档案，无法确定反映单位"]})
         request.user.person = person
@@ -227,7 +275,7 @@ class VoiceViewSet(
         if submitted.voice.identity != Identity.ANONYMOUS:  # an anonymous voice is nobody's
             # the voice as just written (its unit and person are loaded): the submitter sees
             # their own voice, so reading it back through the scope would only cost queries
-            body.update(self.get_serializer(submitted.voice).data)
+            body.update(as_submitted(request.user, submitted.voice))
         else:
             body.update({"number": submitted.voice.number, "status": submitted.voice.status})
         return Response(body, status=status.HTTP_201_CREATED)

@@ -23,6 +23,7 @@ import re
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -192,11 +193,13 @@ def insert_bands(rows: list[VoiceBand]) -> None:
 
 
 def index_missing(days: int = 2) -> int:
-    """Index the voices of the last ``days`` that have no band rows (and some text)."""
+    """Index the voices of the last ``days`` that have no band rows (and some text): read from
+    the submission-time index, each probed in the band index's primary key."""
     since = timezone.now() - datetime.timedelta(days=days)
+    banded = VoiceBand.objects.filter(voice_id=OuterRef("pk"), band=0)
     ids = (
         Voice.objects.filter(submitted_at__gte=since)
-        .exclude(pk__in=VoiceBand.objects.filter(band=0).values("voice_id"))
+        .exclude(Exists(banded))
         .values_list("pk", flat=True)
     )
     return index_voices(list(ids))

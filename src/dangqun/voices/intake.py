@@ -4,7 +4,6 @@ given once, and its files."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -128,10 +127,11 @@ def submit(
 
 
 def after_commit(voice: Voice) -> None:
-    """Enqueue, once the voice is committed, what its author need not wait for: indexing it for
-    near duplicates (``tasks.after_submit``). Every path that creates a voice one at a time calls
-    this; bulk writers call ``duplicates.index_voices`` with their ids."""
-    transaction.on_commit(partial(tasks.after_submit, voice.pk))
+    """Ask, once the voice is committed, for what its author need not wait for: indexing new
+    voices for near duplicates (``tasks.index_soon``: one task every few seconds indexes every
+    voice submitted meanwhile). Every path that creates a voice one at a time calls this; bulk
+    writers call ``duplicates.index_voices`` with their ids."""
+    transaction.on_commit(tasks.index_soon)
 
 
 def channel_label(channel: str) -> str:

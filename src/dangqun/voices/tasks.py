@@ -1,7 +1,9 @@
 """Background work for voices, on Huey's schedule."""
 
+import time
+
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from dangqun.core.tallies import nightly_check
 from dangqun.voices import tally
@@ -70,14 +72,46 @@ def index_voice_topic_words() -> int:
     return topic_words.fill_new()
 
 
+# Indexing is asked for after each submission but runs at most once per process every
+# INDEX_DELAY seconds, for every voice submitted meanwhile: under load one batch (one read, one
+# COPY) instead of a task, a queue write and a transaction per voice; when quiet, a voice is
+# findable a few seconds after it was submitted.
+INDEX_DELAY = 3.0
+_next_index_at = 0.0  # this process's: when it may ask again
+
+
+def index_soon() -> None:
+    """Ask for new voices to be indexed for near duplicates, unless this process asked less
+    than INDEX_DELAY seconds ago (that task, not yet run, will find this voice too)."""
+    global _next_index_at
+    if HUEY.immediate:  # tests, and set-ups without a consumer: index now
+        index_new_voices.call_local()
+        return
+    now = time.monotonic()
+    if now < _next_index_at:
+        return
+    _next_index_at = now + INDEX_DELAY
+    index_new_voices.schedule(delay=INDEX_DELAY)
+
+
 @db_task(retries=3, retry_delay=30)
-def after_submit(voice_id: int) -> int:
-    """What a new voice needs once its author has the answer: its near-duplicate index rows
-    (decision 0022). Enqueued after commit by ``intake.submit``; the smart help a manager sees
-    (duplicates, the category suggestion) is read from the index when the voice is opened."""
+def index_new_voices() -> int:
+    """What new voices need once their authors have their answers: near-duplicate index rows
+    for every voice of the last two days that has none (decision 0022). The smart help a
+    manager sees (duplicates, the category suggestion) is read from the index when the voice is
+    opened."""
     # import here: duplicates loads scikit-learn and jieba, which the web process never needs
     # for submitting
     from dangqun.voices import duplicates
+
+    return duplicates.index_missing(days=2)
+
+
+@db_task(retries=3, retry_delay=30)
+def after_submit(voice_id: int) -> int:
+    """One voice into the near-duplicate index: what submitting enqueued before
+    ``index_soon``; kept so that tasks queued before an upgrade still run."""
+    from dangqun.voices import duplicates  # heavy libraries: see index_new_voices
 
     return duplicates.index_voices([voice_id])
 
@@ -86,7 +120,7 @@ def after_submit(voice_id: int) -> int:
 def index_imported_voices(voice_ids: list[int]) -> int:
     """An import chunk's voices into the near-duplicate index, after the chunk committed: the
     import itself stays fast (indexing costs ~10 ms a voice) and history is findable soon after."""
-    from dangqun.voices import duplicates  # heavy libraries: see after_submit
+    from dangqun.voices import duplicates  # heavy libraries: see index_new_voices
 
     return duplicates.index_voices(voice_ids)
 
@@ -95,6 +129,6 @@ def index_imported_voices(voice_ids: list[int]) -> int:
 def index_recent_voices() -> int:
     """Every night: index the last two days' voices that have no index rows (a task lost with a
     stopped worker, voices written by other paths), so no voice stays unfindable."""
-    from dangqun.voices import duplicates  # heavy libraries: see after_submit
+    from dangqun.voices import duplicates  # heavy libraries: see index_new_voices
 
     return duplicates.index_missing()

@@ -217,3 +217,26 @@ def test_the_command_rebuilds_the_index_in_batches_and_the_night_catches_up(worl
     assert duplicates.index_missing() == 1
     assert VoiceBand.objects.filter(voice=voices[0]).count() == duplicates.BANDS
     assert not VoiceBand.objects.filter(voice=old).exists()
+
+
+def test_a_burst_of_submissions_asks_for_indexing_once(monkeypatch):
+    """Issue #15 §5: under load one task indexes every voice submitted meanwhile, instead of a
+    queue write and a task per voice; after the delay the next submission asks again."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    from dangqun.voices import tasks
+
+    monkeypatch.setattr(HUEY, "_immediate", False)  # a real queue, kept in memory
+    monkeypatch.setattr(HUEY, "storage", MemoryStorage(HUEY.name))
+    monkeypatch.setattr(tasks, "_next_index_at", 0.0)
+    clock = [1000.0]
+    monkeypatch.setattr(tasks.time, "monotonic", lambda: clock[0])
+    for _ in range(50):
+        tasks.index_soon()
+    queued = [HUEY.dequeue() for _ in range(HUEY.pending_count())]
+    assert [task.name for task in queued] == ["index_new_voices"]
+    assert queued[0].eta is not None  # runs a few seconds later, for all of them
+    clock[0] += tasks.INDEX_DELAY
+    tasks.index_soon()
+    assert HUEY.pending_count() == 1
