@@ -192,17 +192,26 @@ def insert_bands(rows: list[VoiceBand]) -> None:
             copy.write_row((row.voice_id, row.band, row.key))
 
 
+INDEX_LOCK = 0x766F6963  # PostgreSQL advisory lock: one catch-up indexer at a time
+
+
 def index_missing(days: int = 2) -> int:
     """Index the voices of the last ``days`` that have no band rows (and some text): read from
-    the submission-time index, each probed in the band index's primary key."""
+    the submission-time index, each probed in the band index's primary key. Two runs at once
+    (two consumers, or the nightly catch-up meeting a batch) take turns, so the second finds
+    the first's voices indexed instead of writing their rows twice."""
     since = timezone.now() - datetime.timedelta(days=days)
     banded = VoiceBand.objects.filter(voice_id=OuterRef("pk"), band=0)
-    ids = (
-        Voice.objects.filter(submitted_at__gte=since)
-        .exclude(Exists(banded))
-        .values_list("pk", flat=True)
-    )
-    return index_voices(list(ids))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INDEX_LOCK])
+        ids = (
+            Voice.objects.filter(submitted_at__gte=since)
+            .exclude(Exists(banded))
+            .values_list("pk", flat=True)
+        )
+        return index_voices(list(ids))
 
 
 def rebuild(*, batch: int = 5000, progress=None) -> int:
