@@ -4,17 +4,14 @@ person who scans it checks in (as 列席 when not on the list)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from dangqun.accounts.scope import require
-from dangqun.core import audit
+from dangqun.core import audit, rotating_codes
 from dangqun.life import attendance, planning, services
 from dangqun.life.models import (
     Attendee,
@@ -23,24 +20,16 @@ from dangqun.life.models import (
     Status,
 )
 
-CODE_WINDOW = 30  # seconds a check-in code is shown before the next one
-CODE_GRACE = 1  # windows before the current one still accepted (the code on screen just rotated)
+CODE_WINDOW = rotating_codes.WINDOW
 CODE_EXPIRED = "签到码已过期，请扫描会场当前显示的二维码"
 
 
 def checkin_code(meeting: Meeting, at: dt.datetime | None = None) -> str:
-    """The code shown at the meeting now: it changes every ``CODE_WINDOW`` seconds, so a photo of
-    it is useless later; it cannot be derived without the server's key and the meeting's secret."""
-    window = int((at or timezone.now()).timestamp()) // CODE_WINDOW
-    message = f"{meeting.pk}:{meeting.checkin_secret}:{window}".encode()
-    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-    return digest[:10]
+    """The code shown at the meeting now (``core.rotating_codes``)."""
+    return rotating_codes.code_for(meeting.pk, meeting.checkin_secret, at)
 
 
-def code_changes_at(at: dt.datetime | None = None) -> dt.datetime:
-    """When the code shown now is replaced by the next one."""
-    window = int((at or timezone.now()).timestamp()) // CODE_WINDOW
-    return dt.datetime.fromtimestamp((window + 1) * CODE_WINDOW, tz=dt.UTC)
+code_changes_at = rotating_codes.changes_at
 
 
 def shown_code(user, pk: int) -> tuple[Meeting, str]:
@@ -51,16 +40,8 @@ def shown_code(user, pk: int) -> tuple[Meeting, str]:
 
 
 def valid_code(meeting: Meeting, code: str, at: dt.datetime | None = None) -> bool:
-    """The code on screen now, or the one just before it (it may have rotated while scanning)."""
-    at = at or timezone.now()
-    given = (code or "").strip().lower()
-    return any(
-        hmac.compare_digest(
-            given.encode(),
-            checkin_code(meeting, at - dt.timedelta(seconds=CODE_WINDOW * n)).encode(),
-        )
-        for n in range(CODE_GRACE + 1)
-    )
+    """The code on screen now, or the one just before it."""
+    return rotating_codes.is_valid(meeting.pk, meeting.checkin_secret, code, at)
 
 
 def meeting_for_code(pk: int, code: str) -> Meeting:
