@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "dangqun.voices",
     "dangqun.life",
     "dangqun.development",
+    "dangqun.activities",
     "dangqun.notices",
     "dangqun.connect",
     "dangqun.seed",

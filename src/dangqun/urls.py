@@ -6,6 +6,7 @@ urlpatterns = [
     path("voices/", include("dangqun.voices.urls")),
     path("life/", include("dangqun.life.urls")),
     path("development/", include("dangqun.development.urls")),
+    path("activities/", include("dangqun.activities.urls")),
     path("notices/", include("dangqun.notices.urls")),
     path("v/", include((voices_public, "voices_public"))),
     path("accounts/", include("dangqun.accounts.urls")),

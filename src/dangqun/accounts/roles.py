@@ -37,8 +37,11 @@ MANAGE_LIFE = "life.manage"  # plan and record meetings, mark attendance, finali
 VIEW_DEVELOPMENT = "development.view"  # 发展党员 cases of the sub-tree's branches
 MANAGE_DEVELOPMENT = "development.manage"  # the branch's steps: application, votes, …
 APPROVE_DEVELOPMENT = "development.approve"  # the approving 党委's steps: 备案, 预审, 审批
+VIEW_ACTIVITIES = "activities.view"  # activities of the sub-tree's organisations, participation
+MANAGE_ACTIVITIES = "activities.manage"  # organise them: sign-ups, check-in, hours, teams
 
 _VOICE_ADMIN = (VIEW_VOICES, MANAGE_VOICES, HANDLE_VOICES)
+_ACTIVITY_ADMIN = (VIEW_ACTIVITIES, MANAGE_ACTIVITIES)
 
 _ROLES = [
     Role("system_admin", "系统管理员", frozenset({VIEW_ORGS, CHANGE_ORGS, MANAGE_ACCOUNTS})),
@@ -63,6 +66,7 @@ _ROLES = [
                 VIEW_DEVELOPMENT,
                 MANAGE_DEVELOPMENT,
                 APPROVE_DEVELOPMENT,
+                *_ACTIVITY_ADMIN,
             }
         ),
     ),
@@ -80,6 +84,7 @@ _ROLES = [
                 MANAGE_LIFE,
                 VIEW_DEVELOPMENT,
                 MANAGE_DEVELOPMENT,
+                *_ACTIVITY_ADMIN,
             }
         ),
     ),
@@ -87,7 +92,7 @@ _ROLES = [
         "mass_admin",
         "群工管理员",
         frozenset(
-            {VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE, *_VOICE_ADMIN},
+            {VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE, *_VOICE_ADMIN, *_ACTIVITY_ADMIN},
         ),
     ),
     Role("handler", "承办人", frozenset({VIEW_ORGS, HANDLE_VOICES})),
@@ -103,18 +108,31 @@ _ROLES = [
                 *_VOICE_ADMIN,
                 VIEW_LIFE,
                 MANAGE_LIFE,
+                *_ACTIVITY_ADMIN,
             }
         ),
     ),
     Role(
         "league_admin",
         "团委管理员",
-        frozenset({VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE, VIEW_LIFE, MANAGE_LIFE}),
+        frozenset(
+            {
+                VIEW_ORGS,
+                CHANGE_ORGS,
+                VIEW_PEOPLE,
+                EXPORT_PEOPLE,
+                VIEW_LIFE,
+                MANAGE_LIFE,
+                *_ACTIVITY_ADMIN,
+            }
+        ),
     ),
     Role(
         "leader",
         "领导（只读）",
-        frozenset({VIEW_ORGS, VIEW_PEOPLE, VIEW_VOICES, VIEW_LIFE, VIEW_DEVELOPMENT}),
+        frozenset(
+            {VIEW_ORGS, VIEW_PEOPLE, VIEW_VOICES, VIEW_LIFE, VIEW_DEVELOPMENT, VIEW_ACTIVITIES}
+        ),
         read_only=True,
     ),
 ]

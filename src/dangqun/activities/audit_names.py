@@ -1,0 +1,27 @@
+"""The Chinese names of the audit actions this app writes (gathered by ``core.audit_names``)."""
+
+NAMES = {
+    "activity.create": "创建活动",
+    "activity.update": "修改活动",
+    "activity.publish": "发布活动",
+    "activity.close": "截止报名",
+    "activity.held": "标记活动已举行",
+    "activity.cancel": "取消活动",
+    "activity.archive": "归档活动",
+    "activity.sign_up": "报名参加活动",
+    "activity.cancel_sign_up": "取消报名",
+    "activity.promote": "候补递补",
+    "activity.approve": "通过报名",
+    "activity.reject": "报名不通过",
+    "activity.check_in": "活动签到",
+    "activity.check_out": "活动签退",
+    "activity.mark": "登记签到签退",
+    "activity.confirm_hours": "确认志愿服务时长",
+    "activity.correct_hours": "更正志愿服务时长",
+    "volunteer.register": "注册志愿者",
+    "volunteer.update": "修改志愿者信息",
+    "volunteer.withdraw": "退出志愿者",
+    "volunteer.team_create": "建立志愿服务队",
+    "volunteer.team_join": "加入志愿服务队",
+    "volunteer.team_leave": "退出志愿服务队",
+}

@@ -1,0 +1,140 @@
+"""Signing up: capacity, the waiting list and its promotion, approval, eligibility, windows."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from dangqun.activities import organising, signups
+from dangqun.activities.models import OpenTo, SignUpStatus, Status
+from dangqun.core.models import AuditLog
+from dangqun.notices.models import Notice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_places_then_the_waiting_list_then_promotion_on_cancelling(world, make_activity, employee):
+    activity = make_activity(capacity=2)
+    users = [employee(p) for p in (world.zhang, world.li, world.wang)]
+    first, second, third = (signups.sign_up(u, activity) for u in users)
+    assert [s.status for s in (first, second, third)] == [
+        SignUpStatus.CONFIRMED,
+        SignUpStatus.CONFIRMED,
+        SignUpStatus.WAITING,
+    ]
+    assert signups.places_left(activity) == 0
+    # signing up again changes nothing
+    assert signups.sign_up(users[0], activity).pk == first.pk
+    signups.cancel(users[0], activity, "临时出差")
+    third.refresh_from_db()
+    assert third.status == SignUpStatus.CONFIRMED
+    told = Notice.objects.filter(user=users[2], kind="activity.promoted")
+    assert told.count() == 1 and "候补成功" in told.get().title
+    assert AuditLog.objects.filter(action="activity.promote").count() == 1
+
+
+def test_the_organiser_approves_into_a_place_or_the_waiting_list(
+    world, organiser, make_activity, employee
+):
+    activity = make_activity(capacity=1, needs_approval=True)
+    a, b = employee(world.zhang), employee(world.li)
+    pending_a, pending_b = signups.sign_up(a, activity), signups.sign_up(b, activity)
+    assert pending_a.status == pending_b.status == SignUpStatus.PENDING
+    assert signups.decide(organiser, activity, pending_a.pk, True).status == "confirmed"
+    assert signups.decide(organiser, activity, pending_b.pk, True).status == "waiting"
+    with pytest.raises(ValidationError, match="该报名不在待审核状态"):
+        signups.decide(organiser, activity, pending_b.pk, False, "名额已满")
+
+
+def test_rejecting_needs_a_reason_and_an_outsider_cannot_decide(
+    world, organiser, make_activity, employee
+):
+    activity = make_activity(needs_approval=True)
+    pending = signups.sign_up(employee(world.zhang), activity)
+    with pytest.raises(ValidationError, match="请填写不通过的原因"):
+        signups.decide(organiser, activity, pending.pk, False, " ")
+    with pytest.raises(PermissionDenied):
+        signups.decide(world.outsider, activity, pending.pk, True)
+    pending.refresh_from_db()
+    assert pending.status == SignUpStatus.PENDING
+
+
+def test_sign_up_after_the_window_or_before_publishing_is_refused(
+    world, organiser, make_activity, employee
+):
+    draft = make_activity(publish=False)
+    with pytest.raises(ValidationError, match="报名已截止"):
+        signups.sign_up(employee(world.zhang), draft)
+    later = make_activity(signup_opens_at=timezone.now() + dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="报名尚未开始"):
+        signups.sign_up(employee(world.li), later)
+    closed = make_activity()
+    organising.close_signup(organiser, closed)
+    with pytest.raises(ValidationError, match="报名已截止"):
+        signups.sign_up(employee(world.wang), closed)
+    assert not closed.signups.exists() and not later.signups.exists()
+
+
+@pytest.mark.parametrize(
+    "open_to, allowed",
+    [(OpenTo.EVERYONE, {"张三", "王五", "赵六"}), (OpenTo.PARTY, {"张三", "赵六"})],
+)
+def test_who_may_sign_up(world, make_activity, employee, open_to, allowed):
+    activity = make_activity(open_to=open_to)
+    joined = set()
+    for person in (world.zhang, world.wang, world.zhao):
+        try:
+            signups.sign_up(employee(person), activity)
+            joined.add(person.name)
+        except ValidationError as exc:
+            assert "仅限" in exc.messages[0]
+    assert joined == allowed
+
+
+def test_a_sub_tree_limit_admits_only_people_under_it(world, make_activity, employee):
+    activity = make_activity(eligible_orgs=[world.company_a])
+    signups.sign_up(employee(world.wang), activity)  # 甲公司综合部: under 甲公司
+    with pytest.raises(ValidationError, match="指定单位"):
+        signups.sign_up(employee(world.zhao), activity)  # 乙公司
+    by_branch = make_activity(eligible_orgs=[world.branch_b])
+    signups.sign_up(employee(world.zhao), by_branch)  # member of 乙公司生产部党支部
+
+
+def test_cancelling_after_the_deadline_is_refused(world, make_activity, employee):
+    activity = make_activity(starts_in=dt.timedelta(hours=1))
+    user = employee(world.zhang)
+    signups.sign_up(user, activity)
+    activity.signup_closes_at = timezone.now() - dt.timedelta(minutes=1)
+    activity.save(update_fields=["signup_closes_at"])
+    with pytest.raises(ValidationError, match="报名截止后不能自行取消"):
+        signups.cancel(user, activity)
+
+
+def test_cancelling_the_activity_tells_everyone_signed_up(
+    world, organiser, make_activity, employee
+):
+    activity = make_activity(capacity=1)
+    a, b = employee(world.zhang), employee(world.li)
+    signups.sign_up(a, activity)
+    signups.sign_up(b, activity)
+    with pytest.raises(ValidationError, match="请填写取消原因"):
+        organising.cancel(organiser, activity, "")
+    organising.cancel(organiser, activity, "暴雨预警")
+    activity.refresh_from_db()
+    assert activity.status == Status.CANCELLED
+    titles = Notice.objects.filter(kind="activity.cancelled").values_list("title", flat=True)
+    assert len(titles) == 2 and all("暴雨预警" in t for t in titles)
+
+
+def test_raising_the_capacity_lets_the_waiting_list_in(world, organiser, make_activity, employee):
+    activity = make_activity(capacity=1)
+    signups.sign_up(employee(world.zhang), activity)
+    waiting = signups.sign_up(employee(world.li), activity)
+    with pytest.raises(ValidationError, match="人数上限应为正整数"):
+        organising.update(organiser, activity, {"capacity": 0})
+    organising.update(organiser, activity, {"capacity": 2})
+    waiting.refresh_from_db()
+    assert waiting.status == SignUpStatus.CONFIRMED
+    with pytest.raises(ValidationError, match="已有 2 人报名成功"):
+        organising.update(organiser, activity, {"capacity": 1})
