@@ -87,7 +87,7 @@ def test_check_in_by_the_current_code_only(world, held, employee):
 
 
 def test_the_organiser_confirms_everyones_hours_in_one_go(world, organiser, held):
-    activity, zhang, li = held
+    activity, zhang, _li = held
     attendance.check_in(zhang, activity, attendance.code_now(activity))
     with pytest.raises(ValidationError, match="已举行后"):
         hours.confirm(organiser, activity, {})
@@ -109,7 +109,7 @@ def test_the_organiser_confirms_everyones_hours_in_one_go(world, organiser, held
 
 
 def test_a_correction_is_a_new_row_with_its_reason(world, organiser, held):
-    activity, zhang, li = held
+    activity, _zhang, _li = held
     organising.mark_held(organiser, activity)
     line = next(x for x in hours.confirmation_lines(activity) if x.signup.person_id == world.li.pk)
     hours.confirm(organiser, activity, {line.signup.pk: Decimal(2)})
