@@ -316,3 +316,30 @@ class ActivityFile(filestore.StoredFileFields):
     class Meta:
         verbose_name = "活动照片和文件"
         ordering = ["id"]
+
+
+class ParticipationTally(models.Model):
+    """How many people of an enterprise unit took part in activities in a month (local time),
+    and the volunteer hours they served: what the participation page reads instead of a year of
+    sign-ups. Recounted a month at a time by ``participation.recount`` (decision 0029)."""
+
+    unit = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    participants = models.PositiveIntegerField(default=0)  # distinct people
+    hours = models.DecimalField(max_digits=10, decimal_places=1, default=Decimal(0))
+
+    class Meta:
+        verbose_name = "活动参与月度统计"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month"], name="participation_tally_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["month"],
+                include=["unit", "participants", "hours"],
+                name="participation_month_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m} {self.participants}"

@@ -1,0 +1,20 @@
+"""Background work for activities, on Huey's schedule."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from dangqun.activities import participation
+from dangqun.core.tallies import nightly_check
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def recount_participation() -> int:
+    """This month's participation per unit (and last month's in the first week)."""
+    return len(participation.recount_current())
+
+
+@db_periodic_task(crontab(hour="3", minute="10"))
+def check_participation() -> list[str]:
+    """Every night: recount recent months and correct any that drifted (corrections to old
+    activities' hours, people who moved)."""
+    return nightly_check(participation.recount, "活动参与月度统计")
