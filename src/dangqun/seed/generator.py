@@ -17,6 +17,7 @@ from dangqun.core import audit
 from dangqun.orgs.models import Org, OrgEvent, Post, System, Term
 from dangqun.people.models import PARTY_STATUSES, MemberEvent, PartyProfile, Person
 from dangqun.seed.accounts import create_demo_accounts
+from dangqun.seed.bulk_activities import seed_bulk_activities
 from dangqun.seed.bulk_development import seed_bulk_development
 from dangqun.seed.bulk_life import seed_bulk_life
 from dangqun.seed.bulk_voices import seed_bulk_voices
@@ -176,7 +177,8 @@ def seed_demo_accounts_and_records(plan, writer: PlanWriter, seed: int, today) -
 
 
 def seed_bulk_records(plan, writer: PlanWriter, seed: int, today, progress) -> None:
-    """The scale's bulk voices, years of 组织生活 and 发展党员 cases, when it asks for them."""
+    """The scale's bulk voices, years of 组织生活, 发展党员 cases and activities, when it asks
+    for them."""
     if plan.scale.voices:
         root = Org.objects.get(pk=writer.org_pk[plan.roots[System.ENTERPRISE]])
         seed_bulk_voices(root, plan.scale.voices, seed=seed, today=today, progress=progress)
@@ -193,4 +195,13 @@ def seed_bulk_records(plan, writer: PlanWriter, seed: int, today, progress) -> N
             seed=seed,
             today=today,
             progress=progress,
+        )
+    if plan.scale.activities:
+        roots = [
+            Org.objects.get(pk=writer.org_pk[plan.roots[system]])
+            for system in (System.PARTY, System.UNION, System.LEAGUE)
+            if system in plan.roots
+        ]
+        seed_bulk_activities(
+            roots, plan.scale.activities, seed=seed, today=today, progress=progress
         )

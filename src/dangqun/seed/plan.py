@@ -35,6 +35,7 @@ class Scale:
     voices: int = 0  # 群众呼声 over three years (the demo scale has its own 120)
     life_years: int = 0  # years of 组织生活 for every branch (the demo branch has its own year)
     development_cases: int = 0  # 发展党员 cases in all stages (the demo branch has its own four)
+    activities: int = 0  # activities over three years, with their sign-ups and hours
     label: str = ""  # how the audit log names it
 
 
@@ -82,6 +83,7 @@ SCALES = {
         voices=2_000_000,
         life_years=3,
         development_cases=20_000,
+        activities=50_000,
         label="大规模",
     ),
 }
