@@ -27,13 +27,13 @@ def start(
     kind: ImportKind,
     *,
     page: StartPage,
-    options: Callable[[object], dict],
     status_url: str,
+    options: Callable[[object], dict] | None = None,
 ):
     """The start page, or the upload: stopped at the size limit while it streams in (413), then
-    the CSRF token checked, then the job started with ``options(request)`` and the browser sent to
-    ``status_url``. The view calling it is ``csrf_exempt`` (the token is checked here, after the
-    limiter is in place)."""
+    the CSRF token checked, then the job started (with ``options(request)``, the import's own
+    options besides 仅导入无误的行) and the browser sent to ``status_url``. The view calling it
+    is ``csrf_exempt``: the token is checked here, after the limiter is in place."""
     kind.require_import(request.user)
     if request.method != "POST":
         return page(request)
@@ -52,7 +52,7 @@ def _upload(request, kind: ImportKind, limiter: SizeLimitHandler, page, options,
             request.user,
             uploaded,
             valid_rows_only=request.POST.get("valid_only") == "1",
-            **options(request),
+            **(options(request) if options else {}),
         )
     except ValidationError as exc:
         return page(request, "；".join(exc.messages), status=400)

@@ -14,13 +14,7 @@ from dangqun.web.htmx import render_page
 @csrf_exempt  # the token is checked by imports.start, after the size-limiting handler is in place
 @login_required
 def import_start(request):
-    return imports.start(
-        request,
-        IMPORTS,
-        page=_start_page,
-        options=lambda request: {},
-        status_url="people:import_status",
-    )
+    return imports.start(request, IMPORTS, page=_start_page, status_url="people:import_status")
 
 
 def _start_page(request, error: str = "", status: int = 200):
