@@ -1,13 +1,12 @@
 """Uploads over the API stop at the import size limit while they stream in, as the import pages
-do (``people.imports.views.SizeLimitHandler``): without it DRF writes the whole body to a temporary
+do (``core.imports.files.SizeLimitHandler``): without it DRF writes the whole body to a temporary
 file before the job looks at its size, and one request of gigabytes fills the disk."""
 
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from dangqun.people.imports.read import size_message
-from dangqun.people.imports.views import SizeLimitHandler
+from dangqun.core.imports.files import SizeLimitHandler, size_message
 
 TOO_LARGE = OpenApiResponse(description="文件超过导入大小上限（DANGQUN_IMPORT_MAX_MB），未保存")
 

@@ -1,26 +1,25 @@
-"""The import of past voices over the API, as its pages do it (``voices.import_jobs``): start a
-job with an xlsx/csv, follow its progress and row errors, answer which existing category or unit
-each unknown name means, download the error file (audited) and the template. Jobs belong to the
-caller who started them; managing voices somewhere is the right to import."""
+"""The import of past voices over the API, as its pages do it (``voices.import_jobs``, on the
+shared ``api.imports``): start a job with an xlsx/csv, follow its progress and row errors, answer
+which existing category or unit each unknown name means, download the error file (audited) and
+the template. Jobs belong to the caller who started them; managing voices somewhere is the right
+to import."""
 
 from django.core.exceptions import ValidationError as ServiceError
-from django.http import FileResponse, HttpResponse
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from dangqun.api.people_imports import RowErrorSerializer
-from dangqun.api.uploads import TOO_LARGE, SizeLimitedUploads
-from dangqun.api.views import FORBIDDEN, INVALID, NOT_FOUND, ServiceErrorsMixin
+from dangqun.api.imports import XLSX, ImportJobFieldsSerializer, ImportViewSet
+from dangqun.api.uploads import TOO_LARGE
+from dangqun.api.views import FORBIDDEN, INVALID, NOT_FOUND
 from dangqun.voices import import_jobs
+from dangqun.voices.import_jobs import IMPORTS
 from dangqun.voices.models import VoiceImportJob
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_MULTIPART = OpenApiResponse(description="请求体应为 multipart/form-data")
 
 
@@ -37,15 +36,11 @@ class UnknownSerializer(serializers.Serializer):
     unit = UnknownNameSerializer(many=True, required=False, help_text="系统中没有的单位名称")
 
 
-class VoiceImportJobSerializer(serializers.ModelSerializer):
-    status_name = serializers.CharField(source="get_status_display", read_only=True)
-    running = serializers.SerializerMethodField(help_text="是否仍在校验或导入")
-    progress_percent = serializers.IntegerField(read_only=True, help_text="进度（0—100）")
-    errors = RowErrorSerializer(many=True, read_only=True, help_text="校验发现的错误")
+class VoiceImportJobSerializer(ImportJobFieldsSerializer):
+    error_file_url_pattern = "/api/voices/import/{pk}/errors/"
     unknown = UnknownSerializer(
         read_only=True, help_text="状态为 mapping 时：待对应的名称（用 mapping 接口对应）"
     )
-    error_file_url = serializers.SerializerMethodField(help_text="错误文件的下载地址；没有时为空")
 
     class Meta:
         model = VoiceImportJob
@@ -56,13 +51,6 @@ class VoiceImportJobSerializer(serializers.ModelSerializer):
             *("message", "error_file_url", "created_at", "finished_at"),
         ]
         read_only_fields = fields
-
-    def get_running(self, job) -> bool:
-        return job.status in import_jobs.RUNNING
-
-    def get_error_file_url(self, job) -> str | None:
-        finished = job.status in (VoiceImportJob.Status.INVALID, VoiceImportJob.Status.DONE)
-        return f"/api/voices/import/{job.pk}/errors/" if finished and job.errors else None
 
 
 class StartSerializer(serializers.Serializer):
@@ -99,31 +87,7 @@ class MappingSerializer(serializers.Serializer):
         description="只能查看自己发起的任务；错误按行列给出中文说明；状态为 mapping 时列出待对应的名称。",
         responses={200: VoiceImportJobSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     ),
-)
-class VoiceImportViewSet(
-    SizeLimitedUploads,
-    ServiceErrorsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    serializer_class = VoiceImportJobSerializer
-    pagination_class = None
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-    queryset = VoiceImportJob.objects.none()  # the schema's model; the caller's jobs are below
-    lookup_value_regex = r"\d+"
-
-    def get_queryset(self):
-        return import_jobs.recent_jobs(self.request.user)
-
-    def list(self, request, *args, **kwargs):
-        import_jobs.require_import(request.user)
-        return super().list(request, *args, **kwargs)
-
-    def get_object(self):
-        return import_jobs.require_own_job(self.request.user, self.kwargs["pk"])
-
-    @extend_schema(
+    create=extend_schema(
         summary="导入历史呼声",
         description="与导入页面相同：上传 xlsx 或 csv（字段名 file），后台先校验整个文件再写入；"
         "用“呼声导入任务的进度与结果”查看进度。有错误时不导入，除非选了 valid_only；"
@@ -136,23 +100,28 @@ class VoiceImportViewSet(
             413: TOO_LARGE,
             415: NOT_MULTIPART,
         },
-    )
-    def create(self, request, *args, **kwargs):
-        import_jobs.require_import(request.user)
-        self.refuse_oversize(request)
-        options = StartSerializer(data=request.data)
-        options.is_valid(raise_exception=True)
-        data = options.validated_data
-        try:
-            job = import_jobs.start_import(
-                request.user,
-                data.get("file"),
-                valid_rows_only=data["valid_only"],
-                history=data["unanswered_as_history"],
-            )
-        except ServiceError as exc:
-            raise ValidationError({"file": exc.messages}) from exc
-        return Response(VoiceImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
+    ),
+    errors=extend_schema(
+        summary="下载呼声导入错误文件",
+        description="与页面相同：有错误的行加上错误原因（xlsx），记入审计日志；没有错误文件时 404。",
+        responses={(200, XLSX): OpenApiTypes.BINARY, 403: FORBIDDEN, 404: NOT_FOUND},
+    ),
+    template=extend_schema(
+        summary="下载历史呼声导入模板",
+        description="与导入页面的模板相同：列名和一行示例。",
+        responses={(200, XLSX): OpenApiTypes.BINARY, 403: FORBIDDEN},
+    ),
+)
+class VoiceImportViewSet(ImportViewSet):
+    kind = IMPORTS
+    serializer_class = VoiceImportJobSerializer
+    start_serializer_class = StartSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    queryset = VoiceImportJob.objects.none()  # the schema's model; the caller's jobs are the kind's
+    lookup_value_regex = r"\d+"
+
+    def start_options(self, data: dict) -> dict:
+        return {"unanswered_as_history": data["unanswered_as_history"]}
 
     @extend_schema(
         summary="对应导入文件中的类别和单位名称",
@@ -171,30 +140,3 @@ class VoiceImportViewSet(
         except ServiceError as exc:
             raise ValidationError({"mapping": exc.messages}) from exc
         return Response(VoiceImportJobSerializer(self.get_object()).data)
-
-    @extend_schema(
-        summary="下载呼声导入错误文件",
-        description="与页面相同：有错误的行加上错误原因（xlsx），记入审计日志；没有错误文件时 404。",
-        responses={(200, XLSX): OpenApiTypes.BINARY, 403: FORBIDDEN, 404: NOT_FOUND},
-    )
-    @action(detail=True, methods=["get"])
-    def errors(self, request, pk=None):
-        job, path = import_jobs.download_error_file(request.user, pk)
-        return FileResponse(
-            path.open("rb"),
-            as_attachment=True,
-            filename=f"呼声导入错误-{job.pk}.xlsx",
-            content_type=XLSX,
-        )
-
-    @extend_schema(
-        summary="下载历史呼声导入模板",
-        description="与导入页面的模板相同：列名和一行示例。",
-        responses={(200, XLSX): OpenApiTypes.BINARY, 403: FORBIDDEN},
-    )
-    @action(detail=False, methods=["get"])
-    def template(self, request):
-        import_jobs.require_import(request.user)
-        response = HttpResponse(import_jobs.template_workbook(), content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(True, "呼声导入模板.xlsx")
-        return response

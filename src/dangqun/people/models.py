@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from dangqun.core import crypto, idnumber
+from dangqun.core.imports.models import ImportJobFields
 
 
 class Gender(models.TextChoices):
@@ -322,49 +323,6 @@ class CorrectionRequest(models.Model):
 
     def __str__(self):
         return f"{self.person.name} 更正申请"
-
-
-class ImportJobFields(models.Model):
-    """What every import job keeps (people's, and 群众呼声's ``voices.VoiceImportJob``): the
-    stored upload, the option, the status and progress the page polls, the counts and errors."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "排队中"
-        VALIDATING = "validating", "校验中"
-        INVALID = "invalid", "有错误，未导入"
-        IMPORTING = "importing", "导入中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    file_name = models.CharField("文件名", max_length=200)
-    stored_file = models.CharField(max_length=300, editable=False)
-    valid_rows_only = models.BooleanField("仅导入无误的行", default=False)
-    status = models.CharField(max_length=16, choices=Status.choices, default="pending")
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    unchanged_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    message = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.file_name}（{self.get_status_display()}）"
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))
 
 
 class ImportJob(ImportJobFields):

@@ -1,67 +1,56 @@
-"""Imports of past voices as their owner sees them, for the pages and the API: starting a job,
-finding one's own, answering which existing category or unit each unknown name means, the error
-file (audited) and the template. The stored files and the upload checks are the people import's
-(``people.imports``)."""
+"""Imports of past voices as a kind of import (``core.imports``), for the pages and the API:
+managing voices somewhere is the right to import, a job runs in the Huey task
+``voices.tasks.run_voice_import``, its error file's download is audited as
+``voice.import_error_file``; and what only this import has: answering which existing category or
+unit each unknown name means, and its template."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path, PurePosixPath
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 
 from dangqun.accounts.roles import MANAGE_VOICES
-from dangqun.accounts.scope import Scope, get_in_scope
+from dangqun.accounts.scope import Scope
 from dangqun.core import audit
+from dangqun.core.imports.jobs import ImportKind
 from dangqun.orgs.models import System
-from dangqun.people.imports.files import error_file_path, store_upload
-from dangqun.people.imports.read import max_bytes, size_message
 from dangqun.voices import importer, services
 from dangqun.voices.models import Category, VoiceImportJob
 from dangqun.voices.tasks import run_voice_import
 
-RECENT_JOBS = 10
 MAX_UNIT_CHOICES = 3000
 NO_RIGHT = "您无权导入群众呼声"
 Status = VoiceImportJob.Status
-RUNNING = (Status.PENDING, Status.VALIDATING, Status.IMPORTING)
 
 
-def require_import(user) -> None:
-    services.require_manager(user, NO_RIGHT)
+class VoiceImports(ImportKind):
+    model = VoiceImportJob
+    error_file_name = "呼声导入错误-{pk}.xlsx"
+    template_file_name = "呼声导入模板.xlsx"
+    counts = (
+        ("count-created", "新增", "created_count"),
+        ("count-history", "其中历史记录", "history_count"),
+        ("count-unchanged", "此前已导入", "unchanged_count"),
+    )
+    progress_by_step = True
+
+    def require_import(self, user) -> None:
+        services.require_manager(user, NO_RIGHT)
+
+    def enqueue(self, job_id: int) -> None:
+        run_voice_import(job_id)
+
+    def audit_error_file(self, user, job) -> None:
+        audit.record(user, "voice.import_error_file", job, after={"file_name": job.file_name})
+
+    def template(self, user) -> bytes:
+        return template_workbook()
 
 
-def recent_jobs(user):
-    return VoiceImportJob.objects.filter(created_by=user).order_by("-created_at")[:RECENT_JOBS]
-
-
-def require_own_job(user, pk: int) -> VoiceImportJob:
-    """Jobs belong to the user who uploaded them; anyone else gets 404."""
-    require_import(user)
-    return get_in_scope(VoiceImportJob.objects.filter(created_by=user), pk=pk)
-
-
-def start_import(actor, uploaded, *, valid_rows_only: bool, history: bool = True):
-    """Store the upload under a random name, create the job, and queue it after the commit."""
-    require_import(actor)
-    if uploaded is None:
-        raise ValidationError("请选择要导入的文件")
-    if uploaded.size > max_bytes():
-        raise ValidationError(size_message(uploaded.size))
-    stored = store_upload(uploaded)
-    with transaction.atomic():
-        job = VoiceImportJob.objects.create(
-            created_by=actor,
-            file_name=PurePosixPath(uploaded.name).name[:200],
-            stored_file=stored,
-            valid_rows_only=valid_rows_only,
-            unanswered_as_history=history,
-        )
-        transaction.on_commit(lambda: run_voice_import(job.pk))
-    return job
+IMPORTS = VoiceImports()
 
 
 def category_choices() -> list[tuple[int, str]]:
@@ -107,18 +96,8 @@ def set_mapping(actor, job: VoiceImportJob, answers: dict[str, dict[str, int]]):
         job.message = "已对应名称，正在重新校验。"
         job.save(update_fields=["mapping", "status", "unknown", "message"])
         audit.record(actor, "voice.import_mapping", job, after={"mapping": mapping})
-        transaction.on_commit(lambda: run_voice_import(job.pk))
+        transaction.on_commit(lambda: IMPORTS.enqueue(job.pk))
     return job
-
-
-def download_error_file(user, pk: int) -> tuple[VoiceImportJob, Path]:
-    """The error file of the user's own job, its download audited; 404 when there is none."""
-    job = require_own_job(user, pk)
-    path = error_file_path(job)
-    if not path.exists():
-        raise Http404("没有错误文件")
-    audit.record(user, "voice.import_error_file", job, after={"file_name": job.file_name})
-    return job, path
 
 
 def template_workbook() -> bytes:

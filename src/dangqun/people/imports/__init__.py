@@ -1,7 +1,8 @@
 """Import people from xlsx/csv: validate the whole file in memory, then write in bulk.
 
-An ``ImportJob`` is started by ``jobs.start_import`` and processed by a Huey task
-(``people.tasks.run_import``, which calls ``run.run_job``):
+An ``ImportJob`` is started through ``jobs.IMPORTS`` (a kind of ``core.imports``, the machinery
+every import shares) and processed by a Huey task (``people.tasks.run_import``, which calls
+``run.run_job``):
 
 1. read the file (``read``), check the header, read every row (``rows``);
 2. match each row to a person — by ID number through its keyed hash, then by employee number —
@@ -11,12 +12,7 @@ An ``ImportJob`` is started by ``jobs.start_import`` and processed by a Huey tas
 4. write the planned rows in chunks of ``CHUNK`` rows, each chunk one transaction holding its
    people, party profiles, member events, audit rows and the job's progress (``write``).
 
-The files it keeps (the upload, the error file) are in ``files``; the template and the error file
-are drawn by ``sheets``; the pages are ``views``.
-
-Why one transaction per chunk rather than one for the whole file: every row has been validated
-before the first write, so a chunk fails only on a database error or a concurrent edit; a single
-100,000-row transaction would hold SQLite's write lock for the whole import (every other user's
-save would time out) and would hide the progress from the page. If a chunk fails, the job says how
-many rows were written, and importing the same file again completes it: the import is idempotent.
+The stored upload, the error file and the chunked run are ``core.imports``'; the template is drawn
+by ``sheets``; the pages are ``views``. Why one transaction per chunk is said in
+``core.imports.run``.
 """

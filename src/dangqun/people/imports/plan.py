@@ -11,8 +11,8 @@ from django.utils import timezone
 from dangqun.accounts.roles import IMPORT_PEOPLE
 from dangqun.accounts.scope import Scope
 from dangqun.core import audit, idnumber
+from dangqun.core.imports.files import ImportFileError
 from dangqun.orgs.models import Org
-from dangqun.people.imports.read import ImportFileError
 from dangqun.people.imports.rows import (
     LABEL_OF,
     PERSON_KEYS,

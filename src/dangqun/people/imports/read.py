@@ -1,6 +1,6 @@
 """Open an uploaded people file (xlsx or csv) safely and return its rows with Excel row numbers.
 
-Every refusal is an ``ImportFileError`` with a Chinese message. The cheap checks come first (size,
+Every refusal is an ``ImportFileError`` (``core.imports.files``) with a Chinese message. The cheap checks come first (size,
 magic bytes, zip contents), so a 50 MB file or a renamed PDF is refused before anything is parsed.
 """
 
@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
-from django.conf import settings
 from python_calamine import CalamineError, CalamineWorkbook
+
+from dangqun.core.imports.files import ImportFileError, max_bytes, size_message
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
@@ -29,10 +30,6 @@ NS_REL_ATTR = "{http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported; the message says why, in Chinese."""
-
-
 @dataclass
 class Table:
     """The header and the non-empty data rows, each with the row number Excel shows."""
@@ -40,17 +37,6 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list]]
     header_row: int
-
-
-def max_bytes() -> int:
-    return settings.IMPORT_MAX_BYTES
-
-
-def size_message(size: int) -> str:
-    return (
-        f"文件大小 {size / 1024 / 1024:.1f} MB，超过了 {max_bytes() // 1024 // 1024} MB 的上限。"
-        "请把文件拆分成几个较小的文件分别导入。"
-    )
 
 
 def column_letter(index: int) -> str:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from dangqun.core import crypto, idnumber
+from dangqun.core.imports.files import ERROR_COLUMN
 from dangqun.orgs.models import Org, System
 from dangqun.people.imports.read import is_blank
 from dangqun.people.models import (
@@ -102,8 +103,6 @@ COLUMNS = [
 ]
 LABELS = [column.label for column in COLUMNS]
 LABEL_OF = {column.key: column.label for column in COLUMNS}
-# The error file adds this column; importing a corrected error file ignores it.
-ERROR_COLUMN = "错误原因"
 PROFILE_KEYS = ["branch", "joined_on", "full_member_on", "category"]
 PERSON_KEYS = [column.key for column in COLUMNS if column.key not in PROFILE_KEYS]
 MAX_LENGTHS = {

@@ -1,18 +1,16 @@
-"""The spreadsheets the import writes: the blank template and the file of rows with errors."""
+"""The blank template of the people import (its error file is ``core.imports.files``')."""
 
 from __future__ import annotations
 
-import datetime
 import io
-from pathlib import Path
 
 import xlsxwriter
 
 from dangqun.accounts.roles import IMPORT_PEOPLE
 from dangqun.accounts.scope import Scope
+from dangqun.core.imports.files import max_bytes
 from dangqun.orgs.models import System
-from dangqun.people.imports.read import max_bytes
-from dangqun.people.imports.rows import COLUMNS, ERROR_COLUMN, ParsedRow, canonical_labels
+from dangqun.people.imports.rows import COLUMNS, canonical_labels
 
 TEMPLATE_ROWS = 100_000  # rows that get the column formats and drop-down lists
 MAX_LISTED_ORGS = 5000
@@ -104,47 +102,3 @@ def template_workbook(actor) -> bytes:
         orgs_sheet.write_row(row, 0, [org.get_system_display(), org.get_kind_display(), org.name])
     book.close()
     return buffer.getvalue()
-
-
-def write_error_file(path: Path, header: list[str], rows: list[ParsedRow]) -> None:
-    """The rows with errors, as they were in the file, plus a 错误原因 column.
-
-    The header is the file's own, so the corrected file can be imported again as it is.
-    """
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    bold = book.add_format({"bold": True, "bg_color": "#F2DCDB"})
-    reason_format = book.add_format({"font_color": "#9C0006"})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    sheet = book.add_worksheet("错误行")
-    columns = list(header)
-    if ERROR_COLUMN in columns:
-        reason_col = columns.index(ERROR_COLUMN)
-    else:
-        reason_col = len(columns)
-        columns.append(ERROR_COLUMN)
-    sheet.set_column(0, len(columns) - 1, 14)
-    sheet.set_column(reason_col, reason_col, 60)
-    sheet.write_row(0, 0, columns, bold)
-    for out, row in enumerate(rows, start=1):
-        for col, value in enumerate(row.cells[: len(header)]):
-            if col == reason_col:
-                continue
-            _write_cell(sheet, out, col, value, date)
-        reason = "；".join(
-            f"{column}：{message}" if column else message for column, message in row.errors
-        )
-        sheet.write_string(out, reason_col, f"原第 {row.number} 行 · {reason}", reason_format)
-    book.close()
-
-
-def _write_cell(sheet, row: int, col: int, value, date_format) -> None:
-    if value is None or value == "":
-        return
-    if isinstance(value, bool):
-        sheet.write_boolean(row, col, value)
-    elif isinstance(value, (datetime.date, datetime.datetime)):
-        sheet.write_datetime(row, col, value, date_format)
-    elif isinstance(value, (int, float)):
-        sheet.write_number(row, col, value)
-    else:
-        sheet.write_string(row, col, str(value))

@@ -6,9 +6,10 @@ import zipfile
 import pytest
 
 from conftest import VALID_IDS
+from dangqun.core.imports.files import ImportFileError
 from dangqun.core.models import AuditLog
 from dangqun.orgs import services as org_services
-from dangqun.people.imports.read import ImportFileError, read_table
+from dangqun.people.imports.read import read_table
 from dangqun.people.imports.rows import LABELS
 from dangqun.people.models import ImportJob, Person
 from dangqun.people.tests.import_helpers import (

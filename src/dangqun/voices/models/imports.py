@@ -3,7 +3,7 @@ names in the file that matched nothing here and what the owner mapped them to.""
 
 from django.db import models
 
-from dangqun.people.models import ImportJobFields
+from dangqun.core.imports.models import ImportJobFields
 
 
 class VoiceImportJob(ImportJobFields):

@@ -296,7 +296,7 @@ def test_missing_columns_and_wrong_files_are_named(page):
 
 def test_only_units_in_scope_can_be_imported(world, login, make_user, canteen):
     other = make_user("mass_b", role="mass_admin", org=world.company_b)
-    job = import_jobs.start_import(other, csv_file([row("H-1")]), valid_rows_only=False)
+    job = import_jobs.IMPORTS.start(other, csv_file([row("H-1")]), valid_rows_only=False)
     run_job(job.pk)
     job.refresh_from_db()
     assert "您无权导入“甲公司综合部”的呼声" in str(job.errors)
