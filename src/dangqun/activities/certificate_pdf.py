@@ -9,7 +9,6 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Image, Paragraph, Spacer
 
 from dangqun.activities import record
@@ -58,7 +57,7 @@ def render(certificate: Certificate, lines: list[record.Line], code: str, verify
         Paragraph(escape(f"出具日期：{_day(issued.date())}"), BODY),
         Paragraph(escape(f"验证码：{code}"), BODY),
         Spacer(1, 3 * mm),
-        Image(ImageReader(io.BytesIO(qr)), width=QR_SIZE, height=QR_SIZE, hAlign="LEFT"),
+        Image(io.BytesIO(qr), width=QR_SIZE, height=QR_SIZE, hAlign="LEFT"),
         Paragraph(escape(f"扫码或访问 {verify_url} 核验本证明"), SMALL),
         Spacer(1, 3 * mm),
         Paragraph(escape(CITATION), SMALL),

@@ -120,6 +120,13 @@ def visible_to(user) -> QuerySet:
     return rows
 
 
+def issued_by_organisers(user) -> QuerySet:
+    """Certificates organisers issued in the name of the user's organisations."""
+    return Certificate.objects.filter(
+        issuer__in=Scope.of(user).orgs(MANAGE_ACTIVITIES), covers=Covers.ISSUER
+    )
+
+
 def require_visible(user, pk) -> Certificate:
     found = visible_to(user).select_related("person", "issuer").filter(pk=pk).first()
     if found is None:

@@ -21,6 +21,7 @@ from dangqun.activities.models import Activity, HoursEntry, TeamMember
 from dangqun.orgs.models import Org
 
 ZERO = Decimal("0")
+TENTH = Decimal("0.1")
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def lines(
 
 
 def total(found: list[Line]) -> Decimal:
-    return sum((line.hours for line in found), ZERO)
+    return sum((line.hours for line in found), ZERO).quantize(TENTH)
 
 
 def teams_of(person_id: int) -> list[Team]:
@@ -152,7 +153,7 @@ def teams_of(person_id: int) -> list[Team]:
 def record_of(person) -> Record:
     """The person's whole record (the person themself, or an organiser over them, reads it)."""
     found = lines(person.pk)
-    cumulative = hours.total_of(person.pk)
+    cumulative = Decimal(hours.total_of(person.pk)).quantize(TENTH)  # SQLite drops the scale
     return Record(
         person=person,
         lines=found,

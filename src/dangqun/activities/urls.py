@@ -1,8 +1,18 @@
 from django.urls import path
 
-from dangqun.activities import views
+from dangqun.activities import certificate_views, views
 
 app_name = "activities"
 urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
+    path("certificates/", certificate_views.mine, name="certificates"),
+    path("certificates/issue/", certificate_views.issue, name="certificate_issue"),
+    path("certificates/<int:pk>/pdf/", certificate_views.pdf, name="certificate_pdf"),
+    path("hours/export/", certificate_views.export, name="hours_export"),
+]
+
+# Public pages (no login): verifying a 志愿服务证明 by its code, typed or scanned.
+public_urlpatterns = [
+    path("", certificate_views.verify, name="verify"),
+    path("<str:code>/", certificate_views.verify_code, name="verify_code"),
 ]
