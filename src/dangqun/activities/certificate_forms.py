@@ -76,5 +76,5 @@ class VerifyForm(CheckedForm):
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
-        help_text="证明上的 16 位验证码，如 ABCD-EFGH-JKLM-NPQR",
+        help_text="证明上的 16 位验证码（字母和数字，不区分大小写），扫描证明上的二维码可直接核验",
     )

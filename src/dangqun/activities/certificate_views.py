@@ -24,8 +24,12 @@ TOO_MANY = "核验过于频繁，请 10 分钟后再试"
 LIST_SIZE = 50
 
 
-def _issued(request, certificate) -> None:
-    messages.success(request, f"{ACTIONS['own'].done}，验证码 {certificates.code_of(certificate)}")
+def _with_codes(rows) -> list:
+    """The certificates with their codes, for their holders and issuers to read off."""
+    rows = list(rows)
+    for certificate in rows:
+        certificate.code = certificates.displayed(certificates.code_of(certificate))
+    return rows
 
 
 @login_required
@@ -38,18 +42,16 @@ def mine(request):
     if request.method == "POST":
         outcome = actions.run(ACTIONS, request.user, None, "own", request.POST)
         if outcome.ok:
-            _issued(request, outcome.result)
+            messages.success(request, ACTIONS["own"].done)
             return redirect("activities:certificates")
         form, status = outcome.form, 422
     context = {
         "person": person,
         "form": form,
-        "certificates": (
-            list(
-                certificates.visible_to(request.user)
-                .filter(person=person)
-                .select_related("issuer")[:LIST_SIZE]
-            )
+        "certificates": _with_codes(
+            certificates.visible_to(request.user)
+            .filter(person=person)
+            .select_related("issuer")[:LIST_SIZE]
             if person
             else []
         ),
@@ -69,7 +71,7 @@ def issue(request):
     if request.method == "POST":
         outcome = actions.run(ACTIONS, request.user, None, "issue", request.POST)
         if outcome.ok:
-            _issued(request, outcome.result)
+            messages.success(request, ACTIONS["issue"].done)
             return redirect("activities:certificate_issue")
         form, status = outcome.form, 422
     issued = certificates.issued_by_organisers(request.user).select_related("person", "issuer")[
@@ -78,7 +80,7 @@ def issue(request):
     return render_page(
         request,
         "activities/certificate_issue.html",
-        {"form": form, "issued": list(issued)},
+        {"form": form, "issued": _with_codes(issued)},
         status=status,
     )
 

@@ -215,3 +215,8 @@ def test_the_own_certificate_names_the_organisation_with_most_hours(
     assert certificates.main_issuer(found) == world.branch_a
     assert certificates.masked_name("张三") == "张*"
     assert certificates.masked_name("欧阳明华") == "欧***"
+
+
+def test_a_unit_certifies_what_its_party_organisations_ran(world, served, organiser):
+    certificate = certificates.issue(organiser, "A0001", MONTH_AGO, TODAY, world.company_a)
+    assert certificate.hours == Decimal("3.0")
