@@ -106,18 +106,20 @@ def export(
     sheet.set_column(4, 6, 14)
     workbook.close()
     revealed = sum(1 for line in found if line[-1])
+    facts = {
+        "object_type": "activities.hoursentry",
+        "object_repr": f"导出志愿服务时长 {len(found)} 条",
+        "after": {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "org": org.pk if org else None,
+            "rows": len(found),
+            "rows_with_full_id": revealed,
+        },
+    }
     with transaction.atomic():
-        audit.record(
-            user,
-            "activity.export_hours_full_id" if revealed else "activity.export_hours",
-            object_type="activities.hoursentry",
-            object_repr=f"导出志愿服务时长 {len(found)} 条",
-            after={
-                "from": start.isoformat(),
-                "to": end.isoformat(),
-                "org": org.pk if org else None,
-                "rows": len(found),
-                "rows_with_full_id": revealed,
-            },
-        )
+        if revealed:  # audited as an export with full ID numbers
+            audit.record(user, "activity.export_hours_full_id", **facts)
+        else:
+            audit.record(user, "activity.export_hours", **facts)
     return buffer.getvalue(), len(found)
