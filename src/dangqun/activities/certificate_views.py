@@ -3,6 +3,7 @@ issuing page, the PDF, the xlsx export, and the public (no-login) verification p
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,11 +17,11 @@ from dangqun.activities.certificate_actions import ACTIONS, organises
 from dangqun.activities.certificate_forms import ExportForm, VerifyForm
 from dangqun.core import actions
 from dangqun.core.middleware import client_address
+from dangqun.core.rules import get_rule
 from dangqun.voices import throttle
 from dangqun.web.htmx import render_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TOO_MANY = "核验过于频繁，请 10 分钟后再试"
 LIST_SIZE = 50
 
 
@@ -88,9 +89,9 @@ def issue(request):
 @login_required
 def pdf(request, pk: int):
     certificate, lines, code = certificates.download(request.user, pk)
-    url = request.build_absolute_uri(
-        reverse("activities_public:verify_code", args=[certificates.displayed(code)])
-    )
+    path = reverse("activities_public:verify_code", args=[certificates.displayed(code)])
+    base = settings.DANGQUN_BASE_URL.rstrip("/")  # the address people reach, behind a proxy
+    url = f"{base}{path}" if base else request.build_absolute_uri(path)
     body = certificate_pdf.render(certificate, lines, certificates.displayed(code), url)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{certificate.pk}.pdf"'
@@ -126,7 +127,8 @@ def export(request):
 # Public (no login) ----------------------------------------------------------------------------
 def _verified(request, code: str, form) -> tuple[dict, int]:
     if not throttle.allow_code_attempt(client_address(request)):
-        form.add_error("code", TOO_MANY)
+        minutes = get_rule("voices.public_limits")["minutes"]
+        form.add_error("code", f"核验过于频繁，请 {minutes} 分钟后再试")
         return {"form": form}, 429
     checked = certificates.verify(code)
     if checked.certificate is None:

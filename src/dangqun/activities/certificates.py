@@ -138,8 +138,8 @@ def require_visible(user, pk) -> Certificate:
 def _check_period(start: dt.date, end: dt.date) -> None:
     if start > end:
         raise ValidationError({"ends_on": "截止日期不能早于起始日期"})
-    if start > timezone.localdate():
-        raise ValidationError({"starts_on": "起始日期不能晚于今天"})
+    if end > timezone.localdate():
+        raise ValidationError({"ends_on": "截止日期不能晚于今天：证明只能证明已经确认的时长"})
 
 
 def _create(user, person: Person, start, end, issuer: Org, covers: str, hours: Decimal):

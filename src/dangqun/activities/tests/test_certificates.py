@@ -220,3 +220,40 @@ def test_the_own_certificate_names_the_organisation_with_most_hours(
 def test_a_unit_certifies_what_its_party_organisations_ran(world, served, organiser):
     certificate = certificates.issue(organiser, "A0001", MONTH_AGO, TODAY, world.company_a)
     assert certificate.hours == Decimal("3.0")
+
+
+def test_a_period_ending_after_today_is_refused(world, served, employee):
+    with pytest.raises(ValidationError, match="截止日期不能晚于今天"):
+        certificates.issue_own(employee(world.zhang), MONTH_AGO, TODAY + dt.timedelta(days=1))
+    assert not Certificate.objects.exists()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first request after logging in reads more (the session's rotation)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+# Pinned (page of mine, issuing page): neither grows with the number of certificates.
+PINNED = (9, 7)
+
+
+def test_the_lists_query_counts_do_not_grow(world, served, organiser, employee, login, client):
+    zhang = employee(world.zhang)
+    certificates.issue_own(zhang, MONTH_AGO, TODAY)
+    certificates.issue(organiser, "A0001", MONTH_AGO, TODAY, world.committee_a)
+    login(zhang)
+    mine = _queries(client, reverse("activities:certificates"))
+    login(organiser)
+    issued = _queries(client, reverse("activities:certificate_issue"))
+    for _ in range(3):
+        certificates.issue_own(zhang, MONTH_AGO, TODAY)
+        certificates.issue(organiser, "A0001", MONTH_AGO, TODAY, world.committee_a)
+    assert _queries(client, reverse("activities:certificate_issue")) == issued
+    login(zhang)
+    assert _queries(client, reverse("activities:certificates")) == mine
+    assert (mine, issued) == PINNED
