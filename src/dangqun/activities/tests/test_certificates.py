@@ -257,3 +257,22 @@ def test_the_lists_query_counts_do_not_grow(world, served, organiser, employee, 
     login(zhang)
     assert _queries(client, reverse("activities:certificates")) == mine
     assert (mine, issued) == PINNED
+
+
+ORGANISERS_ONLY = {"outsider": 200, "reader": 403, "owner": 200, "member": 403, "auditor": 403}
+MATRIX = [
+    ("certificates", {"outsider": 200, "reader": 200, "owner": 200, "member": 200, "auditor": 200}),
+    ("certificate_issue", ORGANISERS_ONLY),
+    ("hours_export", ORGANISERS_ONLY),
+]
+
+
+@pytest.mark.parametrize("name, expected", MATRIX)
+def test_permission_matrix_of_the_pages(world, served, client, name, expected):
+    url = reverse(f"activities:{name}")
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    for username, status in expected.items():
+        client.force_login(getattr(world, username))
+        assert client.get(url).status_code == status, (username, url)
+    client.logout()
+    assert client.get(reverse("activities_public:verify")).status_code == 200  # no login
