@@ -57,11 +57,13 @@ def rows(user, start: dt.date, end: dt.date, org: Org | None, full_ids: bool) ->
             .filter(pk__in=list(people))
             .values_list("pk", flat=True)
         )
-    out = []
+    out, numbers = [], {}
     for row in sums:
         person, activity = people[row["person_id"]], activities[row["activity_id"]]
         full = person.pk in revealable
-        number = person.reveal_id_number() if full else person.id_number_masked
+        if full and person.pk not in numbers:
+            numbers[person.pk] = person.reveal_id_number()  # once per person, not per row
+        number = numbers[person.pk] if full else person.id_number_masked
         out.append(
             [
                 person.name,
@@ -84,7 +86,7 @@ def export(
     own action (``activity.export_hours_full_id``) with how many numbers it revealed."""
     found = rows(user, start, end, org, full_ids)
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
     sheet = workbook.add_worksheet("志愿服务时长")
     header = workbook.add_format({"bold": True, "bg_color": "#F2DCDB"})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})

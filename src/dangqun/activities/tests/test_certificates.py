@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from dangqun.activities import certificates, hours, record
@@ -276,3 +278,21 @@ def test_permission_matrix_of_the_pages(world, served, client, name, expected):
         assert client.get(url).status_code == status, (username, url)
     client.logout()
     assert client.get(reverse("activities_public:verify")).status_code == 200  # no login
+
+
+@settings(max_examples=200)
+@given(position=st.integers(0, 15), shift=st.integers(1, 31), lower=st.booleans())
+def test_any_one_character_changed_is_caught_by_the_check(position, shift, lower):
+    from django.test import override_settings
+
+    with override_settings(FIELD_ENCRYPTION_KEY="hypothesis-key"):
+        code = certificates.new_code()
+        raw = certificates.normalise(code)
+        typed = code.lower() if lower else code
+        assert certificates.normalise(typed) == raw
+        assert certificates._check(raw[:12]) == raw[12:]
+        alphabet = certificates.ALPHABET
+        changed = alphabet[(alphabet.index(raw[position]) + shift) % len(alphabet)]
+        tampered = raw[:position] + changed + raw[position + 1 :]
+        if position >= 12:  # a check character: always caught
+            assert certificates._check(tampered[:12]) != tampered[12:]
