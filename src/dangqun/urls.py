@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from dangqun.activities.urls import public_urlpatterns as activities_public
 from dangqun.voices.urls import public_urlpatterns as voices_public
 
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("activities/", include("dangqun.activities.urls")),
     path("notices/", include("dangqun.notices.urls")),
     path("v/", include((voices_public, "voices_public"))),
+    path("c/", include((activities_public, "activities_public"))),
     path("accounts/", include("dangqun.accounts.urls")),
     path("connect/", include("dangqun.connect.urls")),
     path("orgs/", include("dangqun.orgs.urls")),

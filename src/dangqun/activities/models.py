@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from dangqun.activities.certificate_models import Certificate  # noqa: F401  (issue #16 §2)
 from dangqun.core import filestore
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangqun.activities import participation_views, views
+from dangqun.activities import certificate_views, participation_views, views
 
 app_name = "activities"
 urlpatterns = [
@@ -11,4 +11,14 @@ urlpatterns = [
         participation_views.participation_export,
         name="participation_export",
     ),
+    path("certificates/", certificate_views.mine, name="certificates"),
+    path("certificates/issue/", certificate_views.issue, name="certificate_issue"),
+    path("certificates/<int:pk>/pdf/", certificate_views.pdf, name="certificate_pdf"),
+    path("hours/export/", certificate_views.export, name="hours_export"),
+]
+
+# Public pages (no login): verifying a 志愿服务证明 by its code, typed or scanned.
+public_urlpatterns = [
+    path("", certificate_views.verify, name="verify"),
+    path("<str:code>/", certificate_views.verify_code, name="verify_code"),
 ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("activities", "0002_kinds"),
+        ("activities", "0003_certificates"),
         ("orgs", "0003_approves_members"),
     ]
 
