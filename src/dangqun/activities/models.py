@@ -321,13 +321,15 @@ class ActivityFile(filestore.StoredFileFields):
 
 class ParticipationTally(models.Model):
     """How many people of an enterprise unit took part in activities in a month (local time),
-    and the volunteer hours they served: what the participation page reads instead of a year of
-    sign-ups. Recounted a month at a time by ``participation.recount`` (decision 0029)."""
+    the volunteer hours they served and the unit's headcount when counted: what the
+    participation page reads instead of a year of sign-ups and every employee. Recounted a month
+    at a time by ``participation.recount`` (decision 0029)."""
 
     unit = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()  # its first day
     participants = models.PositiveIntegerField(default=0)  # distinct people
     hours = models.DecimalField(max_digits=10, decimal_places=1, default=Decimal(0))
+    headcount = models.PositiveIntegerField(default=0)  # employees in work at the recount
 
     class Meta:
         verbose_name = "活动参与月度统计"
@@ -337,7 +339,7 @@ class ParticipationTally(models.Model):
         indexes = [
             models.Index(
                 fields=["month"],
-                include=["unit", "participants", "hours"],
+                include=["unit", "participants", "hours", "headcount"],
                 name="participation_month_idx",
             )
         ]

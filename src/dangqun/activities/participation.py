@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from dangqun.accounts.roles import MANAGE_ACTIVITIES, VIEW_ACTIVITIES
@@ -40,8 +41,9 @@ def _moment(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-def counted(month: dt.date) -> dict[int, tuple[int, Decimal]]:
-    """Each unit's (participants, hours) in ``month``, from the sign-ups and hours entries."""
+def counted(month: dt.date) -> dict[int, tuple[int, Decimal, int]]:
+    """Each unit's (participants, hours, headcount) in ``month``: from the sign-ups and hours
+    entries, and the employees in work now (one row for every unit with people)."""
     start, end = _moment(month), _moment(add_months(month, 1))
     people: dict[int, set[int]] = defaultdict(set)
     checked_in = SignUp.objects.filter(
@@ -61,11 +63,17 @@ def counted(month: dt.date) -> dict[int, tuple[int, Decimal]]:
         .annotate(total=Sum("hours"))
         .values_list("person__unit_id", "total")
     )
-    units = set(people) | set(hours)
+    heads = dict(
+        Person.objects.filter(employment_status=EmploymentStatus.ACTIVE)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+        .order_by()
+    )
+    units = set(people) | set(hours) | set(heads)
     return {
-        unit: (len(people.get(unit, ())), hours.get(unit) or Decimal(0))
+        unit: (len(people.get(unit, ())), hours.get(unit) or Decimal(0), heads.get(unit, 0))
         for unit in units
-        if len(people.get(unit, ())) or hours.get(unit)
     }
 
 
@@ -79,15 +87,20 @@ def recount(months: list[dt.date] | None = None) -> list[dt.date]:
         fresh = counted(month)
         with transaction.atomic():
             stored = {
-                row.unit_id: (row.participants, row.hours)
+                row.unit_id: (row.participants, row.hours, row.headcount)
                 for row in ParticipationTally.objects.select_for_update().filter(month=month)
             }
             if stored == fresh:
                 continue
             ParticipationTally.objects.filter(month=month).delete()
             ParticipationTally.objects.bulk_create(
-                ParticipationTally(unit_id=unit, month=month, participants=n, hours=h)
-                for unit, (n, h) in fresh.items()
+                (
+                    ParticipationTally(
+                        unit_id=unit, month=month, participants=n, hours=h, headcount=heads
+                    )
+                    for unit, (n, h, heads) in fresh.items()
+                ),
+                batch_size=2000,
             )
         corrected.append(month)
     return corrected
@@ -202,54 +215,42 @@ class Figures:
 
 def figures(user, org: Org, last: dt.date | None = None) -> Figures:
     """The 12 months to ``last`` (this month by default) for ``org``: a trend of participants,
-    rate and hours, and a table of its direct sub-units (or itself when it has none)."""
+    rate and hours, and a table of its direct sub-units (or itself when it has none). Two
+    aggregates over the roll-up; headcounts are the last month's."""
     require(org.system == System.ENTERPRISE and may_read(user, org), REFUSED)
     last = (last or timezone.localdate()).replace(day=1)
     first = add_months(last, -(MONTHS_SHOWN - 1))
-    children = list(Org.objects.filter(path__startswith=org.path, depth=org.depth + 1))
-    groups = children or [org]
-    tallies = (
-        ParticipationTally.objects.filter(
-            month__gte=first, month__lte=last, unit__path__startswith=org.path
-        )
-        .values_list("unit__path", "month", "participants", "hours")
-        .order_by()
+    children = list(
+        Org.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
     )
-    by_month: dict[dt.date, list] = defaultdict(lambda: [0, Decimal(0)])
-    by_group: dict[str, list] = defaultdict(lambda: [0, Decimal(0)])
-    for path, month, n, h in tallies:
-        by_month[month][0] += n
-        by_month[month][1] += h
-        group = path[: len(org.path) + Org.steplen] if children else org.path
-        by_group[group][0] += n
-        by_group[group][1] += h
-    heads = headcounts(org, groups)
-    total = sum(heads.values()) if children else heads.get(org.path, 0)
+    rows = ParticipationTally.objects.filter(
+        month__gte=first, month__lte=last, unit__path__startswith=org.path
+    ).order_by()
+    sums = {"n": Sum("participants"), "h": Sum("hours"), "heads": Sum("headcount")}
+    by_month = {r["month"]: r for r in rows.values("month").annotate(**sums)}
+    width = len(org.path) + (Org.steplen if children else 0)
+    by_group = {
+        r["group"]: r
+        for r in rows.annotate(group=Substr("unit__path", 1, width))
+        .values("group")
+        .annotate(
+            n=Sum("participants"),
+            h=Sum("hours"),
+            heads=Sum("headcount", filter=Q(month=last)),
+        )
+    }
+    headcount = (by_month.get(last) or {}).get("heads") or 0
     months = []
     month = first
     while month <= last:
-        n, h = by_month.get(month, (0, Decimal(0)))
-        months.append(Month(month, n, h, n / total if total else None))
+        row = by_month.get(month) or {}
+        n, heads = row.get("n") or 0, row.get("heads") or 0
+        months.append(Month(month, n, row.get("h") or Decimal(0), n / heads if heads else None))
         month = add_months(month, 1)
-    rows = [
-        UnitRow(g, heads.get(g.path, 0), *by_group.get(g.path, (0, Decimal(0)))) for g in groups
-    ]
-    return Figures(org, months, rows, total, get_rule("activities.no_ranking"))
-
-
-def headcounts(org: Org, groups: list[Org]) -> dict[str, int]:
-    """Employees in work now under each of ``groups`` (paths), in one aggregate."""
-    width = len(groups[0].path)
-    people = (
-        Person.objects.filter(
-            unit__path__startswith=org.path, employment_status=EmploymentStatus.ACTIVE
+    table = []
+    for group in children or [org]:
+        row = by_group.get(group.path) or {}
+        table.append(
+            UnitRow(group, row.get("heads") or 0, row.get("n") or 0, row.get("h") or Decimal(0))
         )
-        .values("unit__path")
-        .annotate(n=Count("id"))
-        .values_list("unit__path", "n")
-        .order_by()
-    )
-    heads: dict[str, int] = defaultdict(int)
-    for path, n in people:
-        heads[path[:width]] += n
-    return dict(heads)
+    return Figures(org, months, table, headcount, get_rule("activities.no_ranking"))
