@@ -128,17 +128,18 @@ def recount_current() -> list[dt.date]:
 
 # The page's figures -------------------------------------------------------------------------
 def chosen_org(user, wanted) -> Org:
-    """The organisation the page shows: ``wanted`` (an id) when the user may read it, else the
-    first they may; 404 when they may read none."""
+    """The organisation the page shows: ``wanted`` (an id) when given — 404 unless the user may
+    read it, as any object outside the scope —, else the first they may read (404: none)."""
     from django.http import Http404
 
     from dangqun.core.ids import parse_id
 
-    pk = parse_id(wanted)
-    if pk is not None:
-        org = Org.objects.filter(pk=pk, system=System.ENTERPRISE).first()
-        if org is not None and may_read(user, org):
-            return org
+    if wanted:
+        pk = parse_id(wanted)
+        org = Org.objects.filter(pk=pk, system=System.ENTERPRISE).first() if pk else None
+        if org is None or not may_read(user, org):
+            raise Http404("没有找到该单位")
+        return org
     units = readable_units(user)
     if not units:
         raise Http404("没有可查看的单位")

@@ -98,3 +98,7 @@ def test_the_page_and_its_spreadsheet(world, served, login, make_user):
     assert rows[0][0] == "单位" and rows[1][0] == "乙公司生产部"
     assert AuditLog.objects.filter(action="activity.participation_export").count() == 1
     assert login(world.member).get("/activities/participation/").status_code == 404
+    outsider = login(world.outsider)  # 乙公司's admin
+    assert outsider.get(f"/activities/participation/?org={world.company_a.pk}").status_code == 404
+    assert outsider.get("/activities/participation/?org=²").status_code == 404
+    assert "乙公司 活动参与情况" in outsider.get("/activities/participation/").content.decode()
