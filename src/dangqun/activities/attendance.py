@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangqun.accounts.scope import require
-from dangqun.activities import organising, services
+from dangqun.activities import organising, services, signups
 from dangqun.activities.models import Activity, SignUp, SignUpStatus, Status
 from dangqun.core import audit, rotating_codes
 
@@ -115,7 +115,7 @@ def mark(
         False,
     )
     if travel_minutes is not None:
-        signup.travel_minutes = max(int(travel_minutes), 0)
+        signup.travel_minutes = signups.travel_of(travel_minutes)
     signup.save(update_fields=["checked_in_at", "checked_out_at", "by_code", "travel_minutes"])
     audit.record(
         user,

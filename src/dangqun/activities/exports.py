@@ -73,7 +73,7 @@ def rows(user, start: dt.date, end: dt.date, org: Org | None, full_ids: bool) ->
                 row["served_on"],
                 row["hours"],
                 activity.org.name,
-                full,
+                person.pk if full else None,  # whose full number left (for the audit row)
             ]
         )
     return out
@@ -94,7 +94,7 @@ def export(
     for col, title in enumerate(COLUMNS):
         sheet.write(0, col, title, header)
     for r, line in enumerate(found, start=1):
-        name, id_type, number, title, served_on, hours, organiser, _ = line
+        name, id_type, number, title, served_on, hours, organiser, _revealed = line
         sheet.write_string(r, 0, name)
         sheet.write_string(r, 1, id_type)
         sheet.write_string(r, 2, number)  # text: an 18-digit number must not become a float
@@ -107,7 +107,7 @@ def export(
     sheet.set_column(3, 3, 30)
     sheet.set_column(4, 6, 14)
     workbook.close()
-    revealed = sum(1 for line in found if line[-1])
+    revealed = sorted({line[-1] for line in found if line[-1] is not None})
     facts = {
         "object_type": "activities.hoursentry",
         "object_repr": f"导出志愿服务时长 {len(found)} 条",
@@ -116,7 +116,8 @@ def export(
             "to": end.isoformat(),
             "org": org.pk if org else None,
             "rows": len(found),
-            "rows_with_full_id": revealed,
+            "rows_with_full_id": sum(1 for line in found if line[-1] is not None),
+            "revealed": revealed,  # the people whose full ID numbers left, as every reveal
         },
     }
     with transaction.atomic():

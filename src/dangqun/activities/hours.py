@@ -44,6 +44,17 @@ def served(
     return min(hours, slot).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
+def as_hours(value) -> Decimal:
+    """A number of hours to a tenth; anything else is refused in Chinese."""
+    try:
+        hours = Decimal(str(value))
+    except (ArithmeticError, ValueError) as exc:
+        raise ValidationError({"hours": "时长应为数字，如 2.5"}) from exc
+    if not hours.is_finite():
+        raise ValidationError({"hours": "时长应为数字，如 2.5"})
+    return hours.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
 def proposed(activity: Activity, signup: SignUp) -> Decimal:
     return served(
         activity.starts_at,
@@ -86,8 +97,7 @@ def confirm(user, activity: Activity, hours_by_signup: dict[int, Decimal]) -> li
     errors, entries = [], []
     served_on = timezone.localtime(activity.starts_at).date()
     for pk, line in lines.items():
-        hours = hours_by_signup.get(pk, line.proposed)
-        hours = Decimal(hours).quantize(TENTH, rounding=ROUND_HALF_UP)
+        hours = as_hours(hours_by_signup.get(pk, line.proposed))
         name = line.signup.person.name
         if hours < 0:
             errors.append(f"{name}：时长不能为负数")
@@ -137,10 +147,14 @@ def correct(user, activity: Activity, signup_id: int, hours: Decimal, reason: st
     services.expect_status(
         activity, Status.CONFIRMED, Status.ARCHIVED, message="时长确认后才能更正"
     )
-    signup = activity.signups.filter(pk=signup_id).select_related("person").first()
+    signup = (
+        activity.signups.filter(pk=signup_id, status=SignUpStatus.CONFIRMED)
+        .select_related("person")
+        .first()
+    )
     if signup is None:
         raise ValidationError({"signup": "该人不在本活动的报名名单中"})
-    hours = Decimal(hours).quantize(TENTH, rounding=ROUND_HALF_UP)
+    hours = as_hours(hours)
     if hours < 0 or hours > activity.slot_hours:
         raise ValidationError(
             {"hours": f"时长应在 0 至 {activity.slot_hours} 小时之间（本次活动可认定的时长）"}

@@ -207,6 +207,16 @@ class SignUp(models.Model):
         return f"{self.activity_id}:{self.person_id}"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows that are only ever added: no bulk update or delete either (as the audit log)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("志愿服务时长只能追加更正，不能修改")
+
+    def delete(self):
+        raise PermissionError("志愿服务时长只能追加更正，不能删除")
+
+
 class HoursEntry(models.Model):
     """Volunteer hours credited to a person: written when the organiser confirms an activity's
     hours, never edited. A correction is another row (plus or minus) with its reason and the
@@ -227,6 +237,8 @@ class HoursEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     entered_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "志愿服务时长"

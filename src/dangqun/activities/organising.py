@@ -73,9 +73,19 @@ def check(data: dict) -> dict[str, str]:
 def _require_organiser(user, data: dict) -> None:
     org = data.get("org")
     require(org is not None and services.can_organise_for(user, org), REFUSED)
+    _check_partners(user, data)
+
+
+def _check_partners(user, data: dict) -> None:
+    """联办 organisations and the team: the user must organise for each of them too (naming
+    another company's branch would put hours under its name)."""
     for other in data.get("co_organisers") or ():
-        if other == org:
+        if other == data.get("org"):
             raise ValidationError({"co_organisers": "联办组织不能与主办组织相同"})
+        if not services.can_organise_for(user, other):
+            raise ValidationError(
+                {"co_organisers": f"您无权以“{other.name}”的名义联办活动，请由其组织者加入"}
+            )
     team = data.get("team")
     if team is not None and not services.can_organise_for(user, team.org):
         raise ValidationError({"team": "只能选择您所管理组织的志愿服务队"})
@@ -133,8 +143,16 @@ def update(user, activity: Activity, data: dict) -> Activity:
     errors = check(merged)
     if errors:
         raise ValidationError(errors)
+    if "org" in data or "co_organisers" in data:
+        # who runs it: only the main organiser's keepers (a co-organiser cannot take it over)
+        require(
+            services.can_organise_for(user, activity.org),
+            "只有主办组织的组织者可以更改主办或联办组织",
+        )
     if merged["org"] != activity.org:
         _require_organiser(user, merged)
+    elif "co_organisers" in data or "team" in data:
+        _check_partners(user, {**merged, "co_organisers": data.get("co_organisers") or []})
     capacity = merged.get("capacity")
     if capacity is not None and activity.status != Status.DRAFT:
         taken = activity.signups.filter(status=SignUpStatus.CONFIRMED).count()

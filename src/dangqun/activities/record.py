@@ -65,17 +65,17 @@ class Record:
 
 
 def kept_under(orgs) -> Q:
-    """Hours rows of activities that an organisation under one of ``orgs`` runs or co-runs; an
-    enterprise unit's sub-tree includes the party, union and league organisations in it."""
+    """Hours rows of activities that an organisation under one of ``orgs`` runs or co-runs: the
+    same reach as ``services.kept_by`` (what an organiser may open, they may certify and
+    export; an enterprise unit's party, union and league organisations keep their own)."""
     paths = [org.path for org in orgs]
     if not paths:
         return Q(pk__in=[])
     mains = Q()
     joint = Q()
-    for path in paths:  # as scopes reach: the sub-tree, and organisations sitting in its units
+    for path in paths:
         mains |= Q(activity__org__path__startswith=path)
-        mains |= Q(activity__org__unit__path__startswith=path)
-        joint |= Q(org__path__startswith=path) | Q(org__unit__path__startswith=path)
+        joint |= Q(org__path__startswith=path)
     co_run = Activity.co_organisers.through.objects.filter(
         activity_id=OuterRef("activity_id")
     ).filter(joint)

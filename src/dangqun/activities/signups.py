@@ -50,17 +50,33 @@ def sign_up(user, activity: Activity, *, travel_minutes: int = 0) -> SignUp:
     signup = services.signup_of(person, activity)
     if signup is not None and signup.status in ACTIVE_SIGNUPS:
         return signup
+    if signup is not None and signup.status == SignUpStatus.REJECTED:
+        raise ValidationError(f"您的报名未通过（{signup.reason}），如有疑问请联系活动组织者")
+    travel_minutes = travel_of(travel_minutes)
     status = SignUpStatus.PENDING if activity.needs_approval else _place_or_queue(activity)
     now = timezone.now()
     if signup is None:
         signup = SignUp(activity=activity, person=person)
     signup.status, signup.queued_at, signup.reason = status, now, ""
     signup.decided_at = None if status == SignUpStatus.PENDING else now
-    signup.travel_minutes = max(int(travel_minutes or 0), 0)
+    signup.travel_minutes = travel_minutes
     signup.save()
     audit.record(user, "activity.sign_up", activity, after={"status": status})
     notify.tell_person(person.pk, activity, "signed_up", _told(activity, status))
     return signup
+
+
+MAX_TRAVEL = 600  # minutes; more is a typing mistake
+
+
+def travel_of(value) -> int:
+    try:
+        minutes = int(value or 0)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"travel_minutes": "往返路途时间应为分钟数"}) from exc
+    if not 0 <= minutes <= MAX_TRAVEL:
+        raise ValidationError({"travel_minutes": f"往返路途时间应在 0 至 {MAX_TRAVEL} 分钟之间"})
+    return minutes
 
 
 def _told(activity: Activity, status: str) -> str:

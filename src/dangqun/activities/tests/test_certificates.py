@@ -219,8 +219,12 @@ def test_the_own_certificate_names_the_organisation_with_most_hours(
     assert certificates.masked_name("欧阳明华") == "欧***"
 
 
-def test_a_unit_certifies_what_its_party_organisations_ran(world, served, organiser):
-    certificate = certificates.issue(organiser, "A0001", MONTH_AGO, TODAY, world.company_a)
+def test_a_unit_certifies_only_what_its_own_tree_ran(world, served, organiser):
+    """What an organiser may open, they may certify: the branch's hours are its party
+    committee's to certify, not the company's (whose other organisers cannot see them)."""
+    with pytest.raises(ValidationError, match="没有由本组织"):
+        certificates.issue(organiser, "A0001", MONTH_AGO, TODAY, world.company_a)
+    certificate = certificates.issue(organiser, "A0001", MONTH_AGO, TODAY, world.committee_a)
     assert certificate.hours == Decimal("3.0")
 
 

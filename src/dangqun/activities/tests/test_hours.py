@@ -167,3 +167,25 @@ def test_only_organisers_in_scope_create(world, volunteer_kind):
         with pytest.raises(PermissionDenied):
             organising.create(user, data)
     assert SignUpStatus.CONFIRMED  # (import used)
+
+
+def test_hours_rows_cannot_be_changed_in_bulk_either(world, organiser, held):
+    activity, _zhang, _li = held
+    organising.mark_held(organiser, activity)
+    line = hours.confirmation_lines(activity)[0]
+    hours.confirm(organiser, activity, {line.signup.pk: Decimal(1)})
+    with pytest.raises(PermissionError):
+        HoursEntry.objects.all().update(hours=999)
+    with pytest.raises(PermissionError):
+        HoursEntry.objects.all().delete()
+    assert hours.total_of(line.signup.person_id) == Decimal(1)
+
+
+@pytest.mark.parametrize("bad", ["abc", "NaN", "Infinity"])
+def test_hours_that_are_not_numbers_are_refused_in_chinese(world, organiser, held, bad):
+    activity, _zhang, _li = held
+    organising.mark_held(organiser, activity)
+    line = hours.confirmation_lines(activity)[0]
+    with pytest.raises(ValidationError, match="时长应为数字"):
+        hours.confirm(organiser, activity, {line.signup.pk: bad})
+    assert not HoursEntry.objects.exists()

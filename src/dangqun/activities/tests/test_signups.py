@@ -138,3 +138,53 @@ def test_raising_the_capacity_lets_the_waiting_list_in(world, organiser, make_ac
     assert waiting.status == SignUpStatus.CONFIRMED
     with pytest.raises(ValidationError, match="已有 2 人报名成功"):
         organising.update(organiser, activity, {"capacity": 1})
+
+
+def test_co_organisers_and_teams_must_be_the_organisers_own(world, organiser, make_activity):
+    """Review findings: naming another company's branch as 联办 put hours under its name, and a
+    co-organiser could take the activity over."""
+    from dangqun.activities import volunteers
+
+    with pytest.raises(ValidationError, match="无权以“乙公司生产部党支部”的名义联办"):
+        make_activity(co_organisers=[world.branch_b])
+    activity = make_activity(co_organisers=[world.committee_a])
+    with pytest.raises(PermissionDenied):  # 乙公司's admin is no organiser of it at all
+        organising.update(world.outsider, activity, {"org": world.branch_b})
+    other_team = volunteers.create_team(world.outsider, {"org": world.branch_b, "name": "乙队"})
+    with pytest.raises(ValidationError, match="只能选择您所管理组织的志愿服务队"):
+        organising.update(organiser, activity, {"team": other_team})
+    activity.refresh_from_db()
+    assert activity.org == world.branch_a and activity.team is None
+
+
+def test_a_co_organiser_cannot_take_the_activity_over(world, make_activity, make_user):
+    """B's organiser, invited by A as 联办, may keep the activity but not change who runs it."""
+    b_admin = make_user("b_admin", role="party_admin", org=world.committee_b)
+    both = make_user("both", role="party_admin", org=world.committee)  # over A and B
+    activity = make_activity()
+    organising.update(both, activity, {"co_organisers": [world.branch_b]})
+    from dangqun.activities import services
+
+    assert services.can_manage(b_admin, activity)
+    with pytest.raises(PermissionDenied, match="只有主办组织的组织者"):
+        organising.update(b_admin, activity, {"org": world.branch_b, "co_organisers": []})
+    organising.update(b_admin, activity, {"place": "新地点"})  # keeping it is fine
+    activity.refresh_from_db()
+    assert (activity.org, activity.place) == (world.branch_a, "新地点")
+
+
+def test_a_rejected_person_cannot_sign_up_again(world, organiser, make_activity, employee):
+    activity = make_activity(needs_approval=True)
+    user = employee(world.zhang)
+    pending = signups.sign_up(user, activity)
+    signups.decide(organiser, activity, pending.pk, False, "不符合条件")
+    with pytest.raises(ValidationError, match="您的报名未通过（不符合条件）"):
+        signups.sign_up(user, activity)
+
+
+@pytest.mark.parametrize("travel", ["abc", -5, 601])
+def test_travel_minutes_out_of_range_are_refused(world, make_activity, employee, travel):
+    activity = make_activity()
+    with pytest.raises(ValidationError, match="往返路途时间"):
+        signups.sign_up(employee(world.zhang), activity, travel_minutes=travel)
+    assert not activity.signups.exists()
