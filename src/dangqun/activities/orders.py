@@ -345,8 +345,8 @@ def answer_text(activity: Activity) -> str:
     by = activity.team.name if activity.team_id else activity.org.name
     day = timezone.localtime(activity.starts_at)
     return (
-        f"您反映的需求已由{by}组织志愿服务办理：{day:%Y年%m月%d日}开展“{activity.title}”，"
-        f"{served} 名志愿者参加，共服务 {total} 小时。欢迎您对本次服务进行评价。"
+        f"您反映的需求已由{by}组织志愿服务办理：{day.year}年{day.month}月{day.day}日开展“{activity.title}”，"
+        f"{served} 名志愿者参加，共服务 {total:.1f} 小时。欢迎您对本次服务进行评价。"
     )
 
 
