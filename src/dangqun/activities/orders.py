@@ -145,8 +145,9 @@ def create(user, voice: Voice, data: dict) -> ServiceOrder:
     require(Scope.of(user).can(MANAGE_VOICES, org), "您无权向该组织发布服务需求")
     order = ServiceOrder(voice=voice, created_by=user)
     for name in FIELDS:
-        value = data.get(name)
-        setattr(order, name, value.strip() if isinstance(value, str) else value)
+        if data.get(name) is not None:
+            value = data[name]
+            setattr(order, name, value.strip() if isinstance(value, str) else value)
     order.save()
     audit.record(user, "order.create", order, after={"voice": voice.number, "org": org.name})
     _tell_organisers(order, f"新的志愿服务需求：{order.title}，欢迎接单")
