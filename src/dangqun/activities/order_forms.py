@@ -58,6 +58,9 @@ class ClaimForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = orders.claim_teams(user)
         self.fields["org"].queryset = orders.services.organiser_orgs(user)
+        for name in ("team", "org"):  # nothing to choose: kept (checked), not shown
+            if not self.fields[name].queryset.exists():
+                self.fields[name].widget = forms.HiddenInput()
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "iso-8601"]
         _styled(self)

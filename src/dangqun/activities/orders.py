@@ -307,7 +307,12 @@ def after_hours_confirmed(activity: Activity, by=None) -> ServiceOrder | None:
     actor = by if getattr(by, "is_authenticated", False) else None
     now = timezone.now()
     order.status, order.done_at = OrderStatus.DONE, now
-    answered = _answer_voice(order, actor, answer_text(activity))
+    served = activity.hours.exists()  # nobody credited: nothing was done to report
+    answered = served and _answer_voice(order, actor, answer_text(activity))
+    if not served:
+        _tell_handlers(
+            order.voice, f"{order.voice.number} 的服务活动没有确认的志愿服务时长，请答复反映人"
+        )
     if answered:
         order.answered_at = now
     order.save(update_fields=["status", "done_at", "answered_at"])
@@ -325,12 +330,7 @@ def _answer_voice(order: ServiceOrder, confirmer, text: str) -> bool:
     candidates = [confirmer, voice.handler, order.created_by]
     actor = next((u for u in candidates if u is not None and voices.can_handle(u, voice)), None)
     if actor is None:
-        notify(
-            holders(HANDLE_VOICES, voice.handling_org, nearest=True) if voice.handling_org else [],
-            kind="voice.order_done",
-            title=f"{voice.number} 的志愿服务已完成，请答复反映人",
-            url=reverse("voices:detail", args=[voice.pk]),
-        )
+        _tell_handlers(voice, f"{voice.number} 的志愿服务已完成，请答复反映人")
         return False
     if voice.status == VoiceStatus.ASSIGNED:
         voice = handling.respond(actor, voice)
@@ -359,6 +359,17 @@ def _tell_author(voice: Voice, title: str) -> None:
         notify(
             [voice.user_id],
             kind="voice.order",
+            title=title,
+            url=reverse("voices:detail", args=[voice.pk]),
+        )
+
+
+def _tell_handlers(voice: Voice, title: str) -> None:
+    """The voice's handling unit, when the order could not answer the voice itself."""
+    if voice.handling_org is not None:
+        notify(
+            holders(HANDLE_VOICES, voice.handling_org, nearest=True),
+            kind="voice.order_done",
             title=title,
             url=reverse("voices:detail", args=[voice.pk]),
         )

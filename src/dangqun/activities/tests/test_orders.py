@@ -173,3 +173,25 @@ def test_a_cancelled_order_frees_the_voice_for_another(world, mass, request_voic
         orders.cancel(mass, order, "")
     orders.cancel(mass, order, "已由工会安排")
     assert orders.create(mass, voice, order_data(world)).status == OrderStatus.OPEN
+
+
+def test_no_hours_credited_leaves_the_voice_to_its_handlers(
+    world, mass, organiser, handler, team_leader, request_voice
+):
+    voice = request_voice(assign_by=mass)
+    order = orders.create(mass, voice, order_data(world))
+    leader, team = team_leader
+    starts, ends = soon()
+    activity = orders.claim(leader, order, starts_at=starts, ends_at=ends, team=team).activity
+    activity = organising.publish(organiser, activity)
+    now = timezone.now().replace(microsecond=0)
+    Activity.objects.filter(pk=activity.pk).update(
+        starts_at=now - dt.timedelta(hours=3), ends_at=now - dt.timedelta(hours=1)
+    )
+    activity.refresh_from_db()
+    hours.confirm(organiser, organising.mark_held(organiser, activity), {})
+    order.refresh_from_db()
+    voice.refresh_from_db()
+    assert order.status == OrderStatus.DONE and order.answered_at is None
+    assert voice.status == VoiceStatus.ASSIGNED and voice.answer == ""
+    assert Notice.objects.filter(user=handler, kind="voice.order_done").exists()
