@@ -219,8 +219,11 @@ def _target(user, team: VolunteerTeam | None, org: Org | None) -> tuple[Org, Vol
 def _draft(user, order: ServiceOrder, org: Org, team, starts_at, ends_at, place) -> Activity:
     """The draft volunteer activity the claim creates, kept by the organisation's organisers
     (the claim's own rule stands for the organiser check of ``organising.create``)."""
+    kind = ActivityKind.objects.filter(code="volunteer").first()
+    if kind is None:
+        raise ValidationError("系统中没有“志愿服务”活动类型，请联系管理员")
     data = {
-        "kind": ActivityKind.objects.get(code="volunteer"),
+        "kind": kind,
         "title": order.title[:100],
         "org": org,
         "team": team,
