@@ -182,3 +182,20 @@ def test_orders_refused_in_chinese(world, api, mass, voice, make_user):
     assert done.status_code == 200
     assert Activity.objects.get().org == world.branch_a
     assert Decimal(Activity.objects.get().slot_hours) == Decimal("2.0")
+
+
+def test_the_orders_list_query_count_does_not_grow(
+    world, api, mass, voice, django_assert_max_num_queries
+):
+    client = api(world.owner)
+    orders.create(mass, voice, {**ORDER, "org": world.company_a})
+    client.get("/api/activities/orders/")
+    with django_assert_max_num_queries(10) as few:
+        assert len(client.get("/api/activities/orders/").json()["results"]) == 1
+    for n in range(4):
+        data = {"title": f"求助{n}", "content": "需要帮助。", "kind": Kind.REQUEST}
+        more = intake.submit(world.member, data, unit=world.dept_a).voice
+        handling.assign(mass, more, handling_org=world.dept_a)
+        orders.create(mass, more, {**ORDER, "org": world.company_a})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/activities/orders/").json()["results"]) == 5
