@@ -150,7 +150,8 @@ def create(user, voice: Voice, data: dict) -> ServiceOrder:
             setattr(order, name, value.strip() if isinstance(value, str) else value)
     order.save()
     audit.record(user, "order.create", order, after={"voice": voice.number, "org": org.name})
-    _tell_organisers(order, f"新的志愿服务需求：{order.title}，欢迎接单")
+    url = reverse("activities:order", args=[order.pk])
+    _tell_organisers(org, "order.new", f"新的志愿服务需求：{order.title}，欢迎接单", url)
     return order
 
 
@@ -212,6 +213,8 @@ def _target(user, team: VolunteerTeam | None, org: Org | None) -> tuple[Org, Vol
         require(services.can_organise_for(user, org), organising.REFUSED)
         return org, None
     mine = own_org(user)
+    if mine is None and may_claim(user):  # an organiser or leader who is no volunteer
+        raise ValidationError({"org": "请选择以哪个志愿服务队或组织接单"})
     require(mine is not None, MAY_NOT_CLAIM)
     return mine, None
 
@@ -291,7 +294,13 @@ def claim(
     audit.record(user, "order.claim", order, after={"activity": activity.pk, "by": who})
     _tell_author(order.voice, f"您反映的 {order.voice.number} 已由志愿服务接单办理")
     if not services.can_manage(user, activity):
-        _tell_keepers(activity, f"志愿服务需求“{order.title}”已接单，请完善并发布活动")
+        url = reverse("activities:detail", args=[activity.pk])
+        _tell_organisers(
+            activity.org,
+            "order.claimed",
+            f"志愿服务需求“{order.title}”已接单，请完善并发布活动",
+            url,
+        )
     return order
 
 
@@ -378,22 +387,8 @@ def _tell_handlers(voice: Voice, title: str) -> None:
         )
 
 
-def _tell_organisers(order: ServiceOrder, title: str) -> None:
-    notify(
-        holders(MANAGE_ACTIVITIES, order.org, nearest=True),
-        kind="order.new",
-        title=title,
-        url=reverse("activities:order", args=[order.pk]),
-    )
-
-
-def _tell_keepers(activity: Activity, title: str) -> None:
-    notify(
-        holders(MANAGE_ACTIVITIES, activity.org, nearest=True),
-        kind="order.claimed",
-        title=title,
-        url=reverse("activities:detail", args=[activity.pk]),
-    )
+def _tell_organisers(org: Org, kind: str, title: str, url: str) -> None:
+    notify(holders(MANAGE_ACTIVITIES, org, nearest=True), kind=kind, title=title, url=url)
 
 
 def open_orders(user) -> QuerySet:

@@ -123,6 +123,16 @@ def test_claiming_twice_is_refused_and_creates_nothing(
     assert Activity.objects.count() == 1 and AuditLog.objects.count() == audit_rows
 
 
+def test_an_organiser_says_for_whom_they_claim(world, mass, organiser, request_voice):
+    order = orders.create(mass, request_voice(assign_by=mass), order_data(world))
+    starts, ends = soon()
+    audit_rows = AuditLog.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        orders.claim(organiser, order, starts_at=starts, ends_at=ends)
+    assert refused.value.message_dict == {"org": ["请选择以哪个志愿服务队或组织接单"]}
+    assert not Activity.objects.exists() and AuditLog.objects.count() == audit_rows
+
+
 def test_a_registered_volunteer_claims_for_their_branch(world, mass, employee, request_voice):
     order = orders.create(mass, request_voice(assign_by=mass), order_data(world))
     zhang = world.member
