@@ -269,6 +269,9 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "dangqun.development.models.Status",
         "MeetingStatusEnum": "dangqun.life.models.Status",
         "MeetingKindEnum": "dangqun.life.models.Kind",
+        "ActivityStatusEnum": "dangqun.activities.models.Status",
+        "SignUpStatusEnum": "dangqun.activities.models.SignUpStatus",
+        "OrderStatusEnum": "dangqun.activities.models.OrderStatus",
     },
 }
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from dangqun.activities import notify, organising, services
+from dangqun.activities import notify, orders, organising, services
 from dangqun.activities.models import Activity, HoursEntry, SignUp, SignUpStatus, Status
 from dangqun.core import audit
 from dangqun.core.rules import get_rule
@@ -132,6 +132,7 @@ def confirm(user, activity: Activity, hours_by_signup: dict[int, Decimal]) -> li
             "hours",
             f"志愿服务时长已确认：{activity.title} {entry.hours} 小时",
         )
+    orders.after_hours_confirmed(activity, by=user)  # 群众点单: the voice is answered
     return entries
 
 

@@ -358,3 +358,79 @@ class ParticipationTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month:%Y-%m} {self.participants}"
+
+
+class OrderStatus(models.TextChoices):
+    OPEN = "open", "待接单"
+    CLAIMED = "claimed", "已接单"
+    DONE = "done", "已完成"
+    CANCELLED = "cancelled", "已撤销"
+
+
+class ServiceOrder(models.Model):
+    """群众点单·党员接单: a 求助/诉求 voice turned by a mass-work admin into a service need that
+    volunteers, team leaders and organisers in scope see and claim once; the claim creates the
+    activity, whose confirmed hours answer the voice (``orders``). The voice's deadlines run on."""
+
+    voice = models.ForeignKey(
+        "voices.Voice", verbose_name="群众呼声", on_delete=models.PROTECT, related_name="orders"
+    )
+    # whose volunteers, teams and organisers see it: people whose organisations lie under it
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="需求范围", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("需求名称", max_length=100)
+    # What volunteers read: written by the admin, without the person's details
+    description = models.TextField("服务内容")
+    place = models.CharField("服务地点", max_length=200, blank=True)
+    service_type = models.CharField("服务类别", max_length=50, blank=True)
+    people_needed = models.PositiveSmallIntegerField(
+        "需要人数", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    wanted_by = models.DateTimeField("希望完成时间", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=OrderStatus.choices, default=OrderStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("发布时间", default=timezone.now)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接单人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField("接单时间", null=True, blank=True)
+    activity = models.OneToOneField(
+        Activity,
+        verbose_name="服务活动",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_order",
+    )
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)  # the voice, by it
+    cancelled_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    cancel_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "服务需求"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voice"],
+                condition=~models.Q(status="cancelled"),
+                name="service_order_once_per_voice",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["org", "status"], name="order_board_idx"),
+            models.Index(fields=["created_at"], name="order_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -146,13 +146,11 @@ def decide(user, activity: Activity, signup_id: int, approve: bool, reason: str 
     signup.decided_at = timezone.now()
     signup.save(update_fields=["status", "reason", "decided_at"])
     after = {"person": signup.person_id, "status": signup.status}
-    if approve:  # literal codes: the audit-names test reads them from the source
-        audit.record(user, "activity.approve", activity, after=after)
-    else:
-        audit.record(user, "activity.reject", activity, after=after)
     if approve:
+        audit.record(user, "activity.approve", activity, after=after)
         title = _told(activity, signup.status)
     else:
+        audit.record(user, "activity.reject", activity, after=after)
         title = f"报名未通过：{activity.title}（{signup.reason}）"
     notify.tell_person(signup.person_id, activity, "decided", title)
     return signup

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangqun.activities import certificate_views, participation_views, views
+from dangqun.activities import certificate_views, order_views, participation_views, views
 
 app_name = "activities"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("certificates/issue/", certificate_views.issue, name="certificate_issue"),
     path("certificates/<int:pk>/pdf/", certificate_views.pdf, name="certificate_pdf"),
     path("hours/export/", certificate_views.export, name="hours_export"),
+    path("orders/", order_views.board, name="orders"),
+    path("orders/monthly/", order_views.monthly, name="orders_monthly"),
+    path("orders/from-voice/<int:voice_pk>/", order_views.new, name="order_new"),
+    path("orders/<int:pk>/", order_views.detail, name="order"),
+    path("orders/<int:pk>/<str:action>/", order_views.act, name="order_act"),
 ]
 
 # Public pages (no login): verifying a 志愿服务证明 by its code, typed or scanned.

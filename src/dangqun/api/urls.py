@@ -3,6 +3,8 @@ from rest_framework.routers import DefaultRouter
 
 from dangqun.api import (
     accounts,
+    activities,
+    activity_orders,
     bell,
     congresses,
     connect,
@@ -38,6 +40,9 @@ router.register("voices/congresses", congresses.CongressViewSet, basename="voice
 router.register("voices", voices.VoiceViewSet, basename="voice")
 router.register("development/cases", development.CaseViewSet, basename="development-case")
 router.register("life/meetings", life.MeetingViewSet, basename="life-meeting")
+# before activities: its activities/{id}/ would take activities/orders/
+router.register("activities/orders", activity_orders.OrderViewSet, basename="activity-order")
+router.register("activities", activities.ActivityViewSet, basename="activity")
 
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),

@@ -7,8 +7,11 @@ from dangqun.accounts.roles import (
     HANDLE_VOICES,
     IMPORT_PEOPLE,
     MANAGE_ACCOUNTS,
+    MANAGE_ACTIVITIES,
     MANAGE_DEVELOPMENT,
     MANAGE_LIFE,
+    MANAGE_VOICES,
+    VIEW_ACTIVITIES,
     VIEW_AUDIT,
     VIEW_DEVELOPMENT,
     VIEW_LIFE,
@@ -39,6 +42,8 @@ def navigation(request):
             "self": user.person_id is not None,
             "voices": scope.has(VIEW_VOICES) or scope.has(HANDLE_VOICES),
             "life": scope.has(VIEW_LIFE) or scope.has(MANAGE_LIFE) or user.person_id is not None,
+            "orders": user.person_id is not None
+            or any(scope.has(c) for c in (VIEW_ACTIVITIES, MANAGE_ACTIVITIES, MANAGE_VOICES)),
             "development": any(
                 scope.has(c) for c in (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
             ),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("activities", "0003_certificates"),
+        ("activities", "0004_orders"),
         ("orgs", "0003_approves_members"),
     ]
 

@@ -5,6 +5,13 @@ from django.utils import timezone
 
 from dangqun.activities import organising
 from dangqun.activities.models import Activity, ActivityKind, Status
+from dangqun.activities.tests.order_fixtures import (  # noqa: F401  (群众点单's fixtures)
+    author,
+    handler,
+    mass,
+    request_voice,
+    team_leader,
+)
 
 
 @pytest.fixture

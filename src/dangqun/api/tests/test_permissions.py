@@ -3,13 +3,18 @@
 The objects are in company A (the owner's and reader's sub-tree); the outsider administers company B.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from dangqun.activities import orders, organising
+from dangqun.activities.models import ActivityKind
 from dangqun.core.models import AuditLog
 from dangqun.people.models import PartyProfile, Person
+from dangqun.voices import handling, intake
 
 ROLES = ["anonymous", "outsider", "reader", "owner"]
 
@@ -88,7 +93,56 @@ CASES = [
         lambda w: {},
         (401, 405, 405, 405),
     ),
+    # 志愿服务与活动 (the records: ``activity_records``); the owner organises branch A's activities
+    Case("activities list", "get", lambda w: "/api/activities/", expected=(401, 200, 200, 200)),
+    Case("activity detail", "get", lambda w: f"/api/activities/{w.activity.pk}/"),
+    Case(
+        "activity sign up (the account has no person)",
+        "post",
+        lambda w: f"/api/activities/{w.activity.pk}/sign-up/",
+        lambda w: {},
+        expected=(401, 404, 400, 400),
+    ),
+    Case("my hours", "get", lambda w: "/api/activities/my-hours/", expected=(401, 404, 404, 404)),
+    Case("orders list", "get", lambda w: "/api/activities/orders/", expected=(401, 200, 200, 200)),
+    Case(
+        "order detail",
+        "get",
+        lambda w: f"/api/activities/orders/{w.order.pk}/",
+        expected=(401, 404, 404, 200),
+    ),
+    Case(
+        "order claim",
+        "post",
+        lambda w: f"/api/activities/orders/{w.order.pk}/claim/",
+        lambda w: {**w.claim_times, "org": w.branch_a.pk},
+        expected=(401, 404, 404, 200),
+    ),
+    Case(
+        "order from a voice (the reader sees the voice, the owner does not)",
+        "post",
+        lambda w: "/api/activities/orders/",
+        lambda w: {"voice": w.request_voice.pk, "org": w.company_a.pk, "title": "陪同"},
+        expected=(401, 400, 403, 400),
+    ),
 ]
+
+
+@pytest.fixture
+def activity_records(world, make_user):
+    """A published activity of branch A and an open order from a 求助 voice of company A."""
+    starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    fields = {"kind": ActivityKind.objects.get(code="volunteer"), "title": "义诊", "place": "社区"}
+    times = {"starts_at": starts, "ends_at": starts + dt.timedelta(hours=2)}
+    activity = organising.create(world.owner, {**fields, **times, "org": world.branch_a})
+    world.activity = organising.publish(world.owner, activity)
+    mass = make_user("mass", role="mass_admin", org=world.company_a)
+    data = {"title": "老人陪诊", "content": "需要陪诊。", "kind": "request"}
+    voice = intake.submit(world.member, data, unit=world.dept_a).voice
+    world.request_voice = handling.assign(mass, voice, handling_org=world.dept_a)
+    order = {"org": world.company_a, "title": "陪诊", "description": "陪同复查"}
+    world.order = orders.create(mass, world.request_voice, order)
+    world.claim_times = {key: value.isoformat() for key, value in times.items()}
 
 
 def _call(client, case: Case, world):
@@ -101,7 +155,7 @@ def _call(client, case: Case, world):
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 @pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(world, api, case, role):
+def test_permission_matrix(world, api, case, role, activity_records):
     user = None if role == "anonymous" else getattr(world, role)
     people_before = Person.objects.count()
     profiles_before = PartyProfile.objects.count()

@@ -109,6 +109,19 @@ EXPECTED_OPERATIONS = {
     ("/api/development/board/", "get"),
     ("/api/development/plans/", "get"),
     ("/api/development/plans/", "post"),
+    ("/api/activities/", "get"),
+    ("/api/activities/{id}/", "get"),
+    ("/api/activities/{id}/sign-up/", "post"),
+    ("/api/activities/{id}/cancel-sign-up/", "post"),
+    ("/api/activities/{id}/check-in/", "post"),
+    ("/api/activities/{id}/check-out/", "post"),
+    ("/api/activities/my-hours/", "get"),
+    ("/api/activities/orders/", "get"),
+    ("/api/activities/orders/", "post"),
+    ("/api/activities/orders/{id}/", "get"),
+    ("/api/activities/orders/{id}/claim/", "post"),
+    ("/api/activities/orders/{id}/cancel/", "post"),
+    ("/api/activities/orders/monthly/", "get"),
 }
 
 

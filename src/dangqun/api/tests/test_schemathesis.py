@@ -28,10 +28,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from dangqun.accounts.services import create_token, grant_role
+from dangqun.activities import orders, organising
+from dangqun.activities.models import ActivityKind
 from dangqun.development import opening
 from dangqun.life import planning
 from dangqun.life.models import Kind
-from dangqun.voices import categories, intake, proposals
+from dangqun.voices import categories, handling, intake, proposals
 from dangqun.voices.models import Identity
 
 CHECKS = [
@@ -119,6 +121,28 @@ def objects(world, make_user):
         {"org": world.company_a, "name": "第三届职工代表大会", "starts_on": dt.date(2025, 1, 1)},
     )
     proposals.add_representatives(world.owner, congress, ["A0001", "A0002", "A0003"])
+    starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    activity = organising.create(
+        world.owner,
+        {
+            "kind": ActivityKind.objects.get(code="volunteer"),
+            "title": "社区义诊",
+            "org": world.branch_a,
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=2),
+            "place": "社区",
+        },
+    )
+    organising.publish(world.owner, activity)
+    need = intake.submit(
+        world.member,
+        {"title": "陪诊", "content": "需要陪诊。", "kind": "request"},
+        unit=world.dept_a,
+    ).voice
+    handling.assign(world.owner, need, handling_org=world.dept_a)
+    order = orders.create(
+        world.owner, need, {"org": world.company_a, "title": "陪诊", "description": "陪同复查"}
+    )
     REAL_IDS.clear()
     REAL_IDS.update(
         {
@@ -129,6 +153,8 @@ def objects(world, make_user):
             "/api/life/meetings/": meeting.pk,
             "/api/voices/categories/": category.pk,  # after /api/voices/: the last match wins
             "/api/voices/congresses/": congress.pk,
+            "/api/activities/": activity.pk,
+            "/api/activities/orders/": order.pk,  # after /api/activities/
         }
     )
     yield

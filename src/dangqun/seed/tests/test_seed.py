@@ -285,3 +285,14 @@ def test_the_demo_branch_develops_members_at_every_stage(seeded, client):
     board = client.get("/development/")
     assert board.status_code == 200 and "发展党员" in board.content.decode()
     assert client.get(f"/development/{cases[0].pk}/").status_code == 200
+
+
+def test_the_demo_has_an_open_order_from_a_request_voice(seeded, client):
+    from dangqun.activities.models import OrderStatus, ServiceOrder
+    from dangqun.voices.models import Kind
+
+    order = ServiceOrder.objects.select_related("voice").get()
+    assert order.status == OrderStatus.OPEN and order.voice.kind == Kind.REQUEST
+    assert order.voice.status in ("assigned", "in_progress") and order.voice.resolution_due
+    client.force_login(User.objects.get(username="qungong"))
+    assert "退休职工上门帮扶" in client.get("/activities/orders/").content.decode()

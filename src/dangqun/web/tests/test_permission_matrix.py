@@ -96,6 +96,18 @@ MATRIX = [
     ("import template", "get", "/people/import/template.xlsx", WRITE_PEOPLE),
     ("accounts", "get", "/accounts/", dict.fromkeys(USERS, 403)),
     (
+        "service orders board (each sees the orders in their reach)",
+        "get",
+        "/activities/orders/",
+        dict.fromkeys(USERS, 200),
+    ),
+    (
+        "service orders per month",
+        "get",
+        "/activities/orders/monthly/",
+        {"outsider": 200, "reader": 200, "owner": 200, "member": 403, "auditor": 403},
+    ),
+    (
         "audit",
         "get",
         "/audit/",
