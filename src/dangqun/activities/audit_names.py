@@ -18,6 +18,8 @@ NAMES = {
     "activity.mark": "登记签到签退",
     "activity.confirm_hours": "确认志愿服务时长",
     "activity.correct_hours": "更正志愿服务时长",
+    "activity.files": "上传活动照片和文件",
+    "activity.remove_file": "删除活动照片和文件",
     "volunteer.register": "注册志愿者",
     "volunteer.update": "修改志愿者信息",
     "volunteer.withdraw": "退出志愿者",

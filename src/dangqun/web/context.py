@@ -7,8 +7,10 @@ from dangqun.accounts.roles import (
     HANDLE_VOICES,
     IMPORT_PEOPLE,
     MANAGE_ACCOUNTS,
+    MANAGE_ACTIVITIES,
     MANAGE_DEVELOPMENT,
     MANAGE_LIFE,
+    VIEW_ACTIVITIES,
     VIEW_AUDIT,
     VIEW_DEVELOPMENT,
     VIEW_LIFE,
@@ -39,6 +41,9 @@ def navigation(request):
             "self": user.person_id is not None,
             "voices": scope.has(VIEW_VOICES) or scope.has(HANDLE_VOICES),
             "life": scope.has(VIEW_LIFE) or scope.has(MANAGE_LIFE) or user.person_id is not None,
+            "activities": user.person_id is not None
+            or scope.has(VIEW_ACTIVITIES)
+            or scope.has(MANAGE_ACTIVITIES),
             "development": any(
                 scope.has(c) for c in (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
             ),
