@@ -129,15 +129,12 @@ def decide(user, activity: Activity, signup_id: int, approve: bool, reason: str 
     signup.reason = "" if approve else reason.strip()[:200]
     signup.decided_at = timezone.now()
     signup.save(update_fields=["status", "reason", "decided_at"])
-    audit.record(
-        user,
-        "activity.approve" if approve else "activity.reject",
-        activity,
-        after={"person": signup.person_id, "status": signup.status},
-    )
+    after = {"person": signup.person_id, "status": signup.status}
     if approve:
+        audit.record(user, "activity.approve", activity, after=after)
         title = _told(activity, signup.status)
     else:
+        audit.record(user, "activity.reject", activity, after=after)
         title = f"报名未通过：{activity.title}（{signup.reason}）"
     notify.tell_person(signup.person_id, activity, "decided", title)
     return signup

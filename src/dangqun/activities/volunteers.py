@@ -31,7 +31,10 @@ def register(user, data: dict) -> Volunteer:
     if volunteer.withdrawn_at is not None or created:
         volunteer.consented_at, volunteer.withdrawn_at = timezone.now(), None
     volunteer.save()
-    audit.record(user, "volunteer.register" if created else "volunteer.update", volunteer)
+    if created:
+        audit.record(user, "volunteer.register", volunteer)
+    else:
+        audit.record(user, "volunteer.update", volunteer)
     return volunteer
 
 
