@@ -74,4 +74,6 @@ def _keeping(user, today) -> Shown | None:
 
 
 register(Card("activities.mine", "我的活动", shows=has_person, compute=_mine, order=30))
-register(Card("activities.keeping", "活动组织", shows=_organises, compute=_keeping, order=62))
+register(
+    Card("activities.keeping", "活动组织", shows=_organises, compute=_keeping, order=62, slow=True)
+)
