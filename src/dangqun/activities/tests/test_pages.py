@@ -270,3 +270,43 @@ def test_the_square_and_the_sign_up_list_take_a_fixed_number_of_queries(
 
 QUERIES_SQUARE = 11
 QUERIES_SIGNUPS = 7
+
+
+def test_photos_are_uploaded_by_the_organiser_and_shown_to_participants(
+    world, login, make_activity, tmp_path, settings
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    activity = make_activity()
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(picture, "PNG")
+    upload = SimpleUploadedFile("合影.png", picture.getvalue(), content_type="image/png")
+    owner = login(world.owner)
+    response = owner.post(url("act", activity.pk, "files"), {"kind": "photo", "files": upload})
+    assert response.status_code == 302
+    row = activity.files.get()
+    member = login(world.member)
+    assert "合影" in member.get(url("detail", activity.pk)).content.decode()
+    assert member.get(url("file", activity.pk, row.pk) + "?preview=1").status_code == 200
+    assert login(world.outsider).get(url("file", activity.pk, row.pk)).status_code == 404
+    refused = login(world.member).post(url("act", activity.pk, "files"), {"kind": "photo"})
+    assert refused.status_code == 403
+
+
+def test_the_workbench_cards_show_the_next_activity_and_what_waits_for_the_organiser(
+    world, login, make_activity, employee
+):
+    activity = make_activity(title="义务植树", needs_approval=True)
+    from dangqun.activities import signups as service
+
+    service.sign_up(employee(world.zhang), activity)
+    cards = login(world.member).get("/api/workbench/").json()
+    mine = next(c for c in cards["cards"] if c["key"] == "activities.mine")
+    assert "义务植树" in mine["next_step"]
+    owner = login(world.owner).get("/api/workbench/?card=activities.keeping").json()
+    keeping = next(c for c in owner["cards"] if c["key"] == "activities.keeping")
+    assert str(keeping["numbers"][0]["value"]) == "1" and "等待审核" in keeping["next_step"]
