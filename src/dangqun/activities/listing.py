@@ -9,6 +9,8 @@ import datetime as dt
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from dangqun.accounts.roles import MANAGE_ACTIVITIES, VIEW_ACTIVITIES
+from dangqun.accounts.scope import Scope
 from dangqun.activities import services
 from dangqun.activities.models import ActivityKind, SignUp, SignUpStatus, Status
 
@@ -86,6 +88,13 @@ def kept(user, show: str = "action") -> QuerySet:
     elif show == "held":
         rows = rows.filter(status=Status.HELD, kind__volunteer=True)
     return with_counts(rows.select_related("kind", "org").order_by("-starts_at", "-pk"))
+
+
+def keeps_any(user) -> bool:
+    """Whether the user organises or reads some organisation's activities (the 活动管理 page),
+    from the scope already loaded."""
+    scope = Scope.of(user)
+    return scope.has(MANAGE_ACTIVITIES) or scope.has(VIEW_ACTIVITIES)
 
 
 def waiting_position(signup: SignUp) -> int:

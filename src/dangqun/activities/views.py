@@ -65,7 +65,7 @@ def square(request):
         "kinds": kinds,
         "query": query_without_page(request.GET),
         "has_person": request.user.person_id is not None,
-        "organises": services.organiser_orgs(request.user).exists(),
+        "organises": listing.keeps_any(request.user),
     }
     return render_page(request, "activities/square.html", context, partial="results")
 
