@@ -90,6 +90,11 @@ ACTIONS: dict[str, Action] = {
         lambda u, a, d: hours.confirm(u, a, d["hours"]),
         "时长已确认，已通知每位参加者",
     ),
+    "correct_hours": _keeper(
+        forms.CorrectForm,
+        lambda u, a, d: hours.correct(u, a, d["signup"], d["hours"], d["reason"]),
+        "已登记更正，已通知本人",
+    ),
     "files": _keeper(
         forms.FilesForm,
         lambda u, a, d: photos.add_files(u, a, d["files"], d["kind"]),

@@ -103,6 +103,12 @@ class MarkForm(CheckedForm):
     )
 
 
+class CorrectForm(CheckedForm):
+    signup = forms.IntegerField(label="报名", widget=forms.HiddenInput)
+    hours = forms.DecimalField(label="更正后的时长", max_digits=5, decimal_places=1)
+    reason = forms.CharField(label="更正原因", max_length=200)
+
+
 class CodeForm(forms.Form):
     """The code scanned (or typed) at the activity."""
 

@@ -195,5 +195,6 @@ def hours_page(request, pk: int):
         "lines": [(line, confirmed.get(line.signup.pk)) for line in lines],
         "slot": activity.slot_hours,
         "may_confirm": activity.status == Status.HELD and activity.credits_hours,
+        "may_correct": activity.status in (Status.CONFIRMED, Status.ARCHIVED),
     }
     return render_page(request, "activities/hours.html", context)

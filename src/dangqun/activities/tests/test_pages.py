@@ -213,6 +213,20 @@ def test_hours_are_confirmed_for_everyone_in_one_screen_or_refused_as_a_whole(
         world.zhang.pk: Decimal("2.5"),
         world.li.pk: Decimal("3.0"),
     }
+    assert "更正时长" in client.get(url("hours", activity.pk)).content.decode()
+    bad = client.post(
+        url("act", activity.pk, "correct_hours"), {"signup": mine.pk, "hours": "3", "reason": ""}
+    )
+    assert bad.status_code == 302 and HoursEntry.objects.count() == 2
+    client.post(
+        url("act", activity.pk, "correct_hours"),
+        {"signup": mine.pk, "hours": "3", "reason": "补登签退"},
+    )
+    assert HoursEntry.objects.filter(reason="补登签退").get().hours == Decimal("0.5")
+    client.post(
+        url("act", activity.pk, "correct_hours"),
+        {"signup": mine.pk, "hours": "2.5", "reason": "核对后恢复"},
+    )
     volunteer = login(world.member).get(url("volunteer")).content.decode()
     assert "2.5 小时" in volunteer and "再服务 97.5 小时" in volunteer
     assert AuditLog.objects.filter(action="activity.confirm_hours").count() == 1
