@@ -52,7 +52,7 @@ def _keeping(user, today) -> Shown | None:
     )
     manage = reverse("activities:manage")
     numbers = [
-        Number("待审核报名", pending, f"{manage}?show=open", "warning" if pending else ""),
+        Number("待审核报名", pending, f"{manage}?show=pending", "warning" if pending else ""),
         Number(
             "待确认时长", counts["held"], f"{manage}?show=held", "warning" if counts["held"] else ""
         ),

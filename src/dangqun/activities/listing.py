@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dangqun.accounts.roles import MANAGE_ACTIVITIES, VIEW_ACTIVITIES
@@ -17,6 +17,7 @@ from dangqun.activities.models import ActivityKind, SignUp, SignUpStatus, Status
 MINE_SHOWS = {"upcoming": "即将参加", "past": "已参加或已结束", "all": "全部"}
 KEPT_SHOWS = {
     "action": "待处理",
+    "pending": "待审核报名",
     "draft": "草稿",
     "open": "报名中",
     "held": "待确认时长",
@@ -81,6 +82,9 @@ def kept(user, show: str = "action") -> QuerySet:
     rows = services.kept_by(user)
     if show == "action":
         rows = rows.filter(status__in=ACTION_STATUSES)
+    elif show == "pending":
+        pending = SignUp.objects.filter(activity_id=OuterRef("pk"), status=SignUpStatus.PENDING)
+        rows = rows.filter(Exists(pending))
     elif show == "draft":
         rows = rows.filter(status=Status.DRAFT)
     elif show == "open":

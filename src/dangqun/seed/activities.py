@@ -12,6 +12,7 @@ from django.utils import timezone
 from dangqun.accounts.models import User
 from dangqun.activities import hours, organising, signups, volunteers
 from dangqun.activities.models import Activity, ActivityKind, OpenTo, SignUp, SignUpStatus, Status
+from dangqun.core.dates import add_months
 from dangqun.orgs.models import Org
 from dangqun.people.models import Person
 
@@ -96,7 +97,7 @@ def seed_demo_activities(branch: Org, union: Org, today: dt.date) -> int:
     me = Person.objects.get(pk=employee.person_id)
     confirmed = []
     for month in range(SERVICE_DAYS, 0, -1):
-        day = past - dt.timedelta(days=28 * month)
+        day = add_months(past.replace(day=1), -month) + dt.timedelta(days=month % 20 + 1)
         activity = _past(
             _activity(
                 secretary, branch, volunteer, f"社区志愿服务日（{day:%Y年%m月}）",

@@ -324,3 +324,17 @@ def test_the_workbench_cards_show_the_next_activity_and_what_waits_for_the_organ
     owner = login(world.owner).get("/api/workbench/?card=activities.keeping").json()
     keeping = next(c for c in owner["cards"] if c["key"] == "activities.keeping")
     assert str(keeping["numbers"][0]["value"]) == "1" and "等待审核" in keeping["next_step"]
+
+
+def test_the_organiser_list_filters_what_waits_for_them(world, login, make_activity, employee):
+    waiting = make_activity(title="待审核的活动", needs_approval=True)
+    make_activity(title="无需审核的活动")
+    make_activity(title="草稿中的活动", publish=False)
+    signups.sign_up(employee(world.zhang), waiting)
+    client = login(world.owner)
+    pending = client.get(url("manage") + "?show=pending").content.decode()
+    assert "待审核的活动" in pending and "无需审核的活动" not in pending
+    drafts = client.get(url("manage") + "?show=draft").content.decode()
+    assert "草稿中的活动" in drafts and "待审核的活动" not in drafts
+    leader = login(world.reader).get(url("manage"))
+    assert leader.status_code == 200 and "新建活动" not in leader.content.decode()
