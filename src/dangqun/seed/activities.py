@@ -6,7 +6,9 @@ year of monthly service days, a one-star volunteer (≥ 100 confirmed hours)."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
+from django.apps import apps
 from django.utils import timezone
 
 from dangqun.accounts.models import User
@@ -72,6 +74,9 @@ def _signed(activity: Activity, people, status=SignUpStatus.CONFIRMED, came=Fals
 def seed_demo_activities(branch: Org, union: Org, today: dt.date) -> int:
     """The demo's activities; returns how many were written. Past and future are reckoned from
     ``today`` but never against the clock (publishing and marking held ask the clock)."""
+    # The kinds are the migration's rows, which a flushed database (``manage.py flush``, tests that
+    # commit) no longer has: put them back the migration's way (it only adds what is missing).
+    importlib.import_module("dangqun.activities.migrations.0002_kinds").add_kinds(apps, None)
     now = timezone.localdate()
     past, future = min(today, now), max(today, now)
     secretary = User.objects.get(username="shuji")
