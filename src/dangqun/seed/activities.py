@@ -22,6 +22,12 @@ SERVICE_DAYS = 13  # monthly 8-hour service days of the past year: 104 h, one st
 PLACES = ["幸福社区服务中心", "市儿童福利院", "滨江公园", "公司职工之家", "城南敬老院"]
 
 
+def ensure_kinds() -> None:
+    """The activity kinds are the migration's rows, which a flushed database (``manage.py flush``,
+    tests that commit) no longer has: put them back the migration's way (it adds what is missing)."""
+    importlib.import_module("dangqun.activities.migrations.0002_kinds").add_kinds(apps, None)
+
+
 def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
@@ -74,9 +80,7 @@ def _signed(activity: Activity, people, status=SignUpStatus.CONFIRMED, came=Fals
 def seed_demo_activities(branch: Org, union: Org, today: dt.date) -> int:
     """The demo's activities; returns how many were written. Past and future are reckoned from
     ``today`` but never against the clock (publishing and marking held ask the clock)."""
-    # The kinds are the migration's rows, which a flushed database (``manage.py flush``, tests that
-    # commit) no longer has: put them back the migration's way (it only adds what is missing).
-    importlib.import_module("dangqun.activities.migrations.0002_kinds").add_kinds(apps, None)
+    ensure_kinds()
     now = timezone.localdate()
     past, future = min(today, now), max(today, now)
     secretary = User.objects.get(username="shuji")
