@@ -17,6 +17,7 @@ from dangqun.core import audit
 from dangqun.orgs.models import Org, OrgEvent, Post, System, Term
 from dangqun.people.models import PARTY_STATUSES, MemberEvent, PartyProfile, Person
 from dangqun.seed.accounts import create_demo_accounts
+from dangqun.seed.activities import seed_demo_activities
 from dangqun.seed.activity_orders import seed_demo_order
 from dangqun.seed.bulk_activities import seed_bulk_activities
 from dangqun.seed.bulk_development import seed_bulk_development
@@ -173,6 +174,9 @@ def seed_demo_accounts_and_records(plan, writer: PlanWriter, seed: int, today) -
         User.objects.get(username="shuji"),
         User.objects.get(username="dangwei"),
         today,
+    )
+    seed_demo_activities(
+        Org.objects.get(pk=targets["branch"]), Org.objects.get(pk=targets[System.UNION]), today
     )
     seed_demo_order(root, User.objects.get(username="qungong"))
     return notes

@@ -44,6 +44,9 @@ def navigation(request):
             "life": scope.has(VIEW_LIFE) or scope.has(MANAGE_LIFE) or user.person_id is not None,
             "orders": user.person_id is not None
             or any(scope.has(c) for c in (VIEW_ACTIVITIES, MANAGE_ACTIVITIES, MANAGE_VOICES)),
+            "activities": user.person_id is not None
+            or scope.has(VIEW_ACTIVITIES)
+            or scope.has(MANAGE_ACTIVITIES),
             "development": any(
                 scope.has(c) for c in (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
             ),

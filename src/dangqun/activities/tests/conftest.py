@@ -21,13 +21,22 @@ def organiser(world, make_user):
 
 
 @pytest.fixture
-def volunteer_kind(db):
-    return ActivityKind.objects.get(code="volunteer")
+def kinds(db):
+    """The migration's kinds, put back when a test that committed flushed them."""
+    from dangqun.seed.activities import ensure_kinds
+
+    ensure_kinds()
+    return {kind.code: kind for kind in ActivityKind.objects.all()}
 
 
 @pytest.fixture
-def culture_kind(db):
-    return ActivityKind.objects.get(code="culture")
+def volunteer_kind(kinds):
+    return kinds["volunteer"]
+
+
+@pytest.fixture
+def culture_kind(kinds):
+    return kinds["culture"]
 
 
 @pytest.fixture
