@@ -15,7 +15,16 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from dangqun.accounts.scope import require
-from dangqun.activities import actions, attendance, forms, hours, listing, organising, services
+from dangqun.activities import (
+    actions,
+    attendance,
+    forms,
+    hours,
+    listing,
+    organising,
+    participation,
+    services,
+)
 from dangqun.activities.models import SignUpStatus, Status
 from dangqun.core import actions as core_actions
 from dangqun.core import qrcodes
@@ -50,6 +59,7 @@ def manage(request):
         "shows": listing.KEPT_SHOWS.items(),
         "query": query_without_page(request.GET),
         "organises": organises,
+        "reads_figures": bool(participation.readable_units(user)),
     }
     return render_page(request, "activities/manage.html", context, partial="results")
 

@@ -143,16 +143,20 @@ def update(user, activity: Activity, data: dict) -> Activity:
     errors = check(merged)
     if errors:
         raise ValidationError(errors)
-    if "org" in data or "co_organisers" in data:
-        # who runs it: only the main organiser's keepers (a co-organiser cannot take it over)
+    partners = set(activity.co_organisers.all())
+    new_partners = "co_organisers" in data and set(data["co_organisers"] or []) != partners
+    if merged["org"] != activity.org or new_partners:
+        # who runs it: only the main organiser's keepers (a co-organiser cannot take it over);
+        # a form that sends them unchanged is no change
         require(
             services.can_organise_for(user, activity.org),
             "只有主办组织的组织者可以更改主办或联办组织",
         )
     if merged["org"] != activity.org:
         _require_organiser(user, merged)
-    elif "co_organisers" in data or "team" in data:
-        _check_partners(user, {**merged, "co_organisers": data.get("co_organisers") or []})
+    elif new_partners or merged["team"] != activity.team:
+        added = set(data.get("co_organisers") or []) - partners
+        _check_partners(user, {**merged, "co_organisers": list(added)})
     capacity = merged.get("capacity")
     if capacity is not None and activity.status != Status.DRAFT:
         taken = activity.signups.filter(status=SignUpStatus.CONFIRMED).count()
