@@ -27,6 +27,7 @@ NAMES = {
     "order.cancel": "撤销服务需求",
     "order.claim": "志愿服务接单",
     "order.done": "服务需求完成并答复",
+    "order.reopen": "活动取消，服务需求重新开放",
     "activity.files": "上传活动照片和文件",
     "activity.remove_file": "删除活动照片和文件",
     "volunteer.register": "注册志愿者",

@@ -332,6 +332,33 @@ def after_hours_confirmed(activity: Activity, by=None) -> ServiceOrder | None:
     return order
 
 
+def after_activity_cancelled(activity: Activity) -> ServiceOrder | None:
+    """Called by ``organising.cancel`` inside its transaction: the claimed order whose activity
+    was cancelled is open again for another claim (the voice's deadlines ran on regardless)."""
+    order = (
+        ServiceOrder.objects.select_for_update(of=("self",))
+        .filter(activity=activity, status=OrderStatus.CLAIMED)
+        .first()
+    )
+    if order is None:
+        return None
+    order.status, order.claimed_by, order.claimed_at, order.activity = (
+        OrderStatus.OPEN,
+        None,
+        None,
+        None,
+    )
+    order.save(update_fields=["status", "claimed_by", "claimed_at", "activity"])
+    audit.record(None, "order.reopen", order, after={"cancelled_activity": activity.pk})
+    _tell_organisers(
+        order.org,
+        "order.reopened",
+        f"服务需求“{order.title}”的活动已取消，需求重新开放接单",
+        reverse("activities:order", args=[order.pk]),
+    )
+    return order
+
+
 def _answer_voice(order: ServiceOrder, confirmer, text: str) -> bool:
     """Answer the voice through ``voices.handling`` as someone who may handle it: the organiser
     who confirmed, else the voice's handler, else the admin who raised the order. A voice no

@@ -254,6 +254,11 @@ def cancel(user, activity: Activity, reason: str) -> Activity:
     )
     notify.tell_people(told, activity, "cancelled", f"活动“{activity.title}”已取消：{reason}")
     audit.record(user, "activity.cancel", activity, after={"reason": reason, "told": len(told)})
+    from dangqun.activities import (
+        orders,
+    )  # import here: orders drafts activities through this module
+
+    orders.after_activity_cancelled(activity)  # 群众点单: the order is open again
     return activity
 
 

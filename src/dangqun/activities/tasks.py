@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from dangqun.activities import participation
+from dangqun.activities import notify, participation
 from dangqun.core.tallies import nightly_check
 
 
@@ -18,3 +18,9 @@ def check_participation() -> list[str]:
     """Every night: recount recent months and correct any that drifted (corrections to old
     activities' hours, people who moved)."""
     return nightly_check(participation.recount, "活动参与月度统计")
+
+
+@db_periodic_task(crontab(minute="5"))
+def remind_activities_tomorrow() -> int:
+    """Every hour: tell people with a place at an activity starting within 24 hours (once)."""
+    return notify.remind_tomorrow()

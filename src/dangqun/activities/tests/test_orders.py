@@ -205,3 +205,18 @@ def test_no_hours_credited_leaves_the_voice_to_its_handlers(
     assert order.status == OrderStatus.DONE and order.answered_at is None
     assert voice.status == VoiceStatus.ASSIGNED and voice.answer == ""
     assert Notice.objects.filter(user=handler, kind="voice.order_done").exists()
+
+
+def test_cancelling_the_claimed_activity_opens_the_order_again(
+    world, mass, organiser, team_leader, request_voice
+):
+    order = orders.create(mass, request_voice(assign_by=mass), order_data(world))
+    leader, team = team_leader
+    starts, ends = soon()
+    order = orders.claim(leader, order, starts_at=starts, ends_at=ends, team=team)
+    organising.cancel(organiser, order.activity, "天气原因")
+    order.refresh_from_db()
+    assert (order.status, order.activity, order.claimed_by) == (OrderStatus.OPEN, None, None)
+    assert AuditLog.objects.filter(action="order.reopen").count() == 1
+    again = orders.claim(organiser, order, starts_at=starts, ends_at=ends, org=world.branch_a)
+    assert again.status == OrderStatus.CLAIMED and again.activity.status == Status.DRAFT

@@ -188,3 +188,20 @@ def test_travel_minutes_out_of_range_are_refused(world, make_activity, employee,
     with pytest.raises(ValidationError, match="往返路途时间"):
         signups.sign_up(employee(world.zhang), activity, travel_minutes=travel)
     assert not activity.signups.exists()
+
+
+def test_people_with_a_place_are_reminded_once_the_day_before(world, make_activity, employee):
+    from dangqun.activities import notify
+
+    activity = make_activity(starts_in=dt.timedelta(hours=20), capacity=1)
+    activity.signup_closes_at = activity.starts_at
+    activity.save(update_fields=["signup_closes_at"])
+    placed, waiting = employee(world.zhang), employee(world.li)
+    signups.sign_up(placed, activity)
+    signups.sign_up(waiting, activity)
+    later = make_activity(starts_in=dt.timedelta(days=3))
+    signups.sign_up(placed, later)
+    assert notify.remind_tomorrow() == 1
+    assert notify.remind_tomorrow() == 0  # the hourly run again: nobody twice
+    [notice] = Notice.objects.filter(kind="activity.reminder")
+    assert notice.user == placed and "明天提醒：社区义诊" in notice.title
