@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from dangqun.api import (
     accounts,
     activities,
+    activity_certificates,
     activity_orders,
     bell,
     congresses,
@@ -40,8 +41,13 @@ router.register("voices/congresses", congresses.CongressViewSet, basename="voice
 router.register("voices", voices.VoiceViewSet, basename="voice")
 router.register("development/cases", development.CaseViewSet, basename="development-case")
 router.register("life/meetings", life.MeetingViewSet, basename="life-meeting")
-# before activities: its activities/{id}/ would take activities/orders/
+# before activities: its activities/{id}/ would take activities/orders/ and /certificates/
 router.register("activities/orders", activity_orders.OrderViewSet, basename="activity-order")
+router.register(
+    "activities/certificates",
+    activity_certificates.CertificateViewSet,
+    basename="activity-certificate",
+)
 router.register("activities", activities.ActivityViewSet, basename="activity")
 
 urlpatterns = [

@@ -106,6 +106,19 @@ CASES = [
     Case("my hours", "get", lambda w: "/api/activities/my-hours/", expected=(401, 404, 404, 404)),
     Case("orders list", "get", lambda w: "/api/activities/orders/", expected=(401, 200, 200, 200)),
     Case(
+        "certificates list",
+        "get",
+        lambda w: "/api/activities/certificates/",
+        expected=(401, 200, 200, 200),
+    ),
+    Case(
+        "certificate for oneself (the account has no person)",
+        "post",
+        lambda w: "/api/activities/certificates/",
+        lambda w: {"starts_on": "2026-01-01", "ends_on": "2026-01-31"},
+        expected=(401, 400, 400, 400),
+    ),
+    Case(
         "order detail",
         "get",
         lambda w: f"/api/activities/orders/{w.order.pk}/",

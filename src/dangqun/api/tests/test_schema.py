@@ -122,6 +122,10 @@ EXPECTED_OPERATIONS = {
     ("/api/activities/orders/{id}/claim/", "post"),
     ("/api/activities/orders/{id}/cancel/", "post"),
     ("/api/activities/orders/monthly/", "get"),
+    ("/api/activities/certificates/", "get"),
+    ("/api/activities/certificates/", "post"),
+    ("/api/activities/certificates/{id}/", "get"),
+    ("/api/activities/certificates/{id}/pdf/", "get"),
 }
 
 
