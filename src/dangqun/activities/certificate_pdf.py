@@ -63,3 +63,21 @@ def render(certificate: Certificate, lines: list[record.Line], code: str, verify
         Paragraph(escape(CITATION), SMALL),
     ]
     return pdf.build(f"志愿服务证明 {person.name}", story)
+
+
+def downloaded(request, pk) -> tuple[Certificate, bytes]:
+    """The certificate ``pk`` the requesting user may open, as a PDF whose QR code points at its
+    public verification page (``DANGQUN_BASE_URL`` when set: the address people reach behind a
+    proxy); the download is audited. For the page and the API alike."""
+    # import here: certificates imports this module's neighbours, not this module
+    from django.conf import settings
+    from django.urls import reverse
+
+    from dangqun.activities import certificates
+
+    certificate, lines, code = certificates.download(request.user, pk)
+    shown = certificates.displayed(code)
+    path = reverse("activities_public:verify_code", args=[shown])
+    base = settings.DANGQUN_BASE_URL.rstrip("/")
+    url = f"{base}{path}" if base else request.build_absolute_uri(path)
+    return certificate, render(certificate, lines, shown, url)

@@ -3,13 +3,11 @@ issuing page, the PDF, the xlsx export, and the public (no-login) verification p
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from dangqun.activities import certificate_pdf, certificates, exports, record
@@ -88,11 +86,7 @@ def issue(request):
 
 @login_required
 def pdf(request, pk: int):
-    certificate, lines, code = certificates.download(request.user, pk)
-    path = reverse("activities_public:verify_code", args=[certificates.displayed(code)])
-    base = settings.DANGQUN_BASE_URL.rstrip("/")  # the address people reach, behind a proxy
-    url = f"{base}{path}" if base else request.build_absolute_uri(path)
-    body = certificate_pdf.render(certificate, lines, certificates.displayed(code), url)
+    certificate, body = certificate_pdf.downloaded(request, pk)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{certificate.pk}.pdf"'
     return response

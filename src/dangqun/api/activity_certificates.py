@@ -3,9 +3,7 @@ those issued in the name of organisations they organise for), asking for one's o
 organiser issuing one for a person, and the PDF. They run ``activities.certificate_actions``, the
 table the pages use: the same forms, rules and audit."""
 
-from django.conf import settings
 from django.http import HttpResponse
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -109,12 +107,7 @@ class CertificateViewSet(
     )
     @action(detail=True, methods=["get"], url_path="pdf")
     def pdf(self, request, pk=None):
-        certificate, lines, code = certificates.download(request.user, pk)
-        shown = certificates.displayed(code)
-        path = reverse("activities_public:verify_code", args=[shown])
-        base = settings.DANGQUN_BASE_URL.rstrip("/")
-        url = f"{base}{path}" if base else request.build_absolute_uri(path)
-        body = certificate_pdf.render(certificate, lines, shown, url)
+        certificate, body = certificate_pdf.downloaded(request, pk)
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.pk}.pdf"'
         return response
