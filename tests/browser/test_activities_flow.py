@@ -1,8 +1,10 @@
 """志愿服务与活动 on a phone: an organiser creates and publishes a volunteer activity, an employee
 finds it on the square from the menu, signs up in two taps and checks in with the code shown on
-the organiser's check-in screen, and the organiser confirms everyone's hours in one screen."""
+the organiser's check-in screen, the organiser confirms everyone's hours in one screen, the
+employee downloads a 志愿服务证明 of them and a stranger, not signed in, verifies it."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
@@ -13,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("page", ["phone"], indirect=True)
-def test_sign_up_check_in_by_code_and_hours_confirmed(page, world):
+def test_sign_up_check_in_by_code_hours_confirmed_and_certificate_verified(page, world, browser):
     from dangqun.activities.models import Activity, HoursEntry, SignUp
     from dangqun.seed.activities import ensure_kinds
 
@@ -92,3 +94,31 @@ def test_sign_up_check_in_by_code_and_hours_confirmed(page, world):
     page.goto(f"{page.base_url}/activities/volunteer/")
     assert "3.0 小时" in page.inner_text("#hours-total")
     fits(page)
+
+    # The employee asks for a certificate and downloads it; the PDF reads back
+    from pypdf import PdfReader
+
+    page.click("#certificates-link")
+    page.fill("#id_starts_on", (dt.date.today() - dt.timedelta(days=7)).isoformat())
+    page.fill("#id_ends_on", dt.date.today().isoformat())
+    page.click("#certificate-form button[type=submit]")
+    page.wait_for_selector("#certificate-table .certificate-pdf")
+    fits(page)
+    code = page.inner_text("#certificate-table .certificate-code").strip()
+    href = page.get_attribute("#certificate-table .certificate-pdf", "href")
+    pdf = page.context.request.get(page.base_url + href)
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert "社区义诊志愿服务" in text and "3.0" in text and code in text
+    verify_path = f"/c/{code}/"
+    assert verify_path in text.replace("\n", "")  # the QR code's address, printed beside it
+
+    # A stranger opens that address on their phone: the certificate is valid, name masked
+    stranger = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+    other = stranger.new_page()
+    other.goto(page.base_url + verify_path)
+    result = other.inner_text("#verify-result")
+    assert "证明真实有效" in result and "3.0 小时" in result and "张*" in result
+    assert "张三" not in other.inner_text("body")
+    fits(other)
+    stranger.close()

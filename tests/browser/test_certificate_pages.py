@@ -119,3 +119,20 @@ def test_the_organisers_pages_fit_a_phone(page, world):
     page.wait_for_selector("#issued-table .certificate-code")
     assert "张三" in page.inner_text("#issued-table")
     fits(page)
+    code = page.inner_text("#issued-table .certificate-code").strip()
+
+    # 工号 mistaken: the organiser withdraws it with a reason; the public page says 已作废
+    page.click("#issued-table .certificate-withdraw summary")
+    fits(page)
+    page.fill("#issued-table .certificate-withdraw input[name=reason]", "工号填错")
+    page.click("#issued-table .certificate-withdraw button[type=submit]")
+    page.wait_for_selector("#issued-table .certificate-withdrawn")
+    assert "证明已作废" in page.inner_text("body") and "工号填错" in page.inner_text(
+        "#issued-table"
+    )
+    fits(page)
+    page.context.clear_cookies()
+    page.goto(f"{page.base_url}/c/{code}/")
+    result = page.inner_text("#verify-result")
+    assert "该证明已作废" in result and "真实有效" not in result and "小时" not in result
+    fits(page)

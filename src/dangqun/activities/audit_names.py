@@ -22,6 +22,7 @@ NAMES = {
     "activity.certificate_issue": "出具志愿服务证明",
     "activity.certificate_download": "下载志愿服务证明",
     "activity.export_hours": "导出志愿服务时长",
+    "activity.certificate_withdraw": "作废志愿服务证明",
     "activity.export_hours_full_id": "导出志愿服务时长（含完整证件号码）",
     "order.create": "呼声转为服务需求",
     "order.cancel": "撤销服务需求",

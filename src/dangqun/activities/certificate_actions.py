@@ -1,11 +1,12 @@
 """The actions of 志愿服务证明 (``core.actions`` table, shared by the pages and any API): a person
 asks for their own certificate; an organiser issues one for a person in the name of an
-organisation they organise for. Neither is done to an existing record: ``obj`` is None."""
+organisation they organise for (neither is done to an existing record: ``obj`` is None); whoever
+may issue a certificate withdraws it (作废) with a reason."""
 
 from dangqun.accounts.roles import MANAGE_ACTIVITIES
 from dangqun.accounts.scope import Scope
 from dangqun.activities import certificates
-from dangqun.activities.certificate_forms import IssueForm, OwnCertificateForm
+from dangqun.activities.certificate_forms import IssueForm, OwnCertificateForm, WithdrawForm
 from dangqun.core.actions import Action
 
 
@@ -23,6 +24,10 @@ def _issue(user, obj, data):
     )
 
 
+def _withdraw(user, certificate, data):
+    return certificates.withdraw(user, certificate, data["reason"])
+
+
 ACTIONS = {
     "own": Action(OwnCertificateForm, _own, done="志愿服务证明已开具"),
     "issue": Action(
@@ -32,5 +37,12 @@ ACTIONS = {
         form_kwargs=lambda user, obj: {"user": user},
         done="志愿服务证明已开具",
         refused=certificates.REFUSED,
+    ),
+    "withdraw": Action(
+        WithdrawForm,
+        _withdraw,
+        allowed=certificates.can_withdraw,
+        done="证明已作废",
+        refused=certificates.NOT_WITHDRAWABLE,
     ),
 }

@@ -69,6 +69,14 @@ class ExportForm(_OrganiserForm):
             del self.fields["full_ids"]
 
 
+class WithdrawForm(CheckedForm):
+    reason = forms.CharField(
+        label="作废原因",
+        max_length=200,
+        error_messages={"required": "请填写作废原因"},
+    )
+
+
 class VerifyForm(CheckedForm):
     code = forms.CharField(
         label="验证码",

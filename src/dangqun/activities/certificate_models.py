@@ -2,6 +2,10 @@
 verifying it needs — the person, the period, the hours, the issuing organisation, when, and a
 keyed hash of its code. The PDF is rendered again from the append-only hours rows entered up to
 ``issued_at``; the code itself is kept only encrypted, so the holder can download it again.
+
+A certificate is never deleted: it is withdrawn (作废), by whoever may issue it or, on its own,
+when a correction leaves fewer confirmed hours in its period than it states; the public page then
+says so.
 """
 
 from __future__ import annotations
@@ -35,6 +39,11 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField("出具时间", default=timezone.now)
     code_hash = models.CharField(max_length=64, unique=True, editable=False)
     code_encrypted = models.TextField(editable=False)
+    withdrawn_at = models.DateTimeField("作废时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_reason = models.CharField("作废原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "志愿服务证明"
@@ -46,3 +55,7 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"志愿服务证明 {self.pk}"
+
+    @property
+    def valid(self) -> bool:
+        return self.withdrawn_at is None

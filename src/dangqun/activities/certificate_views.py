@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
@@ -23,11 +23,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_SIZE = 50
 
 
-def _with_codes(rows) -> list:
-    """The certificates with their codes, for their holders and issuers to read off."""
+def _with_codes(user, rows) -> list:
+    """The certificates with their codes, for their holders and issuers to read off, and whether
+    the user may withdraw each."""
     rows = list(rows)
     for certificate in rows:
         certificate.code = certificates.displayed(certificates.code_of(certificate))
+        certificate.withdrawable = certificate.valid and actions.may(
+            ACTIONS, user, certificate, "withdraw"
+        )
     return rows
 
 
@@ -48,11 +52,12 @@ def mine(request):
         "person": person,
         "form": form,
         "certificates": _with_codes(
+            request.user,
             certificates.visible_to(request.user)
             .filter(person=person)
             .select_related("issuer")[:LIST_SIZE]
             if person
-            else []
+            else [],
         ),
         "record": record.record_of(person) if person else None,
     }
@@ -79,17 +84,36 @@ def issue(request):
     return render_page(
         request,
         "activities/certificate_issue.html",
-        {"form": form, "issued": _with_codes(issued)},
+        {"form": form, "issued": _with_codes(request.user, issued)},
         status=status,
     )
 
 
 @login_required
 def pdf(request, pk: int):
-    certificate, body = certificate_pdf.downloaded(request, pk)
+    try:
+        certificate, body = certificate_pdf.downloaded(request, pk)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("activities:certificates")
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{certificate.pk}.pdf"'
     return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def withdraw(request, pk: int):
+    """作废 a certificate (from my certificates or the issuing page); the reason is required."""
+    certificate = certificates.require_visible(request.user, pk)
+    outcome = actions.run(ACTIONS, request.user, certificate, "withdraw", request.POST)
+    if outcome.ok:
+        messages.success(request, ACTIONS["withdraw"].done)
+    else:
+        errors = [e for field in outcome.form.errors.values() for e in field]
+        messages.error(request, "证明未作废：" + "；".join(errors))
+    issuing = request.POST.get("back") == "issue"
+    return redirect("activities:certificate_issue" if issuing else "activities:certificates")
 
 
 @login_required
@@ -129,6 +153,16 @@ def _verified(request, code: str, form) -> tuple[dict, int]:
         form.add_error("code", checked.error)
         return {"form": form, "refused": True}, 200
     found = checked.certificate
+    if not found.valid:
+        return {
+            "form": form,
+            "withdrawn": {
+                "name": certificates.masked_name(found.person.name),
+                "issuer": found.issuer.name,
+                "issued_on": found.issued_at,
+                "withdrawn_on": found.withdrawn_at,
+            },
+        }, 200
     return {
         "form": form,
         "found": {

@@ -12,6 +12,12 @@ The code: 12 random characters (60 bits) and 4 check characters, a keyed hash of
 shown as ``XXXX-XXXX-XXXX-XXXX``. A changed or mistyped character fails the check before any
 database query; a code that passes is looked up by its keyed hash. The code is stored only
 encrypted (for downloading the PDF again) and as that hash.
+
+Withdrawing (作废): whoever may issue a certificate may withdraw it with a reason (an organiser of
+the issuing organisation; the person for one they asked for themselves). A correction that leaves
+fewer confirmed hours in a certificate's period than it states withdraws it on its own and tells
+the holder, who may ask for a new one: a certificate never says more than the record
+(如实出具). The public page shows a withdrawn certificate as 已作废, never as valid.
 """
 
 from __future__ import annotations
@@ -25,13 +31,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
+from dangqun.accounts.models import User
 from dangqun.accounts.roles import MANAGE_ACTIVITIES
 from dangqun.accounts.scope import Scope, require
 from dangqun.activities import record, services
 from dangqun.activities.certificate_models import Certificate, Covers
 from dangqun.core import audit, crypto
+from dangqun.notices.services import notify
 from dangqun.orgs.models import Org
 from dangqun.people.models import Person
 
@@ -43,6 +52,10 @@ NOTHING_OWN = "您在此期间没有已确认的志愿服务时长"
 MALFORMED = "验证码格式不正确：应为 16 位字母和数字，请核对后重新输入"
 TAMPERED = "验证码校验不通过：可能输错了字符或被改动过，请核对证明上的验证码"
 UNKNOWN = "没有找到该验证码对应的志愿服务证明"
+NOT_WITHDRAWABLE = "只有出具组织的组织者（本人申请的证明：本人）可以作废该证明"
+ALREADY_WITHDRAWN = "该证明已经作废"
+WITHDRAWN_PDF = "该证明已作废，不能再下载；如需证明请重新开具"
+CORRECTED = "出具后「{title}」的志愿服务时长被更正，证明所列时长多于现有记录"
 
 
 # Codes ----------------------------------------------------------------------------------------
@@ -221,7 +234,77 @@ def lines_of(certificate: Certificate) -> list[record.Line]:
 
 @transaction.atomic
 def download(user, pk) -> tuple[Certificate, list[record.Line], str]:
-    """A certificate the user may see, with its lines and code, for its PDF; audited."""
+    """A certificate the user may see, with its lines and code, for its PDF; audited. A withdrawn
+    one is refused: a printed copy would still look valid."""
     certificate = require_visible(user, pk)
+    if not certificate.valid:
+        raise ValidationError(WITHDRAWN_PDF)
     audit.record(user, "activity.certificate_download", certificate)
     return certificate, lines_of(certificate), code_of(certificate)
+
+
+# Withdrawing ----------------------------------------------------------------------------------
+def can_withdraw(user, certificate: Certificate) -> bool:
+    if certificate.covers == Covers.ALL:
+        person_id = getattr(user, "person_id", None)
+        return person_id is not None and certificate.person_id == person_id
+    return services.can_organise_for(user, certificate.issuer)
+
+
+def _withdraw(user, certificate: Certificate, reason: str) -> None:
+    certificate.withdrawn_at = timezone.now()
+    certificate.withdrawn_by = user if getattr(user, "is_authenticated", False) else None
+    certificate.withdrawn_reason = reason[:200]
+    certificate.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    audit.record(
+        user,
+        "activity.certificate_withdraw",
+        certificate,
+        before={"hours": str(certificate.hours)},
+        after={"reason": certificate.withdrawn_reason},
+    )
+
+
+@transaction.atomic
+def withdraw(user, certificate: Certificate, reason: str) -> Certificate:
+    """作废 a certificate with a reason; it stays, marked, and verifies as withdrawn."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写作废原因"})
+    certificate = (
+        Certificate.objects.select_for_update().select_related("issuer").get(pk=certificate.pk)
+    )
+    require(can_withdraw(user, certificate), NOT_WITHDRAWABLE)
+    if not certificate.valid:
+        raise ValidationError(ALREADY_WITHDRAWN)
+    _withdraw(user, certificate, reason)
+    return certificate
+
+
+def after_correction(user, person_id: int, served_on: dt.date, activity) -> list[Certificate]:
+    """After a correction of the person's hours served on ``served_on``: every valid certificate
+    whose period holds that day and which now states more hours than the record is withdrawn,
+    and the holder is told once. Called inside the correction's transaction."""
+    stale = []
+    rows = Certificate.objects.select_for_update().select_related("issuer")
+    for certificate in rows.filter(
+        person_id=person_id,
+        withdrawn_at__isnull=True,
+        starts_on__lte=served_on,
+        ends_on__gte=served_on,
+    ):
+        orgs = [certificate.issuer] if certificate.covers == Covers.ISSUER else None
+        now_total = record.total(
+            record.lines(person_id, certificate.starts_on, certificate.ends_on, orgs=orgs)
+        )
+        if now_total < certificate.hours:
+            _withdraw(user, certificate, CORRECTED.format(title=activity.title))
+            stale.append(certificate)
+    if stale:
+        notify(
+            User.objects.filter(person_id=person_id, is_active=True),
+            kind="activity.certificate",
+            title=f"您有 {len(stale)} 份志愿服务证明因时长更正已作废，可重新开具",
+            url=reverse("activities:certificates"),
+        )
+    return stale

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from dangqun.activities import notify, orders, organising, services
+from dangqun.activities import certificates, notify, orders, organising, services
 from dangqun.activities.models import Activity, HoursEntry, SignUp, SignUpStatus, Status
 from dangqun.core import audit
 from dangqun.core.rules import get_rule
@@ -184,6 +184,8 @@ def correct(user, activity: Activity, signup_id: int, hours: Decimal, reason: st
     notify.tell_person(
         signup.person_id, activity, "hours", f"志愿服务时长已更正：{activity.title} {hours} 小时"
     )
+    if entry.hours < 0:  # a certificate must never state more than the record
+        certificates.after_correction(user, signup.person_id, entry.served_on, activity)
     return entry
 
 

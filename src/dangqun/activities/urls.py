@@ -35,6 +35,11 @@ urlpatterns = [
     path("certificates/", certificate_views.mine, name="certificates"),
     path("certificates/issue/", certificate_views.issue, name="certificate_issue"),
     path("certificates/<int:pk>/pdf/", certificate_views.pdf, name="certificate_pdf"),
+    path(
+        "certificates/<int:pk>/withdraw/",
+        certificate_views.withdraw,
+        name="certificate_withdraw",
+    ),
     path("hours/export/", certificate_views.export, name="hours_export"),
     path("orders/", order_views.board, name="orders"),
     path("orders/monthly/", order_views.monthly, name="orders_monthly"),

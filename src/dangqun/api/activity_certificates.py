@@ -30,11 +30,16 @@ class CertificateSerializer(serializers.ModelSerializer):
         fields = [
             *("id", "person", "person_name", "starts_on", "ends_on", "hours"),
             *("issuer", "issuer_name", "covers", "issued_at", "code"),
+            *("withdrawn_at", "withdrawn_reason"),
         ]
         read_only_fields = fields
 
     def get_code(self, certificate) -> str:
         return certificates.displayed(certificates.code_of(certificate))
+
+
+class WithdrawInput(serializers.Serializer):
+    reason = serializers.CharField(help_text="作废原因")
 
 
 class RequestInput(serializers.Serializer):
@@ -97,11 +102,32 @@ class CertificateViewSet(
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        operation_id="activities_certificates_withdraw",
+        summary="作废志愿服务证明",
+        description=(
+            "出具组织的组织者（本人申请的证明：本人）填写原因作废证明；证明保留，"
+            "公开核验页显示已作废。"
+        ),
+        request=WithdrawInput,
+        responses={200: CertificateSerializer, 400: INVALID, 403: FORBIDDEN, 404: NO_CERTIFICATE},
+    )
+    @action(detail=True, methods=["post"], url_path="withdraw")
+    def withdraw(self, request, pk=None):
+        certificate = self.get_object()
+        outcome = core_actions.run(
+            certificate_actions.ACTIONS, request.user, certificate, "withdraw", request.data
+        )
+        if not outcome.ok:
+            raise ValidationError(core_actions.errors_by_field(outcome.form))
+        return Response(CertificateSerializer(outcome.result).data)
+
+    @extend_schema(
         operation_id="activities_certificates_pdf",
         summary="下载志愿服务证明（PDF）",
         description="证明的 PDF，含验证码和验证二维码；每次下载留有审计记录。",
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
+            400: OpenApiResponse(description="证明已作废"),
             404: NO_CERTIFICATE,
         },
     )

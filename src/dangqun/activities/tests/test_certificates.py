@@ -93,23 +93,100 @@ def test_an_organiser_issues_only_for_their_organisations(world, served, organis
     assert Certificate.objects.count() == 1
 
 
-def test_the_pdf_reads_back_and_keeps_its_hours_after_a_later_correction(
+def test_the_pdf_reads_back_and_keeps_its_hours_after_a_later_upward_correction(
     world, served, organiser, login
 ):
-    certificate = certificates.issue(organiser, "A0001", MONTH_AGO, TODAY, world.committee_a)
     line = served.signups.get(person=world.zhang)
-    hours.correct(organiser, served, line.pk, Decimal("1.0"), "核实后更正")  # after issuing
+    hours.correct(organiser, served, line.pk, Decimal("2.0"), "核实后更正")  # 3.0 → 2.0
+    certificate = certificates.issue(organiser, "A0001", MONTH_AGO, TODAY, world.committee_a)
+    hours.correct(organiser, served, line.pk, Decimal("3.0"), "补记")  # after issuing: more
+    certificate.refresh_from_db()
+    assert certificate.valid  # understating is still true
     client = login(organiser)
     response = client.get(reverse("activities:certificate_pdf", args=[certificate.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     code = certificates.displayed(certificates.code_of(certificate))
     assert "志愿服务证明" in text and "张三" in text
-    assert "3.0" in text and "社区义诊" in text and "甲公司党委" in text
+    assert "2.0" in text and "社区义诊" in text and "甲公司党委" in text
     assert code in text
     assert world.zhang.reveal_id_number() not in text  # masked on the certificate
-    assert record.total(certificates.lines_of(certificate)) == certificate.hours
+    assert record.total(certificates.lines_of(certificate)) == certificate.hours == Decimal("2.0")
     assert AuditLog.objects.filter(action="activity.certificate_download").count() == 1
+
+
+def test_a_downward_correction_withdraws_the_certificates_that_now_say_too_much(
+    world, served, organiser, employee, login, client
+):
+    from dangqun.notices.models import Notice
+
+    zhang = employee(world.zhang)
+    own = certificates.issue_own(zhang, MONTH_AGO, TODAY)
+    theirs = certificates.issue(organiser, "A0001", MONTH_AGO, TODAY, world.committee_a)
+    line = served.signups.get(person=world.zhang)
+    hours.correct(organiser, served, line.pk, Decimal("1.0"), "核实签到记录")
+    for certificate in (own, theirs):
+        certificate.refresh_from_db()
+        assert not certificate.valid and "社区义诊" in certificate.withdrawn_reason
+    hours.correct(organiser, served, line.pk, Decimal("0.5"), "再次核实")
+    assert AuditLog.objects.filter(action="activity.certificate_withdraw").count() == 2  # once
+    notice = Notice.objects.get(user=zhang, kind="activity.certificate")
+    assert "2 份" in notice.title
+    assert AuditLog.objects.filter(action="activity.certificate_withdraw").count() == 2
+    # the public page says so, without the hours
+    code = certificates.displayed(certificates.code_of(own))
+    page = client.get(reverse("activities_public:verify_code", args=[code]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "该证明已作废" in html and "真实有效" not in html
+    assert "3.0 小时" not in html and "张*" in html
+    # the PDF is refused, in Chinese, and nothing is downloaded
+    login(zhang)
+    response = client.get(reverse("activities:certificate_pdf", args=[own.pk]), follow=True)
+    assert "该证明已作废" in response.content.decode()
+    assert not AuditLog.objects.filter(action="activity.certificate_download").exists()
+    # a new one says what the record says now
+    again = certificates.issue_own(zhang, MONTH_AGO, TODAY)
+    assert again.valid and again.hours == Decimal("0.5")
+
+
+def test_withdrawing_by_hand_needs_a_reason_and_the_right_person(
+    world, served, organiser, employee, login, client
+):
+    zhang = employee(world.zhang)
+    own = certificates.issue_own(zhang, MONTH_AGO, TODAY)
+    theirs = certificates.issue(organiser, "A0001", MONTH_AGO, TODAY, world.committee_a)
+    with pytest.raises(ValidationError, match="请填写作废原因"):
+        certificates.withdraw(organiser, theirs, "  ")
+    with pytest.raises(PermissionDenied):
+        certificates.withdraw(organiser, own, "不是本组织出具")  # the person's own stays theirs
+    with pytest.raises(PermissionDenied):
+        certificates.withdraw(zhang, theirs, "不想要了")  # an organiser issued it
+    assert Certificate.objects.filter(withdrawn_at__isnull=False).count() == 0
+    # through the pages: an empty reason is refused in Chinese, nothing changes
+    login(organiser)
+    url = reverse("activities:certificate_withdraw", args=[theirs.pk])
+    page = client.post(url, {"reason": "", "back": "issue"}, follow=True)
+    assert "请填写作废原因" in page.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.valid
+    page = client.post(url, {"reason": "工号填错", "back": "issue"}, follow=True)
+    assert page.redirect_chain[-1][0] == reverse("activities:certificate_issue")
+    assert "证明已作废" in page.content.decode() and "已作废" in page.content.decode()
+    theirs.refresh_from_db()
+    assert not theirs.valid and theirs.withdrawn_reason == "工号填错"
+    assert theirs.withdrawn_by == organiser
+    with pytest.raises(ValidationError, match="已经作废"):
+        certificates.withdraw(organiser, theirs, "再次")
+    assert (
+        client.post(
+            reverse("activities:certificate_withdraw", args=[own.pk]), {"reason": "x"}
+        ).status_code
+        == 404
+    )
+    login(zhang)
+    client.post(reverse("activities:certificate_withdraw", args=[own.pk]), {"reason": "重新开具"})
+    own.refresh_from_db()
+    assert not own.valid
 
 
 def test_who_downloads_which_certificate(world, served, organiser, employee, login, client):

@@ -72,3 +72,25 @@ def test_others_see_nothing_and_bad_periods_write_nothing(world, served, employe
         "日期" in message for messages in refused.json().values() for message in messages
     )
     assert Certificate.objects.count() == 1
+
+
+def test_withdrawing_over_the_api(world, served, organiser, employee):
+    data = {**PERIOD, "employee_no": "A0001", "org": world.committee_a.pk}
+    pk = (
+        client_for(organiser)
+        .post("/api/activities/certificates/", data, format="json")
+        .json()["id"]
+    )
+    url = f"/api/activities/certificates/{pk}/withdraw/"
+    holder = client_for(employee(world.zhang))
+    assert holder.post(url, {"reason": "不要了"}, format="json").status_code == 403
+    empty = client_for(organiser).post(url, {"reason": ""}, format="json")
+    assert empty.status_code == 400 and empty.json() == {"reason": ["请填写作废原因"]}
+    done = client_for(organiser).post(url, {"reason": "工号填错"}, format="json")
+    assert done.status_code == 200
+    assert done.json()["withdrawn_reason"] == "工号填错" and done.json()["withdrawn_at"]
+    refused = holder.get(f"/api/activities/certificates/{pk}/pdf/")
+    assert refused.status_code == 400 and "已作废" in str(refused.json())
+    again = client_for(organiser).post(url, {"reason": "再次"}, format="json")
+    assert again.status_code == 400 and "已经作废" in str(again.json())
+    assert AuditLog.objects.filter(action="activity.certificate_withdraw").count() == 1

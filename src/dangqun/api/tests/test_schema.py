@@ -126,6 +126,7 @@ EXPECTED_OPERATIONS = {
     ("/api/activities/certificates/", "post"),
     ("/api/activities/certificates/{id}/", "get"),
     ("/api/activities/certificates/{id}/pdf/", "get"),
+    ("/api/activities/certificates/{id}/withdraw/", "post"),
 }
 
 
