@@ -14,7 +14,7 @@ from dangqun.activities.models import (
     SignUpStatus,
     Status,
 )
-from dangqun.seed.bulk_activities import seed_bulk_activities
+from dangqun.seed.bulk_activities import sample_counts, seed_bulk_activities
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,11 @@ def test_bulk_activities_are_consistent_and_repeatable(world):
     seed_bulk_activities([world.committee], 60, seed=3, today=today)
     assert fingerprint()[0] == first[0]
     assert [(p, s) for p, s, _ in fingerprint()[1]] == [(p, s) for p, s, _ in first[1]]
+
+
+def test_sample_proportions_give_the_issue_counts():
+    # Issue #16 §6: ~1,000,000 sign-ups and ~600,000 hours entries for 50,000 activities.
+    activities, signed, credited = sample_counts(2000, seed=1)
+    assert 19 <= signed / activities <= 21.5
+    assert 11.5 <= credited / activities <= 13
+    assert sample_counts(2000, seed=1) == (activities, signed, credited)
