@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "dangqun.life",
     "dangqun.development",
     "dangqun.activities",
+    "dangqun.learning",
     "dangqun.notices",
     "dangqun.connect",
     "dangqun.seed",

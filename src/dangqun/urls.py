@@ -8,6 +8,7 @@ urlpatterns = [
     path("life/", include("dangqun.life.urls")),
     path("development/", include("dangqun.development.urls")),
     path("activities/", include("dangqun.activities.urls")),
+    path("learning/", include("dangqun.learning.urls")),
     path("notices/", include("dangqun.notices.urls")),
     path("v/", include((voices_public, "voices_public"))),
     path("c/", include((activities_public, "activities_public"))),

@@ -3,19 +3,15 @@ standing (last present, absences in a row) and the 学时 earned from the record
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from dangqun.core import audit
-from dangqun.core.rules import get_rule
 from dangqun.life import services
 from dangqun.life.models import (
     Attendee,
-    Kind,
     Meeting,
     Presence,
     Role,
@@ -160,30 +156,11 @@ def refresh_standing(person_ids) -> None:
     )
 
 
-@dataclass(frozen=True)
-class StudyHours:
-    hours: float
-    meetings: dict[str, int]  # kind → meetings attended that count
-
-
-def study_hours(person: Person | int, year: int) -> StudyHours:
-    """The 学时 a person (or the person with this id) earned in ``year`` from finalised 党课 and 主题党日 they attended, by the
-    rule ``life.study_hours`` (derived from the attendance record, never entered again)."""
-
-    rule = get_rule("life.study_hours")
-    counting = [kind for kind in (Kind.PARTY_LECTURE, Kind.THEME_DAY) if kind in rule.params]
-    rows = (
-        Attendee.objects.filter(
-            person=person,
-            presence=Presence.PRESENT,
-            meeting__status=Status.FINALISED,
-            meeting__kind__in=counting,
-            meeting__starts_at__year=year,
-        )
-        .values_list("meeting__kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    meetings = dict(rows)
-    hours = sum(n * float(rule[kind]) for kind, n in meetings.items())
-    return StudyHours(hours, meetings)
+def attended_in(person_id: int, year: int) -> int:
+    """How many finalised meetings of ``year`` the person attended."""
+    return Attendee.objects.filter(
+        person_id=person_id,
+        presence=Presence.PRESENT,
+        meeting__status=Status.FINALISED,
+        meeting__starts_at__year=year,
+    ).count()

@@ -1,4 +1,5 @@
-"""组织生活's cards on the 工作台 (``core.cards``): a person's next meeting and 学时, what a
+"""组织生活's cards on the 工作台 (``core.cards``): a person's next meeting and meetings attended
+this year (their 学时 are 学习培训's card, from the one ledger), what a
 branch still owes this period by the cadence rules (§2) and who nears six months without
 organisation life (§5), and a 党委's or leader's month against the last — all from the monthly
 tallies (decision 0013) and a fixed number of queries whatever the number of organisations."""
@@ -34,15 +35,12 @@ def _mine(user, today: dt.date) -> Shown:
     )
     following = upcoming.select_related("org").order_by("starts_at", "pk").first()
     waiting = upcoming.count()
-    hours = attendance.study_hours(user.person_id, today.year)
+    attended = attendance.attended_in(user.person_id, today.year)
     index = reverse("life:index")
     numbers = [
         Number("待参加", waiting, f"{index}?show=upcoming"),
         Number(
-            f"{today.year}年学时",
-            f"{hours.hours:g}",
-            f"{index}?show=held",
-            "success" if hours.hours else "",
+            f"{today.year}年已参加", attended, f"{index}?show=held", "success" if attended else ""
         ),
     ]
     action = None

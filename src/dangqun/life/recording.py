@@ -3,6 +3,7 @@ attendance then fixed and the members' standing recomputed), and addenda to fina
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,9 @@ from dangqun.life.models import (
 
 MAX_TOPIC = 200
 MAX_TEXT = 20_000
+# Called with the meeting inside ``finalise``'s transaction: what follows from a finalised record
+# in other apps (学习培训's ledger registers itself; 组织生活 does not know who listens).
+after_finalised: list[Callable] = []
 EDITABLE = ("topic", "starts_at", "ends_at", "place", "host", "recorder", "agenda")
 RECORD = ("minutes", "decisions")
 
@@ -86,6 +90,8 @@ def finalise(actor, meeting: Meeting) -> Meeting:
         meeting.save()
         tally.refresh([tally.key(meeting)])
         attendance.refresh_standing(expected.values_list("person_id", flat=True))
+        for hook in after_finalised:
+            hook(meeting)
         audit.record(actor, "life.finalise", meeting, after=summary(meeting))
     return meeting
 

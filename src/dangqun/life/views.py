@@ -16,8 +16,7 @@ from dangqun.accounts.roles import MANAGE_LIFE
 from dangqun.accounts.scope import Scope, require
 from dangqun.core import actions as core_actions
 from dangqun.core.paging import IdFirstPaginator, query_without_page
-from dangqun.core.rules import get_rule
-from dangqun.life import actions, attendance, forms, ical, reports, services
+from dangqun.life import actions, forms, ical, reports, services
 from dangqun.life import month as month_of
 from dangqun.web.htmx import render_page
 
@@ -44,7 +43,7 @@ def index(request):
             "query": query_without_page(request.GET),
             "plan_form": forms.PlanForm(orgs=orgs) if scope.has(MANAGE_LIFE) else None,
             "my_feed": feed_url(request, "person", request.user.person_id),
-            "my_hours": _my_hours(request.user),
+            "my_hours": getattr(request.user, "person_id", None) is not None,
             "can_manage": scope.has(MANAGE_LIFE),
             "can_view": reports.has_radar(request.user),
         },
@@ -105,18 +104,6 @@ def plan(request):
     else:
         messages.error(request, UNREADABLE_PLAN)
     return redirect(reverse("life:index") + "?show=upcoming")
-
-
-def _my_hours(user):
-    person = getattr(user, "person", None)
-    if person is None:
-        return None
-    year = timezone.localdate().year
-    return {
-        "year": year,
-        "study": attendance.study_hours(person, year),
-        "rule": get_rule("life.study_hours"),
-    }
 
 
 def feed_url(request, kind: str, pk: int | None) -> str:

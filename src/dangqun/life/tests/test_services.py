@@ -213,30 +213,3 @@ def test_passing_needs_more_than_half_of_those_who_should_attend(
     decision = voting.decide(expected, present, yes)
     assert decision.passed == (2 * present > expected and 2 * yes > expected)
     assert not decision.passed or decision.quorate
-
-
-def test_study_hours_follow_from_attendance_once(world, secretary):
-    from dangqun.core.models import RuleOverride
-
-    year = timezone.localdate().year - 1
-    for kind, month in ((Kind.PARTY_LECTURE, 3), (Kind.THEME_DAY, 4), (Kind.THEME_DAY, 5)):
-        meeting = planning.schedule(
-            secretary,
-            world.branch_a,
-            {
-                "kind": kind,
-                "topic": "学习",
-                "starts_at": timezone.make_aware(dt.datetime(year, month, 10, 15)),
-            },
-        )
-        attendance.mark(secretary, meeting, world.zhang, Presence.PRESENT)
-        if month != 5:
-            attendance.mark(secretary, meeting, world.li, Presence.PRESENT)
-        recording.update(secretary, meeting, {"minutes": "已学习"})
-        recording.finalise(secretary, meeting)
-    zhang = attendance.study_hours(world.zhang, year)
-    assert zhang.hours == 2 + 4 + 4 and zhang.meetings == {Kind.PARTY_LECTURE: 1, Kind.THEME_DAY: 2}
-    assert attendance.study_hours(world.li, year).hours == 6
-    assert attendance.study_hours(world.zhang, year + 1).hours == 0
-    RuleOverride.objects.create(rule_id="life.study_hours", params={"theme_day": 3})
-    assert attendance.study_hours(world.zhang, year).hours == 2 + 3 + 3

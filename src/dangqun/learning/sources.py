@@ -1,0 +1,44 @@
+"""Where 学时 come from: each source (``models.Source``) registers how to derive its ledger entries
+from its own records. ``ledger`` asks a source for the entries of one record (after the record
+changed) or of a whole year (the nightly check), so the derivation lives in one place per source
+and nothing is entered twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One ledger entry as its source says it should be."""
+
+    source_id: int
+    person_id: int
+    on: dt.date
+    hours: Decimal
+    title: str
+    org_id: int | None = None
+
+
+# (source_ids or None, year or None) → the credits of those records / that year
+Derive = Callable[[Iterable[int] | None, int | None], Iterable[Credit]]
+
+_sources: dict[str, Derive] = {}
+
+
+def register(source: str, derive: Derive) -> Derive:
+    """``derive(ids, year)``: the credits of the records ``ids`` (None: all) earned in ``year``
+    (None: any year)."""
+    _sources[source] = derive
+    return derive
+
+
+def registered() -> dict[str, Derive]:
+    return dict(_sources)
+
+
+def derive(source: str, ids: Iterable[int] | None = None, year: int | None = None) -> list[Credit]:
+    return list(_sources[source](ids, year))

@@ -1,0 +1,13 @@
+"""Background work for 学习培训, on Huey's schedule."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from dangqun.learning import ledger
+
+
+@db_periodic_task(crontab(hour="3", minute="40"))
+def check_ledger() -> int:
+    """Every night: this year's 学时 recounted from their sources (a rule or a post changed, a
+    record amended); entries that were wrong are corrected and logged."""
+    return ledger.nightly_check()
