@@ -122,3 +122,36 @@ def test_sign_up_check_in_by_code_hours_confirmed_and_certificate_verified(page,
     assert "张三" not in other.inner_text("body")
     fits(other)
     stranger.close()
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_a_joint_partner_is_found_by_name_and_ticked(page, world):
+    """联办 (decision 0030): the organiser types part of a name, ticks a partner outside their
+    scope, searches again (Enter searches, it does not save) and the tick stays; saved, it is
+    the activity's co-organiser."""
+    from dangqun.activities.models import Activity
+    from dangqun.seed.activities import ensure_kinds
+
+    ensure_kinds()
+    log_in(page, "owner")
+    page.goto(f"{page.base_url}/activities/new/")
+    starts = timezone.localtime() + dt.timedelta(days=3)
+    page.select_option("#id_kind", label="志愿服务")
+    page.fill("#id_title", "联建义诊")
+    page.select_option("#id_org", str(world.branch_a.pk))
+    page.fill("#id_starts_at", starts.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_ends_at", (starts + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_place", "幸福社区")
+    page.fill("#co-org-q", "乙公司生产")
+    box = page.locator(f"#co-org-boxes input[value='{world.branch_b.pk}']")
+    box.check()
+    page.fill("#co-org-q", "甲公司")
+    page.press("#co-org-q", "Enter")
+    page.wait_for_selector(f"#co-org-boxes input[value='{world.committee_a.pk}']")
+    assert page.url.endswith("/activities/new/")  # Enter searched, nothing was saved
+    assert box.is_checked()
+    assert page.locator(f"#co-org-boxes input[value='{world.branch_a.pk}']").count() == 0
+    fits(page)
+    page.click("#activity-form button[type=submit]")
+    page.wait_for_selector("#activity-status:has-text('草稿')")
+    assert list(Activity.objects.get(title="联建义诊").co_organisers.all()) == [world.branch_b]

@@ -57,7 +57,7 @@ ACTIONS: dict[str, Action] = {
         forms.ActivityForm,
         lambda u, a, d: organising.update(u, a, d),
         "已保存",
-        form_kwargs=_with_user,
+        form_kwargs=lambda u, a: {"user": u, "activity": a},
     ),
     "publish": _keeper(None, lambda u, a, d: organising.publish(u, a), "已发布，职工可以报名了"),
     "close": _keeper(None, lambda u, a, d: organising.close_signup(u, a), "已截止报名"),

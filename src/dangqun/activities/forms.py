@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.db.models import Q
 
 from dangqun.activities import services
 from dangqun.activities.models import Activity, ActivityKind, FileKind, OpenTo, VolunteerTeam
 from dangqun.core import uploads
 from dangqun.core.forms import AttachmentsField, CheckedForm
+from dangqun.core.ids import parse_id
 from dangqun.orgs.models import Org
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -20,7 +22,11 @@ class ActivityForm(CheckedForm):
     title = forms.CharField(label="活动名称", max_length=100)
     org = forms.ModelChoiceField(label="主办组织", queryset=Org.objects.none())
     co_organisers = forms.ModelMultipleChoiceField(
-        label="联办组织（可不选）", queryset=Org.objects.none(), required=False
+        label="联办组织（可不选）",
+        queryset=Org.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="联建的其他组织（其他单位、工会、团组织等均可），其组织者也可以管理本活动",
     )
     team = forms.ModelChoiceField(
         label="志愿服务队（可不选）", queryset=VolunteerTeam.objects.none(), required=False
@@ -60,19 +66,94 @@ class ActivityForm(CheckedForm):
         queryset=Activity.objects.none(), required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, activity=None, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = services.organiser_orgs(user) if user is not None else Org.objects.none()
+        current = _current(activity)
+        mine = services.organiser_orgs(user) if user is not None else Org.objects.none()
         self.fields["kind"].queryset = ActivityKind.objects.filter(active=True)
         self.fields["kind"].empty_label = None
-        for name in ("org", "co_organisers", "eligible_orgs"):
-            self.fields[name].queryset = orgs
+        self.fields["org"].queryset = mine
+        self.fields["eligible_orgs"].queryset = (
+            services.organiser_orgs(user, also=current["eligible_orgs"])
+            if user is not None
+            else mine
+        )
         self.fields["team"].queryset = VolunteerTeam.objects.filter(
-            org__in=orgs, active=True
+            Q(org__in=mine) | Q(pk__in=current["team"]), active=True
         ).select_related("org")
         self.fields["org"].error_messages["invalid_choice"] = "请选择您所管理的组织"
         if user is not None:
             self.fields["copied_from"].queryset = services.kept_by(user)
+        # 联办: a keeper of the main organisation names any active organisation (found by name,
+        # not listed: there may be thousands); a co-organiser's keeper sees both read-only
+        self.activity = activity
+        self.locked = activity is not None and not services.can_organise_for(user, activity.org)
+        partners = self.fields["co_organisers"]
+        partners.error_messages["invalid_choice"] = "所选联办组织不存在或已撤销"
+        if self.locked:
+            self.fields["org"].queryset = Org.objects.all()
+            self.fields["org"].widget = forms.HiddenInput()
+            partners.queryset = Org.objects.all()
+            partners.widget = forms.MultipleHiddenInput()
+            self.partners_now = set(activity.co_organisers.all())
+            self.partners_shown = services.with_parents(
+                sorted(self.partners_now, key=lambda org: org.path)
+            )
+        else:
+            partners.queryset = Org.objects.filter(
+                Q(dissolved_on__isnull=True) | Q(pk__in=current["co_organisers"])
+            )
+            self.partners_shown = services.with_parents(self._chosen_partners())
+            partners.widget.choices = [
+                (org.pk, f"{org.name}（{parent}）" if parent else org.name)
+                for org, parent in self.partners_shown
+            ]
+
+    def _chosen_partners(self):
+        """The partners to show ticked: those sent, else the initial ones (one query, not the
+        whole list of organisations)."""
+        if self.is_bound:
+            sent = self.data.get("co_organisers") or []
+            if hasattr(self.data, "getlist"):
+                sent = self.data.getlist("co_organisers")
+            sent = sent if isinstance(sent, list | tuple) else [sent]
+            ids = [i for i in map(parse_id, sent) if i]
+        else:
+            given = self.initial.get("co_organisers") or ()
+            ids = [getattr(org, "pk", org) for org in given]
+        if not ids:
+            return []
+        return (
+            self.fields["co_organisers"]
+            .queryset.filter(pk__in=ids)
+            .only("pk", "name", "path", "depth")
+        )
+
+    def clean_org(self):
+        org = self.cleaned_data.get("org")
+        if self.locked and org != self.activity.org:
+            raise forms.ValidationError(LOCKED)
+        return org
+
+    def clean_co_organisers(self):
+        partners = self.cleaned_data.get("co_organisers")
+        if self.locked and set(partners or ()) != self.partners_now:
+            raise forms.ValidationError(LOCKED)
+        return partners
+
+
+LOCKED = "只有主办组织的组织者可以更改主办或联办组织"
+
+
+def _current(activity) -> dict:
+    """What the activity already names, so its own keepers can save it unchanged."""
+    if activity is None:
+        return {"co_organisers": [], "eligible_orgs": [], "team": []}
+    return {
+        "co_organisers": list(activity.co_organisers.values_list("pk", flat=True)),
+        "eligible_orgs": list(activity.eligible_orgs.values_list("pk", flat=True)),
+        "team": [activity.team_id] if activity.team_id else [],
+    }
 
 
 class ReasonForm(CheckedForm):

@@ -1,5 +1,6 @@
 """Who hears about an activity: the person signed up (confirmed, promoted, cancelled, reminded
-the day before, hours confirmed) through the bell and, where configured, e-mail and 企业微信 / 钉钉 (``notices``)."""
+the day before, hours confirmed) and the organisers of a 联办 partner when it is named, through
+the bell and, where configured, e-mail and 企业微信 / 钉钉 (``notices``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangqun.accounts.models import User
+from dangqun.accounts.roles import MANAGE_ACTIVITIES
 from dangqun.activities.models import Activity, SignUp, SignUpStatus, Status
-from dangqun.notices.services import notify
+from dangqun.notices.services import holders, notify
 
 
 def _url(activity) -> str:
@@ -25,6 +27,12 @@ def tell_people(person_ids: Iterable[int], activity, kind: str, title: str, key:
 
 def tell_person(person_id: int, activity, kind: str, title: str, key: str = "") -> int:
     return tell_people([person_id], activity, kind, title, key)
+
+
+def tell_keepers(org, by, activity, kind: str, title: str, key: str = "") -> int:
+    """The nearest organisers of ``org`` (its own, else those above it), not ``by`` who acted."""
+    users = holders(MANAGE_ACTIVITIES, org, nearest=True).exclude(pk=getattr(by, "pk", None))
+    return notify(users, kind=f"activity.{kind}", title=title, url=_url(activity), key=key)
 
 
 REMIND_BEFORE = dt.timedelta(hours=24)

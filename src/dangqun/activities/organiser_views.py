@@ -30,6 +30,7 @@ from dangqun.core import actions as core_actions
 from dangqun.core import qrcodes
 from dangqun.core.ids import parse_id
 from dangqun.core.paging import IdFirstPaginator, query_without_page
+from dangqun.orgs.models import Org
 from dangqun.web.htmx import render_page
 
 PAGE_SIZE = 30
@@ -105,9 +106,32 @@ def edit(request, pk: int):
         if activity.status not in organising.EDITABLE:
             messages.info(request, "活动已举行，不能再修改")
             return redirect("activities:detail", pk=activity.pk)
-        form = forms.ActivityForm(user=request.user, initial=_initial(activity))
+        form = forms.ActivityForm(user=request.user, activity=activity, initial=_initial(activity))
     context = {"form": form, "activity": activity}
     return render_page(request, "activities/form.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def partners(request):
+    """The 联办 choices of the activity form, fetched as the organiser types a name: the boxes
+    already ticked (``co_organisers``), then the active organisations whose name holds ``q``,
+    any tree or unit, but not the main one (``org``)."""
+    require(services.organiser_orgs(request.user).exists(), NOT_ORGANISER)
+    ticked_ids = [i for i in map(parse_id, request.GET.getlist("co_organisers")) if i][:50]
+    ticked = list(
+        Org.objects.filter(pk__in=ticked_ids).only("pk", "name", "path", "depth").order_by("path")
+    )
+    words = request.GET.get("q", "").strip()
+    main = parse_id(request.GET.get("org"))
+    found, more = services.find_partners(words, exclude=[*ticked_ids, *([main] if main else [])])
+    shown = services.with_parents([*ticked, *found])
+    context = {
+        "ticked": shown[: len(ticked)],
+        "found": shown[len(ticked) :],
+        "more": more,
+        "words": words,
+    }
+    return render_page(request, "activities/_partners.html", context)
 
 
 def _initial(activity) -> dict:

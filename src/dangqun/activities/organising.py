@@ -77,18 +77,35 @@ def _require_organiser(user, data: dict) -> None:
 
 
 def _check_partners(user, data: dict) -> None:
-    """联办 organisations and the team: the user must organise for each of them too (naming
-    another company's branch would put hours under its name)."""
+    """联办 organisations and the team. A partner may be any active organisation, of any tree or
+    unit (联建: a 党支部 with a 工会, another company's 团支部…); naming it lets its organisers
+    keep the activity too, which is what 联办 means (decision 0030). The team must be one the
+    user organises for."""
     for other in data.get("co_organisers") or ():
         if other == data.get("org"):
             raise ValidationError({"co_organisers": "联办组织不能与主办组织相同"})
-        if not services.can_organise_for(user, other):
-            raise ValidationError(
-                {"co_organisers": f"您无权以“{other.name}”的名义联办活动，请由其组织者加入"}
-            )
+        if not other.is_active:
+            raise ValidationError({"co_organisers": f"“{other.name}”已撤销，不能联办活动"})
     team = data.get("team")
     if team is not None and not services.can_organise_for(user, team.org):
         raise ValidationError({"team": "只能选择您所管理组织的志愿服务队"})
+
+
+def _names(orgs) -> str:
+    return "、".join(sorted(org.name for org in orgs))
+
+
+def _tell_partners(user, activity: Activity, added) -> None:
+    """The organisers of each newly named partner hear that it co-runs the activity (once)."""
+    for org in added:
+        notify.tell_keepers(
+            org,
+            user,
+            activity,
+            "partner",
+            f"“{activity.org.name}”将“{org.name}”列为活动“{activity.title}”的联办组织",
+            key=f"activity.partner:{activity.pk}:{org.pk}",
+        )
 
 
 def _defaults(data: dict) -> dict:
@@ -119,7 +136,11 @@ def create(user, data: dict) -> Activity:
     for name in MANY:
         if data.get(name):
             getattr(activity, name).set(data[name])
-    audit.record(user, "activity.create", activity, after={"org": activity.org.name})
+    after = {"org": activity.org.name}
+    if data.get("co_organisers"):
+        after["co_organisers"] = _names(data["co_organisers"])
+        _tell_partners(user, activity, data["co_organisers"])
+    audit.record(user, "activity.create", activity, after=after)
     return activity
 
 
@@ -171,6 +192,11 @@ def update(user, activity: Activity, data: dict) -> Activity:
             getattr(activity, name).set(data[name] or [])
     after = {name: str(getattr(activity, name)) for name in FIELDS}
     changed = {k for k in after if after[k] != before[k]}
+    if new_partners:  # who may keep it changed: the audit row names the partners
+        now = set(data["co_organisers"] or [])
+        before["co_organisers"], after["co_organisers"] = _names(partners), _names(now)
+        changed.add("co_organisers")
+        _tell_partners(user, activity, sorted(now - partners, key=lambda org: org.path))
     audit.record(
         user,
         "activity.update",

@@ -74,9 +74,41 @@ def can_organise_for(user, org: Org) -> bool:
     return Scope.of(user).can(MANAGE_ACTIVITIES, org)
 
 
-def organiser_orgs(user) -> QuerySet:
-    """The organisations the user may run activities for."""
-    return Scope.of(user).orgs(MANAGE_ACTIVITIES).order_by("path")
+def organiser_orgs(user, also=()) -> QuerySet:
+    """The organisations the user may run activities for, and ``also`` these ids (what an
+    activity already names, so a form shows it and saves it unchanged)."""
+    query = Scope.of(user).org_q(MANAGE_ACTIVITIES)
+    if also:
+        query |= Q(pk__in=list(also))
+    return Org.objects.filter(query).order_by("path")
+
+
+PARTNERS_SHOWN = 20
+
+
+def find_partners(words: str, exclude=()) -> tuple[list[Org], bool]:
+    """Active organisations whose name or short name holds ``words``, for choosing 联办
+    (联建) partners from any tree or unit: the first ``PARTNERS_SHOWN`` and whether more
+    matched (a name is typed, not picked from a list: a group has thousands)."""
+    words = (words or "").strip()[:50]
+    if not words:
+        return [], False
+    found = list(
+        Org.objects.active()
+        .filter(Q(name__icontains=words) | Q(short_name__icontains=words))
+        .exclude(pk__in=list(exclude))
+        .only("pk", "name", "path", "depth")
+        .order_by("depth", "path")[: PARTNERS_SHOWN + 1]
+    )
+    return found[:PARTNERS_SHOWN], len(found) > PARTNERS_SHOWN
+
+
+def with_parents(orgs) -> list[tuple[Org, str]]:
+    """Each organisation with the name of the one above it ("" at a root), in one query."""
+    orgs = list(orgs)
+    paths = {org.path[: -Org.steplen] for org in orgs if org.depth > 1}
+    names = dict(Org.objects.filter(path__in=paths).values_list("path", "name")) if paths else {}
+    return [(org, names.get(org.path[: -Org.steplen], "")) for org in orgs]
 
 
 # Who may join --------------------------------------------------------------------------------

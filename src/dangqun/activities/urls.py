@@ -15,6 +15,7 @@ urlpatterns = [
     path("volunteer/", views.volunteer, name="volunteer"),
     path("manage/", organiser_views.manage, name="manage"),
     path("new/", organiser_views.new, name="new"),
+    path("new/partners/", organiser_views.partners, name="partners"),
     path("ical/<str:token>.ics", views.ical_feed, name="ical"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", organiser_views.edit, name="edit"),

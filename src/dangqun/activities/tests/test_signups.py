@@ -140,13 +140,21 @@ def test_raising_the_capacity_lets_the_waiting_list_in(world, organiser, make_ac
         organising.update(organiser, activity, {"capacity": 1})
 
 
-def test_co_organisers_and_teams_must_be_the_organisers_own(world, organiser, make_activity):
-    """Review findings: naming another company's branch as 联办 put hours under its name, and a
-    co-organiser could take the activity over."""
+def test_any_active_org_may_co_organise_but_teams_must_be_the_organisers_own(
+    world, organiser, make_activity
+):
+    """联建: another company's branch may be named 联办 (its organisers then keep the activity,
+    decision 0030); a dissolved one may not; the team must be the organiser's own, and a
+    co-organiser cannot take the activity over."""
     from dangqun.activities import volunteers
+    from dangqun.orgs.models import Org
 
-    with pytest.raises(ValidationError, match="无权以“乙公司生产部党支部”的名义联办"):
-        make_activity(co_organisers=[world.branch_b])
+    joint = make_activity(co_organisers=[world.branch_b])
+    assert list(joint.co_organisers.all()) == [world.branch_b]
+    Org.objects.filter(pk=world.dept_b.pk).update(dissolved_on=world.today)
+    world.dept_b.refresh_from_db()
+    with pytest.raises(ValidationError, match="“乙公司生产部”已撤销"):
+        make_activity(co_organisers=[world.dept_b])
     activity = make_activity(co_organisers=[world.committee_a])
     with pytest.raises(PermissionDenied):  # 乙公司's admin is no organiser of it at all
         organising.update(world.outsider, activity, {"org": world.branch_b})
