@@ -39,9 +39,14 @@ MANAGE_DEVELOPMENT = "development.manage"  # the branch's steps: application, vo
 APPROVE_DEVELOPMENT = "development.approve"  # the approving 党委's steps: 备案, 预审, 审批
 VIEW_ACTIVITIES = "activities.view"  # activities of the sub-tree's organisations, participation
 MANAGE_ACTIVITIES = "activities.manage"  # organise them: sign-ups, check-in, hours, teams
+VIEW_LEARNING = "learning.view"  # the 学时 overview of the sub-tree, classes and exam results
+MANAGE_LEARNING = (
+    "learning.manage"  # run classes, materials, question banks and exams; confirm 外出培训
+)
 
 _VOICE_ADMIN = (VIEW_VOICES, MANAGE_VOICES, HANDLE_VOICES)
 _ACTIVITY_ADMIN = (VIEW_ACTIVITIES, MANAGE_ACTIVITIES)
+_LEARNING_ADMIN = (VIEW_LEARNING, MANAGE_LEARNING)
 
 _ROLES = [
     Role("system_admin", "系统管理员", frozenset({VIEW_ORGS, CHANGE_ORGS, MANAGE_ACCOUNTS})),
@@ -67,6 +72,7 @@ _ROLES = [
                 MANAGE_DEVELOPMENT,
                 APPROVE_DEVELOPMENT,
                 *_ACTIVITY_ADMIN,
+                *_LEARNING_ADMIN,
             }
         ),
     ),
@@ -85,6 +91,7 @@ _ROLES = [
                 VIEW_DEVELOPMENT,
                 MANAGE_DEVELOPMENT,
                 *_ACTIVITY_ADMIN,
+                *_LEARNING_ADMIN,
             }
         ),
     ),
@@ -131,7 +138,15 @@ _ROLES = [
         "leader",
         "领导（只读）",
         frozenset(
-            {VIEW_ORGS, VIEW_PEOPLE, VIEW_VOICES, VIEW_LIFE, VIEW_DEVELOPMENT, VIEW_ACTIVITIES}
+            {
+                VIEW_ORGS,
+                VIEW_PEOPLE,
+                VIEW_VOICES,
+                VIEW_LIFE,
+                VIEW_DEVELOPMENT,
+                VIEW_ACTIVITIES,
+                VIEW_LEARNING,
+            }
         ),
         read_only=True,
     ),

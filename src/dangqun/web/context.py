@@ -9,11 +9,13 @@ from dangqun.accounts.roles import (
     MANAGE_ACCOUNTS,
     MANAGE_ACTIVITIES,
     MANAGE_DEVELOPMENT,
+    MANAGE_LEARNING,
     MANAGE_LIFE,
     MANAGE_VOICES,
     VIEW_ACTIVITIES,
     VIEW_AUDIT,
     VIEW_DEVELOPMENT,
+    VIEW_LEARNING,
     VIEW_LIFE,
     VIEW_ORGS,
     VIEW_PEOPLE,
@@ -47,6 +49,9 @@ def navigation(request):
             "activities": user.person_id is not None
             or scope.has(VIEW_ACTIVITIES)
             or scope.has(MANAGE_ACTIVITIES),
+            "learning": user.person_id is not None
+            or scope.has(VIEW_LEARNING)
+            or scope.has(MANAGE_LEARNING),
             "development": any(
                 scope.has(c) for c in (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
             ),

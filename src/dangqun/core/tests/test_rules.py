@@ -45,6 +45,8 @@ FACTS = {
     "activities.stars": set(),
     "activities.hours": set(),
     "activities.no_ranking": set(),
+    "learning.requirement": set(),
+    "learning.self_study": set(),
     "development.min_age": {"name", "age"},
     "development.talk": set(),
     "development.contacts": set(),
