@@ -65,7 +65,7 @@ FACTS = {
 }
 
 
-LOCAL_PRESETS = {"development.publicity"}  # local practice: off until a site turns it on
+LOCAL_PRESETS = {"development.publicity", "learning.self_study"}  # off until a site turns it on
 
 
 def placeholders(message: str) -> set[str]:
