@@ -11,6 +11,7 @@ from dangqun.api import (
     connect,
     development,
     development_figures,
+    learning,
     life,
     life_figures,
     metrics,
@@ -60,6 +61,8 @@ urlpatterns = [
     path("notices/push/", connect.PushPreferenceView.as_view(), name="notices-push"),
     path("notices/<str:pk>/open/", bell.OpenNoticeView.as_view(), name="notice-open"),
     path("audit/", bell.AuditLogView.as_view(), name="audit"),
+    path("learning/my-ledger/", learning.MyLedgerView.as_view(), name="learning-my-ledger"),
+    path("learning/overview/", learning.OverviewView.as_view(), name="learning-overview"),
     # before the router: its people/{id}/ and voices/{id}/ would take these
     path("people/export/", people_records.PeopleExportView.as_view(), name="people-export"),
     path("people/head-counts/", people_records.HeadCountsView.as_view(), name="people-counts"),

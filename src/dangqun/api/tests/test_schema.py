@@ -127,6 +127,8 @@ EXPECTED_OPERATIONS = {
     ("/api/activities/certificates/{id}/", "get"),
     ("/api/activities/certificates/{id}/pdf/", "get"),
     ("/api/activities/certificates/{id}/withdraw/", "post"),
+    ("/api/learning/my-ledger/", "get"),
+    ("/api/learning/overview/", "get"),
 }
 
 
