@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from dangqun.core.bulk import insert_dicts
 from dangqun.core.rules import get_rule
 from dangqun.learning import requirement, sources
 from dangqun.learning.models import LedgerEntry, Source, Standing
@@ -42,45 +43,62 @@ def local_day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
 
 
-def _row(source: str, credit: sources.Credit) -> LedgerEntry:
-    return LedgerEntry(
-        person_id=credit.person_id,
-        source=source,
-        source_id=credit.source_id,
-        year=credit.on.year,
-        on=credit.on,
-        hours=credit.hours,
-        title=credit.title[:200],
-        org_id=credit.org_id,
-    )
+def _values(source: str, credit: sources.Credit) -> dict:
+    return {
+        "person_id": credit.person_id,
+        "source": source,
+        "source_id": credit.source_id,
+        "year": credit.on.year,
+        "on": credit.on,
+        "hours": credit.hours,
+        "title": credit.title[:200],
+        "org_id": credit.org_id,
+    }
 
 
-def _apply(source: str, stored: Iterable[LedgerEntry], credits: Iterable[sources.Credit]):
-    """Make ``stored`` (the entries of some records) equal to ``credits``: insert, update and
-    delete the difference. Returns (changed entries, {(person, year) touched})."""
-    have = {(e.source_id, e.person_id): e for e in stored}
+BATCH = 5000
+
+
+def _apply(source: str, stored, credits: Iterable[sources.Credit]):
+    """Make the ``stored`` entries (a queryset: the entries of some records, or of a year) equal
+    to ``credits``: insert, update and delete the difference, streaming in batches (a year of a
+    large enterprise holds millions). Returns (entries changed, {(person, year) touched})."""
+    have = {
+        (source_id, person_id): (pk, values)
+        for pk, source_id, person_id, *values in stored.values_list(
+            "pk", "source_id", "person_id", *FIELDS
+        ).iterator(chunk_size=BATCH)
+    }
     touched: set[tuple[int, int]] = set()
-    new, changed = [], []
+    new, changed, count = [], [], 0
     for credit in credits:
-        want = _row(source, credit)
+        want = _values(source, credit)
         old = have.pop((credit.source_id, credit.person_id), None)
         if old is None:
             new.append(want)
-        elif any(getattr(old, f) != getattr(want, f) for f in FIELDS):
-            touched.add((old.person_id, old.year))
-            for name in FIELDS:
-                setattr(old, name, getattr(want, name))
-            changed.append(old)
         else:
-            continue
-        touched.add((want.person_id, want.year))
-    gone = list(have.values())
-    touched |= {(e.person_id, e.year) for e in gone}
-    LedgerEntry.objects.bulk_create(new, batch_size=5000)
-    LedgerEntry.objects.bulk_update(changed, FIELDS, batch_size=5000)
-    if gone:
-        LedgerEntry.objects.filter(pk__in=[e.pk for e in gone]).delete()
-    return len(new) + len(changed) + len(gone), touched
+            pk, values = old
+            if tuple(values) == tuple(want[f] for f in FIELDS):
+                continue
+            touched.add((credit.person_id, values[FIELDS.index("year")]))
+            changed.append(LedgerEntry(pk=pk, **{f: want[f] for f in FIELDS}))
+        touched.add((credit.person_id, want["year"]))
+        count += 1
+        if len(new) >= BATCH:
+            insert_dicts(LedgerEntry, new)
+            new = []
+        if len(changed) >= BATCH:
+            LedgerEntry.objects.bulk_update(changed, FIELDS)
+            changed = []
+    insert_dicts(LedgerEntry, new)
+    if changed:
+        LedgerEntry.objects.bulk_update(changed, FIELDS)
+    gone = [pk for pk, _ in have.values()]
+    for (_, person_id), (_, values) in have.items():
+        touched.add((person_id, values[FIELDS.index("year")]))
+    for start in range(0, len(gone), BATCH):
+        LedgerEntry.objects.filter(pk__in=gone[start : start + BATCH]).delete()
+    return count + len(gone), touched
 
 
 @transaction.atomic
@@ -105,9 +123,7 @@ def rebuild(year: int) -> int:
     with transaction.atomic():
         for source in sources.registered():
             stored = LedgerEntry.objects.filter(source=source, year=year)
-            count, _ = _apply(
-                source, stored.iterator(chunk_size=5000), sources.derive(source, None, year)
-            )
+            count, _ = _apply(source, stored, sources.derive(source, None, year))
             wrong += count
         refresh(year)
     return wrong

@@ -6,7 +6,7 @@ and nothing is entered twice."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -40,5 +40,8 @@ def registered() -> dict[str, Derive]:
     return dict(_sources)
 
 
-def derive(source: str, ids: Iterable[int] | None = None, year: int | None = None) -> list[Credit]:
-    return list(_sources[source](ids, year))
+def derive(
+    source: str, ids: Iterable[int] | None = None, year: int | None = None
+) -> Iterator[Credit]:
+    """The credits, streamed (a year of a large enterprise yields millions)."""
+    return iter(_sources[source](ids, year))

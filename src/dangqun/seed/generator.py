@@ -25,6 +25,7 @@ from dangqun.seed.bulk_life import seed_bulk_life
 from dangqun.seed.bulk_voices import seed_bulk_voices
 from dangqun.seed.development import seed_demo_development
 from dangqun.seed.leadership import build_leadership
+from dangqun.seed.ledger import seed_ledger
 from dangqun.seed.life import seed_demo_life
 from dangqun.seed.plan import SCALES, Plan
 from dangqun.seed.population import build_population
@@ -117,6 +118,8 @@ def seed(
             raise RuntimeError(f"组织树路径有误：{problems}")
         notes = seed_demo_accounts_and_records(plan, writer, seed, today)
         seed_bulk_records(plan, writer, seed, today, progress)
+        back = max(plan.scale.life_years, 1)
+        seed_ledger(list(range(today.year - back, today.year + 1)), progress)
         counts = row_counts()
         audit.record(
             None,
