@@ -262,6 +262,8 @@ def year_of(person_id: int, year: int, entries: bool = True) -> Year:
         .select_related("org")
         .order_by("-on", "-id")
     )
+    for entry in rows:
+        entry.link = sources.link(entry.source, entry.source_id)
     done = sum((e.hours for e in rows), ZERO)
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for entry in rows:

@@ -27,13 +27,22 @@ class Credit:
 Derive = Callable[[Iterable[int] | None, int | None], Iterable[Credit]]
 
 _sources: dict[str, Derive] = {}
+_links: dict[str, Callable[[int], str]] = {}
 
 
-def register(source: str, derive: Derive) -> Derive:
+def register(source: str, derive: Derive, link: Callable[[int], str] | None = None) -> Derive:
     """``derive(ids, year)``: the credits of the records ``ids`` (None: all) earned in ``year``
-    (None: any year)."""
+    (None: any year); ``link(source_id)``: the address of the record an entry came from."""
     _sources[source] = derive
+    if link is not None:
+        _links[source] = link
     return derive
+
+
+def link(source: str, source_id: int) -> str:
+    """Where a ledger entry came from ("" when its source has no page)."""
+    make = _links.get(source)
+    return make(source_id) if make else ""
 
 
 def registered() -> dict[str, Derive]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.urls import reverse
+
 from dangqun.core.rules import get_rule
 from dangqun.learning import ledger, sources
 from dangqun.learning.models import Source
@@ -51,8 +53,12 @@ def _credits(kind: str):
     return derive
 
 
+def _meeting_page(meeting_id: int) -> str:
+    return reverse("life:detail", args=[meeting_id])
+
+
 for _kind, _source in KINDS.items():
-    sources.register(_source, _credits(_kind))
+    sources.register(_source, _credits(_kind), link=_meeting_page)
 
 
 def _finalised(meeting) -> None:

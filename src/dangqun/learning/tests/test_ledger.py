@@ -84,6 +84,7 @@ def test_the_member_sees_their_year_on_a_phone_page(world, held, login):
     assert page.status_code == 200
     assert "10 学时" in html and "应完成 32 学时" in html and "还差" in html
     assert "主题党日：学习党章" in html and "依据" in html
+    assert f'href="/life/{held[1][0].pk}/"' in html  # each entry links to its source
     # a year out of range or not a number falls back to this year, never an error
     assert client.get(reverse("learning:ledger") + "?year=abc").status_code == 200
     assert client.get(reverse("learning:ledger") + "?year=1900").status_code == 200
