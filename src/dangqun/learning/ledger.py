@@ -186,6 +186,8 @@ def refresh(year: int, people: Iterable[int] | None = None) -> int:
         member = requirement.clip(
             joined_on, left_on - dt.timedelta(days=1) if left_on else None, span
         )
+        if member is None:  # left on the year's first day
+            continue
         owed, leader = requirement.required(year, member, spans.get(person_id, ()), rule)
         rows.append(
             Standing(

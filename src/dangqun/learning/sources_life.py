@@ -67,4 +67,5 @@ def _finalised(meeting) -> None:
         ledger.sync(source, [meeting.pk])
 
 
-recording.after_finalised.append(_finalised)
+if _finalised not in recording.after_finalised:
+    recording.after_finalised.append(_finalised)

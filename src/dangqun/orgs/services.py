@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -279,6 +280,11 @@ def start_term(
     return term
 
 
+# Called with (person ids, the first day concerned) after a post was taken or ended, inside
+# the change's transaction (学习培训's 书记/委员 requirement registers itself).
+after_posts_changed: list[Callable[[list[int], datetime.date], None]] = []
+
+
 @transaction.atomic
 def appoint(actor, org: Org, person, title: str, *, started_on: datetime.date) -> Post:
     """A person takes a post in the organisation's current term."""
@@ -293,6 +299,8 @@ def appoint(actor, org: Org, person, title: str, *, started_on: datetime.date) -
         org,
         after={"person": person.pk, "title": title, "on": started_on},
     )
+    for hook in after_posts_changed:
+        hook([person.pk], started_on)
     return post
 
 
@@ -304,4 +312,6 @@ def end_post(actor, post: Post, *, ended_on: datetime.date) -> Post:
     post.ended_on = ended_on
     post.save(update_fields=["ended_on"])
     audit.record(actor, "org.post.end", post.org, after={"post": post.pk, "ended_on": ended_on})
+    for hook in after_posts_changed:
+        hook([post.person_id], min(ended_on, post.started_on))
     return post

@@ -5,6 +5,7 @@ its event and audit row."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,12 +31,23 @@ from dangqun.people.rules import (
     check_profile_data,
 )
 
+# Called with the ids of people whose party membership changed (joined, left, moved branch,
+# dates), inside the change's transaction: what follows in other apps (学习培训's requirement
+# registers itself; people does not know who listens).
+after_members_changed: list[Callable[[list[int]], None]] = []
+
+
+def members_changed(person_ids: list[int]) -> None:
+    for hook in after_members_changed:
+        hook(person_ids)
+
 
 def _copy_profile(person: Person, profile: PartyProfile) -> None:
     """Keep the copy of the member's branch and standing on Person equal to the profile's."""
     changed = person.copy_party_profile(profile)
     if changed:
         person.save(update_fields=[*changed, "updated_at"])
+    members_changed([person.pk])
 
 
 def save_profile(actor, person: Person, data: dict[str, Any], *, created: bool) -> PartyProfile:

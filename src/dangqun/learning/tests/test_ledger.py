@@ -129,3 +129,29 @@ def test_the_card_on_the_workbench(world, held):
     (shown,) = [c for c in cards.for_user(world.member, today) if c.key == "learning.mine"]
     assert [n.value for n in shown.numbers] == ["10", "32"]
     assert "还差 22 学时" in shown.next_step
+
+
+def test_the_requirement_follows_posts_and_membership_at_once(world):
+    from django.utils import timezone
+
+    from dangqun.orgs import services as org_services
+    from dangqun.orgs.models import PostTitle
+    from dangqun.people import membership
+    from dangqun.people.models import MemberEvent
+
+    year = timezone.localdate().year
+    ledger.refresh(year)
+    assert Standing.objects.get(person=world.zhang, year=year).required == 32
+    post = org_services.appoint(
+        world.owner, world.branch_a, world.zhang, PostTitle.SECRETARY,
+        started_on=dt.date(year, 1, 1),
+    )  # fmt: skip
+    standing = Standing.objects.get(person=world.zhang, year=year)
+    assert standing.required == 56 and standing.leader
+    org_services.end_post(world.owner, post, ended_on=dt.date(year, 1, 1))  # never held
+    assert Standing.objects.get(person=world.zhang, year=year).required == 32
+    membership.record_member_event(
+        world.outsider, world.zhao, MemberEvent.Type.TRANSFER_OUT, on=dt.date(year, 1, 1),
+        counterpart="外单位党委",
+    )  # fmt: skip
+    assert not Standing.objects.filter(person=world.zhao, year=year).exists()  # left on day one

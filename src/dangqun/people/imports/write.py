@@ -8,6 +8,7 @@ from django.utils import timezone
 from dangqun.core import audit
 from dangqun.core.bulk import bulk_update, insert_rows
 from dangqun.core.models import AuditLog
+from dangqun.people import membership
 from dangqun.people.imports.plan import TRACKED, Plan
 from dangqun.people.imports.rows import PROFILE_KEYS
 from dangqun.people.models import ImportJob, MemberEvent, PartyProfile, Person
@@ -35,6 +36,7 @@ class Writer:
         self._update(known, entries, events)
         insert_rows(MemberEvent, events)
         insert_rows(AuditLog, entries)
+        membership.members_changed([p.person.pk for p in chunk if p.profile is not None])
 
     def _create(self, plans: list[Plan], entries: list, events: list) -> None:
         if not plans:
