@@ -79,3 +79,13 @@ class Standing(models.Model):
     @property
     def short(self):
         return max(self.required - self.done, 0)
+
+
+from dangqun.learning.material_models import (  # noqa: E402, F401  (issue #17 §2)
+    Material,
+    MaterialFile,
+    MaterialKind,
+    MaterialStatus,
+    Study,
+    Tag,
+)
