@@ -106,7 +106,11 @@ def manage(request):
     rates, never a ranking of people)."""
     require(services.organises(request.user), services.NOT_ORGANISER)
     tag = _tag(request)
-    rows = materials.kept_by(request.user).select_related("org").prefetch_related("tags")
+    rows = (
+        materials.kept_by(request.user)
+        .select_related("org")
+        .prefetch_related("tags", "audience_orgs")
+    )
     if tag:
         rows = rows.filter(tags__name=tag)
     shown = list(rows.order_by("-id")[:PAGE_SIZE])

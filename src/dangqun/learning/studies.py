@@ -35,6 +35,7 @@ def mine(user, tag: str = "") -> QuerySet:
             confirmed=Exists(studied.filter(confirmed_at__isnull=False)),
             opened=Exists(studied.filter(opened_at__isnull=False)),
         )
+        .select_related("org")
         .prefetch_related("tags")
         .order_by(F("due_on").asc(nulls_last=True), "-published_at", "-id")
     )
