@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityStatusEnum": "dangqun.activities.models.Status",
         "SignUpStatusEnum": "dangqun.activities.models.SignUpStatus",
         "OrderStatusEnum": "dangqun.activities.models.OrderStatus",
+        "MaterialStatusEnum": "dangqun.learning.material_models.MaterialStatus",
+        "MaterialKindEnum": "dangqun.learning.material_models.MaterialKind",
     },
 }
 

@@ -12,6 +12,7 @@ from dangqun.api import (
     development,
     development_figures,
     learning,
+    learning_materials,
     life,
     life_figures,
     metrics,
@@ -50,6 +51,11 @@ router.register(
     basename="activity-certificate",
 )
 router.register("activities", activities.ActivityViewSet, basename="activity")
+router.register(
+    "learning/materials",
+    learning_materials.LearningMaterialViewSet,
+    basename="learning-material",
+)
 
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from dangqun.activities import orders, organising
 from dangqun.activities.models import ActivityKind
 from dangqun.core.models import AuditLog
+from dangqun.learning import materials
 from dangqun.people.models import PartyProfile, Person
 from dangqun.voices import handling, intake
 
@@ -138,6 +139,38 @@ CASES = [
         lambda w: {"voice": w.request_voice.pk, "org": w.company_a.pk, "title": "陪同"},
         expected=(401, 400, 403, 400),
     ),
+    # 学习资料: the owner organises branch A's material; the reader (learning.view) keeps none
+    Case(
+        "learning materials (mine)",
+        "get",
+        lambda w: "/api/learning/materials/",
+        expected=(401, 200, 200, 200),
+    ),
+    Case(
+        "learning materials (kept)",
+        "get",
+        lambda w: "/api/learning/materials/?kept=1",
+        expected=(401, 200, 403, 200),
+    ),
+    Case(
+        "learning material detail",
+        "get",
+        lambda w: f"/api/learning/materials/{w.material.pk}/",
+        expected=(401, 404, 404, 200),
+    ),
+    Case(
+        "learning material opened (the account has no person)",
+        "post",
+        lambda w: f"/api/learning/materials/{w.material.pk}/opened/",
+        expected=(401, 404, 404, 403),
+    ),
+    Case(
+        "learning material confirm (the account has no person)",
+        "post",
+        lambda w: f"/api/learning/materials/{w.material.pk}/confirm/",
+        lambda w: {"note": "心得"},
+        expected=(401, 404, 404, 403),
+    ),
 ]
 
 
@@ -156,6 +189,9 @@ def activity_records(world, make_user):
     order = {"org": world.company_a, "title": "陪诊", "description": "陪同复查"}
     world.order = orders.create(mass, world.request_voice, order)
     world.claim_times = {key: value.isoformat() for key, value in times.items()}
+    material = {"org": world.branch_a, "title": "党章", "kind": "link", "audience_who": "members"}
+    material = materials.create(world.owner, {**material, "url": "https://www.12371.cn/"})
+    world.material = materials.publish(world.owner, material)
 
 
 def _call(client, case: Case, world):
