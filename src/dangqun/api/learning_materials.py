@@ -116,6 +116,7 @@ KEPT = OpenApiParameter(
 )
 NO_SUCH = OpenApiResponse(description="学习资料不存在或无权查看")
 REFUSED = OpenApiResponse(description="不符合规定（不在学习任务中、心得过长等），中文说明")
+FORBIDDEN = OpenApiResponse(description="无权执行（不是组织者，或账号未关联人员档案）")
 
 
 @extend_schema_view(
@@ -124,7 +125,7 @@ REFUSED = OpenApiResponse(description="不符合规定（不在学习任务中�
         description="已发布且学习对象包含调用者的资料，期限近的在前；?kept=1 为组织者的资料列表，"
         "含本范围内应学、已打开、已学的人数和比率（不列个人排名）。",
         parameters=[TAG, KEPT],
-        responses={200: MyMaterialSerializer(many=True)},
+        responses={200: MyMaterialSerializer(many=True), 403: FORBIDDEN},
     ),
     retrieve=extend_schema(
         summary="学习资料详情",
@@ -175,7 +176,7 @@ class LearningMaterialViewSet(
         summary="标记已打开",
         description="记录首次打开的时间（再次打开保留首次）；不计在线时长。",
         request=None,
-        responses={200: StudySerializer, 400: REFUSED, 404: NO_SUCH},
+        responses={200: StudySerializer, 400: REFUSED, 403: FORBIDDEN, 404: NO_SUCH},
     )
     @action(detail=True, methods=["post"], url_path="opened")
     def opened(self, request, pk=None):
@@ -187,7 +188,7 @@ class LearningMaterialViewSet(
         description="一键“已学”，可附心得体会（只有资料的组织者和本人所在支部能看到）；"
         "再次提交可修改心得。启用规则 learning.self_study 时按每项学时计入，每年有上限。",
         request=ConfirmInput,
-        responses={200: StudySerializer, 400: REFUSED, 404: NO_SUCH},
+        responses={200: StudySerializer, 400: REFUSED, 403: FORBIDDEN, 404: NO_SUCH},
     )
     @action(detail=True, methods=["post"], url_path="confirm")
     def confirm(self, request, pk=None):

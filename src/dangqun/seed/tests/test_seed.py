@@ -296,3 +296,19 @@ def test_the_demo_has_an_open_order_from_a_request_voice(seeded, client):
     assert order.voice.status in ("assigned", "in_progress") and order.voice.resolution_due
     client.force_login(User.objects.get(username="qungong"))
     assert "退休职工上门帮扶" in client.get("/activities/orders/").content.decode()
+
+
+def test_the_demo_has_study_materials_a_member_reads(seeded, client):
+    from dangqun.learning.material_models import Material, MaterialFile, MaterialStatus, Study
+
+    published = Material.objects.filter(status=MaterialStatus.PUBLISHED)
+    assert published.count() == 3
+    assert Material.objects.filter(status=MaterialStatus.DRAFT).count() == 1
+    assert {f.content_type for f in MaterialFile.objects.all()} == {"application/pdf", "image/png"}
+    assert Study.objects.exclude(note="").count() == 1
+    client.force_login(User.objects.get(username="yuangong"))
+    page = client.get("/learning/materials/").content.decode()
+    assert "《中国共产党章程》学习摘编" in page and "二十大报告学习专栏" in page
+    pdf_material = published.get(kind="document", files__content_type="application/pdf")
+    file = client.get(f"/learning/materials/{pdf_material.pk}/file/")
+    assert file.status_code == 200 and file["Content-Type"] == "application/pdf"
