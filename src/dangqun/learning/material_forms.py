@@ -28,7 +28,7 @@ class MaterialForm(CheckedForm):
         label="链接",
         max_length=500,
         required=False,
-        help_text="链接类资料填写以 https:// 开头的网址",
+        help_text="链接类资料填写完整网址，须以“https://”开头",
     )
     description = forms.CharField(
         label="简介", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})

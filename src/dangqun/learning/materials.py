@@ -87,7 +87,7 @@ def _check(data: dict, material: Material | None, upload) -> None:
     kind = data.get("kind") or (material.kind if material else "")
     errors = {}
     if kind == MaterialKind.LINK and not (data.get("url") or "").startswith("https://"):
-        errors["url"] = "链接类资料请填写以 https:// 开头的网址"
+        errors["url"] = "链接类资料请填写以“https://”开头的网址"
     has_file = material is not None and material.kind == kind and material.files.exists()
     if kind in (MaterialKind.DOCUMENT, MaterialKind.VIDEO) and not upload and not has_file:
         errors["upload"] = "请上传文件" if kind == MaterialKind.DOCUMENT else "请上传视频"
