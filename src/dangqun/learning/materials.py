@@ -103,7 +103,7 @@ def _stored(kind: str, upload) -> filestore.StoredFile | None:
     return filestore.store([checked], "learning", previews=True)[0]
 
 
-def _save(user, material: Material, data: dict, stored, audit_code: str, before: dict) -> None:
+def _save(material: Material, data: dict, stored) -> None:
     material.save()
     if "audience_orgs" in data:
         material.audience_orgs.set(data["audience_orgs"])
@@ -112,7 +112,6 @@ def _save(user, material: Material, data: dict, stored, audit_code: str, before:
         material.tags.set(tags)
     if stored is not None:
         MaterialFile.objects.create(material=material, preview=stored.preview, **stored.fields)
-    audit.record(user, audit_code, material, before=before, after=_snapshot(material, data))
 
 
 def _snapshot(material: Material, data: dict | None = None) -> dict:
@@ -131,7 +130,8 @@ def create(user, data: dict, upload=None) -> Material:
         material = Material(created_by=user, **{f: data.get(f) for f in FIELDS})
         material.description = material.description or ""
         material.url = material.url or ""
-        _save(user, material, data, stored, "learning.material_create", {})
+        _save(material, data, stored)
+        audit.record(user, "learning.material_create", material, after=_snapshot(material, data))
     return material
 
 
@@ -149,7 +149,9 @@ def update(user, material: Material, data: dict, upload=None) -> Material:
         for name in FIELDS:
             if name in data:
                 setattr(material, name, data[name] if data[name] is not None else _blank(name))
-        _save(user, material, data, stored, "learning.material_update", before)
+        _save(material, data, stored)
+        after = _snapshot(material, data)
+        audit.record(user, "learning.material_update", material, before=before, after=after)
     return material
 
 

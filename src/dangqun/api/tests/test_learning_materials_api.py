@@ -75,3 +75,13 @@ def test_kept_with_reach_no_names(world, api, material):
         "confirmed_rate": 50,
     }
     assert api(world.member).get("/api/learning/materials/?kept=1").status_code == 403
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_my_list_costs_the_same_with_one_row_or_many(world, api, django_assert_num_queries, count):
+    for n in range(count):
+        create(world.owner, world.branch_a, f"资料{n}", (f"主题{n}",))
+    client = api(world.member)
+    client.get("/api/learning/materials/")
+    with django_assert_num_queries(8):
+        assert len(client.get("/api/learning/materials/").json()["results"]) == count

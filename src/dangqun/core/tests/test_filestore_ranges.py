@@ -117,3 +117,54 @@ def test_a_range_past_the_end_is_416(video):
     assert response.status_code == 416
     assert response["Content-Range"] == f"bytes */{len(data)}"
     assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+
+# Videos are checked by their first bytes (``core/uploads/video.py``) ---------------------------
+MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + bytes(100)
+WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm" + bytes(100)
+
+
+@pytest.mark.parametrize(("data", "kind"), [(MP4, "mp4"), (WEBM, "webm")])
+def test_a_video_is_known_by_its_first_bytes(data, kind):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangqun.core.uploads import video
+
+    checked = video.check_video(SimpleUploadedFile("讲座.bin", data))
+    assert (checked.kind, checked.extension, checked.safe_name) == (kind, kind, f"讲座.{kind}")
+    assert checked.content_type == f"video/{kind}"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"%PDF-1.7\n" + bytes(100), b"\x1a\x45\xdf\xa3\x42\x82\x88matroska" + bytes(100), b"x"],
+)
+def test_other_files_are_not_videos(data):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangqun.core.uploads import video
+
+    with pytest.raises(ValidationError, match="不是 MP4 或 WebM 视频"):
+        video.check_video(SimpleUploadedFile("讲座.mp4", data))
+
+
+def test_a_video_over_the_limit_is_refused(settings):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangqun.core.uploads import video
+
+    settings.DANGQUN_VIDEO_MAX_BYTES = 50
+    with pytest.raises(ValidationError, match="超过"):
+        video.check_video(SimpleUploadedFile("讲座.mp4", MP4))
+
+
+def test_the_general_check_never_takes_a_video():
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangqun.core import uploads
+
+    with pytest.raises(ValidationError):
+        uploads.check(SimpleUploadedFile("讲座.mp4", MP4))

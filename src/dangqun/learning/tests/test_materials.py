@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dangqun.core import pdf
 from dangqun.core.audit import AuditLog
 from dangqun.learning import material_notify, materials, studies
-from dangqun.learning.material_models import Material, MaterialFile, MaterialStatus, Study
+from dangqun.learning.material_models import Material, MaterialFile, MaterialStatus, Study, Tag
 from dangqun.notices.models import Notice
 
 
@@ -203,3 +203,27 @@ def test_reach(world, member, li_user, make_user):
     assert (reach.assigned, reach.opened, reach.confirmed) == (2, 2, 1)
     assert (reach.opened_rate, reach.confirmed_rate) == (100, 50)
     assert studies.reach(world.outsider, material).assigned == 0
+
+
+def test_edit_keeps_history_and_a_withdrawn_material_is_final(world, secretary):
+    material = make(secretary, world.branch_a, kind="document", url="", upload=pdf_upload())
+    changed = materials.update(
+        secretary,
+        material,
+        {"title": "党章（修订）", "tags": ["党章党规", "二十大精神"], "kind": "document"},
+        pdf_upload("党章修订.pdf"),
+    )
+    assert changed.title == "党章（修订）"
+    assert sorted(changed.tags.values_list("name", flat=True)) == ["二十大精神", "党章党规"]
+    assert [f.name for f in MaterialFile.objects.filter(material=material)] == [
+        "党章修订.pdf",
+        "党章.pdf",
+    ]
+    assert materials.current_file(changed).name == "党章修订.pdf"
+    assert Tag.objects.count() == 2
+    update = AuditLog.objects.get(action="learning.material_update")
+    assert update.before["title"] == "学习党章" and update.after["title"] == "党章（修订）"
+    changed = materials.withdraw(secretary, materials.publish(secretary, changed))
+    with pytest.raises(ValidationError, match="已撤回"):
+        materials.update(secretary, changed, {"title": "再改"})
+    assert Material.objects.get(pk=material.pk).title == "党章（修订）"
