@@ -10,6 +10,8 @@ material is never deleted. Who sees what:
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -31,6 +33,7 @@ from dangqun.learning.material_models import (
 from dangqun.orgs.models import Org
 
 NOT_FOUND = "学习资料不存在或无权查看"
+FOLDER = "learning"
 FIELDS = ("org", "title", "kind", "description", "url", "due_on", "audience_who")
 TAGS_MAX = 5
 
@@ -100,7 +103,7 @@ def _stored(kind: str, upload) -> filestore.StoredFile | None:
     if not upload or kind == MaterialKind.LINK:
         return None
     checked = videos.check_video(upload) if kind == MaterialKind.VIDEO else uploads.check(upload)
-    return filestore.store([checked], "learning", previews=True)[0]
+    return filestore.store([checked], FOLDER, previews=True)[0]
 
 
 def _save(material: Material, data: dict, stored) -> None:
@@ -195,3 +198,11 @@ def withdraw(user, material: Material) -> Material:
             user, "learning.material_withdraw", material, after={"status": material.status}
         )
     return material
+
+
+def sweep_orphan_files(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete stored material files that no row names (left by a save that failed)."""
+    known = set()
+    for path, preview in MaterialFile.objects.values_list("file", "preview").iterator():
+        known.update((path, preview))
+    return filestore.sweep_orphans(FOLDER, known, older_than)

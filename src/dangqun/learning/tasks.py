@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from dangqun.learning import ledger, material_notify
+from dangqun.learning import ledger, material_notify, materials
 
 
 @db_periodic_task(crontab(hour="3", minute="40"))
@@ -17,3 +17,9 @@ def check_ledger() -> int:
 def remind_materials_due() -> int:
     """Every morning: the audience of a material due tomorrow who have not confirmed it (once)."""
     return material_notify.remind_due()
+
+
+@db_periodic_task(crontab(hour="2", minute="35"))
+def sweep_orphan_material_files() -> int:
+    """Every night: delete material files left by saves whose transaction failed."""
+    return materials.sweep_orphan_files()

@@ -227,3 +227,17 @@ def test_edit_keeps_history_and_a_withdrawn_material_is_final(world, secretary):
     with pytest.raises(ValidationError, match="已撤回"):
         materials.update(secretary, changed, {"title": "再改"})
     assert Material.objects.get(pk=material.pk).title == "党章（修订）"
+
+
+def test_orphan_files_are_swept_and_kept_ones_stay(world, secretary, settings, tmp_path):
+    import os
+    from pathlib import Path
+
+    material = make(secretary, world.branch_a, kind="document", url="", upload=pdf_upload())
+    kept = Path(settings.MEDIA_ROOT) / MaterialFile.objects.get(material=material).file.name
+    orphan = kept.with_name("orphan.pdf")
+    orphan.write_bytes(b"%PDF-1.4")
+    for path in (kept, orphan):
+        os.utime(path, (0, 0))
+    assert materials.sweep_orphan_files() == 1
+    assert kept.exists() and not orphan.exists()
