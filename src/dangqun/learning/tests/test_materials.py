@@ -241,3 +241,12 @@ def test_orphan_files_are_swept_and_kept_ones_stay(world, secretary, settings, t
         os.utime(path, (0, 0))
     assert materials.sweep_orphan_files() == 1
     assert kept.exists() and not orphan.exists()
+
+
+def test_a_large_audience_is_told_a_chunk_at_a_time(world, secretary, li_user, monkeypatch):
+    monkeypatch.setattr(material_notify, "CHUNK", 1)
+    material = make(secretary, world.branch_a, due_on=world.today + dt.timedelta(days=1))
+    materials.publish(secretary, material)
+    assert Notice.objects.filter(kind="learning.material").count() == 2
+    assert material_notify.remind_due(world.today) == 2
+    assert material_notify.remind_due(world.today) == 0
