@@ -16,7 +16,7 @@ from dangqun.core import filestore
 from dangqun.core.rules import get_rule
 from dangqun.learning import material_actions as actions
 from dangqun.learning import material_forms, materials, services, studies
-from dangqun.learning.material_models import MaterialKind, MaterialStatus, Tag
+from dangqun.learning.material_models import MaterialKind, MaterialStatus, Study, Tag
 from dangqun.web.htmx import render_page
 
 PAGE_SIZE = 20
@@ -83,6 +83,16 @@ def file(request, pk: int):
     if row.is_image and request.GET.get("inline") == "1":
         return filestore.download(row, inline=True, preview=row.preview or None)
     return filestore.download(row)
+
+
+@login_required
+def studied(request, pk: int):
+    """A self-study 学时 entry's link (the entry names the person's study): the material."""
+    person_id = getattr(request.user, "person_id", None)
+    study = Study.objects.filter(pk=pk, person_id=person_id).only("material_id").first()
+    if person_id is None or study is None:
+        raise Http404(materials.NOT_FOUND)
+    return redirect("learning:material", pk=study.material_id)
 
 
 @login_required

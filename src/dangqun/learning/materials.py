@@ -5,7 +5,8 @@ material is never deleted. Who sees what:
 - ``kept_by(user)``: the materials an organiser lists — those of organisations in their scope,
   and the published or withdrawn ones of the organisations above them (a 党委's material reaching
   a branch: its secretary sees how far it reached in the branch and reads its members' notes).
-- ``visible_to(user)``: those, and the published materials whose audience holds the user.
+- ``visible_to(user)``: those, the published materials whose audience holds the user, and the
+  ones they studied (withdrawn since, or the audience changed).
 """
 
 from __future__ import annotations
@@ -57,8 +58,18 @@ def assigned_to(user) -> QuerySet:
     return audience.for_person(published, person)
 
 
+def studied_by(user) -> QuerySet:
+    """Materials the user's person opened or confirmed (a withdrawn one stays readable to them)."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return Material.objects.none()
+    return Material.objects.filter(studies__person_id=person_id).exclude(
+        status=MaterialStatus.DRAFT
+    )
+
+
 def visible_to(user) -> QuerySet:
-    return kept_by(user) | assigned_to(user)
+    return kept_by(user) | assigned_to(user) | studied_by(user)
 
 
 def require_visible(user, pk) -> Material:

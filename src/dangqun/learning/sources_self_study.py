@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.urls import reverse
+
 from dangqun.core.rules import get_rule
 from dangqun.learning import ledger, sources
 from dangqun.learning.material_models import Study
@@ -72,4 +74,8 @@ def derive(ids, year):
     return credits
 
 
-sources.register(Source.SELF_STUDY, derive)
+def _study_page(study_id: int) -> str:
+    return reverse("learning:material_studied", args=[study_id])
+
+
+sources.register(Source.SELF_STUDY, derive, link=_study_page)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("materials/<int:pk>/file/", material_views.file, name="material_file"),
     path("materials/<int:pk>/edit/", material_views.edit, name="material_edit"),
     path("materials/<int:pk>/notes/", material_views.notes, name="material_notes"),
+    path("materials/studied/<int:pk>/", material_views.studied, name="material_studied"),
     path("materials/<int:pk>/do/<str:action>/", material_views.act, name="material_act"),
 ]

@@ -135,3 +135,17 @@ def _fresh_rules():
     cache.clear()
     yield
     cache.clear()
+
+
+def test_an_entry_links_to_the_material_studied(world, secretary, client, make_user):
+    rule(True, hours_per_item=1, cap=8)
+    (material,) = publish(secretary, world.branch_a, 1)
+    studies.confirm(world.member, material)
+    materials.withdraw(secretary, material)
+    (entry,) = ledger.year_of(world.zhang.pk, world.today.year).entries
+    client.force_login(world.member)
+    answer = client.get(entry.link)
+    assert answer.status_code == 302 and answer.url == f"/learning/materials/{material.pk}/"
+    assert client.get(answer.url).status_code == 200  # withdrawn, still readable to who studied it
+    client.force_login(make_user("li", person=world.li))
+    assert client.get(entry.link).status_code == 404
