@@ -11,6 +11,7 @@ from dangqun.api import (
     connect,
     development,
     development_figures,
+    learning_classes,
     life,
     life_figures,
     metrics,
@@ -49,6 +50,8 @@ router.register(
     basename="activity-certificate",
 )
 router.register("activities", activities.ActivityViewSet, basename="activity")
+router.register("learning/classes", learning_classes.ClassViewSet, basename="learning-class")
+router.register("learning/external", learning_classes.ExternalViewSet, basename="learning-external")
 
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),

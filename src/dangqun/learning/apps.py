@@ -8,7 +8,7 @@ class LearningConfig(AppConfig):
 
     def ready(self):
         # import here: the sources read other apps' models, which only a ready registry allows
-        from dangqun.learning import cards, sources_life  # noqa: F401  (register themselves)
+        from dangqun.learning import cards, sources_classes, sources_life  # noqa: F401  (register themselves)
 
         post_migrate.connect(_fill_the_ledger, sender=self)
 

@@ -79,3 +79,14 @@ class Standing(models.Model):
     @property
     def short(self):
         return max(self.required - self.done, 0)
+
+
+# the models of training classes and external training live in their own module (issue #17 §1)
+from dangqun.learning.class_models import (  # noqa: E402, F401
+    Attendance,
+    ClassSession,
+    Enrolment,
+    ExternalProof,
+    ExternalTraining,
+    TrainingClass,
+)

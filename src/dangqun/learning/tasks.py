@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from dangqun.learning import ledger
+from dangqun.learning import class_notify, ledger
 
 
 @db_periodic_task(crontab(hour="3", minute="40"))
@@ -11,3 +11,9 @@ def check_ledger() -> int:
     """Every night: this year's 学时 recounted from their sources (a rule or a post changed, a
     record amended); entries that were wrong are corrected and logged."""
     return ledger.nightly_check()
+
+
+@db_periodic_task(crontab(minute="15"))
+def remind_classes_tomorrow() -> int:
+    """Every hour: tell members enrolled in a class whose session starts within 24 hours (once)."""
+    return class_notify.remind_tomorrow()

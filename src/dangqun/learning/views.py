@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
 from dangqun.core.rules import get_rule
-from dangqun.learning import ledger
+from dangqun.learning import ledger, services
 from dangqun.web.htmx import render_page
 
 YEARS_SHOWN = 5
@@ -28,5 +28,6 @@ def my_ledger(request):
         "years": range(this_year, this_year - YEARS_SHOWN, -1),
         "shown": ledger.year_of(person_id, year) if person_id else None,
         "rule": get_rule("learning.requirement"),
+        "organises": services.organises(request.user),
     }
     return render_page(request, "learning/ledger.html", context)
