@@ -7,6 +7,7 @@ Each call runs the same actions table as the pages (``learning.class_actions``):
 refusal is a 400 with its Chinese message per field, anything outside the caller's scope a 404.
 """
 
+from django.db.models import Q
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -145,9 +146,10 @@ class ClassViewSet(
         enrolled = TrainingClass.objects.exclude(status=ClassStatus.DRAFT).filter(
             pk__in=active.values("klass_id")
         )
-        ids = enrolled.values("pk").union(classes.open_to(user).values("pk"))
         return (
-            TrainingClass.objects.filter(pk__in=ids)
+            TrainingClass.objects.filter(
+                Q(pk__in=enrolled.values("pk")) | Q(pk__in=classes.open_to(user).values("pk"))
+            )
             .select_related("org")
             .order_by("-published_at", "-id")
         )

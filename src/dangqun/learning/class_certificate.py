@@ -37,9 +37,9 @@ def render(klass: TrainingClass, person: Person, got: completion.Progress, sessi
         rows.append(
             [
                 timezone.localtime(session.starts_at).strftime("%Y-%m-%d"),
-                session.topic or "—",
+                session.topic or "课程",
                 ledger.shown(session.hours),
-                "✓" if session.pk in got.session_ids else "",
+                "出勤" if session.pk in got.session_ids else "未出勤",
             ]
         )
     story = [

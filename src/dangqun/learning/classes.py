@@ -11,7 +11,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -62,10 +62,11 @@ def open_to(user) -> QuerySet:
 
 
 def visible_to(user) -> QuerySet:
-    ids = (
-        kept_by(user).values("pk").union(enrolled_in(user).values("pk"), open_to(user).values("pk"))
+    return TrainingClass.objects.filter(
+        Q(pk__in=kept_by(user).values("pk"))
+        | Q(pk__in=enrolled_in(user).values("pk"))
+        | Q(pk__in=open_to(user).values("pk"))
     )
-    return TrainingClass.objects.filter(pk__in=ids)
 
 
 def require_visible(user, pk) -> TrainingClass:
@@ -91,11 +92,13 @@ def _require_open(klass: TrainingClass) -> None:
 
 
 # 学时 from a session's length (rule ``life.study_hours``) ---------------------------------------
-def default_hours(starts_at: dt.datetime, ends_at: dt.datetime) -> Decimal:
+def default_hours(starts_at: dt.datetime, ends_at: dt.datetime, per_day=None) -> Decimal:
     """The 学时 a session of this length is worth by the local conversion: a day (6 hours of
     teaching or more) ``hours_per_day``, half a day (3 hours or more) half of it, otherwise one
     学时 an hour, in half 学时; several days count a day each. The organiser may change it."""
-    per_day = Decimal(str(get_rule("life.study_hours").params.get("hours_per_day", 8)))
+    if per_day is None:
+        per_day = get_rule("life.study_hours").params.get("hours_per_day", 8)
+    per_day = Decimal(str(per_day))
     seconds = max((ends_at - starts_at).total_seconds(), 0)
     days, rest = divmod(Decimal(seconds) / 3600, 24)
     if rest >= 6:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +43,7 @@ def kept_by(user) -> QuerySet:
 
 def visible_to(user) -> QuerySet:
     return ExternalTraining.objects.filter(
-        pk__in=mine(user).values("pk").union(kept_by(user).values("pk"))
+        Q(pk__in=mine(user).values("pk")) | Q(pk__in=kept_by(user).values("pk"))
     )
 
 
