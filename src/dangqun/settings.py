@@ -273,6 +273,9 @@ SPECTACULAR_SETTINGS = {
         "ActivityStatusEnum": "dangqun.activities.models.Status",
         "SignUpStatusEnum": "dangqun.activities.models.SignUpStatus",
         "OrderStatusEnum": "dangqun.activities.models.OrderStatus",
+        "TrainingClassStatusEnum": "dangqun.learning.class_models.ClassStatus",
+        "ExternalTrainingStatusEnum": "dangqun.learning.class_models.ExternalStatus",
+        "ExternalTrainingKindEnum": "dangqun.learning.class_models.ExternalKind",
     },
 }
 

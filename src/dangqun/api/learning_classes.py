@@ -21,7 +21,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from dangqun.api.pagination import Pagination
-from dangqun.api.views import ServiceErrorsMixin
+from dangqun.api.views import FORBIDDEN, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
 from dangqun.learning import class_actions, classes, completion, external
 from dangqun.learning.class_models import (
@@ -108,12 +108,12 @@ class ClassDetailSerializer(ClassSerializer):
         return self._standing(klass).completed(self.context["person_id"])
 
 
-class CodeInput(serializers.Serializer):
+class ClassCodeInput(serializers.Serializer):
     code = serializers.CharField(max_length=20, help_text="课次现场显示的签到码")
     session = serializers.IntegerField(required=False, help_text="课次编号（可不填：按签到码识别）")
 
 
-class ScannedSerializer(serializers.Serializer):
+class ClassScannedSerializer(serializers.Serializer):
     first = serializers.BooleanField(help_text="本次记录（否：此前已签到）")
     session = serializers.IntegerField(source="session.pk")
 
@@ -168,25 +168,25 @@ class ClassViewSet(
         operation_id="learning_classes_check_in",
         summary="培训班扫码签到",
         description="以调用者本人签到，code 为课次现场显示的签到码（每 30 秒更换）；重复签到保留首次。",
-        request=CodeInput,
-        responses={200: ScannedSerializer, 400: REFUSED, 404: NO_SUCH},
+        request=ClassCodeInput,
+        responses={200: ClassScannedSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NO_SUCH},
     )
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
-        incoming = CodeInput(data=request.data)
+        incoming = ClassCodeInput(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = {"code": incoming.validated_data["code"]}
         if incoming.validated_data.get("session"):
             data["session"] = str(incoming.validated_data["session"])
         _, scanned = self._run(request, pk, "check_in", data)
-        return Response(ScannedSerializer(scanned).data)
+        return Response(ClassScannedSerializer(scanned).data)
 
     @extend_schema(
         operation_id="learning_classes_sign_up",
         summary="报名培训班",
         description="自愿报名的培训班，参训对象范围内的本人报名。",
         request=None,
-        responses={200: ClassDetailSerializer, 400: REFUSED, 404: NO_SUCH},
+        responses={200: ClassDetailSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NO_SUCH},
     )
     @action(detail=True, methods=["post"], url_path="sign-up")
     def sign_up(self, request, pk=None):
@@ -237,7 +237,7 @@ class ExternalInput(serializers.Serializer):
         summary="登记外出培训",
         description="multipart 表单，附证明材料 proofs；所在党支部确认后学时计入本人学时。",
         request={"multipart/form-data": ExternalInput},
-        responses={201: ExternalSerializer, 400: REFUSED},
+        responses={201: ExternalSerializer, 400: REFUSED, 403: FORBIDDEN},
     ),
 )
 class ExternalViewSet(

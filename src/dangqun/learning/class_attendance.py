@@ -174,11 +174,10 @@ def mark(user, klass: TrainingClass, session_id: int, person_id: int, present: b
         Attendance.objects.create(session=session, person_id=person_id, by_code=False)
     else:
         rows.delete()
-    audit.record(
-        user,
-        "learning.class_mark" if present else "learning.class_unmark",
-        klass,
-        after={"person": person_id, "session": session.pk},
-    )
+    marked = {"person": person_id, "session": session.pk}
+    if present:
+        audit.record(user, "learning.class_mark", klass, after=marked)
+    else:
+        audit.record(user, "learning.class_unmark", klass, before=marked)
     sources_classes.sync_class(klass)
     return True
