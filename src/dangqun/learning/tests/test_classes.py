@@ -243,3 +243,23 @@ def test_the_certificate_is_for_those_who_completed(world, klass, secretary):
         class_certificate.download(world.member, klass, world.li.pk)
     assert AuditLog.objects.filter(action="learning.class_certificate").count() == 2
     assert standing(klass).completed(world.zhang.pk)
+
+
+def test_taking_someone_off_the_list_takes_their_credits_back(world, klass, secretary, login):
+    classes.publish(secretary, klass)
+    for session in _sessions(klass):
+        _scan(world.member, klass, session)
+    assert LedgerEntry.objects.filter(source=Source.CLASS, person=world.zhang).exists()
+    client = login(secretary)
+    refused = client.post(
+        f"/learning/classes/{klass.pk}/release/",
+        {"person": world.zhang.pk, "reason": "", "back": "enrolments"},
+        follow=True,
+    )
+    assert "请填写原因" in refused.content.decode()
+    client.post(
+        f"/learning/classes/{klass.pk}/release/",
+        {"person": world.zhang.pk, "reason": "调离本单位", "back": "enrolments"},
+    )
+    assert not LedgerEntry.objects.filter(source=Source.CLASS).exists()
+    assert ledger.rebuild(timezone.localdate().year) == 0
