@@ -51,6 +51,7 @@ def my_classes(request):
         "open": open_,
         "person_id": person_id,
         "organises": services.organises(request.user),
+        "reads": services.reads(request.user),
     }
     return render_page(request, "learning/classes_mine.html", context)
 
@@ -170,7 +171,8 @@ def my_external(request):
         "form": form or class_forms.ExternalForm(),
         "rows": list(external.mine(request.user).prefetch_related("proofs")),
         "member": person is not None and person.party_branch_id is not None,
-        "keeps": services.organises(request.user),
+        "organises": services.organises(request.user),
+        "reads": services.reads(request.user),
     }
     return render_page(request, "learning/external_mine.html", context, status=status)
 
