@@ -178,8 +178,11 @@ class ExternalTraining(models.Model):
         return self.title
 
 
+PROOF_FOLDER = "learning_external"  # its own folder: the nightly sweep knows every file in it
+
+
 def proof_path(instance, filename: str) -> str:
-    return filestore.random_path("learning", instance.extension)
+    return filestore.random_path(PROOF_FOLDER, instance.extension)
 
 
 class ExternalProof(filestore.StoredFileFields):

@@ -5,6 +5,7 @@ reason. Confirmed training reaches the ledger through ``sources_classes`` (``Sou
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,12 @@ from dangqun.accounts.scope import Scope, require
 from dangqun.core import audit, filestore
 from dangqun.core.rules import get_rule
 from dangqun.learning import services, sources_classes
-from dangqun.learning.class_models import ExternalProof, ExternalStatus, ExternalTraining
+from dangqun.learning.class_models import (
+    PROOF_FOLDER,
+    ExternalProof,
+    ExternalStatus,
+    ExternalTraining,
+)
 from dangqun.notices.services import holders, notify
 
 NOT_MEMBER = "只有党员可以登记外出培训（您的档案中没有所在党支部）"
@@ -93,7 +99,7 @@ def record(user, data: dict) -> ExternalTraining:
     person = services.person_of(user)
     require(person.party_branch_id is not None, NOT_MEMBER)
     _check(data)
-    stored = filestore.store(list(data["proofs"]), "learning")  # before the transaction
+    stored = filestore.store(list(data["proofs"]), PROOF_FOLDER)  # before the transaction
     with transaction.atomic():
         row = ExternalTraining.objects.create(
             person=person, branch_id=person.party_branch_id, **{k: data[k] for k in FIELDS}
@@ -183,3 +189,9 @@ def proof(user, training_pk: int, proof_pk: int) -> ExternalProof:
     if row is None:
         raise Http404("文件不存在")
     return row
+
+
+def sweep_orphan_files(older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete stored proofs that no row names (left by a transaction that failed)."""
+    known = set(ExternalProof.objects.values_list("file", flat=True).iterator())
+    return filestore.sweep_orphans(PROOF_FOLDER, known, older_than)

@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from dangqun.learning import class_notify, ledger
+from dangqun.learning import class_notify, external, ledger
 
 
 @db_periodic_task(crontab(hour="3", minute="40"))
@@ -17,3 +17,9 @@ def check_ledger() -> int:
 def remind_classes_tomorrow() -> int:
     """Every hour: tell members enrolled in a class whose session starts within 24 hours (once)."""
     return class_notify.remind_tomorrow()
+
+
+@db_periodic_task(crontab(hour="2", minute="35"))
+def sweep_orphan_proofs() -> int:
+    """Every night: delete external training proofs left by uploads whose transaction failed."""
+    return external.sweep_orphan_files()

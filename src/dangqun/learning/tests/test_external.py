@@ -139,3 +139,20 @@ def test_the_pages_record_and_confirm(world, secretary, login):
     assert (
         outsider.get(reverse("learning:external_proof", args=[row.pk, proof.pk])).status_code == 404
     )
+
+
+def test_proofs_no_row_names_are_swept_at_night(world, settings, tmp_path):
+    import os
+    import time
+    from pathlib import Path
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    row = external.record(world.member, _data(world))
+    kept = Path(tmp_path) / row.proofs.get().file.name
+    stray = kept.parent / "orphan.png"
+    stray.write_bytes(b"x")
+    old = time.time() - 3 * 86400
+    for path in (kept, stray):
+        os.utime(path, (old, old))
+    assert external.sweep_orphan_files() == 1
+    assert kept.exists() and not stray.exists()
