@@ -275,6 +275,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "dangqun.activities.models.OrderStatus",
         "MaterialStatusEnum": "dangqun.learning.material_models.MaterialStatus",
         "MaterialKindEnum": "dangqun.learning.material_models.MaterialKind",
+        "TrainingClassStatusEnum": "dangqun.learning.class_models.ClassStatus",
+        "ExternalTrainingStatusEnum": "dangqun.learning.class_models.ExternalStatus",
+        "ExternalTrainingKindEnum": "dangqun.learning.class_models.ExternalKind",
     },
 }
 

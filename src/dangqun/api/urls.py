@@ -12,6 +12,7 @@ from dangqun.api import (
     development,
     development_figures,
     learning,
+    learning_classes,
     learning_materials,
     life,
     life_figures,
@@ -56,6 +57,8 @@ router.register(
     learning_materials.LearningMaterialViewSet,
     basename="learning-material",
 )
+router.register("learning/classes", learning_classes.ClassViewSet, basename="learning-class")
+router.register("learning/external", learning_classes.ExternalViewSet, basename="learning-external")
 
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),

@@ -11,6 +11,7 @@ class LearningConfig(AppConfig):
         from dangqun.learning import (  # noqa: F401  (they register)
             cards,
             people_changes,
+            sources_classes,
             sources_life,
             sources_self_study,
         )

@@ -81,6 +81,15 @@ class Standing(models.Model):
         return max(self.required - self.done, 0)
 
 
+# the models of training classes and external training live in their own module (issue #17 §1)
+from dangqun.learning.class_models import (  # noqa: E402, F401
+    Attendance,
+    ClassSession,
+    Enrolment,
+    ExternalProof,
+    ExternalTraining,
+    TrainingClass,
+)
 from dangqun.learning.material_models import (  # noqa: E402, F401  (issue #17 §2)
     Material,
     MaterialFile,

@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from dangqun.learning import ledger, material_notify, materials
+from dangqun.learning import class_notify, external, ledger, material_notify, materials
 
 
 @db_periodic_task(crontab(hour="3", minute="40"))
@@ -23,3 +23,15 @@ def remind_materials_due() -> int:
 def sweep_orphan_material_files() -> int:
     """Every night: delete material files left by saves whose transaction failed."""
     return materials.sweep_orphan_files()
+
+
+@db_periodic_task(crontab(minute="15"))
+def remind_classes_tomorrow() -> int:
+    """Every hour: tell members enrolled in a class whose session starts within 24 hours (once)."""
+    return class_notify.remind_tomorrow()
+
+
+@db_periodic_task(crontab(hour="2", minute="35"))
+def sweep_orphan_proofs() -> int:
+    """Every night: delete external training proofs left by uploads whose transaction failed."""
+    return external.sweep_orphan_files()

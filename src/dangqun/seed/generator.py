@@ -25,6 +25,7 @@ from dangqun.seed.bulk_life import seed_bulk_life
 from dangqun.seed.bulk_voices import seed_bulk_voices
 from dangqun.seed.development import seed_demo_development
 from dangqun.seed.leadership import build_leadership
+from dangqun.seed.learning_classes import seed_demo_classes
 from dangqun.seed.learning_materials import seed_demo_materials
 from dangqun.seed.ledger import seed_ledger
 from dangqun.seed.life import seed_demo_life
@@ -184,6 +185,7 @@ def seed_demo_accounts_and_records(plan, writer: PlanWriter, seed: int, today) -
     )
     seed_demo_order(root, User.objects.get(username="qungong"))
     seed_demo_materials(Org.objects.get(pk=targets["branch"]), today)
+    seed_demo_classes(Org.objects.get(pk=targets["branch"]), today)
     return notes
 
 

@@ -31,6 +31,7 @@ from dangqun.accounts.services import create_token, grant_role
 from dangqun.activities import orders, organising
 from dangqun.activities.models import ActivityKind
 from dangqun.development import opening
+from dangqun.learning import classes
 from dangqun.life import planning
 from dangqun.life.models import Kind
 from dangqun.voices import categories, handling, intake, proposals
@@ -143,6 +144,23 @@ def objects(world, make_user):
     order = orders.create(
         world.owner, need, {"org": world.company_a, "title": "陪诊", "description": "陪同复查"}
     )
+    klass = classes.create(
+        world.owner,
+        {
+            "org": world.branch_a,
+            "title": "党务干部培训班",
+            "description": "",
+            "enrolment": "sign_up",
+            "threshold": 80,
+            "audience_who": "members",
+        },
+    )
+    classes.save_session(
+        world.owner,
+        klass,
+        {"starts_at": starts, "ends_at": starts + dt.timedelta(hours=3), "place": "党校"},
+    )
+    classes.publish(world.owner, klass)
     REAL_IDS.clear()
     REAL_IDS.update(
         {
@@ -155,6 +173,7 @@ def objects(world, make_user):
             "/api/voices/congresses/": congress.pk,
             "/api/activities/": activity.pk,
             "/api/activities/orders/": order.pk,  # after /api/activities/
+            "/api/learning/classes/": klass.pk,
         }
     )
     yield

@@ -10,7 +10,7 @@ import dangqun.learning.material_models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("learning", "0001_initial"),
+        ("learning", "0002_classes"),
         ("orgs", "0003_approves_members"),
         ("people", "0005_probation_cancelled"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -37,3 +37,40 @@ def held(world, secretary):
         recording.finalise(secretary, meeting)
         meetings.append(meeting)
     return year, meetings
+
+
+@pytest.fixture
+def klass(world, secretary):
+    """An assigned class of 综合部党支部 (张三 and 李四 enrolled once published) with three
+    sessions of 3 hours (4 学时 each by the conversion) in the days before now."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangqun.learning import classes
+
+    made = classes.create(
+        secretary,
+        {
+            "org": world.branch_a,
+            "title": "学习贯彻党的二十大精神培训班",
+            "description": "集中学习",
+            "enrolment": "assigned",
+            "threshold": 80,
+            "audience_who": "members",
+        },
+    )
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=3)
+    for day in range(3):
+        begins = start + dt.timedelta(days=day)
+        classes.save_session(
+            secretary,
+            made,
+            {
+                "topic": f"第{day + 1}讲",
+                "starts_at": begins,
+                "ends_at": begins + dt.timedelta(hours=3),
+                "place": "党员活动室",
+            },
+        )
+    return made

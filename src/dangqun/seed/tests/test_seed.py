@@ -312,3 +312,21 @@ def test_the_demo_has_study_materials_a_member_reads(seeded, client):
     pdf_material = published.get(kind="document", files__content_type="application/pdf")
     file = client.get(f"/learning/materials/{pdf_material.pk}/file/")
     assert file.status_code == 200 and file["Content-Type"] == "application/pdf"
+
+
+def test_the_demo_has_a_class_with_yuangong_part_way_and_an_external_training(seeded, client):
+    from dangqun.learning import completion
+    from dangqun.learning.class_models import ExternalTraining, TrainingClass
+
+    employee = User.objects.get(username="yuangong")
+    klass = TrainingClass.objects.get()
+    standing = completion.standing(klass)
+    got = standing.people[employee.person_id]
+    assert (got.sessions, got.hours, standing.total_hours) == (2, 8, 12)
+    assert not standing.completed(employee.person_id)
+    assert ExternalTraining.objects.get().person_id == employee.person_id
+    client.force_login(employee)
+    page = client.get(f"/learning/classes/{klass.pk}/")
+    assert page.status_code == 200 and "8 学时" in page.content.decode()
+    client.force_login(User.objects.get(username="shuji"))
+    assert "学习强国" in client.get("/learning/manage/external/").content.decode()

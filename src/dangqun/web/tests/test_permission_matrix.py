@@ -14,6 +14,10 @@ CHANGE_PERSON = {"outsider": 404, "reader": 403, "owner": 200, "member": 403, "a
 # Pages for anyone who may write people somewhere (the outsider may, in company B).
 WRITE_PEOPLE = {"outsider": 200, "reader": 403, "owner": 200, "member": 403, "auditor": 403}
 
+# 学习培训: readers (领导) see the classes kept; organisers (both party admins) also run them.
+READ_LEARNING = {"outsider": 200, "reader": 200, "owner": 200, "member": 403, "auditor": 403}
+RUN_LEARNING = {"outsider": 200, "reader": 403, "owner": 200, "member": 403, "auditor": 403}
+
 # (name, method, url template, {user: status}); objects are company A's 党委 and 张三.
 MATRIX = [
     ("home", "get", "/", dict.fromkeys(USERS, 200)),
@@ -107,6 +111,11 @@ MATRIX = [
         "/activities/orders/monthly/",
         {"outsider": 200, "reader": 200, "owner": 200, "member": 403, "auditor": 403},
     ),
+    ("my training classes", "get", "/learning/classes/", dict.fromkeys(USERS, 200)),
+    ("my external training", "get", "/learning/external/", dict.fromkeys(USERS, 200)),
+    ("training classes kept", "get", "/learning/manage/classes/", READ_LEARNING),
+    ("new training class", "get", "/learning/manage/classes/new/", RUN_LEARNING),
+    ("external training to confirm", "get", "/learning/manage/external/", RUN_LEARNING),
     (
         "audit",
         "get",
