@@ -68,6 +68,13 @@ ACTIONS: dict[str, Action] = {
         "活动已取消，已通知报名的人",
     ),
     "archive": _keeper(None, lambda u, a, d: organising.archive(u, a), "已归档"),
+    "leave_partnership": Action(
+        forms.OptionalReasonForm,
+        lambda u, a, d: organising.leave_partnership(u, a, d.get("reason", "")),
+        allowed=lambda u, a: bool(organising.partners_kept_by(u, a)),
+        done="已退出联办",
+        refused="只有联办组织的组织者可以退出联办",
+    ),
     "approve": _keeper(
         forms.DecideForm,
         lambda u, a, d: signups.decide(u, a, d["signup"], True),

@@ -3,6 +3,7 @@
 NAMES = {
     "activity.create": "创建活动",
     "activity.update": "修改活动",
+    "activity.partner_leave": "退出联办",
     "activity.publish": "发布活动",
     "activity.close": "截止报名",
     "activity.held": "标记活动已举行",

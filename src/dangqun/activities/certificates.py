@@ -55,7 +55,7 @@ UNKNOWN = "没有找到该验证码对应的志愿服务证明"
 NOT_WITHDRAWABLE = "只有出具组织的组织者（本人申请的证明：本人）可以作废该证明"
 ALREADY_WITHDRAWN = "该证明已经作废"
 WITHDRAWN_PDF = "该证明已作废，不能再下载；如需证明请重新开具"
-CORRECTED = "出具后「{title}」的志愿服务时长被更正，证明所列时长多于现有记录"
+CORRECTED = "出具后志愿服务时长被更正（「{title}」），证明所列时长多于现有记录"
 
 
 # Codes ----------------------------------------------------------------------------------------
@@ -301,10 +301,15 @@ def after_correction(user, person_id: int, served_on: dt.date, activity) -> list
             _withdraw(user, certificate, CORRECTED.format(title=activity.title))
             stale.append(certificate)
     if stale:
+        again = (
+            "可重新申请开具"
+            if any(c.covers == Covers.ALL for c in stale)
+            else "可请出具组织重新开具"
+        )
         notify(
             User.objects.filter(person_id=person_id, is_active=True),
             kind="activity.certificate",
-            title=f"您有 {len(stale)} 份志愿服务证明因时长更正已作废，可重新开具",
+            title=f"您有 {len(stale)} 份志愿服务证明因时长更正已作废，{again}",
             url=reverse("activities:certificates"),
         )
     return stale

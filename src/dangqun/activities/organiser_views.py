@@ -119,7 +119,10 @@ def partners(request):
     require(services.organiser_orgs(request.user).exists(), NOT_ORGANISER)
     ticked_ids = [i for i in map(parse_id, request.GET.getlist("co_organisers")) if i][:50]
     ticked = list(
-        Org.objects.filter(pk__in=ticked_ids).only("pk", "name", "path", "depth").order_by("path")
+        Org.objects.active()
+        .filter(pk__in=ticked_ids)
+        .only("pk", "name", "path", "depth")
+        .order_by("path")
     )
     words = request.GET.get("q", "").strip()
     main = parse_id(request.GET.get("org"))

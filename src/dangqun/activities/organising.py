@@ -212,6 +212,40 @@ def update(user, activity: Activity, data: dict) -> Activity:
     return activity
 
 
+def partners_kept_by(user, activity: Activity) -> list:
+    """The co-organisers of the activity the user organises for, when the user does not also
+    organise the main organisation (a partner's own keepers may take their name back)."""
+    if services.can_organise_for(user, activity.org):
+        return []
+    return [org for org in activity.co_organisers.all() if services.can_organise_for(user, org)]
+
+
+@transaction.atomic
+def leave_partnership(user, activity: Activity, reason: str = "") -> Activity:
+    """退出联办: a partner's keeper takes their organisations off the activity (they were named
+    without being asked); the main organiser's keepers are told. Audited."""
+    activity = services.locked(activity)
+    leaving = partners_kept_by(user, activity)
+    require(leaving, "只有联办组织的组织者可以退出联办")
+    activity.co_organisers.remove(*leaving)
+    names = _names(set(leaving))
+    audit.record(
+        user,
+        "activity.partner_leave",
+        activity,
+        before={"co_organisers": names},
+        after={"reason": (reason or "").strip()[:200]},
+    )
+    notify.tell_keepers(
+        activity.org,
+        user,
+        activity,
+        "partner_left",
+        f"{'、'.join(names)}已退出联办：{activity.title}",
+    )
+    return activity
+
+
 @transaction.atomic
 def publish(user, activity: Activity) -> Activity:
     activity = services.locked(activity)

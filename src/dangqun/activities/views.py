@@ -125,6 +125,7 @@ def _detail(request, activity, *, form_errors: dict | None = None, status: int =
         <= now
         <= activity.ends_at + attendance.CLOSES_AFTER,
         "manage": services.can_manage(user, activity),
+        "partner_of": organising.partners_kept_by(user, activity),
         "files": list(photos.shown(activity)),
         "my_hours": HoursEntry.objects.filter(activity=activity, person=person).order_by("id")
         if person is not None and activity.credits_hours

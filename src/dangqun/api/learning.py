@@ -14,7 +14,8 @@ from dangqun.learning import ledger, overview
 from dangqun.learning.models import LedgerEntry
 
 NO_PERSON = "账号未关联人员档案"
-YEAR = OpenApiParameter("year", int, description="年度（默认今年）")
+YEARS_SHOWN = 5  # as the pages: this year and the four before
+YEAR = OpenApiParameter("year", int, description="年度（今年及前四年，默认今年）")
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -53,7 +54,7 @@ def _year(request) -> int:
         year = int(request.query_params.get("year", this_year))
     except ValueError:
         return this_year
-    return year if 2000 <= year <= this_year else this_year
+    return year if this_year - YEARS_SHOWN < year <= this_year else this_year
 
 
 class MyLedgerView(ServiceErrorsMixin, APIView):

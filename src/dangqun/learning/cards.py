@@ -21,7 +21,7 @@ def _mine(user, today) -> Shown | None:
         Number("应完成", ledger.shown(year.required), mine),
     ]
     if year.member and year.left:
-        step = f"今年还差 {ledger.shown(year.left)} 学时（党员每年集中学习培训一般不少于 {ledger.shown(year.required)} 学时）。"
+        step = f"今年还差 {ledger.shown(year.left)} 学时（今年应完成 {ledger.shown(year.required)} 学时）。"
     elif year.member:
         step = "今年的学时已经完成。"
     else:

@@ -143,7 +143,7 @@ def nightly_check() -> int:
 def _members(year: int, people: set[int] | None):
     first, last = requirement.year_span(year)
     rows = PartyProfile.objects.filter(joined_on__lte=last).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=first)
+        Q(left_on__isnull=True) | Q(left_on__gt=first)  # 离开日期 is the first day off
     )
     if people is not None:
         rows = rows.filter(person_id__in=people)
@@ -186,8 +186,6 @@ def refresh(year: int, people: Iterable[int] | None = None) -> int:
         member = requirement.clip(
             joined_on, left_on - dt.timedelta(days=1) if left_on else None, span
         )
-        if member is None:  # left on the year's first day
-            continue
         owed, leader = requirement.required(year, member, spans.get(person_id, ()), rule)
         rows.append(
             Standing(
@@ -199,11 +197,14 @@ def refresh(year: int, people: Iterable[int] | None = None) -> int:
                 leader=leader,
             )
         )
-    kept = {row.person_id for row in rows}
     stale = Standing.objects.filter(year=year)
     if people is not None:
-        stale = stale.filter(person_id__in=people)
-    stale.exclude(person_id__in=kept).delete()
+        stale = stale.filter(person_id__in=people).exclude(
+            person_id__in=[r.person_id for r in rows]
+        )
+    else:  # no longer a member in the year: a subquery, not one parameter per member
+        stale = stale.exclude(person_id__in=_members(year, None).values("person_id"))
+    stale.delete()
     Standing.objects.bulk_create(
         rows,
         batch_size=5000,

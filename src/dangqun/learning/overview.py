@@ -1,6 +1,7 @@
 """Who is short of the year's 学时 (issue #17 §4), for a 党委 or a branch: per direct sub-organisation
 the members, how many completed, the rate, and the hours still owed; at a branch (no party
-organisation below it) the names of those short, for the secretary who must act. Rates and names
+organisation below it) the names of those short, for the secretary who must act; members kept
+directly by a 党委 or 党总支 that has branches below it are a row of their own, with names. Rates and names
 for those who act, no ranking: names are listed by 拼音, never by shortfall.
 
 As of today (the default) it reads the ``Standing`` roll-up with two aggregates; as of an earlier
@@ -118,8 +119,9 @@ class Overview:
     as_of: dt.date
     rows: list[Row]
     total: Row
-    short: list[Short] | None  # at a branch: who is short (None above a branch)
+    short: list[Short] | None  # who is short: at a branch, or the members directly under a 党委
     rule: object
+    has_children: bool = False
 
     @property
     def so_far(self) -> bool:
@@ -127,9 +129,9 @@ class Overview:
 
 
 def _standings(org: Org, year: int, as_of: dt.date):
-    rows = Standing.objects.filter(
-        year=year, branch__path__startswith=org.path, person__is_current_member=True
-    )
+    rows = Standing.objects.filter(year=year, branch__path__startswith=org.path)
+    if year == timezone.localdate().year:  # who must act now: members still here
+        rows = rows.filter(person__is_current_member=True)
     if as_of >= min(dt.date(year, 12, 31), timezone.localdate()):
         return rows.annotate(counted=F("done"))
     upto = (
@@ -166,6 +168,9 @@ def overview(user, org: Org, year: int, as_of: dt.date | None = None) -> Overvie
         )
     }
     table = [_row(group, grouped.get(group.path, {})) for group in children or [org]]
+    direct = grouped.get(org.path) if children else None
+    if direct:  # members whose branch is the 党委 or 党总支 itself (people.rules allows it)
+        table.append(_row(org, direct))
     total = Row(
         org,
         sum(r.members for r in table),
@@ -174,8 +179,15 @@ def overview(user, org: Org, year: int, as_of: dt.date | None = None) -> Overvie
         sum((r.required for r in table), ZERO),
         sum((r.owed for r in table), ZERO),
     )
-    short = None if children else _short(rows)
-    return Overview(org, year, as_of, table, total, short, get_rule("learning.requirement"))
+    if not children:
+        short = _short(rows)
+    elif direct:
+        short = _short(rows.filter(branch=org))
+    else:
+        short = None
+    return Overview(
+        org, year, as_of, table, total, short, get_rule("learning.requirement"), bool(children)
+    )
 
 
 def _row(org: Org, found: dict) -> Row:

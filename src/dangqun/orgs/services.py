@@ -238,7 +238,7 @@ def dissolve_org(actor, org: Org, *, on: datetime.date, note: str = "") -> Org:
         raise ValidationError("该组织仍有在职人员，请先调整其所在单位或组织")
     org.dissolved_on = on
     org.save(update_fields=["dissolved_on"])
-    Post.objects.filter(org=org, ended_on__isnull=True).update(ended_on=on)
+    _end_posts(Post.objects.filter(org=org, ended_on__isnull=True), on)
     Term.objects.filter(org=org, closed_on__isnull=True).update(closed_on=on)
     OrgEvent.objects.create(
         org=org, type=OrgEvent.Type.DISSOLVED, on=on, note=note, actor_name=_actor_name(actor)
@@ -263,7 +263,7 @@ def start_term(
     last_number = org.terms.order_by("-number").values_list("number", flat=True).first() or 0
     org.terms.filter(closed_on__isnull=True).update(closed_on=elected_on)
     if previous:
-        Post.objects.filter(term=previous, ended_on__isnull=True).update(ended_on=elected_on)
+        _end_posts(Post.objects.filter(term=previous, ended_on__isnull=True), elected_on)
     term = Term.objects.create(
         org=org,
         number=last_number + 1,
@@ -285,6 +285,19 @@ def start_term(
 after_posts_changed: list[Callable[[list[int], datetime.date], None]] = []
 
 
+def _posts_changed(person_ids: list[int], since: datetime.date) -> None:
+    if person_ids:
+        for hook in after_posts_changed:
+            hook(person_ids, since)
+
+
+def _end_posts(posts: QuerySet, on: datetime.date) -> None:
+    """End these posts on ``on`` (a dissolution, a new term) and tell who listens."""
+    people = list(posts.values_list("person_id", flat=True).distinct())
+    posts.update(ended_on=on)
+    _posts_changed(people, on)
+
+
 @transaction.atomic
 def appoint(actor, org: Org, person, title: str, *, started_on: datetime.date) -> Post:
     """A person takes a post in the organisation's current term."""
@@ -299,8 +312,7 @@ def appoint(actor, org: Org, person, title: str, *, started_on: datetime.date) -
         org,
         after={"person": person.pk, "title": title, "on": started_on},
     )
-    for hook in after_posts_changed:
-        hook([person.pk], started_on)
+    _posts_changed([person.pk], started_on)
     return post
 
 
@@ -312,6 +324,5 @@ def end_post(actor, post: Post, *, ended_on: datetime.date) -> Post:
     post.ended_on = ended_on
     post.save(update_fields=["ended_on"])
     audit.record(actor, "org.post.end", post.org, after={"post": post.pk, "ended_on": ended_on})
-    for hook in after_posts_changed:
-        hook([post.person_id], min(ended_on, post.started_on))
+    _posts_changed([post.person_id], ended_on)
     return post

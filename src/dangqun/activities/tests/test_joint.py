@@ -158,3 +158,29 @@ def test_the_form_page_and_the_search_take_a_fixed_number_of_queries(
 
 QUERIES_FORM = 17
 QUERIES_SEARCH = 7
+
+
+def test_a_partner_named_without_asking_leaves_and_the_main_organiser_is_told(
+    world, login, make_activity, union
+):
+    from dangqun.activities import organising
+
+    union_org, union_keeper = union
+    activity = make_activity(title="党工共建义诊")
+    organising.update(world.owner, activity, {"co_organisers": [union_org]})
+    assert services.can_manage(union_keeper, activity)
+    client = login(world.owner)  # the main organiser's keeper has nothing to leave
+    assert client.post(url("act", activity.pk, "leave_partnership")).status_code == 403
+    client = login(union_keeper)
+    page = client.get(url("detail", activity.pk)).content.decode()
+    assert 'id="leave-partnership"' in page and "集团工会被列为联办组织" in page
+    done = client.post(url("act", activity.pk, "leave_partnership"), {"reason": "未商定"})
+    assert done.status_code == 302
+    activity.refresh_from_db()
+    assert list(activity.co_organisers.all()) == [] and not services.can_manage(
+        union_keeper, activity
+    )
+    row = AuditLog.objects.get(action="activity.partner_leave")
+    assert row.before == {"co_organisers": "集团工会"} and row.after == {"reason": "未商定"}
+    assert Notice.objects.filter(kind="activity.partner_left", user=world.owner).exists()
+    assert client.post(url("act", activity.pk, "leave_partnership")).status_code in (403, 404)

@@ -111,3 +111,20 @@ def test_the_page_reads_a_fixed_number_of_queries(world, year_done, login):
     with CaptureQueriesContext(connection) as more:
         client.get(url)
     assert len(more) == len(first)
+
+
+def test_members_kept_directly_by_a_committee_have_their_own_row_and_names(world, year_done):
+    from conftest import VALID_IDS
+    from dangqun.people import services as people_services
+
+    qian = people_services.create_person(
+        None,
+        {"employee_no": "A0009", "name": "钱七", "unit": world.company_a, "id_number": VALID_IDS[5]},
+        {"branch": world.committee_a, "joined_on": dt.date(2019, 7, 1),
+         "full_member_on": dt.date(2020, 7, 1)},
+    )  # fmt: skip
+    ledger.refresh(year_done)
+    shown = overview.overview(world.owner, world.committee_a, year_done)
+    assert [r.org for r in shown.rows] == [world.branch_a, world.committee_a]
+    assert shown.rows[-1].members == 1 and shown.total.members == 3
+    assert [p.name for p in shown.short] == [qian.name]
