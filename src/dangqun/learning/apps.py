@@ -8,7 +8,12 @@ class LearningConfig(AppConfig):
 
     def ready(self):
         # import here: the sources read other apps' models, which only a ready registry allows
-        from dangqun.learning import cards, people_changes, sources_life  # noqa: F401  (they register)
+        from dangqun.learning import (  # noqa: F401  (they register)
+            cards,
+            people_changes,
+            sources_exams,
+            sources_life,
+        )
 
         post_migrate.connect(_fill_the_ledger, sender=self)
 

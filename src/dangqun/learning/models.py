@@ -79,3 +79,14 @@ class Standing(models.Model):
     @property
     def short(self):
         return max(self.required - self.done, 0)
+
+
+# the question bank and exams (issue #17 §3) live in their own module
+from dangqun.learning.exam_models import (  # noqa: E402, F401
+    Answer,
+    Attempt,
+    Exam,
+    Paper,
+    PaperItem,
+    Question,
+)
