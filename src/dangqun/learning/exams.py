@@ -376,29 +376,31 @@ def statistics(exam: Exam) -> dict:
     rows = Answer.objects.filter(attempt_id__in=list(orders)).values_list(
         "attempt_id", "position", "question_id", "response", "correct"
     )
-    answered: Counter = Counter()
-    wrong: Counter = Counter()
+    answered: Counter = Counter()  # given the question in a submitted attempt
+    right: Counter = Counter()
     wrong_picks: dict[int, Counter] = defaultdict(Counter)
+    for attempt in submitted:
+        answered.update(item["q"] for item in attempt.items)
     for attempt_id, position, question_id, response, correct in rows.iterator(chunk_size=5000):
-        answered[question_id] += 1
         if correct:
+            right[question_id] += 1
             continue
-        wrong[question_id] += 1
         if response and isinstance(response[0], int):  # choices: back to the options as written
             order = orders[attempt_id][position].get("order") or [0, 1]
             for original in grading.picked(response, order):
                 wrong_picks[question_id][original] += 1
         elif response:
             wrong_picks[question_id][grading.normalise(response[0])] += 1
+    wrong = {q: n - right[q] for q, n in answered.items()}
     bank = Question.objects.in_bulk(list(answered))
     figures = []
     for question_id, count in answered.items():
         question = bank[question_id]
         common, times = "", 0
-        right = set(question.answer) if question.kind != Kind.FILL else set()
+        correct = set(question.answer) if question.kind != Kind.FILL else set()
         for pick, n in wrong_picks[question_id].most_common():
             if isinstance(pick, int):
-                if pick in right:
+                if pick in correct:
                     continue
                 letter = "" if question.kind == Kind.TRUE_FALSE else f"{'ABCDEFGH'[pick]}. "
                 common = f"{letter}{question.options[pick]}"

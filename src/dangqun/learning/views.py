@@ -29,5 +29,6 @@ def my_ledger(request):
         "shown": ledger.year_of(person_id, year) if person_id else None,
         "rule": get_rule("learning.requirement"),
         "reads": services.reads(request.user),
+        "organiser": services.organises(request.user),
     }
     return render_page(request, "learning/ledger.html", context)
