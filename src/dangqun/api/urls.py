@@ -12,6 +12,7 @@ from dangqun.api import (
     development,
     development_figures,
     learning,
+    learning_exams,
     life,
     life_figures,
     metrics,
@@ -41,6 +42,9 @@ router.register("voices/import", voice_imports.VoiceImportViewSet, basename="voi
 router.register("voices/congresses", congresses.CongressViewSet, basename="voice-congress")
 router.register("voices", voices.VoiceViewSet, basename="voice")
 router.register("development/cases", development.CaseViewSet, basename="development-case")
+router.register("learning/exams", learning_exams.ExamViewSet, basename="learning-exam")
+router.register("learning/attempts", learning_exams.AttemptViewSet, basename="learning-attempt")
+router.register("learning/questions", learning_exams.QuestionViewSet, basename="learning-question")
 router.register("life/meetings", life.MeetingViewSet, basename="life-meeting")
 # before activities: its activities/{id}/ would take activities/orders/ and /certificates/
 router.register("activities/orders", activity_orders.OrderViewSet, basename="activity-order")

@@ -104,3 +104,12 @@ def make_exam(world, secretary, bank):
         return exams.create(secretary, world.branch_a, data)
 
     return make
+
+
+@pytest.fixture
+def api(db):
+    """``api(user)`` calls the API as that user with a fresh token; ``api(None)`` anonymously."""
+    from dangqun.accounts.services import create_token
+    from dangqun.api.tests.helpers import ApiClient
+
+    return lambda user=None: ApiClient(create_token(None, user) if user is not None else None)
