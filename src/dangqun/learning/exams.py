@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from dangqun.core.audit import record
+from dangqun.core import audit
 from dangqun.learning import audience, grading, ledger, papers, services
 from dangqun.learning.exam_models import Answer, Attempt, Exam, Kind, Question
 from dangqun.learning.models import Source
@@ -54,7 +54,7 @@ def create(user, org, data: dict, orgs=()) -> Exam:
         exam = Exam.objects.create(org=org, created_by=user, **data)
         if orgs:
             exam.audience_orgs.set(orgs)
-        record(user, "learning.exam.create", exam, after=_audited(exam))
+        audit.record(user, "learning.exam.create", exam, after=_audited(exam))
     return exam
 
 
@@ -130,7 +130,7 @@ def start(user, exam: Exam) -> Attempt:
             deadline=min(now + dt.timedelta(minutes=exam.limit_minutes), exam.closes_at),
             total=sum((Decimal(i["points"]) for i in items), Decimal(0)),
         )
-        record(
+        audit.record(
             user,
             "learning.exam.start",
             attempt,
@@ -231,7 +231,7 @@ def submit(user, attempt_id: int) -> Attempt:
         if attempt.submitted:
             return attempt
         _close(attempt, timezone.now())
-        record(
+        audit.record(
             user,
             "learning.exam.submit",
             attempt,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from dangqun.core.audit import record
+from dangqun.core import audit
 from dangqun.learning import questions, services
 from dangqun.learning.exam_models import CHOICE_KINDS, Kind, Paper, PaperItem, PaperMode, Question
 
@@ -82,7 +82,7 @@ def create(user, org, data: dict) -> Paper:
                 )
                 for n, q in enumerate(chosen)
             )
-        record(
+        audit.record(
             user,
             "learning.paper.create",
             paper,

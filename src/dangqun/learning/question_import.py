@@ -17,7 +17,7 @@ from pathlib import Path
 import xlsxwriter
 from django.db import transaction
 
-from dangqun.core.audit import record
+from dangqun.core import audit
 from dangqun.core.imports.files import ImportFileError, import_dir, store_upload
 from dangqun.learning import questions, services
 from dangqun.learning.exam_models import Kind, Question
@@ -284,7 +284,7 @@ def import_upload(user, org, uploaded) -> Checked:
         for question in checked.questions:
             question.created_by = user
         Question.objects.bulk_create(checked.questions, batch_size=1000)
-        record(
+        audit.record(
             user,
             "learning.question.import",
             org,
@@ -339,7 +339,7 @@ def export(user, rows) -> bytes:
     """The questions ``rows`` (already scoped to the user) in the template; audited."""
     rows = list(rows)
     data = workbook(row_of(q) for q in rows)
-    record(
+    audit.record(
         user,
         "learning.question.export",
         None,

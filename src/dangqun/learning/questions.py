@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from dangqun.core.audit import record
+from dangqun.core import audit
 from dangqun.learning import services
 from dangqun.learning.exam_models import (
     CHOICE_KINDS,
@@ -129,7 +129,7 @@ def create(user, org, data: dict) -> Question:
     _require_sound(org, fields)
     with transaction.atomic():
         question = Question.objects.create(org=org, created_by=user, **fields)
-        record(user, "learning.question.create", question, after=_audited(question))
+        audit.record(user, "learning.question.create", question, after=_audited(question))
     return question
 
 
@@ -151,7 +151,9 @@ def update(user, question: Question, data: dict) -> Question:
         for name, value in fields.items():
             setattr(question, name, value)
         question.save()
-        record(user, "learning.question.update", question, before=before, after=_audited(question))
+        audit.record(
+            user, "learning.question.update", question, before=before, after=_audited(question)
+        )
     return question
 
 
@@ -162,8 +164,14 @@ def set_active(user, question: Question, active: bool) -> Question:
         before = _audited(question)
         question.active = active
         question.save(update_fields=["active"])
-        code = "learning.question.restore" if active else "learning.question.retire"
-        record(user, code, question, before=before, after=_audited(question))
+        if active:
+            audit.record(
+                user, "learning.question.restore", question, before=before, after=_audited(question)
+            )
+        else:
+            audit.record(
+                user, "learning.question.retire", question, before=before, after=_audited(question)
+            )
     return question
 
 
