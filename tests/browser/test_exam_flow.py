@@ -131,3 +131,31 @@ def test_a_member_takes_an_exam_offline_mid_way_and_gets_the_hours(page, world, 
     entries = page.inner_text("#ledger-entries")
     assert "考试：党章知识测试" in entries and "2 学时" in entries
     fits(page)
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_the_organisers_exam_pages_fit_a_phone_in_chinese(page, world, make_user):
+    from dangqun.learning import exams
+    from tests.browser.test_crawl import english_words
+
+    exam = _exam(world, make_user)
+    exams.submit(world.member, exams.start(world.member, exam).pk)
+    log_in(page, "secretary")
+    page.goto(f"{page.base_url}/learning/ledger/")
+    page.click("#learning-links >> text=题库")
+    paths = [
+        "/learning/questions/",
+        "/learning/questions/new/",
+        f"/learning/questions/{exam.paper.items.first().question_id}/",
+        "/learning/questions/import/",
+        "/learning/papers/",
+        "/learning/papers/new/",
+        "/learning/exams/manage/",
+        "/learning/exams/new/",
+        f"/learning/exams/{exam.pk}/statistics/",
+    ]
+    for path in paths:
+        page.goto(page.base_url + path)
+        fits(page)
+        text = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
+        assert english_words(text, ["secretary"]) == "", path

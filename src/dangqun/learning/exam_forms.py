@@ -31,7 +31,7 @@ class QuestionForm(forms.Form):
     answer = forms.CharField(
         label="答案",
         max_length=500,
-        help_text="选择题填字母（多选如 ABD）；判断题填“正确”或“错误”；填空题可填多个可接受的写法，用 | 分隔",
+        help_text="选择题填字母（多选如 A、B、D）；判断题填“正确”或“错误”；填空题可填多个可接受的写法，用 | 分隔",
     )
     explanation = forms.CharField(
         label="解析", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000

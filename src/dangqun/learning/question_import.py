@@ -150,7 +150,7 @@ def _answer(kind: str, text: str, options: list[str]) -> tuple[list, str]:
         if word in FALSE_WORDS:
             return [1], ""
         return [], "判断题的答案只能填“正确”或“错误”"
-    letters = [c for c in text.upper().replace("，", "").replace(",", "").replace(" ", "")]
+    letters = [c for c in text.upper() if c not in "，,、 ；;"]
     if not letters:
         return [], "请填写答案（选项字母，如 A 或 ABD）"
     shown = questions.LETTERS[: len(options)]
