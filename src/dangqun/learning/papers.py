@@ -18,6 +18,8 @@ from dangqun.learning.exam_models import CHOICE_KINDS, Kind, Paper, PaperItem, P
 
 _rng = random.SystemRandom()
 MAX_QUESTIONS = 200
+# a paper's questions as papers print them: 单选, 多选, 判断, 填空
+KIND_ORDER = [Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE, Kind.FILL]
 
 
 def _tagged(rows: QuerySet, tag: str) -> QuerySet:
@@ -65,10 +67,9 @@ def create(user, org, data: dict) -> Paper:
             paper.rules = data["rules"]
             paper.save(update_fields=["rules"])
         else:
-            chosen = list(
-                Question.objects.filter(
-                    org=org, active=True, pk__in=data.get("questions") or []
-                ).order_by("kind", "id")
+            chosen = sorted(
+                Question.objects.filter(org=org, active=True, pk__in=data.get("questions") or []),
+                key=lambda q: (KIND_ORDER.index(q.kind), q.pk),
             )
             if not chosen:
                 raise ValidationError({"questions": "请至少选择一道题"})

@@ -25,7 +25,7 @@ def test_permission_matrix(world, api, secretary, setup):
         (lambda c: c.get(f"/api/learning/attempts/{attempt.pk}/"), 401, 200, 404, 403),
         (
             lambda c: c.post(
-                f"/api/learning/attempts/{attempt.pk}/answer/", {"position": 0, "text": "x"}
+                f"/api/learning/attempts/{attempt.pk}/answer/", {"position": 3, "text": "x"}
             ),
             401,
             200,
