@@ -4,6 +4,8 @@ on the day of their best passed attempt (highest score, then earliest). ``exams`
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from dangqun.learning import ledger, sources
 from dangqun.learning.exam_models import Attempt
 from dangqun.learning.models import Source
@@ -34,4 +36,8 @@ def derive(ids, year):
         )
 
 
-sources.register(Source.EXAM, derive)
+def _exam_page(exam_id: int) -> str:
+    return reverse("learning:exam", args=[exam_id])
+
+
+sources.register(Source.EXAM, derive, link=_exam_page)
