@@ -29,12 +29,15 @@ def pos(attempt, kind):
 
 
 def answer_all(user, attempt, wrong=()):
+    """Answer every question right, except the places in ``wrong`` (a wrong option or text)."""
     for position, response in enumerate(right_places(attempt)):
         if position in wrong:
-            if attempt.items[position].get("order") is not None or len(response) == 1:
-                response = [1 - response[0]] if isinstance(response[0], int) else ["错"]
-            else:
+            item = attempt.items[position]
+            if isinstance(response[0], str):
                 response = ["错"]
+            else:
+                size = len(item["order"]) if item.get("order") else 2
+                response = [next(p for p in range(size) if p not in response)]
         exams.save(user, attempt.pk, position, response)
 
 
