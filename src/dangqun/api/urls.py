@@ -13,6 +13,7 @@ from dangqun.api import (
     development_figures,
     learning,
     learning_classes,
+    learning_exams,
     learning_materials,
     life,
     life_figures,
@@ -43,6 +44,9 @@ router.register("voices/import", voice_imports.VoiceImportViewSet, basename="voi
 router.register("voices/congresses", congresses.CongressViewSet, basename="voice-congress")
 router.register("voices", voices.VoiceViewSet, basename="voice")
 router.register("development/cases", development.CaseViewSet, basename="development-case")
+router.register("learning/exams", learning_exams.ExamViewSet, basename="learning-exam")
+router.register("learning/attempts", learning_exams.AttemptViewSet, basename="learning-attempt")
+router.register("learning/questions", learning_exams.QuestionViewSet, basename="learning-question")
 router.register("life/meetings", life.MeetingViewSet, basename="life-meeting")
 # before activities: its activities/{id}/ would take activities/orders/ and /certificates/
 router.register("activities/orders", activity_orders.OrderViewSet, basename="activity-order")

@@ -12,6 +12,7 @@ class LearningConfig(AppConfig):
             cards,
             people_changes,
             sources_classes,
+            sources_exams,
             sources_life,
             sources_self_study,
         )

@@ -90,6 +90,16 @@ from dangqun.learning.class_models import (  # noqa: E402, F401
     ExternalTraining,
     TrainingClass,
 )
+
+# the question bank and exams (issue #17 §3) live in their own module
+from dangqun.learning.exam_models import (  # noqa: E402, F401
+    Answer,
+    Attempt,
+    Exam,
+    Paper,
+    PaperItem,
+    Question,
+)
 from dangqun.learning.material_models import (  # noqa: E402, F401  (issue #17 §2)
     Material,
     MaterialFile,

@@ -35,3 +35,13 @@ def remind_classes_tomorrow() -> int:
 def sweep_orphan_proofs() -> int:
     """Every night: delete external training proofs left by uploads whose transaction failed."""
     return external.sweep_orphan_files()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def exam_rounds() -> int:
+    """Every ten minutes: attempts left open past their deadline are graded from what was saved,
+    and the exam notices (opened; closes tomorrow) go out once."""
+    from dangqun.learning import exam_notices, exams
+    from dangqun.learning.exam_models import Attempt
+
+    return exams.settle(Attempt.objects.all()) + exam_notices.send()

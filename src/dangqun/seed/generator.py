@@ -24,6 +24,7 @@ from dangqun.seed.bulk_development import seed_bulk_development
 from dangqun.seed.bulk_life import seed_bulk_life
 from dangqun.seed.bulk_voices import seed_bulk_voices
 from dangqun.seed.development import seed_demo_development
+from dangqun.seed.exams import seed_demo_exams
 from dangqun.seed.leadership import build_leadership
 from dangqun.seed.learning_classes import seed_demo_classes
 from dangqun.seed.learning_materials import seed_demo_materials
@@ -186,6 +187,7 @@ def seed_demo_accounts_and_records(plan, writer: PlanWriter, seed: int, today) -
     seed_demo_order(root, User.objects.get(username="qungong"))
     seed_demo_materials(Org.objects.get(pk=targets["branch"]), today)
     seed_demo_classes(Org.objects.get(pk=targets["branch"]), today)
+    seed_demo_exams(Org.objects.get(pk=targets["branch"]), today)
     return notes
 
 

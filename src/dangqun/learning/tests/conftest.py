@@ -74,3 +74,79 @@ def klass(world, secretary):
             },
         )
     return made
+
+
+@pytest.fixture
+def bank(world, secretary):
+    """Four questions of 综合部党支部's bank, one of each type."""
+    from dangqun.learning import questions
+    from dangqun.learning.exam_models import Kind
+
+    data = [
+        {
+            "kind": Kind.SINGLE,
+            "stem": "预备党员的预备期为几年？",
+            "options": ["半年", "一年", "两年"],
+            "answer": [1],
+        },
+        {
+            "kind": Kind.MULTIPLE,
+            "stem": "下列属于党的纪律的有？",
+            "options": ["政治纪律", "组织纪律", "廉洁纪律", "考勤纪律"],
+            "answer": [0, 1, 2],
+        },
+        {"kind": Kind.TRUE_FALSE, "stem": "党员有权参加党的有关会议。", "answer": [0]},
+        {
+            "kind": Kind.FILL,
+            "stem": "党的最高领导机关是党的全国代表大会和它所产生的（ ）。",
+            "answer": ["中央委员会"],
+        },
+    ]
+    return [questions.create(secretary, world.branch_a, d | {"tags": "党章"}) for d in data]
+
+
+@pytest.fixture
+def make_exam(world, secretary, bank):
+    """An exam of the bank's four questions (10 points each) for 综合部党支部's members, open now."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from dangqun.learning import exams, papers
+
+    def make(**over):
+        paper = papers.create(
+            secretary,
+            world.branch_a,
+            {
+                "title": "党章测试卷",
+                "mode": "fixed",
+                "questions": [q.pk for q in bank],
+                "points": {k: 10 for k in ("single", "multiple", "true_false", "fill")},
+            },
+        )
+        now = timezone.now()
+        data = {
+            "title": "党章知识测试",
+            "paper": paper,
+            "opens_at": now - dt.timedelta(hours=1),
+            "closes_at": now + dt.timedelta(days=3),
+            "limit_minutes": 30,
+            "attempts_allowed": 2,
+            "pass_mark": Decimal(30),
+            "partial_credit": False,
+            "hours": Decimal(2),
+        } | over
+        return exams.create(secretary, world.branch_a, data)
+
+    return make
+
+
+@pytest.fixture
+def api(db):
+    """``api(user)`` calls the API as that user with a fresh token; ``api(None)`` anonymously."""
+    from dangqun.accounts.services import create_token
+    from dangqun.api.tests.helpers import ApiClient
+
+    return lambda user=None: ApiClient(create_token(None, user) if user is not None else None)

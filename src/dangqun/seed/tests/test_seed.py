@@ -330,3 +330,25 @@ def test_the_demo_has_a_class_with_yuangong_part_way_and_an_external_training(se
     assert page.status_code == 200 and "8 学时" in page.content.decode()
     client.force_login(User.objects.get(username="shuji"))
     assert "学习强国" in client.get("/learning/manage/external/").content.decode()
+
+
+def test_the_demo_has_a_question_bank_and_an_exam_passed_by_some_and_failed_by_one(seeded, client):
+    from dangqun.learning import ledger
+    from dangqun.learning.exam_models import Attempt, Exam, Question
+    from dangqun.learning.models import LedgerEntry, Source
+
+    assert Question.objects.count() >= 50
+    closed = Exam.objects.get(title="党章知识测试（第一期）")
+    attempts = list(Attempt.objects.filter(exam=closed))
+    scores = [(a.score, a.passed) for a in attempts]
+    assert sum(a.passed for a in attempts) >= 2 and sum(not a.passed for a in attempts) == 1, scores
+    yuangong = User.objects.get(username="yuangong")
+    mine = Attempt.objects.get(exam=closed, person_id=yuangong.person_id)
+    assert mine.passed
+    assert max(a.score for a in attempts) == 100, scores  # SHARES has one who knows it all
+    assert LedgerEntry.objects.filter(source=Source.EXAM, person_id=yuangong.person_id).exists()
+    assert ledger.rebuild(closed.closes_at.year) == 0
+    client.force_login(yuangong)
+    page = client.get(f"/learning/exams/attempts/{mine.pk}/result/").content.decode()
+    assert "（正确答案）" in page
+    assert "党章学习月测试" in client.get("/learning/exams/").content.decode()

@@ -379,7 +379,9 @@ def _counts(client) -> dict[str, int]:
 # voices) and read the tallies; the structure findings come from the cache here (their computation
 # is pinned in test_views).
 PINNED = {
-    "member": {"page": 12},  # 9 + 2 for 我的活动 + 1 for 我的学时 (the standing; a non-member: the sum)
+    "member": {
+        "page": 12
+    },  # 9 + 2 for 我的活动 + 1 for 我的学时 (the standing; a non-member: the sum)
     "reader": {
         "page": 4,
         "voices.rates": 7,
