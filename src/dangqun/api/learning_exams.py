@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from dangqun.api.pagination import Pagination
 from dangqun.api.views import FORBIDDEN, INVALID, ServiceErrorsMixin
 from dangqun.core import actions as core_actions
+from dangqun.core.ids import parse_id
 from dangqun.learning import (
     exam_actions,
     exams,
@@ -151,7 +152,7 @@ class ExamViewSet(ServiceErrorsMixin, mixins.ListModelMixin, viewsets.GenericVie
         operation_id="learning_attempts_retrieve",
         summary="答卷与结果",
         description="本人的答卷：题目、已保存的答案、得分；每题对错和正确答案在考试截止后才返回。",
-        responses={200: AttemptSerializer, 404: NOT_FOUND},
+        responses={200: AttemptSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     ),
 )
 class AttemptViewSet(ServiceErrorsMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -171,7 +172,7 @@ class AttemptViewSet(ServiceErrorsMixin, mixins.RetrieveModelMixin, viewsets.Gen
         summary="保存一题答案",
         description="随答随存，可重复提交（以最后一次为准）；答题时间已到或已交卷时拒绝。",
         request=AnswerInput,
-        responses={200: SavedSerializer, 400: INVALID, 404: NOT_FOUND},
+        responses={200: SavedSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"], url_path="answer")
     def answer(self, request, pk=None):
@@ -186,7 +187,7 @@ class AttemptViewSet(ServiceErrorsMixin, mixins.RetrieveModelMixin, viewsets.Gen
         summary="交卷",
         description="按已保存的答案评分，只评一次（重复交卷返回同一结果）；通过且考试计学时的，计入学时。",
         request=None,
-        responses={200: AttemptSerializer, 404: NOT_FOUND},
+        responses={200: AttemptSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"], url_path="submit")
     def submit(self, request, pk=None):
@@ -235,7 +236,8 @@ class QuestionViewSet(ServiceErrorsMixin, mixins.ListModelMixin, viewsets.Generi
     def import_file(self, request):
         if not services.organises(request.user):
             raise PermissionDenied(services.NOT_ORGANISER)
-        org = services.organiser_orgs(request.user).filter(pk=request.data.get("org") or 0).first()
+        org_id = parse_id(request.data.get("org"))
+        org = services.organiser_orgs(request.user).filter(pk=org_id).first() if org_id else None
         uploaded = request.FILES.get("file")
         if org is None or uploaded is None:
             raise ValidationError({"non_field_errors": ["请选择题库所属组织和要导入的文件"]})
