@@ -82,7 +82,7 @@ def test_a_member_takes_an_exam_offline_mid_way_and_gets_the_hours(page, world, 
     exam = _exam(world, make_user)
     log_in(page, "member")
     page.goto(f"{page.base_url}/learning/ledger/")
-    page.click("#learning-links >> text=我的考试")
+    page.click("#learning-nav >> text=我的考试")
     page.click("#exams-open >> text=党章知识测试")
     fits(page)
     page.click("#start-exam")
@@ -142,7 +142,7 @@ def test_the_organisers_exam_pages_fit_a_phone_in_chinese(page, world, make_user
     exams.submit(world.member, exams.start(world.member, exam).pk)
     log_in(page, "secretary")
     page.goto(f"{page.base_url}/learning/ledger/")
-    page.click("#learning-links >> text=题库")
+    page.click("#learning-nav >> text=题库")
     paths = [
         "/learning/questions/",
         "/learning/questions/new/",
