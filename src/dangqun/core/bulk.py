@@ -1,6 +1,7 @@
 """Bulk writes for imports and other large batches: fast paths on PostgreSQL, Django's on SQLite."""
 
 from django.db import connection
+from psycopg.types.json import Jsonb
 
 
 def insert_rows(model, objects: list) -> None:
@@ -86,8 +87,11 @@ def insert_dicts(model, rows: list[dict]) -> list[int]:
                 [model._meta.db_table, len(rows)],
             )
             ids = [pk for (pk,) in cursor.fetchall()]
+            json_at = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
             with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
                 for pk, row in zip(ids, values, strict=True):
+                    for i in json_at:  # a list would otherwise go in as an SQL array
+                        row[i] = Jsonb(row[i])
                     copy.write_row([pk, *row])
             return ids
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608

@@ -78,7 +78,7 @@ def seed_bulk_development(
     world = _World.load(root)
     pool = deque(world.applicants)
     rng.shuffle(pool)
-    actor = _actor()
+    actor = bulk_actor()
     outcomes = [(status, step) for status, step, _ in OUTCOMES]
     weights = [weight for _, _, weight in OUTCOMES]
     planned: list[PlannedCase] = []
@@ -169,7 +169,7 @@ class _World:
         return rows[: bisect.bisect_right(rows, (on, float("inf"), ""))]
 
 
-def _actor() -> User:
+def bulk_actor() -> User:
     user, created = User.objects.get_or_create(
         username=ACTOR, defaults={"first_name": "批量生成", "is_active": False}
     )
@@ -324,7 +324,7 @@ def _write(planned: list[PlannedCase], actor: User) -> int:
                         "org_id": case.approver if STEPS[number].by == COMMITTEE else case.branch,
                         "actor_id": actor.pk,
                         "note": note,
-                        "details": _json(details),
+                        "details": details,
                         "recorded_at": _at(day),
                     }
                 )
@@ -362,15 +362,6 @@ def _details(case: PlannedCase, number: int) -> tuple[str, dict]:
     if number in case.approved:
         return "", {"approved": case.approved[number]}
     return "", {}
-
-
-def _json(value: dict):
-    """A JSON value for ``insert_dicts``: COPY on PostgreSQL takes no plain dict."""
-    if connection.vendor == "postgresql":
-        from psycopg.types.json import Jsonb
-
-        return Jsonb(value)
-    return value
 
 
 def _at(day: dt.date) -> dt.datetime:

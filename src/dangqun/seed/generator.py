@@ -21,6 +21,7 @@ from dangqun.seed.activities import seed_demo_activities
 from dangqun.seed.activity_orders import seed_demo_order
 from dangqun.seed.bulk_activities import seed_bulk_activities
 from dangqun.seed.bulk_development import seed_bulk_development
+from dangqun.seed.bulk_learning import seed_bulk_learning
 from dangqun.seed.bulk_life import seed_bulk_life
 from dangqun.seed.bulk_voices import seed_bulk_voices
 from dangqun.seed.development import seed_demo_development
@@ -192,7 +193,7 @@ def seed_demo_accounts_and_records(plan, writer: PlanWriter, seed: int, today) -
 
 
 def seed_bulk_records(plan, writer: PlanWriter, seed: int, today, progress) -> None:
-    """The scale's bulk voices, years of 组织生活, 发展党员 cases and activities, when it asks
+    """The scale's bulk voices, years of 组织生活, 发展党员 cases and activities, classes and exams, when it asks
     for them."""
     if plan.scale.voices:
         root = Org.objects.get(pk=writer.org_pk[plan.roots[System.ENTERPRISE]])
@@ -219,4 +220,16 @@ def seed_bulk_records(plan, writer: PlanWriter, seed: int, today, progress) -> N
         ]
         seed_bulk_activities(
             roots, plan.scale.activities, seed=seed, today=today, progress=progress
+        )
+    if plan.scale.exams or plan.scale.classes:
+        party = Org.objects.get(pk=writer.org_pk[plan.roots[System.PARTY]])
+        seed_bulk_learning(
+            party,
+            classes=plan.scale.classes,
+            questions=plan.scale.questions,
+            exams=plan.scale.exams,
+            attempts=plan.scale.exam_attempts,
+            seed=seed,
+            today=today,
+            progress=progress,
         )

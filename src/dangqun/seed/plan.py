@@ -36,6 +36,10 @@ class Scale:
     life_years: int = 0  # years of 组织生活 for every branch (the demo branch has its own year)
     development_cases: int = 0  # 发展党员 cases in all stages (the demo branch has its own four)
     activities: int = 0  # activities over three years, with their sign-ups and hours
+    classes: int = 0  # 培训班 over three years, with sessions, enrolments and attendance
+    questions: int = 0  # questions in the banks of the biggest 党委
+    exams: int = 0  # exams over three years on those banks
+    exam_attempts: int = 0  # about how many attempts their audiences make
     label: str = ""  # how the audit log names it
 
 
@@ -84,6 +88,10 @@ SCALES = {
         life_years=3,
         development_cases=20_000,
         activities=50_000,
+        classes=2_000,
+        questions=5_000,
+        exams=2_000,
+        exam_attempts=1_500_000,
         label="大规模",
     ),
 }
