@@ -23,11 +23,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from dangqun.core import audit
+from dangqun.core import audit, bulk
 from dangqun.learning import audience, grading, ledger, papers, services
 from dangqun.learning.exam_models import Answer, Attempt, Exam, Kind, Question
 from dangqun.learning.models import Source
@@ -78,6 +79,22 @@ def _audited(exam: Exam) -> dict:
 def mine(person) -> QuerySet:
     """The exams the person is in the audience of (the visibility verb of ``audience``)."""
     return audience.for_person(Exam.objects.all(), person)
+
+
+def to_take(person, now: dt.datetime | None = None) -> list[Exam]:
+    """The exams open now that the person has not passed and has an attempt left, soonest to
+    close first (the 工作台's "可参加的考试"). One query, besides the audience's post check."""
+    now = now or timezone.now()
+    theirs = Attempt.objects.filter(exam=OuterRef("pk"), person=person)
+    used = theirs.filter(submitted_at__isnull=False).values("exam").annotate(n=Count("pk"))
+    return list(
+        mine(person)
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .exclude(Exists(theirs.filter(passed=True)))
+        .annotate(used=Coalesce(Subquery(used.values("n")), 0))
+        .filter(used__lt=F("attempts_allowed"))
+        .order_by("closes_at", "pk")
+    )
 
 
 def require_mine(user, pk: int) -> Exam:
@@ -219,7 +236,7 @@ def grade(attempt: Attempt) -> None:
         )
         answer.points, answer.correct = got, got == points
         score += got
-    Answer.objects.bulk_update(saved.values(), ["points", "correct"])
+    bulk.bulk_update(Answer, list(saved.values()), ["points", "correct"])
     attempt.score = score
     attempt.passed = score >= exam.pass_mark
 
