@@ -18,6 +18,8 @@ NAMES: dict[str, str] = {
     "learning.class_sign_up": "报名培训班",
     "learning.class_withdraw": "退出培训班",
     "learning.class_release": "移出参训名单",
+    "learning.class_enrol": "加入参训名单",
+    "learning.class_enrol_new": "新增对象补入参训名单",
     "learning.class_check_in": "培训班扫码签到",
     "learning.class_mark": "登记培训出勤",
     "learning.class_unmark": "取消培训出勤",

@@ -54,6 +54,16 @@ CLASS: dict[str, Action] = {
         lambda u, k, d: class_attendance.mark(u, k, d["session"], d["person"], d["present"]),
         "已登记",
     ),
+    "enrol": _keeper(
+        class_forms.EnrolForm,
+        lambda u, k, d: class_attendance.enrol(u, k, d["employee_no"]),
+        "已加入参训名单，已通知本人",
+    ),
+    "enrol_new": _keeper(
+        None,
+        lambda u, k, d: class_attendance.enrol_newcomers(u, k),
+        "新增对象已加入参训名单，已通知本人",
+    ),
     "release": _keeper(
         class_forms.ReleaseForm,
         lambda u, k, d: class_attendance.release(u, k, d["person"], d["reason"]),

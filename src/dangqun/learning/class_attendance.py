@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangqun.core import audit, rotating_codes
-from dangqun.learning import audience, classes, services, sources_classes
+from dangqun.learning import audience, class_notify, classes, services, sources_classes
 from dangqun.learning.class_models import (
     Attendance,
     ClassSession,
@@ -23,6 +24,7 @@ from dangqun.learning.class_models import (
     Enrolment,
     TrainingClass,
 )
+from dangqun.people.models import Person
 
 OPENS_BEFORE = dt.timedelta(hours=1)  # check-in opens an hour before a session …
 CLOSES_AFTER = dt.timedelta(hours=2)  # … and closes two hours after it ends
@@ -91,6 +93,77 @@ def release(user, klass: TrainingClass, person_id: int, reason: str) -> Enrolmen
     )
     sources_classes.sync_class(klass)
     return row
+
+
+NOT_IN_SCOPE = "该人员不在主办组织范围内（按所在单位或党组织）"
+
+
+def _require_running(klass: TrainingClass) -> None:
+    if klass.status != ClassStatus.PUBLISHED:
+        raise ValidationError("只有进行中的培训班可以调整参训名单")
+
+
+@transaction.atomic
+def enrol(user, klass: TrainingClass, employee_no: str) -> Enrolment:
+    """The organiser adds one person by their 工号: anyone in service whose unit or party
+    organisation lies under the class's organiser (not only its audience: an invited 入党积极分子,
+    a secretary from a joint branch). Someone taken off before comes back; they are told."""
+    klass = classes.locked(klass)
+    services.require_manage(user, klass.org)
+    _require_running(klass)
+    path = klass.org.path
+    person = (
+        Person.objects.filter(employee_no=employee_no.strip(), employment_status="active")
+        .filter(Q(unit__path__startswith=path) | Q(party_branch__path__startswith=path))
+        .first()
+    )
+    if person is None:
+        raise ValidationError(
+            {"employee_no": f"没有工号为 {employee_no.strip()} 的在职人员，或{NOT_IN_SCOPE}"}
+        )
+    row = Enrolment.objects.filter(klass=klass, person=person).first()
+    if row is not None and row.left_at is None:
+        raise ValidationError({"employee_no": f"{person.name} 已在参训名单中"})
+    if row is None:
+        row = Enrolment.objects.create(klass=klass, person=person, how=Enrol.ASSIGNED)
+    else:
+        row.left_at, row.enrolled_at = None, timezone.now()
+        row.save(update_fields=["left_at", "enrolled_at"])
+    audit.record(
+        user, "learning.class_enrol", klass, after={"person": person.pk, "姓名": person.name}
+    )
+    sources_classes.sync_class(klass)  # attendance kept from before counts again
+    class_notify.tell_people([person.pk], klass, "assigned", f"您已被安排参加培训班：{klass.title}")
+    return row
+
+
+def newcomers(klass: TrainingClass):
+    """People of an assigned class's audience who joined it after publishing (never enrolled:
+    someone taken off stays off)."""
+    if klass.enrolment != Enrol.ASSIGNED or klass.status != ClassStatus.PUBLISHED:
+        return Person.objects.none()
+    return audience.people(klass).exclude(
+        pk__in=Enrolment.objects.filter(klass=klass).values("person_id")
+    )
+
+
+@transaction.atomic
+def enrol_newcomers(user, klass: TrainingClass) -> int:
+    """Put the audience's newcomers on the list of an assigned class, and tell them."""
+    klass = classes.locked(klass)
+    services.require_manage(user, klass.org)
+    _require_running(klass)
+    people = list(newcomers(klass).values_list("pk", flat=True))
+    if not people:
+        raise ValidationError("参训对象中没有尚未入名单的人员")
+    Enrolment.objects.bulk_create(
+        [Enrolment(klass=klass, person_id=pk, how=Enrol.ASSIGNED) for pk in people],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    audit.record(user, "learning.class_enrol_new", klass, after={"enrolled": len(people)})
+    class_notify.tell_people(people, klass, "assigned", f"您已被安排参加培训班：{klass.title}")
+    return len(people)
 
 
 # Attendance -------------------------------------------------------------------------------------

@@ -125,6 +125,10 @@ class ReleaseForm(CheckedForm):
         return pk
 
 
+class EnrolForm(CheckedForm):
+    employee_no = forms.CharField(label="工号", max_length=32)
+
+
 class ReasonForm(CheckedForm):
     reason = forms.CharField(label="原因", max_length=200)
 

@@ -166,7 +166,11 @@ def enrolments(request, pk: int):
         "completed": sum(1 for _, _, done in people if done),
         "may_mark": classes.can_manage(request.user, klass)
         and klass.status in (ClassStatus.PUBLISHED, ClassStatus.FINISHED),
+        "may_enrol": classes.can_manage(request.user, klass)
+        and klass.status == ClassStatus.PUBLISHED,
     }
+    if context["may_enrol"]:
+        context["newcomers"] = class_attendance.newcomers(klass).count()
     return render_page(request, "learning/class_enrolments.html", context)
 
 

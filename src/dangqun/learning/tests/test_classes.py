@@ -263,3 +263,47 @@ def test_taking_someone_off_the_list_takes_their_credits_back(world, klass, secr
     )
     assert not LedgerEntry.objects.filter(source=Source.CLASS).exists()
     assert ledger.rebuild(timezone.localdate().year) == 0
+
+
+def test_newcomers_and_people_added_by_hand_join_the_list(world, klass, secretary, login):
+    from conftest import VALID_IDS
+    from dangqun.people import services as people_services
+
+    classes.publish(secretary, klass)
+    client = login(secretary)
+    page = client.get(f"/learning/manage/classes/{klass.pk}/enrolments/").content.decode()
+    assert "发布后新加入" not in page  # nobody new yet
+    newcomer = people_services.create_person(
+        None,
+        {"employee_no": "A0009", "name": "钱七", "unit": world.dept_a, "id_number": VALID_IDS[5]},
+        {"branch": world.branch_a, "joined_on": dt.date(2024, 7, 1)},
+    )
+    page = client.get(f"/learning/manage/classes/{klass.pk}/enrolments/").content.decode()
+    assert "参训对象中有 1 人是发布后新加入的" in page
+    client.post(f"/learning/classes/{klass.pk}/enrol_new/", {"back": "enrolments"})
+    assert Enrolment.objects.filter(klass=klass, person=newcomer, left_at__isnull=True).exists()
+    # someone taken off stays off the newcomers; by 工号 they come back, their attendance with them
+    session = _sessions(klass)[0]
+    _scan(world.member, klass, session)
+    class_attendance.release(secretary, klass, world.zhang.pk, "长期病假")
+    assert not class_attendance.newcomers(klass).exists()
+    done = client.post(
+        f"/learning/classes/{klass.pk}/enrol/",
+        {"employee_no": " A0001 ", "back": "enrolments"},
+        follow=True,
+    )
+    assert "已加入参训名单" in done.content.decode()
+    assert Enrolment.objects.get(klass=klass, person=world.zhang).left_at is None
+    assert AuditLog.objects.filter(action="learning.class_enrol").count() == 1
+    # outside the organiser's sub-tree, unknown, or already on the list: refused in Chinese
+    for number, message in (("B0001", "不在主办组织范围内"), ("X9999", "没有工号为 X9999"),
+                            ("A0002", "李四 已在参训名单中")):  # fmt: skip
+        refused = client.post(
+            f"/learning/classes/{klass.pk}/enrol/",
+            {"employee_no": number, "back": "enrolments"},
+            follow=True,
+        )
+        assert message in refused.content.decode()
+    assert AuditLog.objects.filter(action="learning.class_enrol").count() == 1
+    with pytest.raises(PermissionDenied):
+        class_attendance.enrol(world.member, klass, "A0003")
