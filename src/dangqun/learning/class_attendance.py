@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangqun.core import audit, rotating_codes
-from dangqun.learning import audience, class_notify, classes, services, sources_classes
+from dangqun.learning import class_notify, classes, services, sources_classes
 from dangqun.learning.class_models import (
     Attendance,
     ClassSession,
@@ -24,6 +24,7 @@ from dangqun.learning.class_models import (
     Enrolment,
     TrainingClass,
 )
+from dangqun.people import audience
 from dangqun.people.models import Person
 
 OPENS_BEFORE = dt.timedelta(hours=1)  # check-in opens an hour before a session …

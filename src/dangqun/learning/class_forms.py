@@ -7,9 +7,9 @@ from django import forms
 from dangqun.core.forms import AttachmentsField, CheckedForm
 from dangqun.core.ids import parse_id
 from dangqun.learning import services
-from dangqun.learning.audience import Who
 from dangqun.learning.class_models import DEFAULT_THRESHOLD, Enrol, ExternalKind
 from dangqun.orgs.models import Org
+from dangqun.people.audience import Who
 
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DAY = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from dangqun.core import filestore, rotating_codes
-from dangqun.learning.audience import AudienceFields
+from dangqun.people.audience import AudienceFields
 
 DEFAULT_THRESHOLD = 80  # per cent of the class's 学时 attended for 结业
 

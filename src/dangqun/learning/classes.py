@@ -19,7 +19,7 @@ from dangqun.accounts.roles import MANAGE_LEARNING, VIEW_LEARNING
 from dangqun.accounts.scope import Scope
 from dangqun.core import audit
 from dangqun.core.rules import get_rule
-from dangqun.learning import audience, class_notify, services, sources_classes
+from dangqun.learning import class_notify, services, sources_classes
 from dangqun.learning.class_models import (
     ClassSession,
     ClassStatus,
@@ -27,6 +27,7 @@ from dangqun.learning.class_models import (
     Enrolment,
     TrainingClass,
 )
+from dangqun.people import audience
 
 FIELDS = ("title", "description", "enrolment", "threshold", "audience_who")
 OPEN = (ClassStatus.DRAFT, ClassStatus.PUBLISHED)

@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 
 from dangqun.learning import papers, question_import, services
-from dangqun.learning.audience import Who
 from dangqun.learning.exam_models import Kind, PaperMode
+from dangqun.people.audience import Who
 
 
 class OrgField(forms.ModelChoiceField):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from dangqun.learning.audience import AudienceFields
+from dangqun.people.audience import AudienceFields
 
 
 class Kind(models.TextChoices):

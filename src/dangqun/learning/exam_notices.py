@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangqun.accounts.models import User
-from dangqun.learning import audience
 from dangqun.learning.exam_models import Attempt, Exam
 from dangqun.notices.services import notify
+from dangqun.people import audience
 
 LOOKBACK = dt.timedelta(days=2)  # an exam opened while the task was down is still announced
 

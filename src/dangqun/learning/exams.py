@@ -29,9 +29,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from dangqun.core import audit, bulk
-from dangqun.learning import audience, grading, ledger, papers, services
+from dangqun.learning import grading, ledger, papers, services
 from dangqun.learning.exam_models import Answer, Attempt, Exam, Kind, Question
 from dangqun.learning.models import Source
+from dangqun.people import audience
 from dangqun.people.models import Person
 
 NOT_OPEN = "考试尚未开始"

@@ -9,9 +9,9 @@ from dangqun.core import uploads
 from dangqun.core.forms import CheckedForm
 from dangqun.core.uploads import video as videos
 from dangqun.learning import materials, services
-from dangqun.learning.audience import Who
 from dangqun.learning.material_models import NOTE_MAX, MaterialKind
 from dangqun.orgs.models import Org
+from dangqun.people.audience import Who
 
 
 class MaterialForm(CheckedForm):

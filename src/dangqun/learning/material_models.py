@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from dangqun.core import filestore
-from dangqun.learning.audience import AudienceFields
+from dangqun.people.audience import AudienceFields
 
 NOTE_MAX = 1000
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangqun.accounts.models import User
-from dangqun.learning import audience
 from dangqun.learning.material_models import Material, MaterialStatus, Study
 from dangqun.notices.services import notify
+from dangqun.people import audience
 
 
 def _url(material: Material) -> str:

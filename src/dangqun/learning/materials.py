@@ -23,7 +23,7 @@ from dangqun.accounts.roles import MANAGE_LEARNING
 from dangqun.accounts.scope import Scope
 from dangqun.core import audit, filestore, uploads
 from dangqun.core.uploads import video as videos
-from dangqun.learning import audience, material_notify, services
+from dangqun.learning import material_notify, services
 from dangqun.learning.material_models import (
     Material,
     MaterialFile,
@@ -32,6 +32,7 @@ from dangqun.learning.material_models import (
     Tag,
 )
 from dangqun.orgs.models import Org
+from dangqun.people import audience
 
 NOT_FOUND = "学习资料不存在或无权查看"
 FOLDER = "learning"

@@ -11,20 +11,9 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from dangqun.core.rules import get_rule
-from dangqun.orgs.models import PostTitle
+from dangqun.orgs.models import LEADER_TITLES  # noqa: F401 (ledger reads the posts from here)
 
 TENTH = Decimal("0.1")
-# Posts that make a person a 党组织书记 or 委员 (a 党小组长 is not a committee member).
-LEADER_TITLES = (
-    PostTitle.SECRETARY,
-    PostTitle.DEPUTY_SECRETARY,
-    PostTitle.ORGANISATION,
-    PostTitle.PUBLICITY,
-    PostTitle.DISCIPLINE,
-    PostTitle.YOUTH,
-    PostTitle.WOMEN,
-    PostTitle.MEMBER,
-)
 
 Span = tuple[dt.date, dt.date]  # first and last day, both included
 

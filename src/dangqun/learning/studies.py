@@ -16,9 +16,10 @@ from django.utils import timezone
 from dangqun.accounts.roles import MANAGE_LEARNING, ROLES
 from dangqun.accounts.scope import Scope
 from dangqun.core import audit
-from dangqun.learning import audience, ledger, materials, services
+from dangqun.learning import ledger, materials, services
 from dangqun.learning.material_models import NOTE_MAX, Material, MaterialStatus, Study
 from dangqun.learning.models import Source
+from dangqun.people import audience
 
 NOT_ASSIGNED = "这份资料不在您的学习任务中"
 

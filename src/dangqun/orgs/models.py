@@ -200,6 +200,20 @@ class PostTitle(models.TextChoices):
     DEPUTY_DIRECTOR = "deputy_director", "副主任"
 
 
+# Posts that make a person a 党组织书记 or 委员 of a party organisation (a 党小组长 is not a
+# committee member): the 56-学时 requirement and the "书记和委员" audience.
+LEADER_TITLES = (
+    PostTitle.SECRETARY,
+    PostTitle.DEPUTY_SECRETARY,
+    PostTitle.ORGANISATION,
+    PostTitle.PUBLICITY,
+    PostTitle.DISCIPLINE,
+    PostTitle.YOUTH,
+    PostTitle.WOMEN,
+    PostTitle.MEMBER,
+)
+
+
 class Post(models.Model):
     """A person holding a leadership post in an organisation, within a term."""
 

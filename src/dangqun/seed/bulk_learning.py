@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from dangqun.core import rotating_codes
 from dangqun.core.bulk import insert_dicts
-from dangqun.learning.audience import Who
 from dangqun.learning.class_models import (
     Attendance,
     ClassSession,
@@ -46,9 +45,9 @@ from dangqun.learning.exam_models import (
     Question,
 )
 from dangqun.learning.questions import stem_key
-from dangqun.learning.requirement import LEADER_TITLES
-from dangqun.orgs.models import BRANCH_KINDS, Org, Post, System
+from dangqun.orgs.models import BRANCH_KINDS, LEADER_TITLES, Org, Post, System
 from dangqun.orgs.models import Kind as OrgKind
+from dangqun.people.audience import Who
 from dangqun.people.models import Person
 from dangqun.seed.bulk_development import bulk_actor
 from dangqun.seed.exams import QUESTIONS

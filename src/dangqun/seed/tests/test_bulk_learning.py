@@ -5,10 +5,11 @@ import datetime as dt
 
 import pytest
 
-from dangqun.learning import audience, exams, ledger
+from dangqun.learning import exams, ledger
 from dangqun.learning.class_models import Attendance, Enrolment, TrainingClass
 from dangqun.learning.exam_models import Answer, Attempt, Exam, Question
 from dangqun.learning.models import LedgerEntry, Source
+from dangqun.people import audience
 from dangqun.seed.bulk_learning import PER_PAPER, seed_bulk_learning
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +39,7 @@ def test_bulk_learning_is_consistent(world):
         assert audience.includes(enrolment.klass, enrolment.person)
     for year in range(TODAY.year - 3, TODAY.year + 1):
         ledger.rebuild(year)
-    credited = {
-        (e.source_id, e.person_id)
-        for e in LedgerEntry.objects.filter(source=Source.EXAM)
-    }
+    credited = {(e.source_id, e.person_id) for e in LedgerEntry.objects.filter(source=Source.EXAM)}
     passed = set(
         Attempt.objects.filter(passed=True, exam__hours__gt=0).values_list("exam_id", "person_id")
     )

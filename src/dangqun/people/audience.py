@@ -1,8 +1,10 @@
-"""Who a class, a study material or an exam is for (issue #17 §1–3): a group of people — party
-members (all, 正式 or 预备), the 书记 and 委员 of party organisations, or every employee — within
-chosen sub-trees, or within the organiser's own sub-tree when none is chosen. One definition for
-every learning model (``AudienceFields``) and three questions: who is in it (``people``), is this
-person in it (``includes``), and which records are for this person (``for_person``)."""
+"""Who a record is for — a training class, a study material, an exam, and any other record sent
+to a group of people: party members (all, 正式 or 预备), the 书记 and 委员 of party organisations,
+or every employee — within chosen sub-trees, or within the organiser's own sub-tree when none is
+chosen. One definition for every such model (``AudienceFields``; the model also has ``org``, its
+organiser) and three questions: who is in it (``people``), is this person in it (``includes``),
+and which records are for this person (``for_person``). People are placed by where they are now,
+so someone who moves unit between publishing and reading sees what their new unit is sent."""
 
 from __future__ import annotations
 
@@ -10,8 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from dangqun.learning.requirement import LEADER_TITLES
-from dangqun.orgs.models import Org, Post, System
+from dangqun.orgs.models import LEADER_TITLES, Org, Post, System
 from dangqun.people.models import Person, PoliticalStatus
 
 
@@ -24,7 +25,7 @@ class Who(models.TextChoices):
 
 
 class AudienceFields(models.Model):
-    """The audience of a learning record; the record also has ``org``, its organiser."""
+    """The audience of a record; the record also has ``org``, its organiser."""
 
     audience_who = models.CharField("对象", max_length=16, choices=Who.choices, default=Who.MEMBERS)
     audience_orgs = models.ManyToManyField(
