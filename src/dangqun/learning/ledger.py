@@ -195,6 +195,7 @@ def refresh(year: int, people: Iterable[int] | None = None) -> int:
                 done=done.get(person_id) or ZERO,
                 required=owed,
                 leader=leader,
+                left_on=left_on,
             )
         )
     stale = Standing.objects.filter(year=year)
@@ -210,7 +211,7 @@ def refresh(year: int, people: Iterable[int] | None = None) -> int:
         batch_size=5000,
         update_conflicts=True,
         unique_fields=["person", "year"],
-        update_fields=["branch", "done", "required", "leader"],
+        update_fields=["branch", "done", "required", "leader", "left_on"],
     )
     return len(rows)
 

@@ -65,6 +65,9 @@ class Standing(models.Model):
     done = models.DecimalField("已完成学时", max_digits=6, decimal_places=1)
     required = models.DecimalField("应完成学时", max_digits=6, decimal_places=1)
     leader = models.BooleanField("书记或委员", default=False)
+    # the party profile's 离开日期 (first day off) when the member left: this year's overview
+    # counts those still here without reading every person (kept by ``ledger.refresh``)
+    left_on = models.DateField("离开日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "年度学时"

@@ -130,8 +130,9 @@ class Overview:
 
 def _standings(org: Org, year: int, as_of: dt.date):
     rows = Standing.objects.filter(year=year, branch__path__startswith=org.path)
-    if year == timezone.localdate().year:  # who must act now: members still here
-        rows = rows.filter(person__is_current_member=True)
+    today = timezone.localdate()
+    if year == today.year:  # who must act now: members still here
+        rows = rows.filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
     if as_of >= min(dt.date(year, 12, 31), timezone.localdate()):
         return rows.annotate(counted=F("done"))
     upto = (

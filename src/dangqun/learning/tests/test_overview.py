@@ -128,3 +128,24 @@ def test_members_kept_directly_by_a_committee_have_their_own_row_and_names(world
     assert [r.org for r in shown.rows] == [world.branch_a, world.committee_a]
     assert shown.rows[-1].members == 1 and shown.total.members == 3
     assert [p.name for p in shown.short] == [qian.name]
+
+
+def test_this_years_overview_counts_only_those_still_members(world):
+    from django.utils import timezone
+
+    from dangqun.learning.models import Standing
+    from dangqun.people import membership
+    from dangqun.people.models import MemberEvent
+
+    today = timezone.localdate()
+    ledger.refresh(today.year)
+    before = overview.overview(world.outsider, world.committee_b, today.year).total.members
+    membership.record_member_event(
+        world.outsider, world.zhao, MemberEvent.Type.TRANSFER_OUT, on=today,
+        counterpart="外单位党委",
+    )  # fmt: skip
+    standing = Standing.objects.get(person=world.zhao, year=today.year)  # a member this year …
+    assert standing.left_on == today
+    after = overview.overview(world.outsider, world.committee_b, today.year)
+    assert after.total.members == before - 1  # … but no longer one to remind
+    assert world.zhao.pk not in {s.person_id for s in after.short or []}
