@@ -113,7 +113,7 @@ def _order(question: Question) -> list[int] | None:
 
 
 def draw(paper: Paper) -> list[dict]:
-    """The questions of one attempt: [{"q", "points", "order"}]."""
+    """The questions of one attempt: [{"q", "kind", "points", "order"}]."""
     if paper.mode == PaperMode.RANDOM:
         picked: list[tuple[Question, Decimal]] = []
         taken: set[int] = set()
@@ -127,7 +127,10 @@ def draw(paper: Paper) -> list[dict]:
             raise ValidationError("题库中没有可抽取的题目，请联系考试组织者")
     else:
         picked = [(i.question, i.points) for i in paper.items.select_related("question")]
-    return [{"q": q.pk, "points": str(points), "order": _order(q)} for q, points in picked]
+    return [
+        {"q": q.pk, "kind": q.kind, "points": str(points), "order": _order(q)}
+        for q, points in picked
+    ]
 
 
 def visible_to(user) -> QuerySet:

@@ -218,3 +218,26 @@ def test_the_ledger_page_links_the_exam_pages(world, login, secretary):
     )
     page = login(secretary).get(reverse("learning:ledger")).content.decode()
     assert reverse("learning:bank") in page and reverse("learning:exams_manage") in page
+
+
+def test_saving_an_answer_is_one_write_and_a_fixed_number_of_queries(world, login, make_exam):
+    """Saving is the request a phone makes most during an exam (issue #17 §6: ≤ 30 ms)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangqun.learning.exam_models import Answer
+
+    attempt = exams.start(world.member, make_exam())
+    client = login(world.member)
+    url = reverse("learning:save_answer", args=[attempt.pk])
+    client.post(url, {"position": 2, "choice": "0"})  # the session's first request writes it
+    counts = []
+    for position, choice in ((0, "0"), (0, "1"), (1, "0")):  # new, changed, another place
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(url, {"position": position, "choice": choice}).status_code == 200
+        counts.append(len(captured))
+        writes = [q["sql"] for q in captured if "learning_answer" in q["sql"]]
+        assert len(writes) == 1 and writes[0].startswith("INSERT")  # an upsert, no read first
+    assert counts == [4, 4, 4]  # session, user, the attempt, the upsert
+    assert Answer.objects.filter(attempt=attempt).count() == 3
+    assert Answer.objects.get(attempt=attempt, position=0).response == [1]
