@@ -16,7 +16,9 @@ def crowd(world, make_user):
             made["n"] += 1
             no = f"C{made['n']:04d}"
             person = people_services.create_person(
-                None, {"employee_no": no, "name": f"职工{made['n']}", "unit": dept, "gender": "F"}, None
+                None,
+                {"employee_no": no, "name": f"职工{made['n']}", "unit": dept, "gender": "F"},
+                None,
             )
             users.append(make_user(f"user{no}", person=person))
         return users

@@ -82,7 +82,10 @@ def test_skip_logic_drops_the_skipped_answers_and_waives_them(world):
     )
     assert Response.objects.get().answers == {str(first.pk): 0, str(matrix.pk): matrix_answer}
     assert answering.path_of(list(survey.questions.all()), {str(first.pk): 2}) == [
-        first, second, matrix, text
+        first,
+        second,
+        matrix,
+        text,
     ]
 
 

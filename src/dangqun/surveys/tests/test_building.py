@@ -13,7 +13,11 @@ from dangqun.surveys.models import Question, Status, Survey
 
 
 def blank(world, **extra):
-    data = {"org": extra.pop("org", world.company_a), "title": "食堂满意度", "audience_who": "everyone"}
+    data = {
+        "org": extra.pop("org", world.company_a),
+        "title": "食堂满意度",
+        "audience_who": "everyone",
+    }
     return building.create(world.owner, {**data, **extra})
 
 
@@ -69,19 +73,27 @@ def _three(world):
     survey = blank(world)
     for text in ("是否在食堂就餐", "对饭菜的评价", "其他建议"):
         kind = "single" if text.startswith("是否") else "rating"
-        building.add_question(world.owner, survey, {"kind": kind, "text": text, "options": ["是", "否"]})
+        building.add_question(
+            world.owner, survey, {"kind": kind, "text": text, "options": ["是", "否"]}
+        )
     return survey, list(survey.questions.all())
 
 
 def test_a_skip_goes_forward_only(world):
     survey, (first, second, third) = _three(world)
     building.update_question(
-        world.owner, survey, first.pk, {"kind": "single", "text": first.text, "options": ["是", "否"], "skip": {"1": 3}}
+        world.owner,
+        survey,
+        first.pk,
+        {"kind": "single", "text": first.text, "options": ["是", "否"], "skip": {"1": 3}},
     )
     assert Question.objects.get(pk=first.pk).skip == {"1": third.pk}
     with pytest.raises(ValidationError) as refused:
         building.update_question(
-            world.owner, survey, third.pk, {"kind": "single", "text": "回到前面", "options": ["是", "否"], "skip": {"0": 1}}
+            world.owner,
+            survey,
+            third.pk,
+            {"kind": "single", "text": "回到前面", "options": ["是", "否"], "skip": {"0": 1}},
         )
     assert "只能跳到后面的题目" in refused.value.message_dict["skip"][0]
     assert Question.objects.get(pk=third.pk).text == "其他建议"  # nothing written
@@ -90,19 +102,29 @@ def test_a_skip_goes_forward_only(world):
 def test_a_move_that_would_make_a_skip_go_backwards_is_refused(world):
     survey, (first, second, third) = _three(world)
     building.update_question(
-        world.owner, survey, first.pk, {"kind": "single", "text": first.text, "options": ["是", "否"], "skip": {"1": 2}}
+        world.owner,
+        survey,
+        first.pk,
+        {"kind": "single", "text": first.text, "options": ["是", "否"], "skip": {"1": 2}},
     )
     with pytest.raises(ValidationError):
         building.move_question(world.owner, survey, second.pk, -1)
     assert list(survey.questions.values_list("pk", flat=True)) == [first.pk, second.pk, third.pk]
     building.move_question(world.owner, survey, third.pk, -1)  # a move without a skip problem
-    assert list(survey.questions.values_list("pk", "position")) == [(first.pk, 1), (third.pk, 2), (second.pk, 3)]
+    assert list(survey.questions.values_list("pk", "position")) == [
+        (first.pk, 1),
+        (third.pk, 2),
+        (second.pk, 3),
+    ]
 
 
 def test_a_question_jumped_to_cannot_be_deleted(world):
     survey, (first, second, third) = _three(world)
     building.update_question(
-        world.owner, survey, first.pk, {"kind": "single", "text": first.text, "options": ["是", "否"], "skip": {"1": 3}}
+        world.owner,
+        survey,
+        first.pk,
+        {"kind": "single", "text": first.text, "options": ["是", "否"], "skip": {"1": 3}},
     )
     with pytest.raises(ValidationError):
         building.delete_question(world.owner, survey, third.pk)
@@ -128,7 +150,9 @@ def test_only_organisers_of_the_organisation_may_build(world):
         with pytest.raises(PermissionDenied):
             building.publish(user, survey)
     with pytest.raises(PermissionDenied):
-        building.create(world.outsider, {"org": world.company_a, "title": "越权", "audience_who": "everyone"})
+        building.create(
+            world.outsider, {"org": world.company_a, "title": "越权", "audience_who": "everyone"}
+        )
 
 
 def test_the_window_must_make_sense(world):

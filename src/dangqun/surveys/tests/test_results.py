@@ -122,7 +122,13 @@ def test_the_figures_of_a_shown_survey(world, pulse):
 
 
 def test_free_text_only_as_topics(world, pulse):
-    texts = ["食堂饭菜种类太少", "希望食堂饭菜多些花样", "班车太少下班等很久", "增加下班班车", "食堂饭菜价格偏高"]
+    texts = [
+        "食堂饭菜种类太少",
+        "希望食堂饭菜多些花样",
+        "班车太少下班等很久",
+        "增加下班班车",
+        "食堂饭菜价格偏高",
+    ]
     _fill(pulse, world.company_a, 10, texts=texts)
     found = results.results(pulse)
     text = next(q for q in found.questions if q.question.kind == "long")
