@@ -80,7 +80,7 @@ def _three(world):
 
 
 def test_a_skip_goes_forward_only(world):
-    survey, (first, second, third) = _three(world)
+    survey, (first, _second, third) = _three(world)
     building.update_question(
         world.owner,
         survey,

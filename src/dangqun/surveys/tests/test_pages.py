@@ -108,7 +108,7 @@ def test_the_builder_adds_moves_and_refuses_in_chinese(world, client):
             {"kind": kind, "text": text, "options": "是\n否", "required": "on"},
         )
     assert Question.objects.filter(survey_id=pk).count() == 3
-    first, second, third = Question.objects.filter(survey_id=pk)
+    first, _second, third = Question.objects.filter(survey_id=pk)
     back = client.post(
         f"/surveys/{pk}/questions/{third.pk}/",
         {
