@@ -279,6 +279,7 @@ SPECTACULAR_SETTINGS = {
         "TrainingClassStatusEnum": "dangqun.learning.class_models.ClassStatus",
         "ExternalTrainingStatusEnum": "dangqun.learning.class_models.ExternalStatus",
         "ExternalTrainingKindEnum": "dangqun.learning.class_models.ExternalKind",
+        "SurveyStatusEnum": "dangqun.surveys.models.Status",
     },
 }
 
