@@ -1,0 +1,38 @@
+"""One response per person under concurrency (issue #18 §6): eight submits of the same person at
+once give one participation, one response and one audit row; the others are refused in Chinese."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from dangqun.core.models import AuditLog
+from dangqun.surveys import answering
+from dangqun.surveys.models import Participation, Response
+from dangqun.surveys.tests.conftest import pulse_answers
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_eight_submits_of_one_person_at_once(world, pulse):
+    answers = pulse_answers(pulse)
+    start, refused, errors = threading.Barrier(8), [], []
+
+    def submit():
+        try:
+            start.wait()
+            answering.answer(world.member, pulse, answers)
+        except Exception as exc:  # sorted below
+            (refused if answering.TWICE in str(exc) else errors).append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(refused) == 7
+    assert Participation.objects.count() == 1 == Response.objects.count()
+    assert AuditLog.objects.filter(action="survey.answer_anonymous").count() == 1
