@@ -34,6 +34,7 @@ from dangqun.seed.life import seed_demo_life
 from dangqun.seed.plan import SCALES, Plan
 from dangqun.seed.population import build_population
 from dangqun.seed.structure import build_structure
+from dangqun.seed.surveys import seed_demo_surveys
 from dangqun.seed.tree import assign_paths, next_root_step, tree_problems
 from dangqun.seed.voices import first_department, seed_demo_congress, seed_demo_voices
 from dangqun.seed.writer import PlanWriter
@@ -189,6 +190,7 @@ def seed_demo_accounts_and_records(plan, writer: PlanWriter, seed: int, today) -
     seed_demo_materials(Org.objects.get(pk=targets["branch"]), today)
     seed_demo_classes(Org.objects.get(pk=targets["branch"]), today)
     seed_demo_exams(Org.objects.get(pk=targets["branch"]), today)
+    seed_demo_surveys(root, Org.objects.get(pk=targets["branch"]), today, seed)
     return notes
 
 
