@@ -26,6 +26,7 @@ from dangqun.orgs.models import Org, System
 from dangqun.people import services as people
 from dangqun.seed.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from dangqun.seed.generator import seed
+from dangqun.surveys import services as surveys
 from dangqun.voices import services as voices
 from tests.browser.conftest import OneAtATime
 
@@ -213,6 +214,7 @@ def detail_pages(username: str) -> list[str]:
         ("/life/{}/", life.listed_for(user)),
         ("/development/{}/", development.visible_to(user)),
         ("/accounts/{}/", accounts.visible_to(user)),
+        ("/surveys/{}/", surveys.visible_to(user).distinct()),
     ]
     paths = [
         url.format(pk) for url, rows in kinds if (pk := rows.values_list("pk", flat=True).last())

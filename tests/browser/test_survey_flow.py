@@ -18,7 +18,8 @@ def _more_answers(world, survey, n):
 
     for i in range(n):
         person = people_services.create_person(
-            None, {"employee_no": f"D{i:04d}", "name": f"职工{i}", "unit": world.dept_a, "gender": "M"}
+            None,
+            {"employee_no": f"D{i:04d}", "name": f"职工{i}", "unit": world.dept_a, "gender": "M"},
         )
         user = User.objects.create_user(username=f"d{i}", password="x-1234-word", person=person)
         answering.answer(user, survey, pulse_answers(survey))
