@@ -86,3 +86,17 @@ def test_choosing_satisfied_skips_the_question_on_what_to_improve(page, world):
     page.click("#q-1 >> text=不满意")
     assert page.locator("#q-2").is_visible()
     fits(page)
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_the_organiser_sees_the_survey_qr_code(page, world):
+    from dangqun.surveys import building
+
+    survey = building.publish(
+        world.owner, building.create_from_template(world.owner, world.company_a, "union_home")
+    )
+    log_in(page, "owner")
+    page.goto(f"{page.base_url}/surveys/{survey.pk}/")
+    page.wait_for_function("() => document.querySelector('#survey-qr-image').complete")
+    assert page.locator("#survey-qr-image").evaluate("img => img.naturalWidth") > 0
+    fits(page)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/answer/", views.answer, name="answer"),
     path("<int:pk>/results/", views.results_page, name="results"),
     path("<int:pk>/results.xlsx", views.export, name="export"),
+    path("<int:pk>/qr.svg", views.qr, name="qr"),
     path("<int:pk>/do/<str:action>/", views.act, name="act"),
 ]

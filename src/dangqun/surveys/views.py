@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dangqun.accounts.scope import require
 from dangqun.core import actions as core_actions
+from dangqun.core import qrcodes
 from dangqun.core.ids import parse_id
 from dangqun.core.rules import get_rule
 from dangqun.surveys import actions, answering, exports, forms, results, services, templates
@@ -263,3 +265,14 @@ def export(request, pk: int):
     response = HttpResponse(exports.book(request.user, found), content_type=exports.XLSX)
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
     return response
+
+
+@login_required
+def qr(request, pk: int):
+    """The answer page's QR code (a poster, a meeting's screen): opened in 企业微信 / 钉钉 it signs
+    in through the login page's in-client start, like every other code (``connect/entry.py``)."""
+    survey = _kept(request, pk)
+    url = request.build_absolute_uri(reverse("surveys:answer", args=[survey.pk]))
+    kind = "png" if request.GET.get("format") == "png" else "svg"
+    filename = f"survey-{survey.pk}" if request.GET.get("download") else ""
+    return qrcodes.response(url, kind=kind, scale=8, title="问卷二维码", filename=filename)

@@ -24,6 +24,7 @@ def _pages(survey):
         "answer": f"/surveys/{pk}/answer/",
         "results": f"/surveys/{pk}/results/",
         "export": f"/surveys/{pk}/results.xlsx",
+        "qr": f"/surveys/{pk}/qr.svg",
     }
 
 
@@ -38,6 +39,7 @@ MATRIX = {
         "answer": 200,
         "results": 200,
         "export": 200,
+        "qr": 200,
     },
     "reader": {
         "index": 200,
@@ -48,6 +50,7 @@ MATRIX = {
         "answer": 200,
         "results": 200,
         "export": 200,
+        "qr": 200,
     },
     "outsider": {
         "index": 200,
@@ -58,6 +61,7 @@ MATRIX = {
         "answer": 404,
         "results": 404,
         "export": 404,
+        "qr": 404,
     },
     "member": {
         "index": 200,
@@ -68,6 +72,7 @@ MATRIX = {
         "answer": 200,
         "results": 404,
         "export": 404,
+        "qr": 404,
     },
 }
 
