@@ -14,7 +14,7 @@ from dangqun.accounts.models import User
 from dangqun.orgs.models import Kind as OrgKind
 from dangqun.orgs.models import Org
 from dangqun.people.models import Person
-from dangqun.surveys import building
+from dangqun.surveys import building, tallies
 from dangqun.surveys.models import Kind, Participation, Response, Status, Survey
 
 SUGGESTIONS = [
@@ -68,6 +68,7 @@ def _respond(rng, survey: Survey, groups: list[tuple[Org | None, list[int], floa
     rng.shuffle(responses)
     Participation.objects.bulk_create(participations)
     Response.objects.bulk_create(responses)
+    tallies.rebuild(survey)
     return len(responses)
 
 
@@ -127,7 +128,9 @@ def seed_demo_surveys(root: Org, branch: Org, today: dt.date, seed: int = 0) -> 
     _finish(rating, today - dt.timedelta(days=14), today - dt.timedelta(days=7), dangwei)
 
     home = building.create_from_template(qungong, root, "union_home")
-    due = max(today, dt.date.today()) + dt.timedelta(days=21)  # open for real, whatever the seed's day
+    due = max(today, dt.date.today()) + dt.timedelta(
+        days=21
+    )  # open for real, whatever the seed's day
     Survey.objects.filter(pk=home.pk).update(closes_on=due)
     home.refresh_from_db()
     home = building.publish(qungong, home)

@@ -16,7 +16,7 @@ from dangqun.core import audit
 from dangqun.orgs.models import Kind as OrgKind
 from dangqun.orgs.models import Org
 from dangqun.people import audience
-from dangqun.surveys import services
+from dangqun.surveys import services, tallies
 from dangqun.surveys.models import (
     Kind,
     Participation,
@@ -182,6 +182,7 @@ def answer(user, survey: Survey, raw: dict[str, Any]) -> None:
             person=None if survey.anonymous else person,
             answers=answers,
         )
+        tallies.add(survey, unit.pk if unit else None, questions, answers)
         if survey.anonymous:
             audit.record(None, "survey.answer_anonymous", survey, traceable=False)
         else:

@@ -20,11 +20,7 @@ def book(user, found: Results) -> bytes:
     bold = wb.add_format({"bold": True, "bg_color": "#F2DCDB", "text_wrap": True})
     sheet = wb.add_worksheet("结果")
     title = found.survey.title + (f"（{found.unit.name}）" if found.unit else "")
-    sheet.write_string(
-        0,
-        0,
-        f"{title}：答卷 {found.total if not found.unit else sum(u.responses for u in found.units if u.unit_id == found.unit.pk)} 份",
-    )
+    sheet.write_string(0, 0, f"{title}：答卷 {found.responses} 份")
     line = 2
     if not found.shown:
         sheet.write_string(line, 0, f"不足 {found.k} 份，暂不显示")

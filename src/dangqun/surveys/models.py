@@ -139,3 +139,31 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return "答卷"  # never the key or a person: an audit row or a log may print it
+
+
+ANSWERED = -2  # a Tally's item for "answered this question"; -1: the question itself (no item)
+
+
+class Tally(models.Model):
+    """How many responses of a survey, in one unit (``unit_key``: the org id, 0 for none), gave
+    ``value`` to a question (``item``: a matrix's row, -1 none, -2 the count of answers). Kept
+    by ``answering.answer`` in the same transaction; ``tallies.rebuild`` recounts a survey. No
+    person, no time: only counts (decision 0037)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tallies")
+    unit_key = models.BigIntegerField(default=0)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    item = models.SmallIntegerField(default=-1)
+    value = models.SmallIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "问卷计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "unit_key", "question", "item", "value"], name="surveys_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}/{self.item}/{self.value}: {self.count}"

@@ -1,7 +1,9 @@
 """A survey's results within k: per question (choice counts and rates, a rating's mean and
 distribution, NPS for 0–10, a matrix's item means, free text as topics), for the whole survey or
 one unit, the units compared by rate, and the trend across waves of the same template. Every
-group shown has at least k responses and none can be derived from the others (``protect``)."""
+group shown has at least k responses and none can be derived from the others (``protect``).
+Figures come from the per-unit ``Tally`` rows (one query a survey), the group sizes from the
+responses' unit index; only free text reads answers, at most ``TEXT_SAMPLE`` of them."""
 
 from __future__ import annotations
 
@@ -9,20 +11,31 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from dangqun.orgs.models import Org
 from dangqun.surveys import protect
-from dangqun.surveys.models import TEXT_KINDS, Kind, Question, Response, Status, Survey
+from dangqun.surveys.models import (
+    ANSWERED,
+    TEXT_KINDS,
+    Kind,
+    Question,
+    Response,
+    Status,
+    Survey,
+    Tally,
+)
 from dangqun.voices.topics import text_topics
 
 UNIT_HIDDEN = "该单位答卷不足或可被推算，暂不显示"
+TEXT_SAMPLE = 2000
 
 
 @dataclass
 class Row:
     label: str
     count: int
-    rate: float | None  # 0–100
+    rate: float | None  # 0–100; a matrix's row: its mean
 
 
 @dataclass
@@ -62,147 +75,154 @@ class Results:
 
     @property
     def satisfied(self) -> float | None:
-        return satisfied_rate([q for q in self.questions])
+        return satisfied_rate(self.questions)
+
+    @property
+    def responses(self) -> int:
+        """The responses of the group shown (the unit's, or the whole survey's)."""
+        if self.unit is None:
+            return self.total
+        return next((u.responses for u in self.units if u.unit_id == self.unit.pk), 0)
 
 
 def _rate(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
-def _ratings(question: Question, value) -> list[int]:
-    if question.kind == Kind.RATING:
-        return [value]
-    if question.kind == Kind.MATRIX:
-        return list(value.values())
-    return []
+def satisfied_rate(found: list[QuestionResult]) -> float | None:
+    parts = [q.satisfied for q in found if q.satisfied is not None]
+    return round(sum(parts) / len(parts), 1) if parts else None
 
 
-def satisfied_rate(results: list[QuestionResult]) -> float | None:
-    parts = [q for q in results if q.satisfied is not None]
-    if not parts:
-        return None
-    return round(sum(q.satisfied for q in parts) / len(parts), 1)
-
-
-def summarise(question: Question, values: list, *, topics: bool = True) -> QuestionResult:
-    """One question over the answers of one group (already known to meet k)."""
-    out = QuestionResult(question, answered=len(values))
-    n = len(values)
+def summarise(
+    question: Question, counts: Counter, texts: list[str] | None = None
+) -> QuestionResult:
+    """One question over one group's counts ``{(item, value): n}`` (the group meets k)."""
+    answered = counts.get((ANSWERED, 0), 0)
+    out = QuestionResult(question, answered=answered)
     if question.kind in (Kind.SINGLE, Kind.MULTIPLE):
-        counts = Counter(i for v in values for i in (v if isinstance(v, list) else [v]))
-        out.rows = [Row(o, counts[i], _rate(counts[i], n)) for i, o in enumerate(question.options)]
+        out.rows = [
+            Row(o, counts.get((-1, i), 0), _rate(counts.get((-1, i), 0), answered))
+            for i, o in enumerate(question.options)
+        ]
     elif question.kind in (Kind.RATING, Kind.SCORE):
         low, high = question.scale
-        counts = Counter(values)
-        out.rows = [Row(f"{s} 分", counts[s], _rate(counts[s], n)) for s in range(low, high + 1)]
-        out.mean = round(sum(values) / n, 2) if n else None
+        scores = {s: counts.get((-1, s), 0) for s in range(low, high + 1)}
+        out.rows = [Row(f"{s} 分", n, _rate(n, answered)) for s, n in scores.items()]
+        if answered:
+            out.mean = round(sum(s * n for s, n in scores.items()) / answered, 2)
         if question.kind == Kind.RATING:
-            out.satisfied = _rate(sum(1 for v in values if v >= 4), n)
-        else:
-            promoters = sum(1 for v in values if v >= 9)
-            detractors = sum(1 for v in values if v <= 6)
-            out.nps = round((promoters - detractors) * 100 / n, 1) if n else None
+            out.satisfied = _rate(scores[4] + scores[5], answered)
+        elif answered:
+            promoters = scores[9] + scores[10]
+            detractors = sum(n for s, n in scores.items() if s <= 6)
+            out.nps = round((promoters - detractors) * 100 / answered, 1)
     elif question.kind == Kind.MATRIX:
-        flat = [s for v in values for s in v.values()]
+        cells = satisfied = total = 0
         for i, item in enumerate(question.items):
-            scores = [v.get(str(i)) for v in values if v.get(str(i)) is not None]
-            mean = round(sum(scores) / len(scores), 2) if scores else None
-            out.rows.append(Row(item, len(scores), mean))
-        out.satisfied = _rate(sum(1 for s in flat if s >= 4), len(flat))
-        out.mean = round(sum(flat) / len(flat), 2) if flat else None
-    elif question.kind in TEXT_KINDS and topics:
-        out.topics = text_topics([v for v in values if isinstance(v, str)])
+            scores = {s: counts.get((i, s), 0) for s in range(1, 6)}
+            n = sum(scores.values())
+            points = sum(s * c for s, c in scores.items())
+            out.rows.append(Row(item, n, round(points / n, 2) if n else None))
+            cells, total = cells + n, total + points
+            satisfied += scores[4] + scores[5]
+        out.satisfied = _rate(satisfied, cells)
+        out.mean = round(total / cells, 2) if cells else None
+    elif question.kind in TEXT_KINDS:
+        values = [t for t in texts or [] if isinstance(t, str)]
+        out.answered = len(values)
+        out.topics = text_topics(values) if values else []
     return out
 
 
-def _rows(survey: Survey) -> list[tuple[int | None, dict]]:
-    return list(Response.objects.filter(survey=survey).values_list("unit_id", "answers"))
+def _table(survey: Survey) -> dict[int, Counter]:
+    """unit key → {(question, item, value): n}: the survey's tally in one query."""
+    table: dict[int, Counter] = defaultdict(Counter)
+    rows = Tally.objects.filter(survey=survey).values_list(
+        "unit_key", "question_id", "item", "value", "count"
+    )
+    for unit, q, i, v, n in rows:
+        table[unit][(q, i, v)] += n
+    return table
 
 
-def _by_question(questions, answers_list, *, topics=True) -> list[QuestionResult]:
-    found = []
-    for q in questions:
-        key = str(q.pk)
-        values = [a[key] for a in answers_list if key in a]
-        found.append(summarise(q, values, topics=topics))
-    return found
+def _sizes(survey: Survey) -> Counter:
+    rows = (
+        Response.objects.filter(survey=survey).values("unit_id").annotate(n=Count("pk")).order_by()
+    )
+    return Counter({(r["unit_id"] or 0): r["n"] for r in rows})
 
 
-def units_shown(sizes: dict, total: int, k: int) -> set:
-    return protect.shown(total, sizes, k)
+def _per_question(
+    questions, counts: Counter, texts: dict[int, list] | None = None
+) -> list[QuestionResult]:
+    split: dict[int, Counter] = defaultdict(Counter)
+    for (q, i, v), n in counts.items():
+        split[q][(i, v)] = n
+    return [summarise(q, split[q.pk], (texts or {}).get(q.pk)) for q in questions]
+
+
+def _texts(survey: Survey, questions, unit_key: int | None) -> dict[int, list]:
+    """The free-text answers of a group, an even sample of at most ``TEXT_SAMPLE`` responses."""
+    text_questions = [q for q in questions if q.kind in TEXT_KINDS]
+    if not text_questions:
+        return {}
+    rows = Response.objects.filter(survey=survey)
+    if unit_key is not None:
+        rows = rows.filter(unit_id=unit_key or None)
+    answers = list(rows.values_list("answers", flat=True)[:TEXT_SAMPLE])
+    return {q.pk: [a[str(q.pk)] for a in answers if str(q.pk) in a] for q in text_questions}
 
 
 def results(survey: Survey, unit_id: int | None = None, *, with_waves: bool = True) -> Results:
     """The results the page, the API and the export show. ``unit_id``: one unit's, only when
     that unit is shown in the comparison; otherwise a Chinese refusal."""
     k = protect.min_group()
-    every = _rows(survey)
-    rows = every
-    total = len(every)
-    questions = list(survey.questions.all())
-    sizes = Counter(u for u, _ in rows)
-    shown_units = protect.shown(total, dict(sizes), k)
-    names = dict(Org.objects.filter(pk__in=[u for u in sizes if u]).values_list("pk", "name"))
+    sizes = _sizes(survey)
+    total = sum(sizes.values())
+    shown_units = protect.shown(total, {u: n for u, n in sizes.items() if u}, k)
     found = Results(survey=survey, k=k, total=total)
     if unit_id is not None:
         if unit_id not in shown_units:
             raise ValidationError({"unit": UNIT_HIDDEN})
         found.unit = Org.objects.filter(pk=unit_id).first()
-        rows = [r for r in rows if r[0] == unit_id]
     found.shown = total >= k
     if not found.shown:
         return found
-    found.questions = _by_question(questions, [a for _, a in rows])
-    grouped = defaultdict(list)
-    for u, a in every:
-        grouped[u].append(a)
+    questions = list(survey.questions.all())
+    table = _table(survey)
+    group = table[unit_id] if unit_id is not None else sum(table.values(), Counter())
+    found.questions = _per_question(questions, group, _texts(survey, questions, unit_id))
+    names = dict(Org.objects.filter(pk__in=list(shown_units)).values_list("pk", "name"))
     for u in sorted(shown_units, key=lambda u: names.get(u, "")):
-        per = _by_question(questions, grouped[u], topics=False)
+        per = _per_question([q for q in questions if q.kind not in TEXT_KINDS], table[u])
         found.units.append(UnitRow(u, names.get(u, "未知单位"), sizes[u], satisfied_rate(per)))
-    found.hidden_units = len(sizes) - len(shown_units)
+    found.hidden_units = len([u for u in sizes if u]) - len(shown_units)
     if with_waves and survey.template:
         found.waves = waves(survey)
     return found
 
 
 def waves(survey: Survey) -> list[dict]:
-    """Each closed or open wave of the survey's template and organisation: its 综合满意率 overall
-    and per shown unit."""
+    """Each open or closed wave of the survey's template and organisation: its 综合满意率 overall
+    and per shown unit (three queries a wave)."""
     k = protect.min_group()
     found = []
     series = Survey.objects.filter(template=survey.template, org=survey.org).exclude(
         status=Status.DRAFT
     )
     for wave in series.order_by("wave"):
-        rows = _rows(wave)
-        if len(rows) < k:
-            found.append(
-                {
-                    "wave": wave.wave,
-                    "pk": wave.pk,
-                    "responses": len(rows),
-                    "rate": None,
-                    "units": {},
-                }
-            )
+        sizes = _sizes(wave)
+        total = sum(sizes.values())
+        row = {"wave": wave.wave, "pk": wave.pk, "responses": total, "rate": None, "units": {}}
+        found.append(row)
+        if total < k:
             continue
-        questions = list(wave.questions.all())
-        sizes = Counter(u for u, _ in rows)
-        shown_units = protect.shown(len(rows), dict(sizes), k)
-        overall = satisfied_rate(_by_question(questions, [a for _, a in rows], topics=False))
-        units = {}
-        for u in shown_units:
-            per = _by_question(questions, [a for x, a in rows if x == u], topics=False)
-            units[u] = satisfied_rate(per)
-        found.append(
-            {
-                "wave": wave.wave,
-                "pk": wave.pk,
-                "responses": len(rows),
-                "rate": overall,
-                "units": units,
-            }
-        )
+        questions = [q for q in wave.questions.all() if q.kind not in TEXT_KINDS]
+        table = _table(wave)
+        row["rate"] = satisfied_rate(_per_question(questions, sum(table.values(), Counter())))
+        for u in protect.shown(total, {u: n for u, n in sizes.items() if u}, k):
+            row["units"][u] = satisfied_rate(_per_question(questions, table[u]))
     return found
 
 
@@ -211,7 +231,7 @@ def trend_chart(found: Results) -> dict:
     if len(found.waves) < 2:
         return {}
     units = {u for w in found.waves for u in w["units"]}
-    names = dict(Org.objects.filter(pk__in=[u for u in units if u]).values_list("pk", "name"))
+    names = dict(Org.objects.filter(pk__in=list(units)).values_list("pk", "name"))
     series = [{"name": "全部", "data": [w["rate"] for w in found.waves]}]
     for u in sorted(units, key=lambda u: names.get(u, "")):
         series.append(

@@ -105,3 +105,20 @@ def test_the_anonymous_answer_is_audited_untraceably(world, pulse):
     row = AuditLog.objects.get(action="survey.answer_anonymous")
     assert row.actor_id is None and row.actor_name == "" and row.ip is None and row.request_id == ""
     assert row.before is None and row.after is None
+
+
+def test_the_tally_kept_by_answering_is_the_recount(world, pulse, crowd):
+    from dangqun.surveys import tallies
+    from dangqun.surveys.models import Tally
+
+    for index, user in enumerate([world.member, *crowd(3, world.dept_a)]):
+        answering.answer(user, pulse, pulse_answers(pulse, score=1 + index))
+    kept = sorted(Tally.objects.values_list("unit_key", "question_id", "item", "value", "count"))
+    first = pulse.questions.get(position=1).pk
+    assert (world.company_a.pk, first, -1, 1, 1) in kept
+    assert (world.company_a.pk, first, -2, 0, 4) in kept  # four answered it
+    tallies.rebuild(pulse)
+    assert (
+        sorted(Tally.objects.values_list("unit_key", "question_id", "item", "value", "count"))
+        == kept
+    )

@@ -173,7 +173,7 @@ def test_results_wait_for_k_then_show(world, pulse, crowd, client):
     assert "不足 5 份，暂不显示" not in page and 'id="chart-q' in page
 
 
-PINNED = {"index": 6, "detail": 8, "answer": 14, "results": 12, "preview": 7}
+PINNED = {"index": 6, "detail": 8, "answer": 14, "results": 15, "preview": 7}
 
 
 @pytest.mark.parametrize("page", list(PINNED))

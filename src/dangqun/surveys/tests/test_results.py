@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from dangqun.surveys import building, exports, protect, results
+from dangqun.surveys import building, exports, protect, results, tallies
 from dangqun.surveys.models import Response
 from dangqun.surveys.tests.conftest import pulse_answers
 
@@ -48,6 +48,7 @@ def _fill(survey, unit, n, score=4, day=None, texts=()):
             answers[str(long.pk)] = texts[i % len(texts)]
         rows.append(Response(survey=survey, unit=unit, day=day or dt.date.today(), answers=answers))
     Response.objects.bulk_create(rows)
+    tallies.rebuild(survey)
 
 
 def test_below_k_nothing_is_shown(world, pulse):
