@@ -122,3 +122,14 @@ def test_the_tally_kept_by_answering_is_the_recount(world, pulse, crowd):
         sorted(Tally.objects.values_list("unit_key", "question_id", "item", "value", "count"))
         == kept
     )
+
+
+def test_the_nightly_check_corrects_a_drifted_tally(world, pulse):
+    from dangqun.surveys import tallies
+    from dangqun.surveys.models import Tally
+
+    answering.answer(world.member, pulse, pulse_answers(pulse))
+    assert tallies.nightly_check() == 0
+    Tally.objects.filter(item=-2).update(count=7)
+    assert tallies.nightly_check() == 1
+    assert set(Tally.objects.filter(item=-2).values_list("count", flat=True)) == {1}
