@@ -175,7 +175,23 @@ def act(request, pk: int, action: str):
 def _answer_context(survey, form=None, preview=False) -> dict:
     questions = list(survey.questions.all())
     positions = {q.pk: q.position for q in questions}
+    given = (
+        form.cleaned_data.get("answers", {})
+        if form is not None and hasattr(form, "cleaned_data")
+        else {}
+    )
     for q in questions:
+        raw = given.get(str(q.pk))  # what was typed, shown again after a refusal
+        q.picked = (
+            {str(v) for v in raw}
+            if isinstance(raw, list)
+            else ({str(raw)} if raw not in (None, "") and not isinstance(raw, dict) else set())
+        )
+        q.rows_picked = [
+            str(raw.get(str(i), "")) if isinstance(raw, dict) else "" for i in range(len(q.items))
+        ]
+        q.text_given = raw if isinstance(raw, str) else ""
+        q.matrix_rows = list(zip(q.items, q.rows_picked, strict=True))
         q.jumps = {int(k): positions.get(v) for k, v in (q.skip or {}).items()}
         q.low, q.high = q.scale or (0, 0)
         q.scale_range = range(q.low, q.high + 1) if q.scale else []

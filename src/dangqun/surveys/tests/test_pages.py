@@ -156,6 +156,10 @@ def test_an_employee_answers_on_the_page_and_cannot_answer_twice(world, pulse, c
     refused = client.post(f"/surveys/{pulse.pk}/answer/", bad)
     assert refused.status_code == 422 and "评分应在 1 到 5 之间" in refused.content.decode()
     assert not Response.objects.exists()
+    second = pulse.questions.get(position=2)
+    kept = refused.content.decode()
+    assert f'name="q{second.pk}" value="4" checked' in kept  # what was chosen is kept
+    assert "希望食堂饭菜更好" in kept
     assert client.post(f"/surveys/{pulse.pk}/answer/", answers).status_code == 302
     again = client.post(f"/surveys/{pulse.pk}/answer/", answers)
     assert again.status_code == 422 and answering.TWICE in again.content.decode()
