@@ -25,7 +25,6 @@ from dangqun.surveys.models import (
     Survey,
     Tally,
 )
-from dangqun.voices.topics import text_topics
 
 UNIT_HIDDEN = "该单位答卷不足或可被推算，暂不显示"
 TEXT_SAMPLE = 2000
@@ -129,6 +128,9 @@ def summarise(
         out.satisfied = _rate(satisfied, cells)
         out.mean = round(total / cells, 2) if cells else None
     elif question.kind in TEXT_KINDS:
+        # import here: topics loads jieba and scikit-learn, which most processes never need
+        from dangqun.voices.topics import text_topics
+
         values = [t for t in texts or [] if isinstance(t, str)]
         out.answered = len(values)
         out.topics = text_topics(values) if values else []
