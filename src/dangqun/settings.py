@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "dangqun.development",
     "dangqun.activities",
     "dangqun.learning",
+    "dangqun.surveys",
     "dangqun.notices",
     "dangqun.connect",
     "dangqun.seed",
@@ -278,6 +279,7 @@ SPECTACULAR_SETTINGS = {
         "TrainingClassStatusEnum": "dangqun.learning.class_models.ClassStatus",
         "ExternalTrainingStatusEnum": "dangqun.learning.class_models.ExternalStatus",
         "ExternalTrainingKindEnum": "dangqun.learning.class_models.ExternalKind",
+        "SurveyStatusEnum": "dangqun.surveys.models.Status",
     },
 }
 

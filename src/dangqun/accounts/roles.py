@@ -44,9 +44,13 @@ MANAGE_LEARNING = (
     "learning.manage"  # run classes, materials, question banks and exams; confirm 外出培训
 )
 
+VIEW_SURVEYS = "surveys.view"  # results (within k) of the sub-tree's surveys
+MANAGE_SURVEYS = "surveys.manage"  # build, publish and close surveys of the sub-tree
+
 _VOICE_ADMIN = (VIEW_VOICES, MANAGE_VOICES, HANDLE_VOICES)
 _ACTIVITY_ADMIN = (VIEW_ACTIVITIES, MANAGE_ACTIVITIES)
 _LEARNING_ADMIN = (VIEW_LEARNING, MANAGE_LEARNING)
+_SURVEY_ADMIN = (VIEW_SURVEYS, MANAGE_SURVEYS)
 
 _ROLES = [
     Role("system_admin", "系统管理员", frozenset({VIEW_ORGS, CHANGE_ORGS, MANAGE_ACCOUNTS})),
@@ -73,6 +77,7 @@ _ROLES = [
                 APPROVE_DEVELOPMENT,
                 *_ACTIVITY_ADMIN,
                 *_LEARNING_ADMIN,
+                *_SURVEY_ADMIN,
             }
         ),
     ),
@@ -99,7 +104,15 @@ _ROLES = [
         "mass_admin",
         "群工管理员",
         frozenset(
-            {VIEW_ORGS, CHANGE_ORGS, VIEW_PEOPLE, EXPORT_PEOPLE, *_VOICE_ADMIN, *_ACTIVITY_ADMIN},
+            {
+                VIEW_ORGS,
+                CHANGE_ORGS,
+                VIEW_PEOPLE,
+                EXPORT_PEOPLE,
+                *_VOICE_ADMIN,
+                *_ACTIVITY_ADMIN,
+                *_SURVEY_ADMIN,
+            },
         ),
     ),
     Role("handler", "承办人", frozenset({VIEW_ORGS, HANDLE_VOICES})),
@@ -116,6 +129,7 @@ _ROLES = [
                 VIEW_LIFE,
                 MANAGE_LIFE,
                 *_ACTIVITY_ADMIN,
+                *_SURVEY_ADMIN,
             }
         ),
     ),
@@ -146,6 +160,7 @@ _ROLES = [
                 VIEW_DEVELOPMENT,
                 VIEW_ACTIVITIES,
                 VIEW_LEARNING,
+                VIEW_SURVEYS,
             }
         ),
         read_only=True,

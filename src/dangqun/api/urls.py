@@ -22,6 +22,7 @@ from dangqun.api import (
     people_imports,
     people_records,
     proposals,
+    surveys,
     views,
     voice_admin,
     voice_imports,
@@ -44,6 +45,7 @@ router.register("voices/import", voice_imports.VoiceImportViewSet, basename="voi
 router.register("voices/congresses", congresses.CongressViewSet, basename="voice-congress")
 router.register("voices", voices.VoiceViewSet, basename="voice")
 router.register("development/cases", development.CaseViewSet, basename="development-case")
+router.register("surveys", surveys.SurveyViewSet, basename="survey")
 router.register("learning/exams", learning_exams.ExamViewSet, basename="learning-exam")
 router.register("learning/attempts", learning_exams.AttemptViewSet, basename="learning-attempt")
 router.register("learning/questions", learning_exams.QuestionViewSet, basename="learning-question")

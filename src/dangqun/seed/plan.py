@@ -40,6 +40,8 @@ class Scale:
     questions: int = 0  # questions in the banks of the biggest 党委
     exams: int = 0  # exams over three years on those banks
     exam_attempts: int = 0  # about how many attempts their audiences make
+    survey_waves: int = 0  # waves of the satisfaction pulse across the group
+    survey_responses: int = 0  # responses in each wave
     label: str = ""  # how the audit log names it
 
 
@@ -92,6 +94,8 @@ SCALES = {
         questions=5_000,
         exams=2_000,
         exam_attempts=1_500_000,
+        survey_waves=4,
+        survey_responses=200_000,
         label="大规模",
     ),
 }

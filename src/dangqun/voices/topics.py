@@ -305,3 +305,16 @@ def _previous_counts(clusters: list[_Cluster], old_docs: list[set[str]]) -> list
     thresholds = np.array([c.threshold for c in clusters])
     held = best >= thresholds[nearest]
     return [int(np.sum(held & (nearest == i))) for i in range(len(clusters))]
+
+
+def text_topics(texts: list[str], *, least: int = 2, limit: int = 6) -> list[tuple[str, int]]:
+    """Topics of short free texts that are not voices (a survey's answers, issue #18): the same
+    words and clustering as hot topics; each topic's label and how many texts it holds, only
+    topics held by at least ``least`` texts."""
+    docs = [topic_words.terms(topic_words.segment("", text)) for text in texts[:SAMPLE]]
+    found = []
+    for cluster in _clusters(docs):
+        if len(cluster.members) >= least:
+            label = "、".join(topic_words.display(t) for t in cluster.terms)
+            found.append((label, len(cluster.members)))
+    return found[:limit]

@@ -11,6 +11,7 @@ from dangqun.accounts.roles import (
     MANAGE_DEVELOPMENT,
     MANAGE_LEARNING,
     MANAGE_LIFE,
+    MANAGE_SURVEYS,
     MANAGE_VOICES,
     VIEW_ACTIVITIES,
     VIEW_AUDIT,
@@ -19,6 +20,7 @@ from dangqun.accounts.roles import (
     VIEW_LIFE,
     VIEW_ORGS,
     VIEW_PEOPLE,
+    VIEW_SURVEYS,
     VIEW_VOICES,
 )
 from dangqun.accounts.scope import Scope
@@ -52,6 +54,9 @@ def navigation(request):
             "learning": user.person_id is not None
             or scope.has(VIEW_LEARNING)
             or scope.has(MANAGE_LEARNING),
+            "surveys": user.person_id is not None
+            or scope.has(VIEW_SURVEYS)
+            or scope.has(MANAGE_SURVEYS),
             "development": any(
                 scope.has(c) for c in (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
             ),

@@ -15,6 +15,7 @@ from dangqun.activities.models import ActivityKind
 from dangqun.core.models import AuditLog
 from dangqun.learning import materials
 from dangqun.people.models import PartyProfile, Person
+from dangqun.surveys import building
 from dangqun.voices import handling, intake
 
 ROLES = ["anonymous", "outsider", "reader", "owner"]
@@ -171,6 +172,41 @@ CASES = [
         lambda w: {"note": "心得"},
         expected=(401, 404, 404, 403),
     ),
+    # 问卷调查: the owner (party_admin of 甲公司党委) runs 甲公司's pulse; the reader (leader) reads it
+    Case("surveys", "get", lambda w: "/api/surveys/", expected=(401, 200, 200, 200)),
+    Case(
+        "survey detail",
+        "get",
+        lambda w: f"/api/surveys/{w.survey.pk}/",
+        expected=(401, 404, 200, 200),
+    ),
+    Case(
+        "survey results (below k: nothing shown)",
+        "get",
+        lambda w: f"/api/surveys/{w.survey.pk}/results/",
+        expected=(401, 404, 200, 200),
+    ),
+    Case(
+        "survey answer (the account has no person)",
+        "post",
+        lambda w: f"/api/surveys/{w.survey.pk}/answer/",
+        lambda w: {"answers": {}},
+        expected=(401, 404, 403, 403),
+    ),
+    Case(
+        "survey close",
+        "post",
+        lambda w: f"/api/surveys/{w.survey.pk}/close/",
+        lambda w: {},
+        expected=(401, 404, 403, 200),
+    ),
+    Case(
+        "survey create (the outsider may not choose 甲公司)",
+        "post",
+        lambda w: "/api/surveys/",
+        lambda w: {"org": w.company_a.pk, "title": "食堂", "audience_who": "everyone"},
+        expected=(401, 400, 403, 201),
+    ),
 ]
 
 
@@ -192,6 +228,8 @@ def activity_records(world, make_user):
     material = {"org": world.branch_a, "title": "党章", "kind": "link", "audience_who": "members"}
     material = materials.create(world.owner, {**material, "url": "https://www.12371.cn/"})
     world.material = materials.publish(world.owner, material)
+    pulse = building.create_from_template(world.owner, world.company_a, "pulse")
+    world.survey = building.publish(world.owner, pulse)
 
 
 def _call(client, case: Case, world):

@@ -146,6 +146,12 @@ EXPECTED_OPERATIONS = {
     ("/api/activities/certificates/{id}/withdraw/", "post"),
     ("/api/learning/my-ledger/", "get"),
     ("/api/learning/overview/", "get"),
+    ("/api/surveys/", "get"),
+    ("/api/surveys/", "post"),
+    ("/api/surveys/{id}/", "get"),
+    ("/api/surveys/{id}/answer/", "post"),
+    ("/api/surveys/{id}/results/", "get"),
+    ("/api/surveys/{id}/{step}/", "post"),
 }
 
 

@@ -47,6 +47,7 @@ FACTS = {
     "activities.no_ranking": set(),
     "learning.requirement": set(),
     "learning.self_study": set(),
+    "surveys.min_group": set(),
     "development.min_age": {"name", "age"},
     "development.talk": set(),
     "development.contacts": set(),

@@ -352,3 +352,26 @@ def test_the_demo_has_a_question_bank_and_an_exam_passed_by_some_and_failed_by_o
     page = client.get(f"/learning/exams/attempts/{mine.pk}/result/").content.decode()
     assert "（正确答案）" in page
     assert "党章学习月测试" in client.get("/learning/exams/").content.decode()
+
+
+def test_the_demo_has_two_pulse_waves_a_branch_rating_and_a_survey_for_yuangong(seeded, client):
+    from dangqun.surveys import results
+    from dangqun.surveys.models import Status, Survey
+
+    waves = list(Survey.objects.filter(template="pulse").order_by("wave"))
+    assert [(s.wave, s.status) for s in waves] == [(1, Status.CLOSED), (2, Status.CLOSED)]
+    found = results.results(waves[1])
+    assert found.shown and len(found.units) >= 2
+    first = found.waves[0]["units"]
+    second = found.waves[1]["units"]
+    rises = [u for u in second if u in first and second[u] - first[u] >= 20]
+    assert len(rises) == 1  # one company's visible rise
+    rating = Survey.objects.get(template="masses_rating")
+    assert rating.status == Status.CLOSED and results.results(rating).shown
+    employee = User.objects.get(username="yuangong")
+    client.force_login(employee)
+    page = client.get("/surveys/").content.decode()
+    assert "职工之家建设测评" in page
+    client.force_login(User.objects.get(username="qungong"))
+    shown = client.get(f"/surveys/{waves[1].pk}/results/").content.decode()
+    assert "各期变化" in shown and "不足 5 份，暂不显示" not in shown

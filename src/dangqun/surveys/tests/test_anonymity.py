@@ -1,0 +1,110 @@
+"""Anonymous means untraceable (issue #18 §2, §6; decision 0037): several people answer through
+the page, each with a sentence only they wrote; then every row of every table, the audit log
+and the captured logs are searched for anything that ties a respondent to their answer."""
+
+from __future__ import annotations
+
+import logging
+
+from django.apps import apps
+from django.db import models
+
+from dangqun.accounts.models import User
+from dangqun.core.audit import AuditLog
+from dangqun.people.models import Person
+from dangqun.surveys.models import Participation, Response
+from dangqun.surveys.tests.conftest import pulse_answers
+
+IP = "10.9.8.7"
+
+
+def _row_values(model, row) -> tuple[list[str], set[tuple[str, int]]]:
+    """A row's text, JSON, UUID and number values as text, and its references to people and
+    accounts as (model, id)."""
+    texts, refs = [], set()
+    for field in model._meta.concrete_fields:
+        value = getattr(row, field.attname)
+        if value is None:
+            continue
+        if isinstance(field, models.ForeignKey) and field.related_model in (Person, User):
+            refs.add((field.related_model.__name__, value))
+        texts.append(str(value))
+    return texts, refs
+
+
+def test_no_table_audit_row_or_log_ties_a_respondent_to_an_answer(
+    world, pulse, crowd, client, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    users = [world.member, *crowd(5, world.dept_a)]
+    secrets = {}
+    for index, user in enumerate(users):
+        secret = f"第{index}号独有的意见：希望增加夜班班车{index * 7 + 3}趟"
+        secrets[user.pk] = secret
+        answers = pulse_answers(pulse, score=1 + index % 5, text=secret)
+        client.force_login(user)
+        page = client.post(
+            f"/surveys/{pulse.pk}/answer/", {f"q{k}": v for k, v in answers.items()}, REMOTE_ADDR=IP
+        )
+        assert page.status_code == 302, page.content.decode()[:500]
+    assert Response.objects.count() == len(users) == Participation.objects.count()
+
+    responses = {r.pk: r for r in Response.objects.all()}
+    markers = {str(pk): [str(pk)] for pk in responses}
+    for pk, response in responses.items():
+        markers[str(pk)] += [v for v in response.answers.values() if isinstance(v, str)]
+    respondents = {}
+    for user in users:
+        person = user.person
+        respondents[user.pk] = {
+            "texts": [user.username, person.employee_no, person.name, IP],
+            "refs": {("User", user.pk), ("Person", person.pk)},
+        }
+
+    # the response rows themselves name nobody and carry the day only
+    for response in responses.values():
+        assert response.person_id is None
+        texts, refs = _row_values(Response, response)
+        assert not refs
+        for who in respondents.values():
+            assert not any(t in text for t in who["texts"] for text in texts)
+    assert not any(isinstance(f, models.DateTimeField) for f in Response._meta.fields)
+    assert not any(isinstance(f, models.DateTimeField) for f in Participation._meta.fields)
+    participation_fields = {f.name for f in Participation._meta.concrete_fields}
+    assert participation_fields == {"id", "survey", "person"}
+
+    # every table: a row holding an answer's key or its words holds no respondent
+    for model in apps.get_models():
+        for row in model._default_manager.all():
+            texts, refs = _row_values(model, row)
+            blob = "\n".join(texts)
+            holds_answer = [k for k, words in markers.items() if any(w in blob for w in words)]
+            if not holds_answer:
+                continue
+            assert model is Response, f"{model.__name__} holds an answer"
+            for who in respondents.values():
+                assert not (refs & who["refs"])
+                assert not any(t in blob for t in who["texts"])
+
+    # the audit log: the answers' rows are untraceable and hold no answer
+    for row in AuditLog.objects.filter(action__startswith="survey.answer"):
+        assert row.action == "survey.answer_anonymous"
+        assert row.actor_id is None and not row.actor_name and row.ip is None and not row.request_id
+        assert row.object_id == str(pulse.pk)
+    # the logs: no answer's words or key at all
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for words in markers.values():
+        assert not any(w in logged for w in words)
+
+
+def test_keys_do_not_keep_the_order_of_answering(world, pulse, crowd):
+    """Neither table's key says who answered first: both are random UUIDs."""
+    from dangqun.surveys import answering
+
+    users = crowd(6, world.dept_a)
+    for user in users:
+        answering.answer(user, pulse, pulse_answers(pulse))
+    assert Response._meta.pk.get_internal_type() == "UUIDField"
+    assert Participation._meta.pk.get_internal_type() == "UUIDField"
+    assert len({r.pk.version for r in Response.objects.all()}) == 1
+    assert {r.pk.version for r in Response.objects.all()} == {4}
