@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "dangqun.development",
     "dangqun.activities",
     "dangqun.learning",
+    "dangqun.publicity",
     "dangqun.notices",
     "dangqun.connect",
     "dangqun.seed",

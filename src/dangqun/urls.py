@@ -9,6 +9,7 @@ urlpatterns = [
     path("development/", include("dangqun.development.urls")),
     path("activities/", include("dangqun.activities.urls")),
     path("learning/", include("dangqun.learning.urls")),
+    path("publicity/", include("dangqun.publicity.urls")),
     path("notices/", include("dangqun.notices.urls")),
     path("v/", include((voices_public, "voices_public"))),
     path("c/", include((activities_public, "activities_public"))),

@@ -43,10 +43,13 @@ VIEW_LEARNING = "learning.view"  # the 学时 overview of the sub-tree, classes 
 MANAGE_LEARNING = (
     "learning.manage"  # run classes, materials, question banks and exams; confirm 外出培训
 )
+VIEW_PUBLICITY = "publicity.view"  # items of the sub-tree's organisations and their reach
+MANAGE_PUBLICITY = "publicity.manage"  # write, publish, pin and withdraw items; remind readers
 
 _VOICE_ADMIN = (VIEW_VOICES, MANAGE_VOICES, HANDLE_VOICES)
 _ACTIVITY_ADMIN = (VIEW_ACTIVITIES, MANAGE_ACTIVITIES)
 _LEARNING_ADMIN = (VIEW_LEARNING, MANAGE_LEARNING)
+_PUBLICITY_ADMIN = (VIEW_PUBLICITY, MANAGE_PUBLICITY)
 
 _ROLES = [
     Role("system_admin", "系统管理员", frozenset({VIEW_ORGS, CHANGE_ORGS, MANAGE_ACCOUNTS})),
@@ -73,6 +76,7 @@ _ROLES = [
                 APPROVE_DEVELOPMENT,
                 *_ACTIVITY_ADMIN,
                 *_LEARNING_ADMIN,
+                *_PUBLICITY_ADMIN,
             }
         ),
     ),
@@ -92,6 +96,7 @@ _ROLES = [
                 MANAGE_DEVELOPMENT,
                 *_ACTIVITY_ADMIN,
                 *_LEARNING_ADMIN,
+                *_PUBLICITY_ADMIN,
             }
         ),
     ),
@@ -116,6 +121,7 @@ _ROLES = [
                 VIEW_LIFE,
                 MANAGE_LIFE,
                 *_ACTIVITY_ADMIN,
+                *_PUBLICITY_ADMIN,
             }
         ),
     ),
@@ -146,6 +152,7 @@ _ROLES = [
                 VIEW_DEVELOPMENT,
                 VIEW_ACTIVITIES,
                 VIEW_LEARNING,
+                VIEW_PUBLICITY,
             }
         ),
         read_only=True,

@@ -11,6 +11,7 @@ from dangqun.accounts.roles import (
     MANAGE_DEVELOPMENT,
     MANAGE_LEARNING,
     MANAGE_LIFE,
+    MANAGE_PUBLICITY,
     MANAGE_VOICES,
     VIEW_ACTIVITIES,
     VIEW_AUDIT,
@@ -19,6 +20,7 @@ from dangqun.accounts.roles import (
     VIEW_LIFE,
     VIEW_ORGS,
     VIEW_PEOPLE,
+    VIEW_PUBLICITY,
     VIEW_VOICES,
 )
 from dangqun.accounts.scope import Scope
@@ -52,6 +54,9 @@ def navigation(request):
             "learning": user.person_id is not None
             or scope.has(VIEW_LEARNING)
             or scope.has(MANAGE_LEARNING),
+            "publicity": user.person_id is not None
+            or scope.has(VIEW_PUBLICITY)
+            or scope.has(MANAGE_PUBLICITY),
             "development": any(
                 scope.has(c) for c in (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
             ),
