@@ -59,15 +59,18 @@ def result_of(user, item: Item) -> QuizResult | None:
     return QuizResult.objects.filter(item=item, person_id=person_id).first()
 
 
-def _for(user, item: Item):
+def _for(user, item: Item, known: bool = False):
     person = services.person_of(user)
-    if not services.is_for(user, item):
+    if not known and not services.is_for(user, item):
         raise ValidationError(NOT_FOR_YOU)
     return person
 
 
 def _receipt(item: Item, person, now) -> tuple[Receipt, bool]:
     """The person's receipt, made once: a concurrent insert loses to the constraint."""
+    found = Receipt.objects.filter(item=item, person=person).first()
+    if found is not None:
+        return found, False
     try:
         with transaction.atomic():
             return Receipt.objects.create(item=item, person=person, opened_at=now), True
@@ -75,9 +78,10 @@ def _receipt(item: Item, person, now) -> tuple[Receipt, bool]:
         return Receipt.objects.get(item=item, person=person), False
 
 
-def open_item(user, item: Item) -> Receipt:
-    """Opening records the receipt once (the first time is kept)."""
-    person = _for(user, item)
+def open_item(user, item: Item, known: bool = False) -> Receipt:
+    """Opening records the receipt once (the first time is kept). ``known``: the caller has
+    just asked ``services.is_for``."""
+    person = _for(user, item, known)
     return _receipt(item, person, timezone.now())[0]
 
 
@@ -106,11 +110,13 @@ def confirm(user, item: Item) -> Receipt:
 
 def _response(question, raw) -> list:
     """A posted answer as ``grading.score`` reads it: places picked, or the text."""
+    if raw is None:
+        return []
     if question.kind == Kind.FILL:
         text = str(raw[0] if isinstance(raw, list) and raw else raw or "").strip()
         return [text[:200]] if text else []
     values = raw if isinstance(raw, list) else [raw]
-    return [str(v) for v in values if str(v).strip() != ""]
+    return [str(v) for v in values if v is not None and str(v).strip() != ""]
 
 
 def answer(user, item: Item, answers: dict) -> QuizResult:

@@ -54,7 +54,9 @@ def read(request, pk: int):
     user = request.user
     item = services.require_visible(user, pk)
     for_me = services.is_for(user, item)
-    receipt = reading.open_item(user, item) if for_me else reading.receipt_of(user, item)
+    receipt = (
+        reading.open_item(user, item, known=True) if for_me else reading.receipt_of(user, item)
+    )
     questions = list(item.questions.all()) if item.status != ItemStatus.DRAFT else []
     result = reading.result_of(user, item) if questions else None
     images, attachments = _files(item)

@@ -52,7 +52,12 @@ def make_item(world, theme):
 
 QUESTIONS = [
     {"kind": "single", "stem": "全会在哪一年召开？", "options": ["2024", "2025"], "answer": [1]},
-    {"kind": "true_false", "stem": "全会审议通过了建议。", "options": ["正确", "错误"], "answer": [0]},
+    {
+        "kind": "true_false",
+        "stem": "全会审议通过了建议。",
+        "options": ["正确", "错误"],
+        "answer": [0],
+    },
 ]
 
 
