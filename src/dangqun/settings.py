@@ -279,6 +279,8 @@ SPECTACULAR_SETTINGS = {
         "TrainingClassStatusEnum": "dangqun.learning.class_models.ClassStatus",
         "ExternalTrainingStatusEnum": "dangqun.learning.class_models.ExternalStatus",
         "ExternalTrainingKindEnum": "dangqun.learning.class_models.ExternalKind",
+        "PublicityItemKindEnum": "dangqun.publicity.models.ItemKind",
+        "QuestionKindEnum": "dangqun.learning.exam_models.Kind",
     },
 }
 

@@ -146,6 +146,16 @@ EXPECTED_OPERATIONS = {
     ("/api/activities/certificates/{id}/withdraw/", "post"),
     ("/api/learning/my-ledger/", "get"),
     ("/api/learning/overview/", "get"),
+    ("/api/publicity/items/", "get"),
+    ("/api/publicity/items/", "post"),
+    ("/api/publicity/items/{id}/", "get"),
+    ("/api/publicity/items/{id}/opened/", "post"),
+    ("/api/publicity/items/{id}/confirm/", "post"),
+    ("/api/publicity/items/{id}/quiz/", "post"),
+    ("/api/publicity/items/{id}/publish/", "post"),
+    ("/api/publicity/items/{id}/withdraw/", "post"),
+    ("/api/publicity/items/{id}/remind/", "post"),
+    ("/api/publicity/items/{id}/reach/", "get"),
 }
 
 
