@@ -60,7 +60,7 @@ CASES = [
 def test_permission_matrix(world, api, make_user, make_item, case, role):
     make_user("li", person=world.li)  # someone who has not confirmed, to remind
     item = make_item()
-    name, method, url, body, expected = case
+    _name, method, url, body, expected = case
     client = api(None if role == "anonymous" else getattr(world, role))
     call = getattr(client, method)
     response = call(url(item)) if method == "get" else call(url(item), body)
