@@ -29,6 +29,7 @@ from dangqun.seed.exams import seed_demo_exams
 from dangqun.seed.leadership import build_leadership
 from dangqun.seed.learning_classes import seed_demo_classes
 from dangqun.seed.learning_materials import seed_demo_materials
+from dangqun.seed.publicity import seed_demo_publicity
 from dangqun.seed.ledger import seed_ledger
 from dangqun.seed.life import seed_demo_life
 from dangqun.seed.plan import SCALES, Plan
@@ -189,6 +190,7 @@ def seed_demo_accounts_and_records(plan, writer: PlanWriter, seed: int, today) -
     seed_demo_materials(Org.objects.get(pk=targets["branch"]), today)
     seed_demo_classes(Org.objects.get(pk=targets["branch"]), today)
     seed_demo_exams(Org.objects.get(pk=targets["branch"]), today)
+    seed_demo_publicity(Org.objects.get(pk=targets["branch"]), today)
     return notes
 
 
