@@ -29,11 +29,11 @@ from dangqun.seed.exams import seed_demo_exams
 from dangqun.seed.leadership import build_leadership
 from dangqun.seed.learning_classes import seed_demo_classes
 from dangqun.seed.learning_materials import seed_demo_materials
-from dangqun.seed.publicity import seed_demo_publicity
 from dangqun.seed.ledger import seed_ledger
 from dangqun.seed.life import seed_demo_life
 from dangqun.seed.plan import SCALES, Plan
 from dangqun.seed.population import build_population
+from dangqun.seed.publicity import seed_demo_publicity
 from dangqun.seed.structure import build_structure
 from dangqun.seed.tree import assign_paths, next_root_step, tree_problems
 from dangqun.seed.voices import first_department, seed_demo_congress, seed_demo_voices
