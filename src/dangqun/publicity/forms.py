@@ -44,7 +44,7 @@ class ItemForm(CheckedForm):
     images = FilesField(
         label="图片（可不传）",
         accept="image/jpeg,image/png,image/gif,image/webp",
-        help_text="JPEG、PNG、GIF 或 WebP，最多 9 张，显示在正文之后；照片的位置等信息会被去掉",
+        help_text="照片、截图等常见图片格式，最多 9 张，显示在正文之后；照片的位置等信息会被去掉",
     )
     attachments = FilesField(label="附件（可不传）", help_text=f"可上传{uploads.LABELS}，最多 5 个")
     required = forms.BooleanField(label="必读（须确认已阅读）", required=False)

@@ -27,7 +27,7 @@ FIELDS = (
     *("org", "kind", "title", "body", "theme", "required", "quiz_required", "pass_percent"),
     *("pinned", "publish_at", "expires_at", "audience_who"),
 )
-NOT_IMAGE = "“{name}”不是图片，请上传 JPEG、PNG、GIF 或 WebP 格式的图片"
+NOT_IMAGE = "“{name}”不是图片，请上传照片、截图等常见格式的图片"
 MAX_IMAGES = 9
 MAX_ATTACHMENTS = 5
 
