@@ -23,6 +23,7 @@ from dangqun.seed.bulk_activities import seed_bulk_activities
 from dangqun.seed.bulk_development import seed_bulk_development
 from dangqun.seed.bulk_learning import seed_bulk_learning
 from dangqun.seed.bulk_life import seed_bulk_life
+from dangqun.seed.bulk_publicity import seed_bulk_publicity
 from dangqun.seed.bulk_voices import seed_bulk_voices
 from dangqun.seed.development import seed_demo_development
 from dangqun.seed.exams import seed_demo_exams
@@ -231,6 +232,16 @@ def seed_bulk_records(plan, writer: PlanWriter, seed: int, today, progress) -> N
             questions=plan.scale.questions,
             exams=plan.scale.exams,
             attempts=plan.scale.exam_attempts,
+            seed=seed,
+            today=today,
+            progress=progress,
+        )
+    if plan.scale.publicity_items:
+        party = Org.objects.get(pk=writer.org_pk[plan.roots[System.PARTY]])
+        seed_bulk_publicity(
+            party,
+            items=plan.scale.publicity_items,
+            receipts=plan.scale.publicity_receipts,
             seed=seed,
             today=today,
             progress=progress,

@@ -40,6 +40,8 @@ class Scale:
     questions: int = 0  # questions in the banks of the biggest 党委
     exams: int = 0  # exams over three years on those banks
     exam_attempts: int = 0  # about how many attempts their audiences make
+    publicity_items: int = 0  # 政策宣传 items over a year
+    publicity_receipts: int = 0  # about how many receipts their audiences leave
     label: str = ""  # how the audit log names it
 
 
@@ -92,6 +94,8 @@ SCALES = {
         questions=5_000,
         exams=2_000,
         exam_attempts=1_500_000,
+        publicity_items=2_000,
+        publicity_receipts=20_000_000,
         label="大规模",
     ),
 }

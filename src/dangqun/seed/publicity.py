@@ -148,7 +148,13 @@ def _partly_confirmed(item: Item, branch: Org) -> None:
         if confirmed:
             results.append(
                 QuizResult(
-                    item=item, person_id=pk, correct=3, total=3, passed=True, tries=1, answered_at=now
+                    item=item,
+                    person_id=pk,
+                    correct=3,
+                    total=3,
+                    passed=True,
+                    tries=1,
+                    answered_at=now,
                 )
             )
     Receipt.objects.bulk_create(receipts)
