@@ -363,7 +363,7 @@ class PublicityItemViewSet(
     @action(detail=True, methods=["get"], url_path="reach")
     def reach(self, request, pk=None):
         item = services.require_visible(request.user, pk)
-        if not services.kept_by(request.user).filter(pk=item.pk).exists():
+        if not services.keeps(request.user, item):
             raise PermissionDenied("您无权查看阅读情况")
         root = reach.default_root(request.user, item)
         wanted = request.query_params.get("org", "")

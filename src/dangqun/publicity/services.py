@@ -105,14 +105,45 @@ def visible_to(user) -> QuerySet:
 
 
 def require_visible(user, pk) -> Item:
-    item = visible_to(user).select_related("org", "theme").filter(pk=pk).first()
+    """The item if ``visible_to`` holds it, else 404 — asked one branch at a time (the reader's
+    first, which is the common case): the item, then is it for them, did they open it, do they
+    keep it. The answers are kept on the item for the rest of the request."""
+    item = Item.objects.select_related("org", "theme").filter(pk=pk).first()
     if item is None:
         raise Http404(NOT_FOUND)
-    return item
+    item._publicity_answers = {}  # this request's answers (the item lives for the request)
+    if is_for(user, item):
+        return item
+    person_id = getattr(user, "person_id", None)
+    if (
+        item.status != ItemStatus.DRAFT
+        and person_id is not None
+        and item.receipts.filter(person_id=person_id).exists()
+    ):
+        return item
+    if keeps(user, item):
+        return item
+    raise Http404(NOT_FOUND)
+
+
+def _remembered(item: Item, name: str, user, answer) -> bool:
+    """An answer about an item fetched by ``require_visible`` is asked once per request."""
+    cache = getattr(item, "_publicity_answers", None)
+    if cache is None:
+        return bool(answer())
+    key = (name, getattr(user, "pk", None))
+    if key not in cache:
+        cache[key] = bool(answer())
+    return cache[key]
+
+
+def keeps(user, item: Item) -> bool:
+    """Whether the item is among those the user keeps (publishes or reads the reach of)."""
+    return _remembered(item, "keeps", user, lambda: kept_by(user).filter(pk=item.pk).exists())
 
 
 def is_for(user, item: Item) -> bool:
     """Whether the item is live for the user's person now (the audience holds them)."""
-    if getattr(user, "person", None) is None or item.status != ItemStatus.PUBLISHED:
+    if getattr(user, "person_id", None) is None or item.status != ItemStatus.PUBLISHED:
         return False
-    return for_me(user).filter(pk=item.pk).exists()
+    return _remembered(item, "for", user, lambda: for_me(user).filter(pk=item.pk).exists())

@@ -71,7 +71,7 @@ def read(request, pk: int):
         and not (item.quiz_required and not (result and result.passed)),
         "images": images,
         "attachments": attachments,
-        "keeps": services.kept_by(user).filter(pk=item.pk).exists(),
+        "keeps": services.keeps(user, item),
         "withdrawn": item.status == ItemStatus.WITHDRAWN,
     }
     return render_page(request, "publicity/read.html", context)
@@ -207,7 +207,7 @@ def item_page(request, pk: int):
     """One item for its publishers and readers: state, actions, quiz questions, reach."""
     user = request.user
     item = services.require_visible(user, pk)
-    require(services.kept_by(user).filter(pk=item.pk).exists(), "您无权查看发布情况")
+    require(services.keeps(user, item), "您无权查看发布情况")
     manages = services.can_manage(user, item)
     published = item.status != ItemStatus.DRAFT
     root = _root(request, item) if published else None
@@ -233,7 +233,7 @@ def poster(request, pk: int):
     """A printable poster: the title and a QR code that opens the reading page (signed in from
     企业微信 / 钉钉 through the login page, like every other QR code)."""
     item = services.require_visible(request.user, pk)
-    require(services.kept_by(request.user).filter(pk=item.pk).exists(), "您无权打印海报")
+    require(services.keeps(request.user, item), "您无权打印海报")
     return render_page(request, "publicity/poster.html", {"item": item})
 
 
