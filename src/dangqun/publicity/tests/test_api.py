@@ -126,3 +126,37 @@ def test_query_counts(world, api, make_item, django_assert_num_queries, url, who
     client.get(url)
     with django_assert_num_queries(count):
         assert client.get(url).status_code == 200
+
+
+def test_create_multipart_with_images_and_a_fake_one(world, api, theme):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from dangqun.publicity.models import ItemFile
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "green").save(out, "PNG")
+    body = {
+        "org": world.committee_a.pk,
+        "kind": "article",
+        "theme": theme.pk,
+        "title": "配图文章",
+        "pass_percent": 60,
+        "audience_who": "members",
+    }
+    api_client = api(world.owner)
+    client, headers = api_client.client, api_client.headers
+
+    def post(data):
+        return client.post("/api/publicity/items/", data, **headers)  # multipart
+
+    fake = SimpleUploadedFile("x.png", b"not a picture", content_type="image/png")
+    refused = post({**body, "images": [fake]})
+    assert refused.status_code == 400 and "不是图片" in refused.content.decode()
+    assert not Item.objects.exists()
+    good = SimpleUploadedFile("y.png", out.getvalue(), content_type="image/png")
+    made = post({**body, "images": [good]})
+    assert made.status_code == 201, made.content.decode()
+    assert made.json()["files"][0]["is_image"] and ItemFile.objects.count() == 1

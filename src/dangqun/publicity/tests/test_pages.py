@@ -177,3 +177,31 @@ def test_query_counts(world, client, quiz_item, make_item, django_assert_num_que
     client.get(url)  # warm the session and any first-use caches
     with django_assert_num_queries(PINNED[page]):
         assert client.get(url).status_code == 200
+
+
+def test_question_form_refuses_bad_answers_in_chinese(world, client, make_item):
+    from dangqun.publicity.models import Question
+
+    item = make_item(publish=False)
+    client.force_login(world.owner)
+    url = reverse("publicity:act", args=[item.pk, "add_question"])
+    bad = {"kind": "single", "stem": "哪一个？", "options": "甲\n乙", "answer": "C"}
+    page = client.post(url, bad, follow=True).content.decode()
+    assert "答案应为选项字母" in page
+    client.post(url, {**bad, "kind": "true_false", "answer": "对"})
+    assert not Question.objects.exists()
+    client.post(url, {**bad, "kind": "multiple", "answer": "AB"})
+    assert Question.objects.get().answer == [0, 1]
+
+
+def test_expired_item_leaves_the_list_but_stays_readable(world, client, make_item):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    item = make_item(required=False)
+    client.force_login(world.member)
+    client.get(reverse("publicity:read", args=[item.pk]))
+    Item.objects.filter(pk=item.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    assert item.title not in client.get(reverse("publicity:mine")).content.decode()
+    assert client.get(reverse("publicity:read", args=[item.pk])).status_code == 200
