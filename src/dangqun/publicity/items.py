@@ -153,7 +153,7 @@ def publish(user, item: Item) -> Item:
             after={"status": item.status, "publish_at": item.publish_at.isoformat()},
         )
         if item.publish_at <= now:
-            notify.announce(item)
+            notify.announce_after_commit(item)
     return item
 
 

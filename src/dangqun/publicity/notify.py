@@ -59,6 +59,16 @@ def announce(item: Item) -> int:
     return told
 
 
+def announce_after_commit(item: Item) -> None:
+    """Tell the audience of a 必读 item once the publishing has committed (a Huey task)."""
+    if not item.required:
+        return
+    # import here: tasks imports items, which imports this module
+    from dangqun.publicity.tasks import announce_item
+
+    transaction.on_commit(lambda: announce_item(item.pk))
+
+
 def announce_due() -> int:
     """Scheduled 必读 items whose time has come: announced once (the conditional UPDATE claims
     each item, the notice key keeps a second run from telling anyone twice)."""

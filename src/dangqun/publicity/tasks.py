@@ -1,9 +1,18 @@
 """Periodic work of 政策宣传 on Huey."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from dangqun.publicity import items, notify
+from dangqun.publicity.models import Item
+
+
+@db_task(retries=3, retry_delay=60)
+def announce_item(item_id: int) -> int:
+    """A 必读 item just published: its audience told in the bell (a whole group's audience is
+    written here, not in the publisher's request)."""
+    item = Item.objects.filter(pk=item_id, announced_at__isnull=True).first()
+    return notify.announce(item) if item is not None else 0
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -21,7 +21,7 @@ def theme(db):
 
 
 @pytest.fixture
-def make_item(world, theme):
+def make_item(world, theme, django_capture_on_commit_callbacks):
     """An item of company A's 党委 (the owner's), published unless ``publish=False``."""
     from dangqun.publicity import items
 
@@ -45,7 +45,10 @@ def make_item(world, theme):
         item = items.create(user, data)
         for q in questions:
             items.add_question(user, item, q)
-        return items.publish(user, item) if publish else item
+        if not publish:
+            return item
+        with django_capture_on_commit_callbacks(execute=True):  # the bell, after commit
+            return items.publish(user, item)
 
     return make
 
