@@ -22,7 +22,7 @@ def test_employee_reads_passes_the_quiz_and_confirms(page, world, settings, tmp_
         "kind": "article",
         "title": "学习贯彻全会精神",
         "body": "<p>全会为今后五年发展指明了方向。</p><script>alert(1)</script>",
-        "theme": Theme.objects.get(name="党的政策"),
+        "theme": Theme.ensure_defaults()["党的政策"],
         "required": True,
         "quiz_required": True,
         "pass_percent": 100,

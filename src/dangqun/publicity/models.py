@@ -19,6 +19,18 @@ BODY_MAX = 50_000
 REASON_MAX = 200
 
 
+DEFAULT_THEMES = [
+    "党的政策",
+    "企业战略",
+    "规章制度",
+    "企业文化",
+    "工会",
+    "安全",
+    "廉洁",
+    "先进典型",
+]
+
+
 class Theme(models.Model):
     """党的政策, 企业战略, 规章制度, 企业文化, 工会, 安全…: data, ordered, never deleted (retired)."""
 
@@ -32,6 +44,14 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def ensure_defaults(cls) -> dict[str, Theme]:
+        """The shipped themes (migration ``0002_themes`` writes them; a flushed test database
+        or a seed may need them again), by name."""
+        for position, name in enumerate(DEFAULT_THEMES, start=1):
+            cls.objects.get_or_create(name=name, defaults={"position": position})
+        return {t.name: t for t in cls.objects.all()}
 
 
 class ItemKind(models.TextChoices):

@@ -64,6 +64,7 @@ def seed_bulk_publicity(
     before ``today`` and about ``receipts`` receipts; returns the counts written."""
     rng = random.Random(f"{seed}:publicity")  # noqa: S311
     actor = bulk_actor()
+    Theme.ensure_defaults()
     themes = list(Theme.objects.order_by("position"))
     senders = _senders(party)
     planned = [_plan(rng, senders, themes, actor, today, n) for n in range(items)]

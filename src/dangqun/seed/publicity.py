@@ -77,7 +77,7 @@ def seed_demo_publicity(branch: Org, today: dt.date) -> int:
     """The demo's items; returns how many were written."""
     party_root = Org.objects.get(path=branch.path[: Org.steplen])
     dangwei = User.objects.get(username="dangwei")
-    theme = {t.name: t for t in Theme.objects.all()}
+    theme = Theme.ensure_defaults()
     must = items.create(
         dangwei,
         _data(

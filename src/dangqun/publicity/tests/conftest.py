@@ -17,7 +17,7 @@ def secretary(world, make_user):
 def theme(db):
     from dangqun.publicity.models import Theme
 
-    return Theme.objects.get(name="党的政策")
+    return Theme.ensure_defaults()["党的政策"]
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def test_create_stores_sanitised_body_and_images(world, make_item):
 def _theme():
     from dangqun.publicity.models import Theme
 
-    return Theme.objects.get(name="安全")
+    return Theme.ensure_defaults()["安全"]
 
 
 def test_an_image_that_is_not_an_image_is_refused_and_nothing_written(world):
