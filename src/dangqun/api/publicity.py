@@ -25,7 +25,6 @@ from rest_framework.response import Response
 from dangqun.api.pagination import Pagination
 from dangqun.api.views import ServiceErrorsMixin
 from dangqun.core import actions as core_actions
-from dangqun.orgs.models import Org
 from dangqun.people.audience import Who
 from dangqun.publicity import actions as item_actions
 from dangqun.publicity import reach, reading, services
@@ -365,10 +364,7 @@ class PublicityItemViewSet(
         item = services.require_visible(request.user, pk)
         if not services.keeps(request.user, item):
             raise PermissionDenied("您无权查看阅读情况")
-        root = reach.default_root(request.user, item)
-        wanted = request.query_params.get("org", "")
-        if wanted.isdigit() and len(wanted) < 12:
-            root = Org.objects.filter(pk=int(wanted), path__startswith=root.path).first() or root
+        root = reach.root_for(request.user, item, request.query_params.get("org", ""))
         data = {
             "org": root.pk,
             "total": reach.total(request.user, item),

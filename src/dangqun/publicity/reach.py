@@ -21,6 +21,7 @@ from dangqun.accounts.scope import Scope
 from dangqun.core import audit
 from dangqun.orgs.models import Org, System
 from dangqun.people import audience
+from dangqun.people.audience import Who
 from dangqun.people.models import Person
 from dangqun.publicity import notify
 from dangqun.publicity.models import Item, ItemStatus, QuizResult, Receipt
@@ -90,6 +91,18 @@ def default_root(user, item: Item) -> Org:
         return item.org
     paths = sorted(scope.covered_paths(capability), key=len)
     return Org.objects.filter(path=paths[0]).first() if paths else item.org
+
+
+def root_for(user, item: Item, wanted: str = "") -> Org:
+    """The organisation whose children the figures compare: ``wanted`` (an id from the page)
+    if it lies under the default, else the default — for an item to 全体职工 of a party (union,
+    league) organisation, the enterprise unit it sits in, since most employees hold no branch."""
+    root = default_root(user, item)
+    if root.system != System.ENTERPRISE and item.audience_who == Who.EVERYONE and root.unit_id:
+        root = root.unit
+    if wanted.isdigit() and len(wanted) < 12:
+        root = Org.objects.filter(pk=int(wanted), path__startswith=root.path).first() or root
+    return root
 
 
 def per_unit(user, item: Item, root: Org) -> list[Row]:

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from dangqun.accounts.scope import require
 from dangqun.core import actions as core_actions
 from dangqun.core import filestore, qrcodes
-from dangqun.orgs.models import Org
 from dangqun.publicity import actions, content, forms, reach, reading, services
 from dangqun.publicity.models import ItemFile, ItemStatus, Theme
 from dangqun.web.htmx import render_page
@@ -193,15 +192,6 @@ def edit(request, pk: int):
     )
 
 
-def _root(request, item) -> Org:
-    root = reach.default_root(request.user, item)
-    wanted = request.GET.get("org", "")
-    if wanted.isdigit():
-        chosen = Org.objects.filter(pk=int(wanted), path__startswith=root.path).first()
-        root = chosen or root
-    return root
-
-
 @login_required
 def item_page(request, pk: int):
     """One item for its publishers and readers: state, actions, quiz questions, reach."""
@@ -210,7 +200,7 @@ def item_page(request, pk: int):
     require(services.keeps(user, item), "您无权查看发布情况")
     manages = services.can_manage(user, item)
     published = item.status != ItemStatus.DRAFT
-    root = _root(request, item) if published else None
+    root = reach.root_for(user, item, request.GET.get("org", "")) if published else None
     context = {
         "item": item,
         "manages": manages,

@@ -130,3 +130,16 @@ def test_no_questions_after_publishing(world, make_item):
         items.add_question(
             world.owner, item, {"kind": "fill", "stem": "填空", "options": [], "answer": ["是"]}
         )
+
+
+def test_reach_of_an_item_to_every_employee_is_compared_by_unit(world, make_item, make_user):
+    """A 党委's item to 全体职工: 王五 holds no branch, so the figures go by the company's units."""
+    item = make_item(audience_who="everyone", required=False)
+    wang = make_user("wang", person=world.wang)
+    reading.open_item(wang, item)
+    root = reach.root_for(world.owner, item)
+    assert root == world.company_a
+    rows = reach.per_unit(world.owner, item, root)
+    assert [(r.org, r.delivered, r.opened) for r in rows] == [(world.dept_a, 3, 1)]
+    assert reach.root_for(world.owner, item, str(world.dept_a.pk)) == world.dept_a
+    assert reach.root_for(world.owner, item, str(world.dept_b.pk)) == world.company_a
