@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "dangqun.activities",
     "dangqun.learning",
     "dangqun.surveys",
+    "dangqun.publicity",
     "dangqun.notices",
     "dangqun.connect",
     "dangqun.seed",
@@ -280,6 +281,8 @@ SPECTACULAR_SETTINGS = {
         "ExternalTrainingStatusEnum": "dangqun.learning.class_models.ExternalStatus",
         "ExternalTrainingKindEnum": "dangqun.learning.class_models.ExternalKind",
         "SurveyStatusEnum": "dangqun.surveys.models.Status",
+        "PublicityItemKindEnum": "dangqun.publicity.models.ItemKind",
+        "QuestionKindEnum": "dangqun.learning.exam_models.Kind",
     },
 }
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("activities/", include("dangqun.activities.urls")),
     path("learning/", include("dangqun.learning.urls")),
     path("surveys/", include("dangqun.surveys.urls")),
+    path("publicity/", include("dangqun.publicity.urls")),
     path("notices/", include("dangqun.notices.urls")),
     path("v/", include((voices_public, "voices_public"))),
     path("c/", include((activities_public, "activities_public"))),

@@ -24,6 +24,7 @@ from dangqun.life import services as life
 from dangqun.orgs import services as orgs
 from dangqun.orgs.models import Org, System
 from dangqun.people import services as people
+from dangqun.publicity import services as publicity
 from dangqun.seed.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from dangqun.seed.generator import seed
 from dangqun.surveys import services as surveys
@@ -35,7 +36,7 @@ from tests.browser.conftest import OneAtATime
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "laptop": {"width": 1366, "height": 768}}
-MAX_PAGES = 190  # per role; 志愿服务与活动, 群众点单, 学习资料, 培训班 and 问卷调查 took 党务 past 170: hitting it says the graph grew
+MAX_PAGES = 220  # per role; 志愿服务与活动, 群众点单, 学习资料, 培训班, 问卷调查 and 政策宣传 took 党务管理员 past 170: hitting it says the graph grew
 PER_PATTERN = 2  # /people/12/ and /people/34/ are one pattern: visit the first two of each
 SLOW_MS = 1000  # server part of the navigation (requestStart → responseStart)
 DOWNLOAD = re.compile(r"\.(xlsx|pdf|csv|zip|ics|svg|json)$|/files/\d+/$|/materials/\d+/file/$")
@@ -215,6 +216,7 @@ def detail_pages(username: str) -> list[str]:
         ("/development/{}/", development.visible_to(user)),
         ("/accounts/{}/", accounts.visible_to(user)),
         ("/surveys/{}/", surveys.visible_to(user).distinct()),
+        ("/publicity/{}/", publicity.visible_to(user)),
     ]
     paths = [
         url.format(pk) for url, rows in kinds if (pk := rows.values_list("pk", flat=True).last())

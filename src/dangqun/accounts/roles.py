@@ -43,6 +43,8 @@ VIEW_LEARNING = "learning.view"  # the 学时 overview of the sub-tree, classes 
 MANAGE_LEARNING = (
     "learning.manage"  # run classes, materials, question banks and exams; confirm 外出培训
 )
+VIEW_PUBLICITY = "publicity.view"  # items of the sub-tree's organisations and their reach
+MANAGE_PUBLICITY = "publicity.manage"  # write, publish, pin and withdraw items; remind readers
 
 VIEW_SURVEYS = "surveys.view"  # results (within k) of the sub-tree's surveys
 MANAGE_SURVEYS = "surveys.manage"  # build, publish and close surveys of the sub-tree
@@ -51,6 +53,7 @@ _VOICE_ADMIN = (VIEW_VOICES, MANAGE_VOICES, HANDLE_VOICES)
 _ACTIVITY_ADMIN = (VIEW_ACTIVITIES, MANAGE_ACTIVITIES)
 _LEARNING_ADMIN = (VIEW_LEARNING, MANAGE_LEARNING)
 _SURVEY_ADMIN = (VIEW_SURVEYS, MANAGE_SURVEYS)
+_PUBLICITY_ADMIN = (VIEW_PUBLICITY, MANAGE_PUBLICITY)
 
 _ROLES = [
     Role("system_admin", "系统管理员", frozenset({VIEW_ORGS, CHANGE_ORGS, MANAGE_ACCOUNTS})),
@@ -78,6 +81,7 @@ _ROLES = [
                 *_ACTIVITY_ADMIN,
                 *_LEARNING_ADMIN,
                 *_SURVEY_ADMIN,
+                *_PUBLICITY_ADMIN,
             }
         ),
     ),
@@ -97,6 +101,7 @@ _ROLES = [
                 MANAGE_DEVELOPMENT,
                 *_ACTIVITY_ADMIN,
                 *_LEARNING_ADMIN,
+                *_PUBLICITY_ADMIN,
             }
         ),
     ),
@@ -130,6 +135,7 @@ _ROLES = [
                 MANAGE_LIFE,
                 *_ACTIVITY_ADMIN,
                 *_SURVEY_ADMIN,
+                *_PUBLICITY_ADMIN,
             }
         ),
     ),
@@ -161,6 +167,7 @@ _ROLES = [
                 VIEW_ACTIVITIES,
                 VIEW_LEARNING,
                 VIEW_SURVEYS,
+                VIEW_PUBLICITY,
             }
         ),
         read_only=True,

@@ -22,6 +22,7 @@ from dangqun.api import (
     people_imports,
     people_records,
     proposals,
+    publicity,
     surveys,
     views,
     voice_admin,
@@ -65,6 +66,7 @@ router.register(
 )
 router.register("learning/classes", learning_classes.ClassViewSet, basename="learning-class")
 router.register("learning/external", learning_classes.ExternalViewSet, basename="learning-external")
+router.register("publicity/items", publicity.PublicityItemViewSet, basename="publicity-item")
 
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),

@@ -28,8 +28,11 @@ PAGE = 50
 after_notify: list[Callable] = []
 
 
-def notify(users: Iterable, *, kind: str, title: str, url: str = "", key: str = "") -> int:
-    """Tell each (active) user once; with a ``key``, a user already told is not told again."""
+def notify(
+    users: Iterable, *, kind: str, title: str, url: str = "", key: str = "", email: bool = True
+) -> int:
+    """Tell each (active) user once; with a ``key``, a user already told is not told again.
+    ``email=False``: no e-mail per call (the caller sends a daily digest, as 政策宣传 does)."""
     ids = {getattr(u, "pk", u) for u in users if u is not None}
     ids = set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
     if not ids:
@@ -44,7 +47,7 @@ def notify(users: Iterable, *, kind: str, title: str, url: str = "", key: str = 
         for pk in ids
     ]
     Notice.objects.bulk_create(rows, ignore_conflicts=bool(key))
-    if settings.DANGQUN_EMAIL_NOTICES:
+    if settings.DANGQUN_EMAIL_NOTICES and email:
         transaction.on_commit(lambda: _send_later(kind, now, sorted(ids)))
     for hook in after_notify:
         transaction.on_commit(partial(hook, kind, now, sorted(ids)))

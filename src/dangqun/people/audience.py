@@ -4,7 +4,9 @@ or every employee — within chosen sub-trees, or within the organiser's own sub
 chosen. One definition for every such model (``AudienceFields``; the model also has ``org``, its
 organiser) and three questions: who is in it (``people``), is this person in it (``includes``),
 and which records are for this person (``for_person``). People are placed by where they are now,
-so someone who moves unit between publishing and reading sees what their new unit is sent."""
+so someone who moves unit between publishing and reading sees what their new unit is sent.
+An audience of 全体职工 drawn from a party (union, league) organisation also holds the employees
+of the enterprise unit it sits in (``Org.unit``), as a grant there covers them."""
 
 from __future__ import annotations
 
@@ -74,9 +76,19 @@ def roots(record) -> list[Org]:
     return chosen or [record.org]
 
 
+def _unit_paths(orgs) -> list[str]:
+    """The enterprise units the organisations sit in (a 党委's company): every employee of a
+    party, union or league organisation's unit is in an audience of 全体职工."""
+    ids = [org.unit_id for org in orgs if getattr(org, "unit_id", None)]
+    return list(Org.objects.filter(pk__in=ids).values_list("path", flat=True)) if ids else []
+
+
 def people(record) -> QuerySet:
     """Everyone the record is for."""
-    paths = [org.path for org in roots(record)]
+    chosen = roots(record)
+    paths = [org.path for org in chosen]
+    if record.audience_who == Who.EVERYONE:
+        paths += _unit_paths(chosen)
     return Person.objects.filter(_who(record.audience_who)).filter(_within(paths)).distinct()
 
 
@@ -107,6 +119,10 @@ def for_person(rows: QuerySet, person) -> QuerySet:
     through = rows.model.audience_orgs.through.objects
     chosen = through.filter(**{f"{rows.model._meta.model_name}_id": OuterRef("pk")})
     mine = chosen.filter(org__path__in=paths)
-    return rows.filter(audience_who__in=whos).filter(
-        Q(Exists(mine)) | (~Q(Exists(chosen)) & Q(org__path__in=paths))
-    )
+    found = Q(Exists(mine)) | (~Q(Exists(chosen)) & Q(org__path__in=paths))
+    if Who.EVERYONE in whos:  # 全体职工 of a party (union, league) organisation: its unit's too
+        by_unit = Q(Exists(chosen.filter(org__unit__path__in=paths))) | (
+            ~Q(Exists(chosen)) & Q(org__unit__path__in=paths)
+        )
+        found |= Q(audience_who=Who.EVERYONE) & by_unit
+    return rows.filter(audience_who__in=whos).filter(found)

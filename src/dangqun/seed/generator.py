@@ -23,6 +23,7 @@ from dangqun.seed.bulk_activities import seed_bulk_activities
 from dangqun.seed.bulk_development import seed_bulk_development
 from dangqun.seed.bulk_learning import seed_bulk_learning
 from dangqun.seed.bulk_life import seed_bulk_life
+from dangqun.seed.bulk_publicity import seed_bulk_publicity
 from dangqun.seed.bulk_surveys import seed_bulk_surveys
 from dangqun.seed.bulk_voices import seed_bulk_voices
 from dangqun.seed.development import seed_demo_development
@@ -34,6 +35,7 @@ from dangqun.seed.ledger import seed_ledger
 from dangqun.seed.life import seed_demo_life
 from dangqun.seed.plan import SCALES, Plan
 from dangqun.seed.population import build_population
+from dangqun.seed.publicity import seed_demo_publicity
 from dangqun.seed.structure import build_structure
 from dangqun.seed.surveys import seed_demo_surveys
 from dangqun.seed.tree import assign_paths, next_root_step, tree_problems
@@ -192,6 +194,7 @@ def seed_demo_accounts_and_records(plan, writer: PlanWriter, seed: int, today) -
     seed_demo_classes(Org.objects.get(pk=targets["branch"]), today)
     seed_demo_exams(Org.objects.get(pk=targets["branch"]), today)
     seed_demo_surveys(root, Org.objects.get(pk=targets["branch"]), today, seed)
+    seed_demo_publicity(Org.objects.get(pk=targets["branch"]), today)
     return notes
 
 
@@ -242,6 +245,16 @@ def seed_bulk_records(plan, writer: PlanWriter, seed: int, today, progress) -> N
             root,
             waves=plan.scale.survey_waves,
             responses=plan.scale.survey_responses,
+            seed=seed,
+            today=today,
+            progress=progress,
+        )
+    if plan.scale.publicity_items:
+        party = Org.objects.get(pk=writer.org_pk[plan.roots[System.PARTY]])
+        seed_bulk_publicity(
+            party,
+            items=plan.scale.publicity_items,
+            receipts=plan.scale.publicity_receipts,
             seed=seed,
             today=today,
             progress=progress,

@@ -42,6 +42,8 @@ class Scale:
     exam_attempts: int = 0  # about how many attempts their audiences make
     survey_waves: int = 0  # waves of the satisfaction pulse across the group
     survey_responses: int = 0  # responses in each wave
+    publicity_items: int = 0  # 政策宣传 items over a year
+    publicity_receipts: int = 0  # about how many receipts their audiences leave
     label: str = ""  # how the audit log names it
 
 
@@ -96,6 +98,8 @@ SCALES = {
         exam_attempts=1_500_000,
         survey_waves=4,
         survey_responses=200_000,
+        publicity_items=2_000,
+        publicity_receipts=20_000_000,
         label="大规模",
     ),
 }

@@ -11,6 +11,7 @@ from dangqun.accounts.roles import (
     MANAGE_DEVELOPMENT,
     MANAGE_LEARNING,
     MANAGE_LIFE,
+    MANAGE_PUBLICITY,
     MANAGE_SURVEYS,
     MANAGE_VOICES,
     VIEW_ACTIVITIES,
@@ -20,6 +21,7 @@ from dangqun.accounts.roles import (
     VIEW_LIFE,
     VIEW_ORGS,
     VIEW_PEOPLE,
+    VIEW_PUBLICITY,
     VIEW_SURVEYS,
     VIEW_VOICES,
 )
@@ -57,6 +59,9 @@ def navigation(request):
             "surveys": user.person_id is not None
             or scope.has(VIEW_SURVEYS)
             or scope.has(MANAGE_SURVEYS),
+            "publicity": user.person_id is not None
+            or scope.has(VIEW_PUBLICITY)
+            or scope.has(MANAGE_PUBLICITY),
             "development": any(
                 scope.has(c) for c in (VIEW_DEVELOPMENT, MANAGE_DEVELOPMENT, APPROVE_DEVELOPMENT)
             ),

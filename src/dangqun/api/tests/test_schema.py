@@ -152,6 +152,16 @@ EXPECTED_OPERATIONS = {
     ("/api/surveys/{id}/answer/", "post"),
     ("/api/surveys/{id}/results/", "get"),
     ("/api/surveys/{id}/{step}/", "post"),
+    ("/api/publicity/items/", "get"),
+    ("/api/publicity/items/", "post"),
+    ("/api/publicity/items/{id}/", "get"),
+    ("/api/publicity/items/{id}/opened/", "post"),
+    ("/api/publicity/items/{id}/confirm/", "post"),
+    ("/api/publicity/items/{id}/quiz/", "post"),
+    ("/api/publicity/items/{id}/publish/", "post"),
+    ("/api/publicity/items/{id}/withdraw/", "post"),
+    ("/api/publicity/items/{id}/remind/", "post"),
+    ("/api/publicity/items/{id}/reach/", "get"),
 }
 
 

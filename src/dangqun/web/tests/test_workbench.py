@@ -381,8 +381,9 @@ def _counts(client) -> dict[str, int]:
 PINNED = {
     # 9 + 2 for 我的活动 + 1 for 我的学时 (the standing; a non-member: the sum) + 8 for 我的学习
     # (exams to take, classes, materials not yet studied; each audience asks about posts)
-    # + 2 for 待填问卷 (the open surveys for me, those I answered)
-    "member": {"page": 22},
+    # + 2 for 待填问卷 (the open surveys for me, those I answered) + 2 for 我的必读 (the posts, one
+    # aggregate)
+    "member": {"page": 24},
     "reader": {
         "page": 4,
         "voices.rates": 7,
@@ -390,6 +391,7 @@ PINNED = {
         "development.plan": 6,
         "people.counts": 5,
         "surveys.running": 5,
+        "publicity.keeping": 5,
     },
     "owner": {
         "page": 9,  # one to know they keep some organisation's meetings (the keeping card)
@@ -401,6 +403,7 @@ PINNED = {
         "people.counts": 5,
         "orgs.findings": 3,
         "surveys.running": 5,
+        "publicity.keeping": 5,
     },
     "secretary": {
         "page": 9,  # one to know they keep some organisation's meetings (the keeping card)
@@ -411,6 +414,7 @@ PINNED = {
         "development.plan": 6,
         "people.counts": 5,
         "orgs.findings": 3,
+        "publicity.keeping": 5,
     },
     "handler": {"page": 4, "voices.handling": 7, "orgs.findings": 3},
 }

@@ -1,0 +1,43 @@
+"""The large set's 政策宣传 at a tiny count: items from the party's organisations, receipts once per
+item and person within each item's audience, confirmations only on 必读 items, quiz results only
+for those who confirmed a quiz item."""
+
+import datetime as dt
+
+import pytest
+
+from dangqun.people import audience
+from dangqun.publicity.models import Item, QuizResult, Receipt
+from dangqun.seed.bulk_publicity import seed_bulk_publicity
+
+
+@pytest.mark.django_db
+def test_tiny_bulk_publicity(world):
+    written = seed_bulk_publicity(
+        world.committee,
+        items=30,
+        receipts=40,
+        seed=7,
+        today=dt.date.today(),
+        progress=lambda m: None,
+    )
+    assert written["items"] == Item.objects.count() == 30
+    assert written["receipts"] == Receipt.objects.count() > 0
+    for receipt in Receipt.objects.select_related("item", "item__org"):
+        assert audience.includes(receipt.item, receipt.person)
+        assert receipt.opened_at >= receipt.item.publish_at
+        if receipt.confirmed_at:
+            assert receipt.item.required
+    for result in QuizResult.objects.all():
+        assert Receipt.objects.filter(
+            item=result.item, person=result.person, confirmed_at__isnull=False
+        ).exists()
+    again = seed_bulk_publicity(
+        world.committee,
+        items=30,
+        receipts=40,
+        seed=7,
+        today=dt.date.today(),
+        progress=lambda m: None,
+    )
+    assert again["receipts"] == written["receipts"]  # deterministic per seed
