@@ -26,6 +26,10 @@ def book(user, found: Results) -> bytes:
         sheet.write_string(line, 0, f"不足 {found.k} 份，暂不显示")
     for q in found.questions:
         sheet.write_string(line, 0, f"{q.question.position}. {q.question.text}", bold)
+        if q.hidden:
+            sheet.write_string(line, 1, f"本题作答不足 {found.k} 份或可被推算，暂不显示")
+            line += 1
+            continue
         sheet.write_string(line, 1, f"作答 {q.answered}")
         line += 1
         for row in q.rows:

@@ -46,6 +46,15 @@ class QuestionResult:
     satisfied: float | None = None  # share of 4–5 (rating, matrix) in percent
     nps: float | None = None
     topics: list[tuple[str, int]] = field(default_factory=list)
+    # too few answered it in this group (skip logic, optional questions), or the rest could be
+    # worked out from the groups shown: nothing of it is shown, not even how many answered
+    hidden: bool = False
+
+    def hide(self) -> QuestionResult:
+        self.answered, self.rows, self.topics = None, [], []
+        self.mean = self.satisfied = self.nps = None
+        self.hidden = True
+        return self
 
     @property
     def chart(self) -> dict:
@@ -94,9 +103,10 @@ def satisfied_rate(found: list[QuestionResult]) -> float | None:
 
 
 def summarise(
-    question: Question, counts: Counter, texts: list[str] | None = None
+    question: Question, counts: Counter, texts: list[str] | None = None, k: int | None = None
 ) -> QuestionResult:
-    """One question over one group's counts ``{(item, value): n}`` (the group meets k)."""
+    """One question over one group's counts ``{(item, value): n}`` (the group meets k); hidden
+    when fewer than ``k`` answered it, or answered one of a matrix's items."""
     answered = counts.get((ANSWERED, 0), 0)
     out = QuestionResult(question, answered=answered)
     if question.kind in (Kind.SINGLE, Kind.MULTIPLE):
@@ -134,7 +144,13 @@ def summarise(
         values = [t for t in texts or [] if isinstance(t, str)]
         out.answered = len(values)
         out.topics = text_topics(values) if values else []
+    if k and (0 < out.answered < k or any(0 < r.count < k for r in _matrix_rows(question, out))):
+        return out.hide()
     return out
+
+
+def _matrix_rows(question: Question, out: QuestionResult) -> list[Row]:
+    return out.rows if question.kind == Kind.MATRIX else []
 
 
 def _table(survey: Survey) -> dict[int, Counter]:
@@ -156,12 +172,37 @@ def _sizes(survey: Survey) -> Counter:
 
 
 def _per_question(
-    questions, counts: Counter, texts: dict[int, list] | None = None
+    questions, counts: Counter, k: int, texts: dict[int, list] | None = None, hidden=frozenset()
 ) -> list[QuestionResult]:
+    """Each question over one group's counts; those in ``hidden`` (ids) are hidden whatever
+    their counts."""
     split: dict[int, Counter] = defaultdict(Counter)
     for (q, i, v), n in counts.items():
         split[q][(i, v)] = n
-    return [summarise(q, split[q.pk], (texts or {}).get(q.pk)) for q in questions]
+    found = [summarise(q, split[q.pk], (texts or {}).get(q.pk), k) for q in questions]
+    return [r.hide() if r.question.pk in hidden else r for r in found]
+
+
+def _answered_by_unit(questions, table: dict[int, Counter], units) -> dict[int, dict]:
+    """question id → {unit: how many of the unit answered it}, for the units shown."""
+    return {
+        q.pk: {u: table[u].get((q.pk, ANSWERED, 0), 0) for u in units}
+        for q in questions
+        if q.kind not in TEXT_KINDS
+    }
+
+
+def _hidden_for(unit, questions, table, shown_units, k) -> set[int]:
+    """The questions a unit's figures must leave out: with skip logic or optional questions
+    fewer may answer a question than the unit's responses, and a question is shown for a unit
+    only when ``protect`` would show that unit among the units' answer counts of it (so the
+    whole group minus the units shown never leaves fewer than k answers of it either)."""
+    found = set()
+    for q, by_unit in _answered_by_unit(questions, table, shown_units).items():
+        total = sum(table[u].get((q, ANSWERED, 0), 0) for u in table)
+        if unit not in protect.shown(total, by_unit, k):
+            found.add(q)
+    return found
 
 
 def _texts(survey: Survey, questions, unit_key: int | None) -> dict[int, list]:
@@ -194,10 +235,17 @@ def results(survey: Survey, unit_id: int | None = None, *, with_waves: bool = Tr
     questions = list(survey.questions.all())
     table = _table(survey)
     group = table[unit_id] if unit_id is not None else sum(table.values(), Counter())
-    found.questions = _per_question(questions, group, _texts(survey, questions, unit_id))
+    hidden = (
+        _hidden_for(unit_id, questions, table, shown_units, k) if unit_id is not None else set()
+    )
+    texts = _texts(survey, questions, unit_id)
+    found.questions = _per_question(questions, group, k, texts, hidden)
     names = dict(Org.objects.filter(pk__in=list(shown_units)).values_list("pk", "name"))
+    scored = [q for q in questions if q.kind not in TEXT_KINDS]
     for u in sorted(shown_units, key=lambda u: names.get(u, "")):
-        per = _per_question([q for q in questions if q.kind not in TEXT_KINDS], table[u])
+        per = _per_question(
+            scored, table[u], k, None, _hidden_for(u, scored, table, shown_units, k)
+        )
         found.units.append(UnitRow(u, names.get(u, "未知单位"), sizes[u], satisfied_rate(per)))
     found.hidden_units = len([u for u in sizes if u]) - len(shown_units)
     if with_waves and survey.template:
@@ -222,9 +270,11 @@ def waves(survey: Survey) -> list[dict]:
             continue
         questions = [q for q in wave.questions.all() if q.kind not in TEXT_KINDS]
         table = _table(wave)
-        row["rate"] = satisfied_rate(_per_question(questions, sum(table.values(), Counter())))
-        for u in protect.shown(total, {u: n for u, n in sizes.items() if u}, k):
-            row["units"][u] = satisfied_rate(_per_question(questions, table[u]))
+        row["rate"] = satisfied_rate(_per_question(questions, sum(table.values(), Counter()), k))
+        units = protect.shown(total, {u: n for u, n in sizes.items() if u}, k)
+        for u in units:
+            hidden = _hidden_for(u, questions, table, units, k)
+            row["units"][u] = satisfied_rate(_per_question(questions, table[u], k, None, hidden))
     return found
 
 

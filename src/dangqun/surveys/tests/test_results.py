@@ -168,3 +168,32 @@ def test_answers_through_the_service_reach_the_results(world, pulse, crowd):
     for user in [world.member, *crowd(4, world.dept_a)]:
         answering.answer(user, pulse, pulse_answers(pulse, score=5))
     assert results.results(pulse).shown
+
+
+def test_a_question_few_answered_is_hidden_everywhere(world, crowd):
+    """Skip logic asks question 2 only of those not 满意: when one person of six is asked it, their
+    answer is not shown — not on the page, the API's figures, the export, nor as a count."""
+    from dangqun.surveys import answering
+
+    survey = building.publish(
+        world.owner, building.create_from_template(world.owner, world.company_a, "masses_rating")
+    )
+    first, second, matrix, _ = survey.questions.all()
+    matrix_answer = {str(i): 4 for i in range(len(matrix.items))}
+    people = [world.member, *crowd(5, world.dept_a)]
+    for n, user in enumerate(people):
+        answers = {str(first.pk): 0, str(matrix.pk): matrix_answer}  # 满意: question 2 skipped
+        if n == 0:
+            answers = {str(first.pk): 2, str(second.pk): [1], str(matrix.pk): matrix_answer}
+        answering.answer(user, survey, answers)
+    found = results.results(survey)
+    assert found.shown and found.total == 6
+    by_id = {q.question.pk: q for q in found.questions}
+    assert by_id[second.pk].hidden and by_id[second.pk].rows == []
+    assert by_id[second.pk].answered is None
+    assert not by_id[first.pk].hidden and by_id[first.pk].answered == 6
+    book = load_workbook(io.BytesIO(exports.book(world.owner, found)))
+    cells = [c for row in book.active.iter_rows(values_only=True) for c in row if c is not None]
+    assert "本题作答不足 5 份或可被推算，暂不显示" in cells
+    for unit in found.units:  # a unit's view hides it too
+        assert results.results(survey, unit.unit_id).questions[1].hidden
