@@ -84,10 +84,10 @@ def _one(q: Question, raw) -> Any:
         return value
     if q.kind == Kind.MULTIPLE:
         values = raw if isinstance(raw, list) else [raw]
-        picked = sorted({_int(v) for v in values})
+        picked = {_int(v) for v in values}
         if any(v is None or not 0 <= v < len(q.options) for v in picked):
             raise ValidationError({f"q{q.pk}": f"{where}：选项不存在"})
-        return picked
+        return sorted(picked)
     if q.kind in (Kind.RATING, Kind.SCORE):
         low, high = q.scale
         value = _int(raw)

@@ -133,3 +133,15 @@ def test_the_nightly_check_corrects_a_drifted_tally(world, pulse):
     Tally.objects.filter(item=-2).update(count=7)
     assert tallies.nightly_check() == 1
     assert set(Tally.objects.filter(item=-2).values_list("count", flat=True)) == {1}
+
+
+def test_a_choice_mixing_numbers_and_words_is_refused_in_chinese(world):
+    survey = building.publish(
+        world.owner, building.create_from_template(world.owner, world.company_a, "masses_rating")
+    )
+    second = survey.questions.get(position=2)
+    assert second.kind == "multiple"
+    with pytest.raises(ValidationError) as refused:  # it was a TypeError (500) from sorting
+        answering.answer(world.member, survey, {str(second.pk): ["x", 1]})
+    assert "选项不存在" in refused.value.message_dict[f"q{second.pk}"][0]
+    _nothing_more()
