@@ -12,7 +12,7 @@ their sub-tree and their reach. Everyone reads the live items whose audience hol
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -62,6 +62,17 @@ def _capability(scope: Scope) -> str | None:
     return None
 
 
+def _reaching(paths, above) -> Q:
+    """An item of an organisation above the user's whose audience reaches their sub-trees: none
+    chosen (the whole of its organiser's), or a chosen one above, at or under one of them (an
+    item for 乙公司's 书记 is not 甲公司's to read)."""
+    chosen = Item.audience_orgs.through.objects.filter(item_id=OuterRef("pk"))
+    overlap = Q(org__path__in=set(above) | set(paths))
+    for path in paths:
+        overlap |= Q(org__path__startswith=path)
+    return ~Exists(chosen) | Exists(chosen.filter(overlap))
+
+
 def kept_by(user) -> QuerySet:
     scope = Scope.of(user)
     found = Q(pk__in=[])
@@ -72,7 +83,7 @@ def kept_by(user) -> QuerySet:
         step = Org.steplen
         above = {p[:i] for p in paths for i in range(step, len(p), step)}
         found |= scope.within(capability, "org") | (
-            Q(org__path__in=above) & ~Q(status=ItemStatus.DRAFT)
+            Q(org__path__in=above) & ~Q(status=ItemStatus.DRAFT) & _reaching(paths, above)
         )
     if _capability(scope) is None:
         return Item.objects.none()

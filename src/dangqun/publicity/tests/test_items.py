@@ -158,3 +158,27 @@ def test_person_moving_unit_between_publish_and_read(world, make_item, make_user
     assert not services.is_for(wang, item)
     with pytest.raises(ValidationError):
         reading.open_item(wang, item)
+
+
+def test_an_item_above_is_kept_only_where_its_audience_reaches(world, make_item, make_user):
+    """The group's item for 乙公司's 书记和委员 is not 甲公司's to read (security review); one for the
+    whole group is, and 乙公司's admin keeps the first."""
+    from django.http import Http404
+
+    from dangqun.publicity import services
+
+    group_admin = make_user("groupadmin", role="party_admin", org=world.committee)
+    for_b = make_item(
+        user=group_admin,
+        org=world.committee,
+        audience_who="leaders",
+        audience_orgs=[world.committee_b],
+        title="乙公司党组织书记会议通知",
+    )
+    for_all = make_item(user=group_admin, org=world.committee, title="全集团党员学习通知")
+    kept_by_a = set(services.kept_by(world.owner))
+    assert for_all in kept_by_a and for_b not in kept_by_a
+    with pytest.raises(Http404):
+        services.require_visible(world.owner, for_b.pk)
+    assert for_b in set(services.kept_by(world.outsider))
+    assert services.require_visible(world.outsider, for_b.pk) == for_b
