@@ -41,8 +41,11 @@ class CheckedForm(StyledForm):
         for field in self.fields.values():
             field.error_messages["required"] = f"请填写{field.label}"
             field.error_messages["invalid"] = f"{field.label}格式不正确"
-            field.error_messages["max_length"] = f"{field.label}不能超过 %(limit_value)d 个字"
-            field.error_messages["min_value"] = f"{field.label}不能小于 %(limit_value)s"
+            # these are %-formatted with the limit: a label's own % (及格线（%）) is escaped
+            label = str(field.label).replace("%", "%%")
+            field.error_messages["max_length"] = f"{label}不能超过 %(limit_value)d 个字"
+            field.error_messages["min_value"] = f"{label}不能小于 %(limit_value)s"
+            field.error_messages["max_value"] = f"{label}不能大于 %(limit_value)s"
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,0 +1,20 @@
+"""CheckedForm names the field in its Chinese messages, also when the label holds a % sign."""
+
+from django import forms
+
+from dangqun.core.forms import CheckedForm
+
+
+class PassMark(CheckedForm):
+    mark = forms.IntegerField(label="测验及格线（%）", min_value=1, max_value=100)
+    title = forms.CharField(label="标题", max_length=3)
+
+
+def test_range_and_length_messages_name_the_field_even_with_a_percent_sign():
+    form = PassMark({"mark": "-5", "title": "太长的标题"})
+    assert not form.is_valid()  # formatting the message raised ValueError: a 500 in the API
+    assert form.errors["mark"] == ["测验及格线（%）不能小于 1"]
+    assert form.errors["title"] == ["标题不能超过 3 个字"]
+    assert PassMark({"mark": "101", "title": "短"}).errors["mark"] == [
+        "测验及格线（%）不能大于 100"
+    ]
