@@ -292,4 +292,8 @@ def close(user, survey: Survey) -> Survey:
         survey.closed_at = timezone.now()
         survey.save(update_fields=["status", "closed_at"])
         audit.record(user, "survey.close", survey, after={"status": survey.status})
+        if survey.anonymous:
+            from dangqun.surveys.tasks import shuffle_now  # tasks import this module's callers
+
+            transaction.on_commit(lambda: shuffle_now(survey.pk))
     return survey

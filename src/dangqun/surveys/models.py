@@ -54,6 +54,9 @@ class Survey(AudienceFields):
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # how many responses the last ``unlink.shuffle`` rewrote (an anonymous survey's answers are
+    # re-stored in random order, so no hidden row order or transaction id pairs them with people)
+    shuffled = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "问卷"

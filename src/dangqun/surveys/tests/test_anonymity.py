@@ -4,8 +4,10 @@ and the captured logs are searched for anything that ties a respondent to their 
 
 from __future__ import annotations
 
+import json
 import logging
 
+import pytest
 from django.apps import apps
 from django.db import models
 
@@ -108,3 +110,66 @@ def test_keys_do_not_keep_the_order_of_answering(world, pulse, crowd):
     assert Participation._meta.pk.get_internal_type() == "UUIDField"
     assert len({r.pk.version for r in Response.objects.all()}) == 1
     assert {r.pk.version for r in Response.objects.all()} == {4}
+
+
+def _hidden_pairs(survey) -> set[tuple[int, str]]:
+    """(person, free text) pairs that the database's hidden columns give when participations and
+    responses are each put in the order they were written: SQLite's rowid, PostgreSQL's
+    transaction id (xmin; a savepoint's id follows its transaction's) and physical place."""
+    from django.db import connection
+
+    order = "rowid" if connection.vendor == "sqlite" else "xmin::text::bigint, ctid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT person_id FROM surveys_participation WHERE survey_id = %s ORDER BY {order}",
+            [survey.pk],
+        )
+        people = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT answers FROM surveys_response WHERE survey_id = %s ORDER BY {order}",
+            [survey.pk],
+        )
+        answers = [row[0] for row in cursor.fetchall()]
+    found = set()
+    for person, given in zip(people, answers, strict=True):
+        given = json.loads(given) if isinstance(given, str) else given
+        found |= {(person, value) for value in given.values() if isinstance(value, str)}
+    return found
+
+
+@pytest.mark.django_db(transaction=True)  # each answer its own transaction, as in production
+def test_shuffling_leaves_no_hidden_column_pairing_people_with_answers(world, pulse, crowd):
+    """Security review: one transaction writes a participation and its response, so rowid (SQLite)
+    or xmin (PostgreSQL) paired them. ``unlink.shuffle`` re-stores the responses in key order."""
+    from django.db import connection
+
+    from dangqun.surveys import answering, results, unlink
+    from dangqun.surveys.models import Survey
+
+    users = [world.member, *crowd(5, world.dept_a)]
+    for score, user in enumerate(users, start=1):
+        answering.answer(
+            user, pulse, pulse_answers(pulse, score=(score % 5) + 1, text=f"第{score}人")
+        )
+    truth = {
+        (user.person_id, text)
+        for user, text in zip(users, [f"第{n}人" for n in range(1, 7)], strict=True)
+    }
+
+    def paired():
+        return _hidden_pairs(pulse) & truth
+
+    assert paired() >= truth  # the link the review found: every person with their answer
+    assert unlink.due() == [pulse.pk]
+    assert unlink.shuffle(pulse.pk) == 6
+    assert unlink.due() == [] and Survey.objects.get(pk=pulse.pk).shuffled == 6
+    if connection.vendor == "postgresql":  # one transaction id for all, the shuffle's
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT xmin::text FROM surveys_response")
+            assert len(cursor.fetchall()) == 1
+    with connection.cursor() as cursor:  # the rows lie in the order of their random keys
+        order = "rowid" if connection.vendor == "sqlite" else "ctid"
+        cursor.execute(f"SELECT id FROM surveys_response ORDER BY {order}")
+        physical = [str(row[0]).replace("-", "") for row in cursor.fetchall()]
+    assert physical == sorted(physical) and len(physical) == 6
+    assert results.results(pulse).total == 6  # nothing lost
