@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
@@ -165,6 +166,15 @@ def _table(survey: Survey) -> dict[int, Counter]:
 
 
 def _sizes(survey: Survey) -> Counter:
+    """Responses per unit key. A closed wave's never change: they are counted once and cached
+    (the trend reads every wave's on each view)."""
+    if survey.status == Status.CLOSED:
+        key = f"surveys:sizes:{survey.pk}:{survey.closed_at.timestamp() if survey.closed_at else 0}"
+        return Counter(cache.get_or_set(key, lambda: dict(_count_sizes(survey)), 24 * 3600))
+    return _count_sizes(survey)
+
+
+def _count_sizes(survey: Survey) -> Counter:
     rows = (
         Response.objects.filter(survey=survey).values("unit_id").annotate(n=Count("pk")).order_by()
     )
@@ -192,17 +202,20 @@ def _answered_by_unit(questions, table: dict[int, Counter], units) -> dict[int, 
     }
 
 
-def _hidden_for(unit, questions, table, shown_units, k) -> set[int]:
-    """The questions a unit's figures must leave out: with skip logic or optional questions
-    fewer may answer a question than the unit's responses, and a question is shown for a unit
-    only when ``protect`` would show that unit among the units' answer counts of it (so the
-    whole group minus the units shown never leaves fewer than k answers of it either)."""
-    found = set()
+def _hiding(questions, table, shown_units, k):
+    """``hidden(unit)``: the questions a unit's figures must leave out. With skip logic or
+    optional questions fewer may answer a question than the unit's responses, and a question is
+    shown for a unit only when ``protect`` would show that unit among the units' answer counts
+    of it (so the whole group minus the units shown never leaves fewer than k answers of it)."""
+    allowed = {}
     for q, by_unit in _answered_by_unit(questions, table, shown_units).items():
         total = sum(table[u].get((q, ANSWERED, 0), 0) for u in table)
-        if unit not in protect.shown(total, by_unit, k):
-            found.add(q)
-    return found
+        allowed[q] = protect.shown(total, by_unit, k)
+
+    def hidden(unit) -> set[int]:
+        return {q for q, units in allowed.items() if unit not in units}
+
+    return hidden
 
 
 def _texts(survey: Survey, questions, unit_key: int | None) -> dict[int, list]:
@@ -235,17 +248,14 @@ def results(survey: Survey, unit_id: int | None = None, *, with_waves: bool = Tr
     questions = list(survey.questions.all())
     table = _table(survey)
     group = table[unit_id] if unit_id is not None else sum(table.values(), Counter())
-    hidden = (
-        _hidden_for(unit_id, questions, table, shown_units, k) if unit_id is not None else set()
-    )
+    hiding = _hiding(questions, table, shown_units, k)
+    hidden = hiding(unit_id) if unit_id is not None else set()
     texts = _texts(survey, questions, unit_id)
     found.questions = _per_question(questions, group, k, texts, hidden)
     names = dict(Org.objects.filter(pk__in=list(shown_units)).values_list("pk", "name"))
     scored = [q for q in questions if q.kind not in TEXT_KINDS]
     for u in sorted(shown_units, key=lambda u: names.get(u, "")):
-        per = _per_question(
-            scored, table[u], k, None, _hidden_for(u, scored, table, shown_units, k)
-        )
+        per = _per_question(scored, table[u], k, None, hiding(u))
         found.units.append(UnitRow(u, names.get(u, "未知单位"), sizes[u], satisfied_rate(per)))
     found.hidden_units = len([u for u in sizes if u]) - len(shown_units)
     if with_waves and survey.template:
@@ -272,9 +282,9 @@ def waves(survey: Survey) -> list[dict]:
         table = _table(wave)
         row["rate"] = satisfied_rate(_per_question(questions, sum(table.values(), Counter()), k))
         units = protect.shown(total, {u: n for u, n in sizes.items() if u}, k)
+        hiding = _hiding(questions, table, units, k)
         for u in units:
-            hidden = _hidden_for(u, questions, table, units, k)
-            row["units"][u] = satisfied_rate(_per_question(questions, table[u], k, None, hidden))
+            row["units"][u] = satisfied_rate(_per_question(questions, table[u], k, None, hiding(u)))
     return found
 
 
