@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from dangqun.core import uploads
+from dangqun.core.ids import parse_id
 
 
 def add_errors(form, exc: ValidationError) -> None:
@@ -16,12 +17,49 @@ def add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+class _OneId:
+    """A model choice named by an id a person or a program sent: one that is not a positive
+    bigint is refused as any unknown choice (SQLite raised OverflowError for a huge one: a 500)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class _ManyIds:
+    def _check_values(self, value):
+        for one in value:
+            if parse_id(one) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(one)[:20]},
+                )
+        return super()._check_values(value)
+
+
+_SAFE: dict[type, type] = {}
+
+
+def _safe_ids(field: forms.Field) -> None:
+    """Give a model choice field the id check above, keeping its own class's behaviour."""
+    if not isinstance(field, forms.ModelChoiceField):
+        return
+    cls = type(field)
+    if cls not in _SAFE:
+        check = _ManyIds if isinstance(field, forms.ModelMultipleChoiceField) else _OneId
+        _SAFE[cls] = type(f"Checked{cls.__name__}", (check, cls), {})
+    field.__class__ = _SAFE[cls]
+
+
 class StyledForm(forms.Form):
-    """Give every widget Tabler's classes."""
+    """Give every widget Tabler's classes; every model choice refuses ids that cannot be one."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _safe_ids(field)
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
                 css = "form-check-input"

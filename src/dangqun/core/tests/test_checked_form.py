@@ -18,3 +18,24 @@ def test_range_and_length_messages_name_the_field_even_with_a_percent_sign():
     assert PassMark({"mark": "101", "title": "短"}).errors["mark"] == [
         "测验及格线（%）不能大于 100"
     ]
+
+
+def test_model_choices_refuse_ids_that_cannot_be_one(db):
+    """A fuzzer's huge or negative id is an unknown choice, not a 500 (SQLite overflowed)."""
+    from dangqun.orgs.models import Org
+
+    class Choose(CheckedForm):
+        org = forms.ModelChoiceField(label="组织", queryset=Org.objects.all())
+        orgs = forms.ModelMultipleChoiceField(
+            label="范围", queryset=Org.objects.all(), required=False
+        )
+
+    huge = str(-893049531274302310453265572036608000)
+    for data in (
+        {"org": huge},
+        {"org": "99999999999999999999999"},
+        {"org": "1", "orgs": ["2", huge]},
+    ):
+        form = Choose(data)
+        assert not form.is_valid()
+    assert "orgs" in Choose({"org": "1", "orgs": ["-920"]}).errors
