@@ -22,7 +22,8 @@ class _OneId:
     bigint is refused as any unknown choice (SQLite raised OverflowError for a huge one: a 500)."""
 
     def to_python(self, value):
-        if value not in self.empty_values and parse_id(value) is None:
+        given = getattr(value, "pk", value)  # a model instance (a service's own data) is fine
+        if value not in self.empty_values and parse_id(given) is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -30,7 +31,7 @@ class _OneId:
 class _ManyIds:
     def _check_values(self, value):
         for one in value:
-            if parse_id(one) is None:
+            if parse_id(getattr(one, "pk", one)) is None:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

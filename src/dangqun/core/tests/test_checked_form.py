@@ -39,3 +39,18 @@ def test_model_choices_refuse_ids_that_cannot_be_one(db):
         form = Choose(data)
         assert not form.is_valid()
     assert "orgs" in Choose({"org": "1", "orgs": ["-920"]}).errors
+
+
+def test_model_choices_still_take_instances(world):
+    from dangqun.orgs.models import Org
+
+    class Choose(CheckedForm):
+        org = forms.ModelChoiceField(label="组织", queryset=Org.objects.all())
+        orgs = forms.ModelMultipleChoiceField(
+            label="范围", queryset=Org.objects.all(), required=False
+        )
+
+    form = Choose({"org": world.branch_a, "orgs": [world.branch_a, str(world.branch_b.pk)]})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["org"] == world.branch_a
+    assert set(form.cleaned_data["orgs"]) == {world.branch_a, world.branch_b}
