@@ -5,7 +5,8 @@ server, database and CPU accounting (its module is imported: the small demo in
 ``POST /api/publicity/items/{id}/confirm/`` by distinct employees (each with their own token; the
 first confirm is the one that writes), alternating with ``GET /healthz`` as in
 ``voice_submit.py``; reported as a ratio. The employees are ``activity_signup``'s bench accounts;
-the item 基准测试必读 (to 全体职工, no quiz) is made once per run and withdrawn afterwards.
+those in the audience of the item 基准测试必读 (to 全体职工, no quiz: some accounts belong to people
+no longer employed), made once per run and withdrawn afterwards.
 Writes bench/results/publicity_confirm.json.
 """
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from dangqun.accounts.models import ApiToken, User
 from dangqun.orgs.models import Org, System
-from dangqun.publicity import items
+from dangqun.publicity import items, services
 from dangqun.publicity.models import Theme
 
 PER_ROUND = int(os.environ.get("BENCH_REQUESTS", "600"))
@@ -77,8 +78,12 @@ def item():
 def main() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     base.submitter()  # seeds the small demo when the database is empty
-    tokens, bench_users = employees(2 * PER_ROUND)
     target = item()
+    tokens, bench_users = employees(2 * PER_ROUND + 100)
+    users = User.objects.in_bulk(bench_users)
+    kept = [(t, pk) for t, pk in zip(tokens, bench_users, strict=True)
+            if services.is_for(users[pk], target)][: 2 * PER_ROUND]  # fmt: skip
+    tokens, bench_users = [t for t, _ in kept], [pk for _, pk in kept]
     connection.close()
     port = base.free_port()
     server = base.start_server(
