@@ -16,6 +16,8 @@ from django.db.models import Count, F
 
 from dangqun.surveys.models import Response, Survey, Tally
 
+DELETE_BATCH = 5000
+
 
 def shuffle(survey_id: int) -> int:
     """Rewrite the survey's responses in key order (new rows, one transaction) and touch its
@@ -26,7 +28,11 @@ def shuffle(survey_id: int) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA secure_delete = ON")
         rows = list(Response.objects.filter(survey=survey).order_by("id"))
-        Response.objects.filter(survey=survey).delete()
+        ids = [row.pk for row in rows]
+        # only the rows read: an answer committed meanwhile (answering does not lock the survey)
+        # must not be deleted with them; it waits for the next shuffle
+        for start in range(0, len(ids), DELETE_BATCH):
+            Response.objects.filter(pk__in=ids[start : start + DELETE_BATCH]).delete()
         Response.objects.bulk_create(rows, batch_size=2000)
         Tally.objects.filter(survey=survey).update(count=F("count"))
         survey.shuffled = len(rows)
