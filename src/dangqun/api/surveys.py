@@ -18,11 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from dangqun.api.metrics import rate_field
 from dangqun.api.pagination import Pagination
 from dangqun.api.views import ServiceErrorsMixin
 from dangqun.core import actions as core_actions
 from dangqun.core.ids import parse_id
-from dangqun.surveys import actions, results, services
+from dangqun.core.rules import get_rule
+from dangqun.surveys import actions, results, satisfaction, services
 from dangqun.surveys.models import Participation, Question, Survey
 
 
@@ -112,6 +114,55 @@ class SurveyResultsSerializer(serializers.Serializer):
     )
     hidden_units = serializers.IntegerField(help_text="不单独列出的单位数")
     waves = serializers.ListField(child=serializers.DictField(), help_text="同一模板各期")
+
+
+def _index_field(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True, help_text=help_text
+    )
+
+
+class IndexCellSerializer(serializers.Serializer):
+    quarter = serializers.DateField(help_text="季度的第一天")
+    label = serializers.CharField()
+    responses = serializers.IntegerField(help_text="计入的答卷数（指数为 null 时为 0）")
+    index = _index_field("满意度指数（0—100，一位小数）；未调查或不足 k 份时为 null")
+    below_k = serializers.BooleanField(help_text="该季度有调查，但答卷不足 k 份或可被推算")
+    items = serializers.DictField(
+        child=serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False),
+        help_text="{项目代码: 得分（0—100）}",
+    )
+    voices = serializers.IntegerField(
+        allow_null=True, help_text="群众呼声有效件数；无权查看该单位呼声时为 null"
+    )
+    satisfaction_rate = rate_field("群众呼声满意率")
+    resolution_rate = rate_field("群众呼声解决率")
+
+
+class IndexLineSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(
+        source="unit_id", allow_null=True, help_text="单位 ID；全部为 null"
+    )
+    label = serializers.CharField()
+    cells = IndexCellSerializer(many=True)
+
+
+class SatisfactionIndexSerializer(serializers.Serializer):
+    org = serializers.IntegerField(source="org.pk", help_text="调查组织单位")
+    org_name = serializers.CharField(source="org.name")
+    k = serializers.IntegerField(help_text="最小群体（规则 surveys.min_group）")
+    weights = serializers.SerializerMethodField(help_text="{项目代码: 权重}")
+    items = serializers.DictField(source="item_labels", help_text="{项目代码: 题目}")
+    rule = serializers.SerializerMethodField(help_text="计算方法与依据")
+    whole = IndexLineSerializer()
+    units = IndexLineSerializer(many=True)
+
+    def get_weights(self, index) -> dict[str, float]:
+        return {code: float(weight) for code, weight in index.weights.items()}
+
+    def get_rule(self, index) -> str:
+        rule = get_rule(satisfaction.RULE)
+        return f"{rule.explain()}（依据：{rule.citation}）"
 
 
 class SurveyCreateInput(serializers.Serializer):
@@ -230,6 +281,41 @@ class SurveyViewSet(
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from None
         return Response(SurveyResultsSerializer(found).data)
+
+    @extend_schema(
+        operation_id="surveys_satisfaction_index",
+        summary="员工满意度指数",
+        description="各单位各季度的员工满意度指数（规则 surveys.satisfaction_index）及答卷数，"
+        "并列同期群众呼声的满意率、解决率；只含问卷结果中可显示的群体（规则 surveys.min_group）。",
+        parameters=[
+            OpenApiParameter("org", int, description="调查组织单位（默认可查看的最高一级）"),
+            OpenApiParameter(
+                "n", int, enum=list(satisfaction.QUARTER_CHOICES), description="季度数"
+            ),
+        ],
+        responses={200: SatisfactionIndexSerializer, 400: REFUSED, 403: FORBIDDEN},
+    )
+    @action(detail=False, methods=["get"], url_path="satisfaction-index")
+    def satisfaction_index(self, request):
+        if not services.reads(request.user):
+            raise PermissionDenied("您无权查看员工满意度指数")
+        raw_org, raw_n = request.query_params.get("org"), request.query_params.get("n")
+        org_id = parse_id(raw_org) if raw_org else None
+        if raw_org and org_id is None:
+            raise ValidationError({"org": ["组织编号不正确"]})
+        count = satisfaction.DEFAULT_QUARTERS
+        if raw_n:
+            if (
+                not (raw_n.isascii() and raw_n.isdigit())
+                or int(raw_n) not in satisfaction.QUARTER_CHOICES
+            ):
+                raise ValidationError({"n": ["季度数只能是 4、8 或 12"]})
+            count = int(raw_n)
+        try:
+            index = satisfaction.compute(request.user, org_id, count)
+        except DjangoValidationError as exc:
+            raise ValidationError({"detail": exc.messages}) from None
+        return Response(SatisfactionIndexSerializer(index).data)
 
     @extend_schema(
         operation_id="surveys_act",

@@ -12,4 +12,5 @@ NAMES: dict[str, str] = {
     "survey.answer": "填写问卷（实名）",
     "survey.answer_anonymous": "填写问卷（匿名）",
     "survey.export": "导出问卷结果",
+    "survey.index_export": "导出员工满意度指数",
 }

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from dangqun.surveys import views
+from dangqun.surveys import satisfaction_views, views
 
 app_name = "surveys"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new, name="new"),
+    path("satisfaction/", satisfaction_views.satisfaction_page, name="satisfaction"),
+    path("satisfaction.xlsx", satisfaction_views.satisfaction_xlsx, name="satisfaction_export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/questions/<int:question_pk>/", views.question, name="question"),

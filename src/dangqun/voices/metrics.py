@@ -250,6 +250,12 @@ def _late_now(voices: QuerySet, start, end, group_by: str | None, now) -> dict:
 
 
 # Rows -------------------------------------------------------------------------------------------
+def rate_row(counts: dict, key=None, label: str = TOTAL) -> RateRow:
+    """The rates of one set of tally counts (as ``VoiceTally``'s fields; missing ones are 0),
+    for other pages that show 三率 beside their own figures."""
+    return _row(key, label, counts, get_rule(RULE).params)
+
+
 def _row(key, label: str, n: dict, params: dict) -> RateRow:
     n = {name: n.get(name, 0) for name in tally.FIELDS}
     valid = n["valid"]
