@@ -187,6 +187,12 @@ CASES = [
         expected=(401, 404, 200, 200),
     ),
     Case(
+        "satisfaction index (the outsider's sub-tree runs no pulse: said in Chinese)",
+        "get",
+        lambda w: "/api/surveys/satisfaction-index/",
+        expected=(401, 400, 200, 200),
+    ),
+    Case(
         "survey answer (the account has no person)",
         "post",
         lambda w: f"/api/surveys/{w.survey.pk}/answer/",

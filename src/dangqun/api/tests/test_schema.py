@@ -151,6 +151,7 @@ EXPECTED_OPERATIONS = {
     ("/api/surveys/{id}/", "get"),
     ("/api/surveys/{id}/answer/", "post"),
     ("/api/surveys/{id}/results/", "get"),
+    ("/api/surveys/satisfaction-index/", "get"),
     ("/api/surveys/{id}/{step}/", "post"),
     ("/api/publicity/items/", "get"),
     ("/api/publicity/items/", "post"),

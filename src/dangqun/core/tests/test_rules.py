@@ -48,6 +48,7 @@ FACTS = {
     "learning.requirement": set(),
     "learning.self_study": set(),
     "surveys.min_group": set(),
+    "surveys.satisfaction_index": set(),
     "development.min_age": {"name", "age"},
     "development.talk": set(),
     "development.contacts": set(),

@@ -391,6 +391,7 @@ PINNED = {
         "development.plan": 6,
         "people.counts": 5,
         "surveys.running": 5,
+        "surveys.index": 5,  # no pulse here: which organisations run one
         "publicity.keeping": 5,
     },
     "owner": {
@@ -403,6 +404,7 @@ PINNED = {
         "people.counts": 5,
         "orgs.findings": 3,
         "surveys.running": 5,
+        "surveys.index": 5,  # no pulse here: which organisations run one
         "publicity.keeping": 5,
     },
     "secretary": {
