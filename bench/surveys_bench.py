@@ -1,7 +1,8 @@
 """Measure 问卷调查's results on the current database (issue #18 §5), in-process like ``run.py``
 (30 runs after a warm-up, median / p95 / queries, JSON in bench/results/surveys.json). Targets
 (p95): a survey's results for the whole group ≤ 300 ms; for one unit ≤ 150 ms — the page and the
-API, the newest wave of the pulse (with the trend over every wave). Made here and kept: a
+API, the newest wave of the pulse (with the trend over every wave); the 员工满意度指数 for every unit over
+8 quarters ≤ 300 ms (page, API, and the xlsx). Made here and kept: a
 群工管理员 over the group. Run after ``dangqun seed --scale large``."""
 
 import json
@@ -15,7 +16,7 @@ from django.db.models import Count
 from dangqun.orgs.models import Org, System
 from dangqun.surveys.models import Response, Survey
 
-TARGETS = {"group": 300, "unit": 150}
+TARGETS = {"group": 300, "unit": 150, "index": 300}
 
 
 def main() -> None:
@@ -43,6 +44,10 @@ def main() -> None:
         "results API, whole group": (f"/api/surveys/{survey.pk}/results/", "group"),
         "results page, largest unit": (f"/surveys/{survey.pk}/results/?unit={unit}", "unit"),
         "results API, largest unit": (f"/api/surveys/{survey.pk}/results/?unit={unit}", "unit"),
+        "satisfaction index page, 8 quarters": ("/surveys/satisfaction/", "index"),
+        "satisfaction index API, 8 quarters": ("/api/surveys/satisfaction-index/", "index"),
+        "satisfaction index xlsx, 8 quarters": ("/surveys/satisfaction.xlsx", "index"),
+        "satisfaction index page, largest unit": (f"/surveys/satisfaction/?unit={unit}", "index"),
     }
     results = {
         "database": connection.vendor,
