@@ -100,3 +100,39 @@ def test_the_organiser_sees_the_survey_qr_code(page, world):
     page.wait_for_function("() => document.querySelector('#survey-qr-image').complete")
     assert page.locator("#survey-qr-image").evaluate("img => img.naturalWidth") > 0
     fits(page)
+
+
+PAINTED = """(selector) => {
+  const canvas = document.querySelector(selector);
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+  return painted;
+}"""
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_the_satisfaction_index_on_a_phone(page, world):
+    """Two waves in two quarters: the organiser opens 满意度指数 from 问卷调查, reads the latest
+    index, sees the trend drawn (its canvas painted, not blank) and the explanation; fits 375 px."""
+    import datetime as dt
+
+    from dangqun.surveys import satisfaction
+    from dangqun.surveys.tests.test_satisfaction import fill_items, wave
+
+    now = satisfaction.quarter_of(dt.date.today())
+    earlier = wave(world, now - dt.timedelta(days=80))
+    fill_items(earlier, world.company_a, 6, {c: 3 for c in satisfaction.weights()})
+    later = wave(world, now + dt.timedelta(days=1))
+    fill_items(later, world.company_a, 7, {c: 4 for c in satisfaction.weights()})
+    log_in(page, "owner")
+    page.goto(page.base_url + "/surveys/")
+    page.click("#nav-satisfaction")
+    page.wait_for_selector("#chart-trend canvas")
+    assert page.inner_text("#latest-index") == "75.0"
+    assert "7 份答卷" in page.inner_text("#index-headline")
+    page.wait_for_timeout(1200)  # the chart's animation
+    assert page.evaluate(PAINTED, "#chart-trend canvas") > 2000
+    assert "50.0" in page.inner_text("#trend-table") and "75.0" in page.inner_text("#trend-table")
+    assert "GB/T 19038-2009" in page.inner_text("#index-explained")
+    fits(page)
