@@ -182,10 +182,10 @@ def compute(user, org_id: int | None = None, count: int = DEFAULT_QUARTERS, last
     waves = [(q, s) for q, s in waves if quarters[0] <= q < end]
     pooled: dict[tuple[int | None, dt.date], _Pool] = defaultdict(_Pool)
     labels: dict[str, str] = {}
-    asked: set[tuple[int, dt.date]] = set()
+    asked: set[tuple[int | None, dt.date]] = set()  # (unit or None, quarter) a wave asked
     for quarter, survey in waves:
         _add_wave(survey, quarter, k, wanted, pooled, labels, asked)
-    unit_ids = sorted({u for u, _ in pooled if u is not None} | {u for u, _ in asked})
+    unit_ids = sorted({u for u, _ in [*pooled, *asked] if u is not None})
     unit_orgs = {o.pk: o for o in Org.objects.filter(pk__in=unit_ids).only("pk", "name", "path")}
     readers = _voice_readers(user, org, unit_orgs)
     voices = _voices(org, unit_orgs, readers, quarters) if readers else {}
@@ -199,7 +199,7 @@ def compute(user, org_id: int | None = None, count: int = DEFAULT_QUARTERS, last
                 cell.responses = pool.responses
                 cell.items = {c: _round(s) for c, s in pool.scores().items()}
                 cell.index = _round(pool.index(wanted))
-            elif unit_id is not None and (unit_id, quarter) in asked:
+            elif (unit_id, quarter) in asked:
                 cell.below_k = True
             if unit_id in readers:
                 row = metrics.rate_row(voices.get((unit_id, quarter), {}))
@@ -250,7 +250,7 @@ def _add_wave(survey, quarter, k, wanted, pooled, labels, asked) -> None:
     sizes = results._sizes(survey)
     total = sum(sizes.values())
     units = {u: n for u, n in sizes.items() if u}
-    asked.update((u, quarter) for u in units)
+    asked.update((u, quarter) for u in [None, *units])
     if total < k:
         return
     questions = [q for q in survey.questions.all() if q.code in wanted and q.kind in SCALES]

@@ -145,6 +145,15 @@ def test_a_unit_below_k_or_derivable_shows_no_index(world):
     assert cell(index.whole, Q4).responses == 13
 
 
+def test_a_wave_below_k_says_so_for_the_whole_too(world):
+    survey = wave(world, dt.date(2026, 10, 20))
+    fill_items(survey, world.company_a, 4, {c: 5 for c in satisfaction.weights()})
+    index = compute(world.owner)
+    whole = cell(index.whole, Q4)
+    assert whole.index is None and whole.below_k and whole.responses == 0
+    assert not cell(index.whole, Q3).below_k  # no wave then: 未调查
+
+
 @given(
     a=st.integers(min_value=0, max_value=9),
     b=st.integers(min_value=0, max_value=9),
