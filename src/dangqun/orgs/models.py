@@ -127,6 +127,47 @@ class Org(MP_Node):
     def ancestor_paths(self) -> list[str]:
         return [self.path[:i] for i in range(self.steplen, len(self.path), self.steplen)]
 
+    def company(self) -> "Org":
+        """The unit this one's people count for in figures by company (survey answers, voices
+        beside the satisfaction index): the deepest 公司 at or above it, else its top unit —
+        coarse enough for figures within k. One query (none for a company itself)."""
+        if self.kind == Kind.COMPANY:
+            return self
+        above = list(
+            Org.objects.filter(path__in=self.ancestor_paths())
+            .only("pk", "path", "kind", "name")
+            .order_by("path")
+        )
+        companies = [o for o in above if o.kind == Kind.COMPANY]
+        return companies[-1] if companies else (above[0] if above else self)
+
+
+# The same as ``Org.company`` in SQL, for the unit id ``{unit}`` (a column of the outer query:
+# every row of a table at once, for writers that bypass ``save`` and for filling a new column; or
+# a parameter: one unit, whatever of it is loaded).
+COMPANY_OF_UNIT_SQL = """COALESCE(
+    (SELECT c.id FROM orgs_org c, orgs_org u
+     WHERE u.id = {unit} AND c.kind = 'company'
+       AND substr(u.path, 1, length(c.path)) = c.path
+     ORDER BY length(c.path) DESC LIMIT 1),
+    (SELECT r.id FROM orgs_org r, orgs_org u
+     WHERE u.id = {unit} AND r.path = substr(u.path, 1, {step})))"""
+
+
+def company_of_unit_sql(table: str, unit: str = "unit_id") -> str:
+    return COMPANY_OF_UNIT_SQL.format(unit=f"{table}.{unit}", step=Org.steplen)
+
+
+def company_id_of(unit_id: int) -> int | None:
+    """``Org.company``'s id for a unit id, in one query."""
+    from django.db import connection
+
+    sql = "SELECT " + COMPANY_OF_UNIT_SQL.format(unit="%s", step=Org.steplen)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [unit_id, unit_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
 
 class OrgEvent(models.Model):
     """History of an organisation: founded, renamed, moved, dissolved, restored."""

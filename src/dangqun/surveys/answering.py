@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from dangqun.accounts.scope import require
 from dangqun.core import audit
-from dangqun.orgs.models import Kind as OrgKind
 from dangqun.orgs.models import Org
 from dangqun.people import audience
 from dangqun.surveys import services, tallies
@@ -33,16 +32,9 @@ NOT_AUDIENCE = "本问卷不面向您，不能填写"
 
 
 def counted_unit(person) -> Org | None:
-    """The unit a response counts for: the respondent's company (the deepest 公司 above or at
-    their unit), else their top unit — coarse enough for results within k, nothing finer."""
-    unit = person.unit
-    if unit is None:
-        return None
-    step = Org.steplen
-    prefixes = [unit.path[:i] for i in range(step, len(unit.path) + 1, step)]
-    above = list(Org.objects.filter(path__in=prefixes).only("pk", "path", "kind").order_by("path"))
-    companies = [o for o in above if o.kind == OrgKind.COMPANY]
-    return companies[-1] if companies else (above[0] if above else unit)
+    """The unit a response counts for: the respondent's company (``Org.company``), nothing
+    finer."""
+    return person.unit.company() if person.unit_id else None
 
 
 def path_of(questions: list[Question], answers: dict[str, Any]) -> list[Question]:

@@ -29,14 +29,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from dangqun.accounts.roles import MANAGE_SURVEYS, MANAGE_VOICES, VIEW_SURVEYS, VIEW_VOICES
 from dangqun.accounts.scope import Scope
 from dangqun.core.rules import get_rule
-from dangqun.orgs.models import Kind as OrgKind
 from dangqun.orgs.models import Org, System
 from dangqun.surveys import protect, results
 from dangqun.surveys.models import ANSWERED, SCALES, Kind, Question, Status, Survey
@@ -188,7 +186,8 @@ def compute(user, org_id: int | None = None, count: int = DEFAULT_QUARTERS, last
     unit_ids = sorted({u for u, _ in [*pooled, *asked] if u is not None})
     unit_orgs = {o.pk: o for o in Org.objects.filter(pk__in=unit_ids).only("pk", "name", "path")}
     readers = _voice_readers(user, org, unit_orgs)
-    voices = _voices(org, unit_orgs, readers, quarters) if readers else {}
+    voices = _voices(org, readers, quarters) if readers else {}
+    rates = get_rule(metrics.RULE).params
 
     def line(unit_id: int | None, label: str) -> Line:
         cells = []
@@ -202,7 +201,7 @@ def compute(user, org_id: int | None = None, count: int = DEFAULT_QUARTERS, last
             elif (unit_id, quarter) in asked:
                 cell.below_k = True
             if unit_id in readers:
-                row = metrics.rate_row(voices.get((unit_id, quarter), {}))
+                row = metrics.rate_row(voices.get((unit_id, quarter), {}), params=rates)
                 cell.voices = row.valid
                 cell.satisfaction_rate = row.satisfaction_rate
                 cell.resolution_rate = row.resolution_rate
@@ -266,27 +265,28 @@ def _add_wave(survey, quarter, k, wanted, pooled, labels, asked) -> None:
 
 def _pool(pool: _Pool, questions: list[Question], counts: Counter, size: int, k, hidden) -> None:
     pool.responses += size
+    split: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for (qid, item, value), n in counts.items():
+        if item != ANSWERED:
+            split[qid].append((item, value, n))
     for q in questions:
         if q.pk in hidden:
             continue
         low, high = q.scale
-        answered = 0
-        points = Fraction(0)
-        rows = Counter()
-        for (qid, item, value), n in counts.items():
-            if qid != q.pk or item == ANSWERED:
-                continue
-            answered += n
-            points += Fraction(value - low, high - low) * n
-            rows[item] += n
+        cells = split.get(q.pk, [])
         if q.kind == Kind.MATRIX:
+            answered = sum(n for _, _, n in cells)
+            rows = Counter()
+            for item, _, n in cells:
+                rows[item] += n
             small = any(0 < rows.get(i, 0) < k for i in range(len(q.items)))
         else:
             answered = counts.get((q.pk, ANSWERED, 0), 0)
             small = False
         if answered < k or small:  # as the results page: too few answered it to show
             continue
-        pool.points[q.code] += points
+        above_lowest = sum((value - low) * n for _, value, n in cells)  # integers: exact
+        pool.points[q.code] += Fraction(above_lowest, high - low)
         pool.answered[q.code] += answered
 
 
@@ -321,28 +321,33 @@ def _voice_readers(user, org: Org, units: dict[int, Org]) -> set:
     return found
 
 
-def _voices(org: Org, units: dict[int, Org], readers: set, quarters: list[dt.date]) -> dict:
+def _voices(org: Org, readers: set, quarters: list[dt.date]) -> dict:
     """(unit id or None for the whole, quarter) → the counts of the voices raised there, for
-    the rows in ``readers``."""
+    the rows in ``readers``: the tallies' "company" rows of the months in the window."""
     base = _base_unit(org)
     if base.system != System.ENTERPRISE:
         return {}
     root = base.path[: Org.steplen]
-    companies = dict(
-        Org.objects.filter(
-            system=System.ENTERPRISE, kind=OrgKind.COMPANY, path__startswith=root
-        ).values_list("path", "pk")
-    )
-    root_id = Org.objects.filter(path=root).values_list("pk", flat=True).first()
-    depth = max([len(p) for p in companies] + [len(base.path)])
-    grouped = _voice_sums(root, depth, quarters[0], next_quarter(quarters[-1]))
+    rows = VoiceTally.objects.filter(
+        root=root,
+        dimension="company",
+        month__gte=quarters[0],
+        month__lt=next_quarter(quarters[-1]),
+    ).values_list("key", "month", *VOICE_FIELDS)
+    rows = [(int(key) if key else None, month, values) for key, month, *values in rows]
+    under: set | None = None  # the whole's companies; None: every row (the pulse is the group's)
+    if None in readers and base.path != root:
+        keys = {key for key, _, _ in rows if key is not None}
+        under = set(
+            Org.objects.filter(pk__in=keys, path__startswith=base.path).values_list("pk", flat=True)
+        )
     found: dict = defaultdict(lambda: dict.fromkeys(VOICE_FIELDS, 0))
-    for prefix, month, counts in grouped:
+    for unit, month, values in rows:
+        counts = dict(zip(VOICE_FIELDS, values, strict=True))
         quarter = quarter_of(month)
-        if None in readers and prefix.startswith(base.path):
+        if None in readers and (under is None or unit in under):
             _add(found[(None, quarter)], counts)
-        unit = _counted(prefix, companies) or root_id
-        if unit in readers:
+        if unit is not None and unit in readers:
             _add(found[(unit, quarter)], counts)
     return dict(found)
 
@@ -350,39 +355,3 @@ def _voices(org: Org, units: dict[int, Org], readers: set, quarters: list[dt.dat
 def _add(into: dict, counts: dict) -> None:
     for name in VOICE_FIELDS:
         into[name] += counts[name]
-
-
-def _counted(path: str, companies: dict[str, int]) -> int | None:
-    """The unit a voice raised at ``path`` counts for: the deepest company at or above it (else
-    None: the enterprise itself, as ``answering.counted_unit``)."""
-    for end in range(len(path), 0, -Org.steplen):
-        found = companies.get(path[:end])
-        if found is not None:
-            return found
-    return None
-
-
-def _voice_sums(root: str, depth: int, start: dt.date, end: dt.date) -> list:
-    """(unit path cut at ``depth``, month, counts) summed from the voice tallies of the months in
-    [start, end) under the enterprise ``root`` — one aggregate, grouped in the database."""
-    table = VoiceTally._meta.db_table
-    orgs = Org._meta.db_table
-    sums = ", ".join(f"SUM(t.{name})" for name in VOICE_FIELDS)
-    sql = (
-        f"SELECT SUBSTR(o.path, 1, %s) AS prefix, t.month, {sums} "  # noqa: S608 (names only)
-        f"FROM {table} t JOIN {orgs} o ON o.id = CAST(t.key AS BIGINT) "
-        "WHERE t.root = %s AND t.dimension = 'unit' AND t.key <> '' "
-        "AND t.month >= %s AND t.month < %s "
-        "GROUP BY SUBSTR(o.path, 1, %s), t.month"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [depth, root, start, end, depth])
-        rows = cursor.fetchall()
-    found = []
-    for prefix, month, *values in rows:
-        if isinstance(month, str):
-            month = dt.date.fromisoformat(month)
-        found.append(
-            (prefix, month, dict(zip(VOICE_FIELDS, (int(v or 0) for v in values), strict=True)))
-        )
-    return found

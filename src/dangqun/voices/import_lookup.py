@@ -54,12 +54,21 @@ class Lookup:
             visible = scope.people(VIEW_PEOPLE).filter(employee_no__in=chunk)
             self.people.update({p.employee_no: p for p in visible})
         self.allowed: dict[int, bool] = {}
+        self.companies: dict[int, int] = {}
         self.unknown: dict[str, dict[str, list[int]]] = {"category": {}, "unit": {}}
 
     def may_manage(self, org: Org) -> bool:
         if org.pk not in self.allowed:
             self.allowed[org.pk] = self.scope.can(MANAGE_VOICES, org)
         return self.allowed[org.pk]
+
+    def company_id(self, unit: Org | None) -> int | None:
+        """``Voice.company`` of a voice from ``unit``: asked once per unit of the file."""
+        if unit is None:
+            return None
+        if unit.pk not in self.companies:
+            self.companies[unit.pk] = unit.company().pk
+        return self.companies[unit.pk]
 
     def org(self, name, column: str, number: int, row: Row) -> Org | None:
         found = self.orgs.get(name or "", [])

@@ -210,6 +210,7 @@ def _voice(row: Row, values: dict, lookup: Lookup, history: bool) -> None:
         "category_id": category.pk if category else None,
         "urgency": category.urgency if category else "normal",
         "unit_id": unit.pk if unit else None,
+        "company_id": lookup.company_id(unit),
         "handling_org_id": handling_org.pk if handling_org else None,
         "person_id": person.pk if person else None,
         "contact_name": person.name if person else "",

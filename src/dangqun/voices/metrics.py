@@ -250,10 +250,11 @@ def _late_now(voices: QuerySet, start, end, group_by: str | None, now) -> dict:
 
 
 # Rows -------------------------------------------------------------------------------------------
-def rate_row(counts: dict, key=None, label: str = TOTAL) -> RateRow:
+def rate_row(counts: dict, key=None, label: str = TOTAL, params: dict | None = None) -> RateRow:
     """The rates of one set of tally counts (as ``VoiceTally``'s fields; missing ones are 0),
-    for other pages that show 三率 beside their own figures."""
-    return _row(key, label, counts, get_rule(RULE).params)
+    for other pages that show 三率 beside their own figures (``params``: the rule's, read once
+    by a caller computing many)."""
+    return _row(key, label, counts, params or get_rule(RULE).params)
 
 
 def _row(key, label: str, n: dict, params: dict) -> RateRow:

@@ -191,10 +191,11 @@ def test_files_go_with_a_voice_and_are_checked_by_their_content(world, settings,
 
 
 def test_submitting_costs_a_fixed_number_of_queries(world, django_assert_num_queries):
-    """Issue #15 §5: token, the person with their unit, then voice, tallies, history and audit
-    in one transaction; indexing for duplicates follows after commit, off the request."""
+    """Issue #15 §5: token, the person with their unit, then the unit's company (issue #18 §3),
+    voice, tallies, history and audit in one transaction; indexing for duplicates follows after
+    commit, off the request."""
     api = client_for(world.member)
     api.get("/api/voices/?mine=1")  # the token's first use is recorded once
     data = {"title": "班车", "content": "早班车太挤"}
-    with django_assert_num_queries(8):  # the 6, and the savepoint a test's transaction adds
+    with django_assert_num_queries(9):  # the 7, and the savepoint a test's transaction adds
         assert api.post("/api/voices/", data, format="json").status_code == 201

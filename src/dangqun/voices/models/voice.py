@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from dangqun.core import filestore
+from dangqun.orgs.models import company_id_of
 from dangqun.voices.models.choices import (
     OPEN_STATUSES,
     Channel,
@@ -90,6 +91,17 @@ class Voice(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,  # voice_handling_idx leads with it
+    )
+    # The company ``unit`` counts for (``Org.company``), fixed when the voice is raised as a survey
+    # answer's unit is: what 三率 by company and the satisfaction index read (``tally``).
+    company = models.ForeignKey(
+        "orgs.Org",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -243,6 +255,11 @@ class Voice(models.Model):
         # fewer for every voice written)
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             before = None if self._state.adding or not self.pk else tally.stored_state(self.pk)
+            moved = before is not None and before["unit_id"] != self.unit_id
+            if self.unit_id is not None and (self.company_id is None or moved):
+                self.company_id = company_id_of(self.unit_id)
+                if update_fields is not None:
+                    kwargs["update_fields"] = update_fields = [*update_fields, "company"]
             super().save(*args, **kwargs)
             tally.record(before, tally.state_of(self, before, update_fields))
 

@@ -162,3 +162,44 @@ def test_a_site_upgrading_counts_its_stored_voices_after_migrating(world, raise_
     VoiceTally.objects.all().delete()  # as on a site whose voices predate the tallies
     call_command("migrate", verbosity=0)  # nothing to apply; post_migrate counts them
     assert totals(world).valid == 1 and exact()
+
+
+def test_a_voice_counts_for_its_company_and_bulk_writes_get_theirs(world, raise_voice):
+    """Issue #18 §3: a voice keeps the company its unit counts for (the satisfaction index reads
+    the tallies' "company" rows); a voice written around ``save`` gets it before counting."""
+    voice, _ = raise_voice()
+    assert voice.company_id == world.company_a.pk  # raised in 甲公司综合部
+    assert VoiceTally.objects.filter(dimension="company", key=str(world.company_a.pk)).exists()
+    Voice.objects.filter(pk=voice.pk).update(company=None)  # as a bulk writer leaves it
+    VoiceTally.objects.filter(dimension="company").delete()
+    assert tally.rebuild() != []  # the company rows were missing: rewritten
+    assert Voice.objects.get(pk=voice.pk).company_id == world.company_a.pk
+    assert exact()
+
+
+def test_the_migration_fills_companies_and_their_tallies_as_a_rebuild_would(world, mass):
+    """The SQL of migration 0014 gives every voice its company (the group itself for a voice
+    raised at the top) and sums the "company" rows from the "unit" rows: a rebuild then finds
+    nothing to correct."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from dangqun.voices import intake
+
+    for unit in (world.dept_a, world.dept_b, world.group, world.company_b):
+        data = {"title": "班车", "content": "早班车太挤"}
+        intake.submit(None, data, unit=unit, channel="qr", identity="anonymous")
+    Voice.objects.update(company=None)
+    VoiceTally.objects.filter(dimension="company").delete()
+    migration = importlib.import_module("dangqun.voices.migrations.0014_voice_company")
+    migration.fill(apps, SimpleNamespace(connection=connection))
+    companies = dict(Voice.objects.values_list("unit_id", "company_id"))
+    assert companies == {
+        world.dept_a.pk: world.company_a.pk,
+        world.dept_b.pk: world.company_b.pk,
+        world.group.pk: world.group.pk,
+        world.company_b.pk: world.company_b.pk,
+    }
+    assert exact()
