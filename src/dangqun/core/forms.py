@@ -45,7 +45,7 @@ _SAFE: dict[type, type] = {}
 
 def _safe_ids(field: forms.Field) -> None:
     """Give a model choice field the id check above, keeping its own class's behaviour."""
-    if not isinstance(field, forms.ModelChoiceField):
+    if not isinstance(field, forms.ModelChoiceField) or isinstance(field, (_OneId, _ManyIds)):
         return
     cls = type(field)
     if cls not in _SAFE:
@@ -60,7 +60,6 @@ class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            _safe_ids(field)
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
                 css = "form-check-input"
@@ -69,6 +68,13 @@ class StyledForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs.setdefault("class", css)
+
+    def full_clean(self):
+        # the id check goes on as the input is read, so it also covers the model choices a
+        # form adds in its own ``__init__`` after this class's (voices' proposer)
+        for field in self.fields.values():
+            _safe_ids(field)
+        super().full_clean()
 
 
 class CheckedForm(StyledForm):

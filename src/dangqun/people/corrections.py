@@ -14,7 +14,7 @@ from dangqun.accounts.scope import Scope, get_in_scope, require
 from dangqun.core import audit
 from dangqun.people.membership import set_party_profile
 from dangqun.people.models import CorrectionRequest, Education, Person
-from dangqun.people.persons import update_person
+from dangqun.people.persons import audited, update_person
 from dangqun.people.rules import CORRECTABLE_FIELDS
 
 OPEN = [CorrectionRequest.Status.SUBMITTED, CorrectionRequest.Status.BRANCH_CHECKED]
@@ -51,7 +51,7 @@ def request_correction(actor, person: Person, changes: dict[str, str], reason: s
     request = CorrectionRequest.objects.create(
         person=person, requested_by=actor, changes=changes, reason=reason.strip()
     )
-    audit.record(actor, "correction.request", request, after=changes)
+    audit.record(actor, "correction.request", request, after=audited(changes))
     return request
 
 

@@ -26,6 +26,15 @@ from dangqun.people.rules import (
 )
 
 
+def audited(values: dict[str, Any]) -> dict[str, Any]:
+    """A person's values as audit rows keep them: the phone number masked as pages show it
+    (``idnumber.mask_phone``; the full number needs a reveal, itself audited). Mask after
+    ``audit.diff``: two numbers may share a mask."""
+    if values.get("phone"):
+        return {**values, "phone": idnumber.mask_phone(values["phone"])}
+    return values
+
+
 def apply_person(person: Person, data: dict[str, Any]) -> None:
     for field in PERSON_FIELDS:
         key = field.removesuffix("_id")
@@ -78,7 +87,8 @@ def create_person(actor, data: dict[str, Any], profile: dict[str, Any] | None = 
         _raise_unique(exc)
     if profile is not None:
         save_profile(actor, person, profile, created=True)
-    audit.record(actor, "person.create", person, after=audit.snapshot(person, PERSON_FIELDS))
+    after = audited(audit.snapshot(person, PERSON_FIELDS))
+    audit.record(actor, "person.create", person, after=after)
     return person
 
 
@@ -117,7 +127,7 @@ def update_person(actor, person: Person, data: dict[str, Any]) -> Person:
         _raise_unique(exc)
     if "id_number_hash" in after:  # never put the number itself, or its hash, in the log
         before["id_number_hash"] = after["id_number_hash"] = "（已变更）"
-    audit.record(actor, "person.update", person, before=before, after=after)
+    audit.record(actor, "person.update", person, before=audited(before), after=audited(after))
     return person
 
 

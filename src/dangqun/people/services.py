@@ -25,6 +25,7 @@ from dangqun.people.membership import (
 from dangqun.people.models import PARTY_STATUSES, PartyProfile, Person
 from dangqun.people.persons import (
     apply_person,
+    audited,
     create_person,
     find_by_id_number,
     reveal_id_number,
@@ -109,6 +110,7 @@ __all__ = [
     "PROFILE_FIELDS",
     "admit_probationary",
     "apply_person",
+    "audited",
     "can_change_person",
     "can_reveal_id",
     "can_reveal_phone",

@@ -57,6 +57,9 @@ class Survey(AudienceFields):
     # how many responses the last ``unlink.shuffle`` rewrote (an anonymous survey's answers are
     # re-stored in random order, so no hidden row order or transaction id pairs them with people)
     shuffled = models.PositiveIntegerField(default=0, editable=False)
+    # when the last shuffle read them: a closed survey shuffled ``unlink.SETTLE`` after closing
+    # has all its answers shuffled and is not counted again
+    shuffled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "问卷"

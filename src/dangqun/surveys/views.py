@@ -87,13 +87,8 @@ def _kept(request, pk):
     return survey
 
 
-@login_required
-def detail(request, pk: int):
-    """The builder (and, for a reader, the survey's questions and state)."""
-    survey = services.require_visible(request.user, pk)
-    manages = services.can_manage(request.user, survey)
-    if not manages and not services.can_read_results(request.user, survey):
-        return redirect("surveys:answer", pk=survey.pk)
+def _builder(request, survey, manages: bool, question_form=None, status: int = 200):
+    """The builder's page; ``question_form`` is a refused new question, shown as typed."""
     questions = list(survey.questions.all())
     context = {
         "survey": survey,
@@ -102,11 +97,21 @@ def detail(request, pk: int):
         "manages": manages,
         "draft": survey.status == Status.DRAFT,
         "statuses": Status,
-        "question_form": forms.QuestionForm(initial={"required": True}),
+        "question_form": question_form or forms.QuestionForm(initial={"required": True}),
         "responses": survey.responses.count(),
         "template": templates.shipped().get(survey.template),
     }
-    return render_page(request, "surveys/detail.html", context)
+    return render_page(request, "surveys/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, pk: int):
+    """The builder (and, for a reader, the survey's questions and state)."""
+    survey = services.require_visible(request.user, pk)
+    manages = services.can_manage(request.user, survey)
+    if not manages and not services.can_read_results(request.user, survey):
+        return redirect("surveys:answer", pk=survey.pk)
+    return _builder(request, survey, manages)
 
 
 @login_required
@@ -166,6 +171,8 @@ def act(request, pk: int, action: str):
     outcome = core_actions.run(actions.ACTIONS, request.user, survey, action, request.POST)
     if outcome.ok:
         messages.success(request, actions.ACTIONS[action].done)
+    elif action == "question":  # the builder again, with what was typed beside the reasons
+        return _builder(request, survey, manages=True, question_form=outcome.form, status=422)
     else:
         errors = [m for errs in outcome.form.errors.values() for m in errs]
         messages.error(request, "；".join(errors))

@@ -5,11 +5,13 @@ import time
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from dangqun.core.imports.files import sweep_error_files
 from dangqun.core.tallies import nightly_check
 from dangqun.voices import tally
 from dangqun.voices.attachments import sweep_orphan_files
 from dangqun.voices.followup import close_unrated
 from dangqun.voices.import_run import run_job
+from dangqun.voices.models import VoiceImportJob
 from dangqun.voices.notify import remind_deadlines
 
 
@@ -61,6 +63,12 @@ def retrain_voice_model() -> dict | None:
 def run_voice_import(job_id: int) -> None:
     """Check and write one VoiceImportJob; progress is saved on the job as it goes."""
     run_job(job_id)
+
+
+@db_periodic_task(crontab(hour="4", minute="20"))
+def sweep_voice_import_error_files() -> int:
+    """Every night: delete the error files of imports finished more than 30 days ago."""
+    return sweep_error_files(VoiceImportJob)
 
 
 @db_periodic_task(crontab(minute="*/10"))

@@ -1,6 +1,6 @@
 """An import's files: the upload, stopped at the size limit while it streams in and stored under a
 random name; the file as a whole refused (``ImportFileError``); the error file of the rows with
-errors, which can be corrected and imported again as it is."""
+errors, which can be corrected and imported again as it is, kept ``ERROR_FILE_DAYS`` days."""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ from pathlib import Path, PurePosixPath
 import xlsxwriter
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils import timezone
 
 ALLOWED_SUFFIXES = {".xlsx", ".csv", ".xls"}
 MULTIPART_SLACK = 64 * 1024  # room for the form fields and multipart boundaries
 # The error file adds this column; importing a corrected error file ignores it.
 ERROR_COLUMN = "错误原因"
+# how long a finished job's error file is kept (the nightly sweep of each import deletes it)
+ERROR_FILE_DAYS = 30
+SWEEP_BATCH = 500
 
 
 class ImportFileError(Exception):
@@ -78,7 +82,34 @@ def store_upload(uploaded) -> str:
 
 
 def error_file_path(job) -> Path:
-    return import_dir() / f"{PurePosixPath(job.stored_file).stem}-errors.xlsx"
+    return _error_file_of(job.stored_file)
+
+
+def _error_file_of(stored_file: str) -> Path:
+    return import_dir() / f"{PurePosixPath(stored_file).stem}-errors.xlsx"
+
+
+def sweep_error_files(model, days: int = ERROR_FILE_DAYS) -> int:
+    """Delete the files of ``model``'s jobs that finished (done, invalid, failed) more than
+    ``days`` ago — the error file, and the upload if one is left — and clear their
+    ``stored_file``, by which the files are found: the pages stop offering the error file. Jobs
+    still running or waiting for their owner keep theirs. Returns how many jobs were swept."""
+    Status = model.Status
+    old = (
+        model.objects.filter(
+            status__in=[Status.DONE, Status.INVALID, Status.FAILED],
+            finished_at__lt=timezone.now() - datetime.timedelta(days=days),
+        )
+        .exclude(stored_file="")
+        .order_by("pk")
+    )
+    swept = 0
+    while batch := list(old.values_list("pk", "stored_file")[:SWEEP_BATCH]):
+        for _, stored in batch:  # the files first: a file is never left without its name
+            _error_file_of(stored).unlink(missing_ok=True)
+            (import_dir() / PurePosixPath(stored).name).unlink(missing_ok=True)
+        swept += model.objects.filter(pk__in=[pk for pk, _ in batch]).update(stored_file="")
+    return swept
 
 
 def write_error_file(path: Path, header: list[str], rows) -> None:

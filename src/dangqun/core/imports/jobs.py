@@ -10,9 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
-from dangqun.core.imports.files import error_file_path, max_bytes, size_message, store_upload
+from dangqun.core.imports.files import (
+    ERROR_FILE_DAYS,
+    error_file_path,
+    max_bytes,
+    size_message,
+    store_upload,
+)
 
 RECENT_JOBS = 10
+SWEPT = f"错误文件已超过保留期限（{ERROR_FILE_DAYS} 天），已删除"
 
 
 class ImportKind:
@@ -77,6 +84,8 @@ class ImportKind:
     def download_error_file(self, user, pk: int) -> tuple[object, Path]:
         """The error file of the user's own job, its download audited; 404 when there is none."""
         job = self.require_own_job(user, pk)
+        if not job.stored_file:
+            raise Http404(SWEPT)
         path = error_file_path(job)
         if not path.exists():
             raise Http404("没有错误文件")

@@ -58,5 +58,10 @@ class ImportJobFields(models.Model):
 
     @property
     def has_error_file(self) -> bool:
-        """Finished with row errors: the page and the API offer the error file."""
+        """Finished with row errors: the page and the API offer the error file (until the nightly
+        sweep deletes it and clears ``stored_file``, ``files.sweep_error_files``)."""
+        return self.had_error_file and bool(self.stored_file)
+
+    @property
+    def had_error_file(self) -> bool:
         return self.status in (self.Status.INVALID, self.Status.DONE) and bool(self.errors)

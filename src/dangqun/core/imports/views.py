@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_protect
 
 from dangqun.core.imports.files import SizeLimitHandler, size_message
-from dangqun.core.imports.jobs import ImportKind
+from dangqun.core.imports.jobs import SWEPT, ImportKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,6 +68,7 @@ def status_context(kind: ImportKind, job) -> dict:
         "running": job.running,
         "row_errors": [e for e in job.errors if e.get("row")],
         "has_error_file": job.has_error_file,
+        "error_file_swept": job.had_error_file and not job.has_error_file and SWEPT,
         "counts": [(key, label, getattr(job, field)) for key, label, field in kind.counts],
         "progress_by_step": kind.progress_by_step,
     }

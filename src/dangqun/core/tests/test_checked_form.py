@@ -54,3 +54,29 @@ def test_model_choices_still_take_instances(world):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["org"] == world.branch_a
     assert set(form.cleaned_data["orgs"]) == {world.branch_a, world.branch_b}
+
+
+def test_model_choices_added_after_init_refuse_ids_that_cannot_be_one(db):
+    """A form that adds its model choices in its own ``__init__`` (voices' paper proposal adds
+    its proposer) gets the same check: the multiple choice's ``pk__in`` overflowed SQLite."""
+    from dangqun.orgs.models import Org
+
+    class AddsLater(CheckedForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["org"] = forms.ModelChoiceField(label="组织", queryset=Org.objects.all())
+            self.fields["orgs"] = forms.ModelMultipleChoiceField(
+                label="范围", queryset=Org.objects.all(), required=False
+            )
+
+    for data in (
+        {"org": "99999999999999999999"},
+        {"org": "1", "orgs": ["99999999999999999999"]},
+        {"org": "1", "orgs": [str(-(10**30))]},
+    ):
+        form = AddsLater(data)
+        assert not form.is_valid()
+    form = AddsLater({"org": "1", "orgs": ["99999999999999999999"]})
+    assert form.errors["orgs"] == ["“99999999999999999999”不是一个有效的值"]
+    form = AddsLater({"org": "99999999999999999999"})
+    assert form.errors["org"] == ["选择一个有效的选项： 该选择不在可用的选项中。"]

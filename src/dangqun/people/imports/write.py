@@ -12,7 +12,7 @@ from dangqun.people import membership
 from dangqun.people.imports.plan import TRACKED, Plan
 from dangqun.people.imports.rows import PROFILE_KEYS
 from dangqun.people.models import ImportJob, MemberEvent, PartyProfile, Person
-from dangqun.people.services import PERSON_FIELDS, PROFILE_FIELDS
+from dangqun.people.services import PERSON_FIELDS, PROFILE_FIELDS, audited
 
 IMPORTED_PROFILE_FIELDS = ["branch_id", "joined_on", "full_member_on", "category"]
 
@@ -53,7 +53,7 @@ class Writer:
                     self.actor,
                     "person.create",
                     plan.person,
-                    after=audit.snapshot(plan.person, PERSON_FIELDS),
+                    after=audited(audit.snapshot(plan.person, PERSON_FIELDS)),
                 )
             )
         # each profile takes its person_id from its now saved person
@@ -121,7 +121,13 @@ class Writer:
                 if "id_number_hash" in after:
                     before["id_number_hash"] = after["id_number_hash"] = "（已变更）"
                 entries.append(
-                    audit.build(self.actor, "person.update", person, before=before, after=after)
+                    audit.build(
+                        self.actor,
+                        "person.update",
+                        person,
+                        before=audited(before),
+                        after=audited(after),
+                    )
                 )
             if plan.profile is not None:
                 current = profiles.get(person.pk)

@@ -173,3 +173,40 @@ def test_start_page_query_count(world, login, job, django_assert_num_queries):
     # session, user, grants (scope), recent jobs, the bell's unread count
     with django_assert_num_queries(5):
         assert client.get("/people/import/").status_code == 200
+
+
+def test_error_files_are_swept_thirty_days_after_the_import(world, login, job):
+    """The nightly task deletes an error file 30 days after its job finished and clears the
+    job's ``stored_file``: the page stops offering it and says why; younger ones stay."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dangqun.core.imports.files import error_file_path
+    from dangqun.people.tasks import sweep_import_error_files
+
+    path = error_file_path(job)
+    assert path.exists() and job.has_error_file
+    young = ImportJob.objects.create(
+        created_by=world.owner, file_name="b.xlsx", stored_file="young.xlsx", status="invalid"
+    )
+    young_path = error_file_path(young)
+    young_path.write_bytes(b"PK")
+    now = timezone.now()
+    ImportJob.objects.filter(pk=young.pk).update(
+        errors=job.errors, finished_at=now - datetime.timedelta(days=29)
+    )
+    assert sweep_import_error_files.call_local() == 0
+    assert path.exists() and young_path.exists()
+
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=now - datetime.timedelta(days=31))
+    assert sweep_import_error_files.call_local() == 1
+    assert not path.exists() and young_path.exists()
+    job.refresh_from_db()
+    assert job.stored_file == "" and not job.has_error_file and job.errors  # the list stays
+    client = login(world.owner)
+    page = client.get(f"/people/import/{job.pk}/").content.decode()
+    assert 'id="error-file-link"' not in page and "错误文件已超过保留期限（30 天）" in page
+    assert client.get(f"/people/import/{job.pk}/errors.xlsx").status_code == 404
+    assert ImportJob.objects.get(pk=young.pk).has_error_file
+    assert sweep_import_error_files.call_local() == 0  # nothing left to sweep

@@ -159,10 +159,35 @@ def test_update_writes_before_and_after(world):
     services.update_person(world.owner, world.wang, {"phone": "13700000000", "job_post": "司机"})
     row = AuditLog.objects.get(action="person.update")
     assert row.actor == world.owner
-    assert row.before == {"phone": "13800000003", "job_post": ""}
-    assert row.after == {"phone": "13700000000", "job_post": "司机"}
+    assert row.before == {"phone": "138****0003", "job_post": ""}
+    assert row.after == {"phone": "137****0000", "job_post": "司机"}
     world.wang.refresh_from_db()
     assert world.wang.phone == "13700000000"
+
+
+def test_audit_rows_keep_phone_numbers_masked(world, make_user):
+    """Pages show a phone masked and each reveal is audited: the audit log (read by auditors who
+    may not reveal) keeps it masked too, on registering, changing and correcting a person."""
+    person = services.create_person(world.owner, data_for(world))
+    services.update_person(world.owner, person, {"phone": "13687654321"})
+    services.update_person(world.owner, person, {"phone": "13687650000"})  # same mask, changed
+    assert Person.objects.get(pk=person.pk).phone == "13687650000"
+    requested = services.request_correction(
+        world.member, world.zhang, {"phone": "13511112222"}, "换号了"
+    )
+    services.review_correction(world.owner, requested, approve=True)
+    services.review_correction(world.owner, requested, approve=True)
+    assert Person.objects.get(pk=world.zhang.pk).phone == "13511112222"
+    logged = json.dumps(
+        list(AuditLog.objects.values("before", "after", "object_repr")), ensure_ascii=False
+    )
+    for number in ("13912345678", "13687654321", "13687650000", "13800000001", "13511112222"):
+        assert number not in logged
+    changes = AuditLog.objects.filter(action="person.update", object_id=str(person.pk))
+    assert [(row.before, row.after) for row in changes.order_by("pk")] == [
+        ({"phone": "139****5678"}, {"phone": "136****4321"}),
+        ({"phone": "136****4321"}, {"phone": "136****0000"}),
+    ]
 
 
 def test_update_with_nothing_changed_writes_no_audit_row(world):

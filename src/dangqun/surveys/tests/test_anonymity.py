@@ -4,17 +4,21 @@ and the captured logs are searched for anything that ties a respondent to their 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
 import pytest
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from dangqun.accounts.models import User
 from dangqun.core.audit import AuditLog
 from dangqun.people.models import Person
-from dangqun.surveys.models import Participation, Response
+from dangqun.surveys import answering, building, unlink
+from dangqun.surveys.models import Participation, Response, Survey
 from dangqun.surveys.tests.conftest import pulse_answers
 
 IP = "10.9.8.7"
@@ -173,3 +177,56 @@ def test_shuffling_leaves_no_hidden_column_pairing_people_with_answers(world, pu
         physical = [str(row[0]).replace("-", "") for row in cursor.fetchall()]
     assert physical == sorted(physical) and len(physical) == 6
     assert results.results(pulse).total == 6  # nothing lost
+
+
+@pytest.mark.django_db
+def test_the_periodic_shuffle_counts_only_surveys_that_can_still_get_answers(
+    world, pulse, crowd, django_capture_on_commit_callbacks
+):
+    """Open surveys are counted every five minutes; a closed one only until a shuffle after its
+    last possible answer (closing shuffles at once; an answer already under way when it closed
+    may still commit, so it stays counted for ``SETTLE``, then is settled and never counted)."""
+    for user in [world.member, *crowd(2, world.dept_a)]:
+        answering.answer(user, pulse, pulse_answers(pulse))
+    assert unlink.due() == [pulse.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        building.close(world.owner, pulse)
+    closed = Survey.objects.get(pk=pulse.pk)
+    assert closed.shuffled == 3 and closed.shuffled_at >= closed.closed_at
+    assert unlink.due() == []
+
+    # an answer that was under way when the survey closed commits after the closing's shuffle
+    late = Response.objects.filter(survey=pulse).first()
+    late.pk = None
+    late.save()
+    assert unlink.due() == [pulse.pk]
+    assert unlink.shuffle_due() == 4 and unlink.due() == []
+
+    # long after closing, a survey whose last shuffle came right at closing is checked once more
+    # and settled
+    closing = timezone.now() - unlink.SETTLE - dt.timedelta(minutes=1)
+    Survey.objects.filter(pk=pulse.pk).update(
+        closed_at=closing, shuffled_at=closing + dt.timedelta(seconds=1)
+    )
+    assert unlink.shuffle_due() == 0  # nothing rewritten: all 4 were shuffled
+    assert Survey.objects.get(pk=pulse.pk).shuffled_at > closing + unlink.SETTLE
+
+    # settled: not counted any more, even if its count no longer matched
+    Survey.objects.filter(pk=pulse.pk).update(shuffled=0)
+    with CaptureQueriesContext(connection) as queries:
+        assert unlink.due() == []
+    assert len(queries) == 1
+    assert '"status"' in queries[0]["sql"] and '"shuffled_at"' in queries[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_a_survey_closed_moments_ago_is_not_settled_yet(world, pulse, crowd):
+    answering.answer(world.member, pulse, pulse_answers(pulse))
+    building.close(world.owner, pulse)  # its shuffle would run after commit
+    unlink.shuffle(pulse.pk)
+    assert unlink.settle() == 0  # an answer under way may still commit
+    assert list(unlink.unsettled().values_list("pk", flat=True)) == [pulse.pk]
+    closing = timezone.now() - 2 * unlink.SETTLE
+    Survey.objects.filter(pk=pulse.pk).update(closed_at=closing, shuffled_at=closing)
+    assert unlink.settle() == 1
+    assert not unlink.unsettled().exists()

@@ -191,3 +191,51 @@ def test_query_counts_are_pinned(world, pulse, crowd, client, page):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     assert len(queries) == PINNED[page], [q["sql"][:120] for q in queries]
+
+
+def test_a_refused_question_comes_back_with_what_was_typed(world, client):
+    """Adding (on the builder) or editing a question that is refused answers 422 with the
+    Chinese reason beside the fields the organiser filled in, and writes nothing."""
+    client.force_login(world.owner)
+    survey_url = client.post(
+        "/surveys/new/",
+        {"org": world.company_a.pk, "title": "食堂满意度", "audience_who": "everyone"},
+    )["Location"]
+    pk = int(survey_url.strip("/").split("/")[-1])
+    matrix = client.post(
+        f"/surveys/{pk}/do/question/",
+        {"kind": "matrix", "text": "请为食堂各窗口打分", "items": "", "required": "on"},
+    )
+    page = matrix.content.decode()
+    assert matrix.status_code == 422
+    assert "矩阵题需要 1 至 20 个互不相同的评价项目" in page
+    assert 'value="请为食堂各窗口打分"' in page
+    assert '<option value="matrix" selected>' in page
+    assert not Question.objects.filter(survey_id=pk).exists()
+
+    client.post(f"/surveys/{pk}/do/question/", {"kind": "long", "text": "建议", "required": "on"})
+    backwards = client.post(
+        f"/surveys/{pk}/do/question/",
+        {"kind": "single", "text": "是否在食堂就餐", "options": "经常\n偶尔\n从不", "skip": "3=1"},
+    )
+    page = backwards.content.decode()
+    assert backwards.status_code == 422
+    assert "只能跳到后面的题目" in page
+    assert 'value="是否在食堂就餐"' in page and "经常\n偶尔\n从不</textarea>" in page
+    assert 'value="3=1"' in page
+    assert Question.objects.filter(survey_id=pk).count() == 1
+
+    first = Question.objects.get(survey_id=pk)
+    edited = client.post(
+        f"/surveys/{pk}/questions/{first.pk}/",
+        {"question": first.pk, "kind": "matrix", "text": "各窗口的饭菜", "items": ""},
+    )
+    page = edited.content.decode()
+    assert edited.status_code == 422
+    assert "矩阵题需要 1 至 20 个互不相同的评价项目" in page and 'value="各窗口的饭菜"' in page
+    assert Question.objects.get(pk=first.pk).text == "建议"
+    gone = client.post(
+        f"/surveys/{pk}/do/question/",
+        {"question": first.pk + 1000, "kind": "long", "text": "已删除的题目"},
+    )
+    assert gone.status_code == 422 and "题目不存在" in gone.content.decode()

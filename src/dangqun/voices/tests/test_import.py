@@ -365,3 +365,25 @@ def test_the_mapping_page_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(7):
         html = page.client.get(f"/voices/import/{job.pk}/").content.decode()
     assert 'name="unit-4"' in html and 'name="category-4"' in html
+
+
+def test_error_files_are_swept_thirty_days_after_the_import(world, page, canteen):
+    from django.utils import timezone
+
+    from dangqun.core.imports.files import error_file_path
+    from dangqun.voices.tasks import sweep_voice_import_error_files
+
+    job = page(csv_file([row("H-1"), row("H-2", 提交时间="去年春天")]))
+    path = error_file_path(job)
+    assert job.status == "invalid" and path.exists()
+    waiting = page(csv_file([row("H-3", 类别="不存在的类别")]))
+    assert waiting.status == "mapping"
+    upload = error_file_path(waiting).with_name(waiting.stored_file)
+    assert upload.exists()  # kept for the owner's mapping
+    long_ago = timezone.now() - datetime.timedelta(days=31)
+    VoiceImportJob.objects.update(finished_at=long_ago)
+    assert sweep_voice_import_error_files.call_local() == 1
+    assert not path.exists() and upload.exists()
+    job.refresh_from_db()
+    assert job.stored_file == "" and not job.has_error_file
+    assert page.client.get(f"/voices/import/{job.pk}/errors/").status_code == 404

@@ -271,3 +271,27 @@ def test_inviting_more_seconders_is_audited_in_the_same_transaction(
     row = AuditLog.objects.get(action="voice.invite")
     assert (row.actor, row.object_id) == (accounts["zhang"], str(voice.pk))
     assert row.after == {"seconders": [world.zhao.employee_no]}
+
+
+def test_a_paper_proposal_with_an_id_that_cannot_be_one_is_a_field_error(
+    world, mass, congress, client
+):
+    """The proposer field is added after ``StyledForm.__init__``: it refuses a huge id in
+    Chinese like every other model choice (SQLite overflowed: a 500)."""
+    client.force_login(mass)
+    rep = congress.representatives.get(person=world.li)
+    page = client.post(
+        f"/voices/congress/{congress.pk}/",
+        {
+            "form": "paper",
+            "title": TEXT["title"],
+            "content": TEXT["content"],
+            "proposer": "99999999999999999999",
+            "seconders": [str(rep.pk)],
+        },
+    )
+    assert page.status_code == 422
+    assert page.context["paper_form"].errors["proposer"] == [
+        "选择一个有效的选项： 该选择不在可用的选项中。"
+    ]
+    assert not congress.proposals.exists()
