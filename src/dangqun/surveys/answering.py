@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dangqun.accounts.scope import require
@@ -35,6 +35,19 @@ def counted_unit(person) -> Org | None:
     """The unit a response counts for: the respondent's company (``Org.company``), nothing
     finer."""
     return person.unit.company() if person.unit_id else None
+
+
+def _status_held(pk: int) -> str | None:
+    """The survey's status, held until this answer commits: on PostgreSQL ``FOR SHARE`` (answers
+    do not wait for each other; closing's ``FOR UPDATE`` waits for those under way, and they for
+    it), so no answer commits after its survey closed and closing's shuffle sees every answer.
+    SQLite writes one transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return Survey.objects.filter(pk=pk).values_list("status", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT status FROM surveys_survey WHERE id = %s FOR SHARE", [pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def path_of(questions: list[Question], answers: dict[str, Any]) -> list[Question]:
@@ -159,7 +172,7 @@ def answer(user, survey: Survey, raw: dict[str, Any]) -> None:
     answers = clean_answers(questions, raw)
     unit = counted_unit(person)
     with transaction.atomic():
-        current = Survey.objects.filter(pk=survey.pk).values_list("status", flat=True).first()
+        current = _status_held(survey.pk)
         if current != Status.OPEN:
             raise ValidationError(CLOSED)
         try:

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dangqun.orgs.models import Org, company_of_unit_sql
+from dangqun.orgs.models import Org, System, company_map
 from dangqun.voices.models import Rating, Status, Voice, VoiceTally, hour_field
 
 # company: the company the voice was raised in (``Voice.company``), for figures by company.
@@ -244,14 +244,21 @@ def rebuild(months: Iterable[dt.date] | None = None) -> list[dt.date]:
 
 
 def fill_companies() -> int:
-    """Give voices written around ``Voice.save`` (bulk seeds, imports) their company, in one
-    statement, before they are counted. Returns how many."""
-    table = Voice._meta.db_table
-    filled = company_of_unit_sql(table)
-    sql = f"UPDATE {table} SET company_id = {filled} WHERE company_id IS NULL"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.rowcount
+    """Give voices written around ``Voice.save`` (bulk seeds, imports) their company before they
+    are counted: one read of the tree, one update per company. Returns how many."""
+    missing = Voice.objects.filter(company__isnull=True)
+    units = set(missing.values_list("unit_id", flat=True).distinct())
+    if not units:
+        return 0
+    tree = Org.objects.filter(system=System.ENTERPRISE).values_list("pk", "path", "kind")
+    by_company: dict[int, list[int]] = {}
+    for unit, company in company_map(tree).items():
+        if unit in units:
+            by_company.setdefault(company, []).append(unit)
+    return sum(
+        missing.filter(unit_id__in=ids).update(company_id=company)
+        for company, ids in by_company.items()
+    )
 
 
 def rebuild_for_orgs(orgs) -> list[dt.date]:

@@ -27,35 +27,45 @@ class Migration(migrations.Migration):
     ]
 
 
-# Filling is SQL only (the models here may be older than the app's code): each voice's company
-# from its unit, then the tallies' "company" rows summed from their "unit" rows — the same
-# counts ``tally.rebuild`` would make, without reading every voice.
+# Filling: each organisation's company worked out once (``company_map``, a pure function of the
+# tree) into a temporary table, then each voice's company and the tallies' "company" rows summed
+# from their "unit" rows by joining it — the counts ``tally.rebuild`` would make, without reading
+# every voice into Python or a subquery per voice.
 def fill(apps, schema_editor):
-    from dangqun.orgs.models import company_of_unit_sql
+    from dangqun.orgs.models import company_map
 
     connection = schema_editor.connection
+    org = apps.get_model("orgs", "Org")
     tally = apps.get_model("voices", "VoiceTally")
     fields = [
         f.column
         for f in tally._meta.concrete_fields
         if f.column not in ("id", "month", "root", "dimension", "key")
     ]
-    company = company_of_unit_sql("t", "unit_num")
-    sums = ", ".join(f"SUM({name})" for name in fields)
+    mapping = company_map(org.objects.filter(system="enterprise").values_list("pk", "path", "kind"))
+    sums = ", ".join(f"SUM(t.{name})" for name in fields)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE voices_voice SET company_id = {company_of_unit_sql('voices_voice')} "  # noqa: S608
-            "WHERE company_id IS NULL"
+            "CREATE TEMPORARY TABLE dq_company_map "
+            "(unit_key VARCHAR(32) PRIMARY KEY, unit_id BIGINT UNIQUE, company_id BIGINT)"
+        )
+        cursor.executemany(
+            "INSERT INTO dq_company_map (unit_key, unit_id, company_id) VALUES (%s, %s, %s)",
+            [(str(unit), unit, company) for unit, company in mapping.items()],
+        )
+        cursor.execute(
+            "UPDATE voices_voice SET company_id = (SELECT m.company_id FROM dq_company_map m "
+            "WHERE m.unit_id = voices_voice.unit_id) WHERE company_id IS NULL"
         )
         cursor.execute("DELETE FROM voices_voicetally WHERE dimension = 'company'")
         cursor.execute(
             f"INSERT INTO voices_voicetally (month, root, dimension, key, {', '.join(fields)}) "  # noqa: S608
-            f"SELECT month, root, 'company', COALESCE(CAST(company AS VARCHAR(32)), ''), {sums} "
-            f"FROM (SELECT t.*, CASE WHEN t.unit_num IS NULL THEN NULL ELSE {company} END AS company "
-            "FROM (SELECT *, CASE WHEN key = '' THEN NULL ELSE CAST(key AS BIGINT) END AS unit_num "
-            "FROM voices_voicetally WHERE dimension = 'unit') t) x "
-            "GROUP BY month, root, company"
+            "SELECT t.month, t.root, 'company', "
+            f"COALESCE(CAST(m.company_id AS VARCHAR(32)), ''), {sums} "
+            "FROM voices_voicetally t LEFT JOIN dq_company_map m ON m.unit_key = t.key "
+            "WHERE t.dimension = 'unit' GROUP BY t.month, t.root, m.company_id"
         )
+        cursor.execute("DROP TABLE dq_company_map")
 
 
 Migration.operations.append(migrations.RunPython(fill, migrations.RunPython.noop))
