@@ -118,6 +118,7 @@ def update(user, item: Item, data: dict, images=(), attachments=()) -> Item:
     with transaction.atomic():
         item = _locked(item)
         before = _snapshot(item)
+        before_who = item.audience_who
         for name in FIELDS:
             if name in data:
                 setattr(item, name, data[name])
@@ -125,8 +126,15 @@ def update(user, item: Item, data: dict, images=(), attachments=()) -> Item:
             item.body = content.clean(data["body"])
         if item.status == ItemStatus.PUBLISHED and item.publish_at is None:
             item.publish_at = timezone.now()
+        recount = item.status == ItemStatus.PUBLISHED and (
+            "audience_orgs" in data or data.get("audience_who", item.audience_who) != before_who
+        )
+        if recount:  # counted live until the task has recounted the new audience
+            item.reach_counted_at = None
         _save(item, data, stored)
         audit.record(user, "publicity.item_update", item, before=before, after=_snapshot(item))
+        if recount:
+            count_reach_after_commit(item)
     return item
 
 
@@ -154,7 +162,16 @@ def publish(user, item: Item) -> Item:
         )
         if item.publish_at <= now:
             notify.announce_after_commit(item)
+        count_reach_after_commit(item)
     return item
+
+
+def count_reach_after_commit(item: Item) -> None:
+    """The item's reach tallies written from its audience once the change has committed, in a
+    Huey task: a group-wide audience is not counted in the publisher's request."""
+    from dangqun.publicity.tasks import count_reach  # tasks imports this module
+
+    transaction.on_commit(lambda: count_reach(item.pk))
 
 
 def pin(user, item: Item, pinned: bool) -> Item:

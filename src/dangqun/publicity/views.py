@@ -142,8 +142,9 @@ def manage(request):
     if theme.isdigit():
         rows = rows.filter(theme_id=int(theme))
     shown = list(rows.order_by("-id")[:PAGE_SIZE])
+    counts = reach.totals(request.user, shown)
     context = {
-        "rows": [(i, reach.total(request.user, i)) for i in shown],
+        "rows": [(i, counts[i.pk]) for i in shown],
         "themes": Theme.objects.all(),
         "theme": theme,
         "publishes": services.publishes(request.user),
@@ -201,16 +202,17 @@ def item_page(request, pk: int):
     manages = services.can_manage(user, item)
     published = item.status != ItemStatus.DRAFT
     root = reach.root_for(user, item, request.GET.get("org", "")) if published else None
+    total = reach.total(user, item) if published else None
     context = {
         "item": item,
         "manages": manages,
         "questions": list(item.questions.all()),
         "question_form": forms.QuestionForm(),
         "withdraw_form": forms.WithdrawForm(),
-        "total": reach.total(user, item) if published else None,
+        "total": total,
         "root": root,
         "units": reach.per_unit(user, item, root) if published else [],
-        "chart": reach.by_day(user, item) if published else None,
+        "chart": reach.by_day(user, item, total.delivered) if published else None,
         "may_remind": reach.may_remind(user, item),
         "waiting": reach.waiting(user, item, 200) if reach.may_remind(user, item) else [],
         "statuses": ItemStatus,

@@ -1,0 +1,197 @@
+"""Reach kept as things happen (issue #18 §5, decision 0039): ``ReachTally`` rows per item and
+placement (unit, party branch, union and league organisation of the people counted), so an
+item's reach in any scope, per unit or per branch, is a sum over a few thousand rows instead of
+a count over its whole audience and its receipts.
+
+- ``add`` — inside the reader's transaction, when a receipt is made (opened), confirmed, a
+  quiz result made (answered) or first passed: an upsert that adds, safe under concurrent
+  readers. It takes ``FOR KEY SHARE`` on the item row (on PostgreSQL), which ``rebuild``'s
+  ``FOR UPDATE`` waits for: a write is either in a recount or added after it, never lost or
+  counted twice.
+- ``rebuild`` — recount items from the live data (the audience placed where they are now, their
+  receipts and quiz results): after publishing (a Huey task, ``tasks.count_reach``), after the
+  audience of a published item changes, after a bulk write (the seeds), and every night.
+- ``live`` — the reference count (the truth) the tallies are checked against.
+
+Between two recounts a person who moves unit keeps being counted as delivered where they were,
+and what they do from then on is added where they are; the next recount places everybody where
+they are then. Items never published have no rows."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from dangqun.core.bulk import insert_dicts
+from dangqun.people import audience
+from dangqun.people.models import Person
+from dangqun.publicity.models import Item, ItemStatus, QuizResult, ReachTally, Receipt
+
+log = logging.getLogger(__name__)
+
+FLAGS = ("delivered", "opened", "confirmed", "answered", "passed")
+PLACE = ("unit_id", "party_branch_id", "union_org_id", "league_org_id")
+ITEMS_PER_CHUNK = 10  # items recounted (and locked) per transaction
+
+Place = tuple[int, int | None, int | None, int | None]
+
+
+def sums() -> dict:
+    """The aggregate of every counter over some tally rows (0 when there are none)."""
+    return {flag: Coalesce(Sum(flag), 0) for flag in FLAGS}
+
+
+def placed(place: Place) -> str:
+    return ".".join(str(pk or 0) for pk in place)
+
+
+def place_of(person: Person) -> Place:
+    return (person.unit_id, person.party_branch_id, person.union_org_id, person.league_org_id)
+
+
+_COLUMNS = "item_id, placed, unit_id, party_branch_id, union_org_id, league_org_id, " + ", ".join(
+    FLAGS
+)
+_ADDED = ", ".join(f"{flag} = publicity_reachtally.{flag} + excluded.{flag}" for flag in FLAGS)
+
+
+def add(item: Item, person: Person, **counts: int) -> None:
+    """Add ``counts`` (``opened=1``…) to the item's row of the person's placement, in the
+    caller's transaction. One statement; on PostgreSQL it also holds the item row ``FOR KEY
+    SHARE`` until the caller commits, so a recount in progress waits for it (and it for one)."""
+    unknown = set(counts) - set(FLAGS)
+    if unknown:
+        raise ValueError(f"unknown counters {unknown}")
+    if not any(counts.values()):
+        return
+    place = place_of(person)
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    values = [counts.get(flag, 0) for flag in FLAGS]
+    marks = ", ".join(["%s"] * (5 + len(FLAGS)))
+    sql = (
+        f"INSERT INTO publicity_reachtally ({_COLUMNS}) "  # noqa: S608 - fixed identifiers
+        f"SELECT id, {marks} FROM publicity_item WHERE id = %s{lock} "
+        f"ON CONFLICT (item_id, placed) DO UPDATE SET {_ADDED}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [placed(place), *place, *values, item.pk])
+
+
+# The live count, the truth ---------------------------------------------------------------------
+def live(item: Item, people: QuerySet | None = None) -> dict[Place, dict[str, int]]:
+    """Per placement, the item's audience (within ``people`` if given) and how many of them
+    opened, confirmed, answered and passed — counted from the records, as the tallies should be."""
+    return _counted([item], item, people)[item.pk]
+
+
+def _audience_ids(record: Item, people: QuerySet | None = None) -> QuerySet:
+    found = Person.objects.filter(pk__in=audience.people(record).values("pk"))
+    if people is not None:
+        found = found.filter(pk__in=people.values("pk"))
+    return found
+
+
+def _counted(items: list[Item], record: Item, people=None) -> dict[int, dict[Place, dict]]:
+    """Items sharing ``record``'s audience: delivered per placement (one query), their receipts
+    and quiz results per item and placement (one query each)."""
+    ids = [item.pk for item in items]
+    members = _audience_ids(record, people)
+    census = members.order_by().values_list(*PLACE).annotate(n=Count("pk"))
+    found: dict[int, dict[Place, dict]] = {pk: {} for pk in ids}
+    zero = dict.fromkeys(FLAGS, 0)
+    for *place, n in census:
+        for pk in ids:
+            found[pk][tuple(place)] = {**zero, "delivered": n}
+    person = [f"person__{field}" for field in PLACE]
+    receipts = (
+        Receipt.objects.filter(item_id__in=ids, person__in=members.values("pk"))
+        .order_by()
+        .values_list("item_id", *person)
+        .annotate(opened=Count("pk"), confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)))
+    )
+    results = (
+        QuizResult.objects.filter(item_id__in=ids, person__in=members.values("pk"))
+        .order_by()
+        .values_list("item_id", *person)
+        .annotate(answered=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    )
+    rows = [(*row, None, None) for row in receipts]  # (item, place…, opened, confirmed, -, -)
+    rows += [(pk, *place, None, None, answered, passed) for pk, *place, answered, passed in results]
+    for pk, *rest in rows:
+        place, counts = tuple(rest[:4]), rest[4:]
+        row = found[pk].setdefault(place, dict(zero))
+        for flag, value in zip(FLAGS[1:], counts, strict=True):
+            if value is not None:
+                row[flag] = value
+    return found
+
+
+# Recounting ------------------------------------------------------------------------------------
+def _signature(item: Item) -> tuple:
+    """Items with the same signature have the same audience."""
+    chosen = tuple(sorted(org.pk for org in item.audience_orgs.all()))
+    return (item.audience_who, chosen or (item.org_id,))
+
+
+def _totals(ids: list[int]) -> dict[int, tuple]:
+    rows = ReachTally.objects.filter(item_id__in=ids).values("item_id").annotate(**sums())
+    return {row.pop("item_id"): tuple(row[f] for f in FLAGS) for row in rows.order_by()}
+
+
+def rebuild(items: Iterable[Item] | QuerySet | None = None) -> list[int]:
+    """Recount the given items (every published or withdrawn item if None) from the records and
+    rewrite their rows; returns the ids whose totals had drifted. Items of one audience are
+    counted together, ``ITEMS_PER_CHUNK`` per transaction, each locked while it is recounted."""
+    if items is None:
+        items = Item.objects.exclude(status=ItemStatus.DRAFT)
+    if isinstance(items, QuerySet):
+        items = items.select_related("org").prefetch_related("audience_orgs").order_by("pk")
+    groups: dict[tuple, list[Item]] = defaultdict(list)
+    for item in items:
+        if item.status != ItemStatus.DRAFT:
+            groups[_signature(item)].append(item)
+    drifted: list[int] = []
+    for group in groups.values():
+        for start in range(0, len(group), ITEMS_PER_CHUNK):
+            drifted += _rebuild_chunk(group[start : start + ITEMS_PER_CHUNK])
+    return drifted
+
+
+def _rebuild_chunk(items: list[Item]) -> list[int]:
+    ids = [item.pk for item in items]
+    with transaction.atomic():
+        # Readers add under FOR KEY SHARE: this waits for those in flight and holds off new ones
+        list(Item.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        before = _totals(ids)
+        found = _counted(items, items[0])
+        ReachTally.objects.filter(item_id__in=ids).delete()
+        rows = []
+        for pk, places in found.items():
+            for place, counts in places.items():
+                row = {"item_id": pk, "placed": placed(place), **counts}
+                row.update(zip(PLACE, place, strict=True))
+                rows.append(row)
+        insert_dicts(ReachTally, rows)
+        Item.objects.filter(pk__in=ids).update(reach_counted_at=timezone.now())
+    drifted = []
+    for pk, places in found.items():
+        after = tuple(sum(c[f] for c in places.values()) for f in FLAGS)
+        if pk in before and before[pk] != after:
+            drifted.append(pk)
+    return drifted
+
+
+def nightly_check() -> list[int]:
+    """Every published or withdrawn item recounted; items whose totals had moved are logged (people
+    who joined or left an audience since the last recount move them too, so this is a count,
+    not an alarm). Returns their ids."""
+    drifted = rebuild()
+    if drifted:
+        log.warning("政策宣传阅读统计已重新计算，%s 条内容的合计有变化", len(drifted))
+    return drifted
