@@ -12,6 +12,7 @@ every item was before: ``live_total`` / ``live_per_unit``, kept as the reference
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -172,22 +173,24 @@ def _by_child(rows, root: Org, counts: dict) -> list[Row]:
 
 def by_day(user, item: Item, delivered: int | None = None) -> dict:
     """Opened and confirmed per day since publishing, cumulative, as rates of the delivered
-    (``total``'s, counted again unless given)."""
-    people = audience_in_scope(user, item).values("pk")
-    receipts = Receipt.objects.filter(item=item, person__in=people)
-    opened = dict(
-        receipts.annotate(day=TruncDate("opened_at"))
-        .values("day")
+    (``total``'s, counted again unless given). One pass over the item's receipts of people in the
+    user's scope — not joined to the audience: whoever opened it was in it then (decision 0039)."""
+    receipts = Receipt.objects.filter(item=item)
+    scoped = Scope.of(user).person_q(_capability(user), include_self=False)
+    if scoped:  # an empty Q: the scope covers every unit, nothing to filter
+        receipts = receipts.filter(person__in=Person.objects.filter(scoped).values("pk"))
+    rows = (
+        receipts.order_by()
+        .annotate(opened_day=TruncDate("opened_at"), confirmed_day=TruncDate("confirmed_at"))
+        .values_list("opened_day", "confirmed_day")
         .annotate(n=Count("pk"))
-        .values_list("day", "n")
     )
-    confirmed = dict(
-        receipts.filter(confirmed_at__isnull=False)
-        .annotate(day=TruncDate("confirmed_at"))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
+    opened: Counter = Counter()
+    confirmed: Counter = Counter()
+    for opened_day, confirmed_day, n in rows:
+        opened[opened_day] += n
+        if confirmed_day is not None:
+            confirmed[confirmed_day] += n
     days = sorted(set(opened) | set(confirmed))[-60:]
     if delivered is None:
         delivered = total(user, item).delivered

@@ -214,10 +214,27 @@ def item_page(request, pk: int):
         "units": reach.per_unit(user, item, root) if published else [],
         "chart": reach.by_day(user, item, total.delivered) if published else None,
         "may_remind": reach.may_remind(user, item),
-        "waiting": reach.waiting(user, item, 200) if reach.may_remind(user, item) else [],
+        "unconfirmed": max(0, total.delivered - total.confirmed) if published else 0,
         "statuses": ItemStatus,
     }
     return render_page(request, "publicity/item.html", context)
+
+
+WAITING_SHOWN = 200
+
+
+@login_required
+def waiting(request, pk: int):
+    """Who in the user's scope has not confirmed a 必读 item (the first ``WAITING_SHOWN`` in 拼音
+    order, each with a reminder button): a fragment the item's page loads after itself, since
+    reading a group's audience for names takes far longer than its figures."""
+    item = services.require_visible(request.user, pk)
+    require(services.keeps(request.user, item), "您无权查看发布情况")
+    if not reach.may_remind(request.user, item):
+        raise Http404("没有可提醒的名单")
+    rows = reach.waiting(request.user, item, WAITING_SHOWN)
+    context = {"item": item, "waiting": rows, "limit": WAITING_SHOWN}
+    return render_page(request, "publicity/_waiting.html", context)
 
 
 @login_required
