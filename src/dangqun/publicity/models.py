@@ -229,8 +229,12 @@ class ReachTally(models.Model):
     scope, are sums of a few thousand rows. ``delivered`` is the audience, recounted; the other
     counts are added by the reader's own transaction and recounted with it."""
 
-    # (item, placed) is unique: that index serves every read, so no other index is kept
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # (item, placed) is the key: its index serves every read and write, no other is kept; no
+    # database constraints either (derived rows, millions of them, rewritten every night)
+    pk = models.CompositePrimaryKey("item", "placed")
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+    )
     placed = models.CharField(max_length=80)  # "unit.branch.union.league", 0 for none
     unit = models.ForeignKey(
         "orgs.Org",
@@ -271,9 +275,6 @@ class ReachTally(models.Model):
 
     class Meta:
         verbose_name = "阅读情况统计"
-        constraints = [
-            models.UniqueConstraint(fields=["item", "placed"], name="publicity_reach_once")
-        ]
 
     def __str__(self) -> str:
         return f"{self.item_id}/{self.placed}"

@@ -8,10 +8,11 @@ a count over its whole audience and its receipts.
   readers. It takes ``FOR KEY SHARE`` on the item row (on PostgreSQL), which ``rebuild``'s
   ``FOR UPDATE`` waits for: a write is either in a recount or added after it, never lost or
   counted twice.
-- ``rebuild`` — recount items from the live data (the audience placed where they are now, their
+- ``rebuild`` — recount items in SQL from the records (the audience placed where they are now, their
   receipts and quiz results): after publishing (a Huey task, ``tasks.count_reach``), after the
   audience of a published item changes, after a bulk write (the seeds), and every night.
-- ``live`` — the reference count (the truth) the tallies are checked against.
+- ``live`` — the reference count (the truth) the tallies are checked against, written apart from
+  ``rebuild``'s SQL on purpose (the ORM, per placement in Python).
 
 Between two recounts a person who moves unit keeps being counted as delivered where they were,
 and what they do from then on is added where they are; the next recount places everybody where
@@ -28,7 +29,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from dangqun.core.bulk import insert_dicts
 from dangqun.people import audience
 from dangqun.people.models import Person
 from dangqun.publicity.models import Item, ItemStatus, QuizResult, ReachTally, Receipt
@@ -163,28 +163,57 @@ def rebuild(items: Iterable[Item] | QuerySet | None = None) -> list[int]:
     return drifted
 
 
+_PLACED = " || '.' || ".join(
+    f"CAST(COALESCE(p.{field}, 0) AS TEXT)" for field in PLACE
+)  # as ``placed`` spells it
+_PLACE_COLUMNS = ", ".join(PLACE)
+# The audience per placement (once), the items' receipts and quiz results of the audience per
+# item and placement, then every placement of every item with what was read there.
+_REBUILD = f"""
+WITH aud AS (
+    SELECT p.id, {_PLACED} AS placed, p.{", p.".join(PLACE)}
+    FROM people_person p WHERE p.id IN ({{audience}})
+), census AS (
+    SELECT placed, {_PLACE_COLUMNS}, COUNT(*) AS n FROM aud GROUP BY placed, {_PLACE_COLUMNS}
+), readings AS (
+    SELECT r.item_id, a.placed, COUNT(*) AS opened, COUNT(r.confirmed_at) AS confirmed
+    FROM publicity_receipt r JOIN aud a ON a.id = r.person_id
+    WHERE r.item_id IN ({{items}}) GROUP BY r.item_id, a.placed
+), results AS (
+    SELECT q.item_id, a.placed, COUNT(*) AS answered,
+        SUM(CASE WHEN q.passed THEN 1 ELSE 0 END) AS passed
+    FROM publicity_quizresult q JOIN aud a ON a.id = q.person_id
+    WHERE q.item_id IN ({{items}}) GROUP BY q.item_id, a.placed
+)
+INSERT INTO publicity_reachtally ({_COLUMNS})
+SELECT i.id, c.placed, c.{", c.".join(PLACE)}, c.n, COALESCE(rd.opened, 0),
+    COALESCE(rd.confirmed, 0), COALESCE(rs.answered, 0), COALESCE(rs.passed, 0)
+FROM census c CROSS JOIN publicity_item i
+LEFT JOIN readings rd ON rd.item_id = i.id AND rd.placed = c.placed
+LEFT JOIN results rs ON rs.item_id = i.id AND rs.placed = c.placed
+WHERE i.id IN ({{items}})
+"""  # noqa: S608 - fixed identifiers; the values go as parameters
+
+
 def _rebuild_chunk(items: list[Item]) -> list[int]:
+    """Items of one audience recounted in one statement (``_REBUILD``), under their row locks."""
     ids = [item.pk for item in items]
+    audience_sql, audience_params = (
+        audience.people(items[0]).order_by().values("pk").query.sql_with_params()
+    )
+    sql = _REBUILD.format(items=", ".join(["%s"] * len(ids)), audience=audience_sql)
     with transaction.atomic():
         # Readers add under FOR KEY SHARE: this waits for those in flight and holds off new ones
         list(Item.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
         before = _totals(ids)
-        found = _counted(items, items[0])
         ReachTally.objects.filter(item_id__in=ids).delete()
-        rows = []
-        for pk, places in found.items():
-            for place, counts in places.items():
-                row = {"item_id": pk, "placed": placed(place), **counts}
-                row.update(zip(PLACE, place, strict=True))
-                rows.append(row)
-        insert_dicts(ReachTally, rows)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # the grouping in memory, not spilled to disk
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute(sql, [*audience_params, *ids, *ids, *ids])
         Item.objects.filter(pk__in=ids).update(reach_counted_at=timezone.now())
-    drifted = []
-    for pk, places in found.items():
-        after = tuple(sum(c[f] for c in places.values()) for f in FLAGS)
-        if pk in before and before[pk] != after:
-            drifted.append(pk)
-    return drifted
+        after = _totals(ids)
+    return [pk for pk in ids if pk in before and before[pk] != after.get(pk, (0,) * len(FLAGS))]
 
 
 def nightly_check() -> list[int]:
