@@ -84,51 +84,33 @@ def add(item: Item, person: Person, **counts: int) -> None:
 
 
 # The live count, the truth ---------------------------------------------------------------------
-def live(item: Item, people: QuerySet | None = None) -> dict[Place, dict[str, int]]:
-    """Per placement, the item's audience (within ``people`` if given) and how many of them
-    opened, confirmed, answered and passed — counted from the records, as the tallies should be."""
-    return _counted([item], item, people)[item.pk]
-
-
-def _audience_ids(record: Item, people: QuerySet | None = None) -> QuerySet:
-    found = Person.objects.filter(pk__in=audience.people(record).values("pk"))
-    if people is not None:
-        found = found.filter(pk__in=people.values("pk"))
-    return found
-
-
-def _counted(items: list[Item], record: Item, people=None) -> dict[int, dict[Place, dict]]:
-    """Items sharing ``record``'s audience: delivered per placement (one query), their receipts
-    and quiz results per item and placement (one query each)."""
-    ids = [item.pk for item in items]
-    members = _audience_ids(record, people)
-    census = members.order_by().values_list(*PLACE).annotate(n=Count("pk"))
-    found: dict[int, dict[Place, dict]] = {pk: {} for pk in ids}
+def live(item: Item) -> dict[Place, dict[str, int]]:
+    """Per placement, the item's audience and how many of them opened, confirmed, answered and
+    passed — counted from the records through the ORM, apart from ``rebuild``'s SQL: what the
+    tallies should hold."""
+    members = Person.objects.filter(pk__in=audience.people(item).values("pk"))
     zero = dict.fromkeys(FLAGS, 0)
-    for *place, n in census:
-        for pk in ids:
-            found[pk][tuple(place)] = {**zero, "delivered": n}
+    found = {
+        tuple(place): {**zero, "delivered": n}
+        for *place, n in members.order_by().values_list(*PLACE).annotate(n=Count("pk"))
+    }
     person = [f"person__{field}" for field in PLACE]
     receipts = (
-        Receipt.objects.filter(item_id__in=ids, person__in=members.values("pk"))
+        Receipt.objects.filter(item=item, person__in=members.values("pk"))
         .order_by()
-        .values_list("item_id", *person)
+        .values_list(*person)
         .annotate(opened=Count("pk"), confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)))
     )
+    for *place, opened, confirmed in receipts:
+        found[tuple(place)].update(opened=opened, confirmed=confirmed)
     results = (
-        QuizResult.objects.filter(item_id__in=ids, person__in=members.values("pk"))
+        QuizResult.objects.filter(item=item, person__in=members.values("pk"))
         .order_by()
-        .values_list("item_id", *person)
+        .values_list(*person)
         .annotate(answered=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
     )
-    rows = [(*row, None, None) for row in receipts]  # (item, place…, opened, confirmed, -, -)
-    rows += [(pk, *place, None, None, answered, passed) for pk, *place, answered, passed in results]
-    for pk, *rest in rows:
-        place, counts = tuple(rest[:4]), rest[4:]
-        row = found[pk].setdefault(place, dict(zero))
-        for flag, value in zip(FLAGS[1:], counts, strict=True):
-            if value is not None:
-                row[flag] = value
+    for *place, answered, passed in results:
+        found[tuple(place)].update(answered=answered, passed=passed)
     return found
 
 

@@ -31,6 +31,16 @@ def _fresh(user):
     return User.objects.select_related("person").get(pk=user.pk)
 
 
+def _rows(item) -> dict:
+    """The item's tally rows as ``tally.live`` counts them: per placement, every counter."""
+    return {
+        (r.unit_id, r.party_branch_id, r.union_org_id, r.league_org_id): {
+            f: getattr(r, f) for f in tally.FLAGS
+        }
+        for r in ReachTally.objects.filter(item=item)
+    }
+
+
 def _flags(item) -> dict[str, int]:
     rows = ReachTally.objects.filter(item=item).aggregate(**tally.sums())
     return {flag: rows[flag] for flag in tally.FLAGS}
@@ -173,6 +183,7 @@ def _read_randomly(rng, readers, shown, steps):
 def test_tallies_kept_by_reading_equal_the_live_count(town, town_items, seed):
     _read_randomly(random.Random(seed), town.readers, town_items, 80)
     assert sum(_flags(i)["opened"] for i in town_items) > 10  # the walk did read
+    assert all(_rows(i) == tally.live(i) for i in town_items)
     _same_as_live(town, town_items)
 
 
@@ -191,7 +202,9 @@ def test_after_people_move_the_recount_equals_the_live_count(town, town_items, s
                 union_org=union_org,
                 employment_status=rng.choice(["active", "active", "retired"]),
             )
+    assert any(_rows(i) != tally.live(i) for i in town_items)  # the moves showed
     tally.rebuild(Item.objects.filter(pk__in=[i.pk for i in town_items]))
+    assert all(_rows(i) == tally.live(i) for i in town_items)
     _same_as_live(town, town_items)
 
 
