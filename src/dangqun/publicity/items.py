@@ -118,7 +118,8 @@ def update(user, item: Item, data: dict, images=(), attachments=()) -> Item:
     with transaction.atomic():
         item = _locked(item)
         before = _snapshot(item)
-        before_who = item.audience_who
+        published = item.status == ItemStatus.PUBLISHED
+        audience_before = _audience_of(item) if published else None
         for name in FIELDS:
             if name in data:
                 setattr(item, name, data[name])
@@ -126,16 +127,20 @@ def update(user, item: Item, data: dict, images=(), attachments=()) -> Item:
             item.body = content.clean(data["body"])
         if item.status == ItemStatus.PUBLISHED and item.publish_at is None:
             item.publish_at = timezone.now()
-        recount = item.status == ItemStatus.PUBLISHED and (
-            "audience_orgs" in data or data.get("audience_who", item.audience_who) != before_who
-        )
-        if recount:  # counted live until the task has recounted the new audience
-            item.reach_counted_at = None
         _save(item, data, stored)
-        audit.record(user, "publicity.item_update", item, before=before, after=_snapshot(item))
-        if recount:
+        if published and _audience_of(item) != audience_before:
+            # counted live until the task has recounted the new audience
+            Item.objects.filter(pk=item.pk).update(reach_counted_at=None)
+            item.reach_counted_at = None
             count_reach_after_commit(item)
+        audit.record(user, "publicity.item_update", item, before=before, after=_snapshot(item))
     return item
+
+
+def _audience_of(item: Item) -> tuple:
+    """What an item's audience depends on: who, the organiser, the chosen sub-trees."""
+    chosen = sorted(item.audience_orgs.values_list("pk", flat=True))
+    return (item.audience_who, item.org_id, tuple(chosen))
 
 
 def publish(user, item: Item) -> Item:

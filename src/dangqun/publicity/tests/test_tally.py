@@ -75,6 +75,9 @@ def test_publishing_counts_the_audience_after_commit(world, make_item):
 def test_until_counted_reach_is_counted_live(world, make_item, django_capture_on_commit_callbacks):
     item = make_item()
     reading.open_item(world.member, item)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        item = items.update(world.owner, item, {"title": "新标题", "audience_orgs": []})
+    assert item.reach_counted_at is not None and callbacks == []  # the audience is the same
     data = {"audience_who": "everyone", "audience_orgs": []}
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         item = items.update(world.owner, item, data)
