@@ -92,6 +92,10 @@ def test_employee_reads_passes_the_quiz_and_confirms(page, world, settings, tmp_
     page.goto(f"{page.base_url}/publicity/manage/{item.pk}/")
     total = page.inner_text("#reach-total")
     assert "已确认 1 人（50%）" in total and "张三" not in page.inner_text("#reach")
+    page.wait_for_selector("#waiting-list")  # the names, loaded after the page
+    assert "李四" in page.inner_text("#waiting-card") and "（1 人）" in page.inner_text(
+        "#waiting-card"
+    )
     fits(page)
     page.click("#to-poster")
     page.wait_for_function("() => document.querySelector('#qr-image').complete")

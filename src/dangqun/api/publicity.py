@@ -113,7 +113,12 @@ class KeptItemSerializer(ItemSerializer):
 
     @extend_schema_field(TotalSerializer)
     def get_reach(self, item):
-        return TotalSerializer(reach.total(self.context["request"].user, item)).data
+        # the page's items counted together, the first time one of them is asked for
+        found = self.context.setdefault("reach_totals", {})
+        if item.pk not in found:
+            shown = getattr(self.parent, "instance", None) or [item]
+            found.update(reach.totals(self.context["request"].user, list(shown)))
+        return TotalSerializer(found[item.pk]).data
 
 
 class PublicityFileSerializer(serializers.Serializer):
@@ -365,10 +370,11 @@ class PublicityItemViewSet(
         if not services.keeps(request.user, item):
             raise PermissionDenied("您无权查看阅读情况")
         root = reach.root_for(request.user, item, request.query_params.get("org", ""))
+        total = reach.total(request.user, item)
         data = {
             "org": root.pk,
-            "total": reach.total(request.user, item),
+            "total": total,
             "units": reach.per_unit(request.user, item, root),
-            "by_day": reach.by_day(request.user, item),
+            "by_day": reach.by_day(request.user, item, total.delivered),
         }
         return Response(ReachSerializer(data).data)

@@ -118,6 +118,8 @@ def update(user, item: Item, data: dict, images=(), attachments=()) -> Item:
     with transaction.atomic():
         item = _locked(item)
         before = _snapshot(item)
+        published = item.status == ItemStatus.PUBLISHED
+        audience_before = _audience_of(item) if published else None
         for name in FIELDS:
             if name in data:
                 setattr(item, name, data[name])
@@ -126,8 +128,19 @@ def update(user, item: Item, data: dict, images=(), attachments=()) -> Item:
         if item.status == ItemStatus.PUBLISHED and item.publish_at is None:
             item.publish_at = timezone.now()
         _save(item, data, stored)
+        if published and _audience_of(item) != audience_before:
+            # counted live until the task has recounted the new audience
+            Item.objects.filter(pk=item.pk).update(reach_counted_at=None)
+            item.reach_counted_at = None
+            count_reach_after_commit(item)
         audit.record(user, "publicity.item_update", item, before=before, after=_snapshot(item))
     return item
+
+
+def _audience_of(item: Item) -> tuple:
+    """What an item's audience depends on: who, the organiser, the chosen sub-trees."""
+    chosen = sorted(item.audience_orgs.values_list("pk", flat=True))
+    return (item.audience_who, item.org_id, tuple(chosen))
 
 
 def publish(user, item: Item) -> Item:
@@ -154,7 +167,16 @@ def publish(user, item: Item) -> Item:
         )
         if item.publish_at <= now:
             notify.announce_after_commit(item)
+        count_reach_after_commit(item)
     return item
+
+
+def count_reach_after_commit(item: Item) -> None:
+    """The item's reach tallies written from its audience once the change has committed, in a
+    Huey task: a group-wide audience is not counted in the publisher's request."""
+    from dangqun.publicity.tasks import count_reach  # tasks imports this module
+
+    transaction.on_commit(lambda: count_reach(item.pk))
 
 
 def pin(user, item: Item, pinned: bool) -> Item:

@@ -95,6 +95,8 @@ class Item(AudienceFields):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdraw_reason = models.CharField("撤回原因", max_length=REASON_MAX, blank=True)
     announced_at = models.DateTimeField(null=True, blank=True)  # 必读's bell notice sent
+    # its ``ReachTally`` rows written (``tally.rebuild``); until then reach is counted live
+    reach_counted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -218,3 +220,61 @@ class QuizResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}/{self.person_id}: {self.correct}/{self.total}"
+
+
+class ReachTally(models.Model):
+    """How far an item reached, per placement of its audience (``tally.py``, decision 0039):
+    the people of one unit, party branch, union and league organisation (``placed`` spells the
+    four ids, 0 for none) — so figures under an enterprise or a party organisation, within any
+    scope, are sums of a few thousand rows. ``delivered`` is the audience, recounted; the other
+    counts are added by the reader's own transaction and recounted with it."""
+
+    # (item, placed) is the key: its index serves every read and write, no other is kept; no
+    # database constraints either (derived rows, millions of them, rewritten every night)
+    pk = models.CompositePrimaryKey("item", "placed")
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+    )
+    placed = models.CharField(max_length=80)  # "unit.branch.union.league", 0 for none
+    unit = models.ForeignKey(
+        "orgs.Org",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    party_branch = models.ForeignKey(
+        "orgs.Org",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    union_org = models.ForeignKey(
+        "orgs.Org",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    league_org = models.ForeignKey(
+        "orgs.Org",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    delivered = models.IntegerField(default=0)
+    opened = models.IntegerField(default=0)
+    confirmed = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    passed = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "阅读情况统计"
+
+    def __str__(self) -> str:
+        return f"{self.item_id}/{self.placed}"

@@ -1,14 +1,18 @@
-"""How far an item reached (issue #18 §1): delivered (the audience now), opened, confirmed and
+"""How far an item reached (issue #18 §1): delivered (the audience), opened, confirmed and
 quiz pass rate, as counts and rates per child organisation of a chosen organisation and by day —
 never a list of persons ranked (domain rules §8). Within the reader's scope only. A branch's
 keeper also sees who in their scope has not confirmed a 必读 item yet, to remind them.
 
-Each figure is one aggregate query over the audience: the audience's people joined to their
-receipts and quiz results through ``EXISTS``, grouped by the prefix of their unit's (or, under a
-party organisation, their branch's) path one level below the chosen organisation."""
+The figures are sums over the item's ``ReachTally`` rows (``tally.py``, decision 0039) whose
+placement the reader's scope covers — the same filter as on people (``Scope.person_q``), on the
+tally's unit, branch, union and league columns — grouped by the prefix of the unit's (or, under
+a party organisation, the branch's) path one level below the chosen organisation. An item whose
+tallies are not written yet (just published, or its audience just changed) is counted live, as
+every item was before: ``live_total`` / ``live_per_unit``, kept as the reference."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,8 +27,8 @@ from dangqun.orgs.models import Org, System
 from dangqun.people import audience
 from dangqun.people.audience import Who
 from dangqun.people.models import Person
-from dangqun.publicity import notify
-from dangqun.publicity.models import Item, ItemStatus, QuizResult, Receipt
+from dangqun.publicity import notify, tally
+from dangqun.publicity.models import Item, ItemStatus, QuizResult, ReachTally, Receipt
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,9 @@ class Row:
 
     @staticmethod
     def rate(part: int, whole: int) -> int | None:
-        return round(part * 100 / whole) if whole else None
+        """A percentage; at most 100 (between two recounts someone who moved into a unit after
+        publishing may have opened there while still delivered where they were)."""
+        return min(100, round(part * 100 / whole)) if whole else None
 
     @property
     def opened_rate(self) -> int | None:
@@ -78,7 +84,37 @@ def _flags(item: Item) -> dict:
     }
 
 
+def _counted(item: Item) -> bool:
+    return item.status != ItemStatus.DRAFT and item.reach_counted_at is not None
+
+
+def _tallies(user, items):
+    scoped = Scope.of(user).person_q(_capability(user), include_self=False)
+    return ReachTally.objects.filter(item__in=items).filter(scoped)
+
+
 def total(user, item: Item) -> Row:
+    if not _counted(item):
+        return live_total(user, item)
+    return Row(None, **_tallies(user, [item]).aggregate(**tally.sums()))
+
+
+def totals(user, items: list[Item]) -> dict[int, Row]:
+    """``total`` of each item, for a list: one query for all those counted."""
+    counted = [item for item in items if _counted(item)]
+    found = {item.pk: live_total(user, item) for item in items if not _counted(item)}
+    if counted:
+        rows = _tallies(user, counted).order_by().values("item_id").annotate(**tally.sums())
+        for row in rows:
+            pk = row.pop("item_id")
+            found[pk] = Row(None, **row)
+    for item in counted:
+        found.setdefault(item.pk, Row(None, 0, 0, 0, 0, 0))
+    return found
+
+
+def live_total(user, item: Item) -> Row:
+    """Counted over the audience and its receipts: the truth the tallies copy."""
     counts = audience_in_scope(user, item).order_by().aggregate(**_flags(item))
     return Row(None, **counts)
 
@@ -107,41 +143,57 @@ def root_for(user, item: Item, wanted: str = "") -> Org:
 
 def per_unit(user, item: Item, root: Org) -> list[Row]:
     """Rates per child organisation of ``root`` (people directly under ``root`` are its row)."""
+    if not _counted(item):
+        return live_per_unit(user, item, root)
+    return _by_child(_tallies(user, [item]), root, tally.sums())
+
+
+def live_per_unit(user, item: Item, root: Org) -> list[Row]:
+    """``per_unit`` counted over the audience and its receipts (the reference)."""
+    return _by_child(audience_in_scope(user, item), root, _flags(item))
+
+
+def _by_child(rows, root: Org, counts: dict) -> list[Row]:
+    """``rows`` (people, or tally rows: both have a unit and a party branch) summed per child of
+    ``root``: grouped by the first ``len(root.path) + steplen`` characters of the path."""
     field = "party_branch__path" if root.system == System.PARTY else "unit__path"
     length = len(root.path) + Org.steplen
     grouped = (
-        audience_in_scope(user, item)
-        .filter(**{f"{field}__startswith": root.path})
+        rows.filter(**{f"{field}__startswith": root.path})
         .order_by()
         .annotate(key=Substr(field, 1, length))
         .values("key")
-        .annotate(**_flags(item))
+        .annotate(**counts)
     )
-    counts = {row.pop("key"): row for row in grouped}
-    orgs = {o.path: o for o in Org.objects.filter(path__in=list(counts))}
-    rows = [Row(orgs.get(key, root), **values) for key, values in counts.items()]
+    found = {row.pop("key"): row for row in grouped}
+    orgs = {o.path: o for o in Org.objects.filter(path__in=list(found))}
+    rows = [Row(orgs.get(key, root), **values) for key, values in found.items()]
     return sorted(rows, key=lambda r: r.org.path if r.org else "")
 
 
-def by_day(user, item: Item) -> dict:
-    """Opened and confirmed per day since publishing, cumulative, as rates of the delivered."""
-    people = audience_in_scope(user, item).values("pk")
-    receipts = Receipt.objects.filter(item=item, person__in=people)
-    opened = dict(
-        receipts.annotate(day=TruncDate("opened_at"))
-        .values("day")
+def by_day(user, item: Item, delivered: int | None = None) -> dict:
+    """Opened and confirmed per day since publishing, cumulative, as rates of the delivered
+    (``total``'s, counted again unless given). One pass over the item's receipts of people in the
+    user's scope — not joined to the audience: whoever opened it was in it then (decision 0039)."""
+    receipts = Receipt.objects.filter(item=item)
+    scoped = Scope.of(user).person_q(_capability(user), include_self=False)
+    if scoped:  # an empty Q: the scope covers every unit, nothing to filter
+        receipts = receipts.filter(person__in=Person.objects.filter(scoped).values("pk"))
+    rows = (
+        receipts.order_by()
+        .annotate(opened_day=TruncDate("opened_at"), confirmed_day=TruncDate("confirmed_at"))
+        .values_list("opened_day", "confirmed_day")
         .annotate(n=Count("pk"))
-        .values_list("day", "n")
     )
-    confirmed = dict(
-        receipts.filter(confirmed_at__isnull=False)
-        .annotate(day=TruncDate("confirmed_at"))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
+    opened: Counter = Counter()
+    confirmed: Counter = Counter()
+    for opened_day, confirmed_day, n in rows:
+        opened[opened_day] += n
+        if confirmed_day is not None:
+            confirmed[confirmed_day] += n
     days = sorted(set(opened) | set(confirmed))[-60:]
-    delivered = total(user, item).delivered
+    if delivered is None:
+        delivered = total(user, item).delivered
     chart = {"labels": [], "opened": [], "confirmed": []}
     seen = done = 0
     for day in days:

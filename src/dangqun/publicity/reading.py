@@ -2,7 +2,9 @@
 expired ones out), opening one (the first time is kept as the receipt), confirming a 必读 item
 ("已阅读"), and the optional quiz (graded by ``learning.grading.score``, the result kept per
 person; passing may be required before confirming). A receipt is made once per person and item
-however many taps arrive at once: the unique constraint decides, never check-then-act.
+however many taps arrive at once: the unique constraint decides, never check-then-act. What is
+new (a receipt, a confirmation, a result, a first pass) is added to the item's reach tally in
+the same transaction (``tally.add``).
 Opening is not audited (reading is private); confirming and answering are."""
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.utils import timezone
 from dangqun.core import audit
 from dangqun.learning.exam_models import CHOICE_KINDS, Kind
 from dangqun.learning.grading import score
-from dangqun.publicity import services
+from dangqun.publicity import services, tally
 from dangqun.publicity.models import Item, QuizResult, Receipt
 
 NOT_FOR_YOU = "这条内容不是发给您的，或已撤回"
@@ -73,7 +75,9 @@ def _receipt(item: Item, person, now) -> tuple[Receipt, bool]:
         return found, False
     try:
         with transaction.atomic():
-            return Receipt.objects.create(item=item, person=person, opened_at=now), True
+            receipt = Receipt.objects.create(item=item, person=person, opened_at=now)
+            tally.add(item, person, opened=1)
+            return receipt, True
     except IntegrityError:
         return Receipt.objects.get(item=item, person=person), False
 
@@ -103,6 +107,7 @@ def confirm(user, item: Item) -> Receipt:
             confirmed_at=now
         )
         if changed:
+            tally.add(item, person, confirmed=1)
             audit.record(user, "publicity.item_confirm", item, after={"confirmed": True})
         receipt.refresh_from_db()
     return receipt
@@ -140,16 +145,20 @@ def answer(user, item: Item, answers: dict) -> QuizResult:
     passed = correct * 100 >= item.pass_percent * len(questions)
     now = timezone.now()
     with transaction.atomic():
+        created = False
         try:
             with transaction.atomic():
                 result = QuizResult.objects.create(item=item, person=person, answered_at=now)
+                created = True
         except IntegrityError:
             result = QuizResult.objects.select_for_update().get(item=item, person=person)
+        first_pass = passed and not result.passed  # the row is locked (or new): counted once
         result.correct, result.total, result.answers = correct, len(questions), given
         result.passed = result.passed or passed
         result.tries += 1
         result.answered_at = now
         result.save()
+        tally.add(item, person, answered=int(created), passed=int(first_pass))
         audit.record(
             user,
             "publicity.quiz_answer",

@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from dangqun.publicity import items, notify
+from dangqun.publicity import items, notify, tally
 from dangqun.publicity.models import Item
 
 
@@ -13,6 +13,19 @@ def announce_item(item_id: int) -> int:
     written here, not in the publisher's request)."""
     item = Item.objects.filter(pk=item_id, announced_at__isnull=True).first()
     return notify.announce(item) if item is not None else 0
+
+
+@db_task(retries=3, retry_delay=60)
+def count_reach(item_id: int) -> int:
+    """An item just published (or its audience changed): its reach tallies written."""
+    tally.rebuild(Item.objects.filter(pk=item_id))
+    return item_id
+
+
+@db_periodic_task(crontab(hour="3", minute="20"))
+def recount_reach() -> int:
+    """Every night: every item's reach recounted from the records (people move); drift logged."""
+    return len(tally.nightly_check())
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("manage/new/", views.new, name="new"),
     path("manage/<int:pk>/", views.item_page, name="item"),
     path("manage/<int:pk>/edit/", views.edit, name="edit"),
+    path("manage/<int:pk>/waiting/", views.waiting, name="waiting"),
     path("manage/<int:pk>/poster/", views.poster, name="poster"),
     path("<int:pk>/qr.svg", views.qr, name="qr"),
 ]

@@ -142,8 +142,9 @@ def manage(request):
     if theme.isdigit():
         rows = rows.filter(theme_id=int(theme))
     shown = list(rows.order_by("-id")[:PAGE_SIZE])
+    counts = reach.totals(request.user, shown)
     context = {
-        "rows": [(i, reach.total(request.user, i)) for i in shown],
+        "rows": [(i, counts[i.pk]) for i in shown],
         "themes": Theme.objects.all(),
         "theme": theme,
         "publishes": services.publishes(request.user),
@@ -201,21 +202,39 @@ def item_page(request, pk: int):
     manages = services.can_manage(user, item)
     published = item.status != ItemStatus.DRAFT
     root = reach.root_for(user, item, request.GET.get("org", "")) if published else None
+    total = reach.total(user, item) if published else None
     context = {
         "item": item,
         "manages": manages,
         "questions": list(item.questions.all()),
         "question_form": forms.QuestionForm(),
         "withdraw_form": forms.WithdrawForm(),
-        "total": reach.total(user, item) if published else None,
+        "total": total,
         "root": root,
         "units": reach.per_unit(user, item, root) if published else [],
-        "chart": reach.by_day(user, item) if published else None,
+        "chart": reach.by_day(user, item, total.delivered) if published else None,
         "may_remind": reach.may_remind(user, item),
-        "waiting": reach.waiting(user, item, 200) if reach.may_remind(user, item) else [],
+        "unconfirmed": max(0, total.delivered - total.confirmed) if published else 0,
         "statuses": ItemStatus,
     }
     return render_page(request, "publicity/item.html", context)
+
+
+WAITING_SHOWN = 200
+
+
+@login_required
+def waiting(request, pk: int):
+    """Who in the user's scope has not confirmed a 必读 item (the first ``WAITING_SHOWN`` in 拼音
+    order, each with a reminder button): a fragment the item's page loads after itself, since
+    reading a group's audience for names takes far longer than its figures."""
+    item = services.require_visible(request.user, pk)
+    require(services.keeps(request.user, item), "您无权查看发布情况")
+    if not reach.may_remind(request.user, item):
+        raise Http404("没有可提醒的名单")
+    rows = reach.waiting(request.user, item, WAITING_SHOWN)
+    context = {"item": item, "waiting": rows, "limit": WAITING_SHOWN}
+    return render_page(request, "publicity/_waiting.html", context)
 
 
 @login_required

@@ -21,6 +21,7 @@ from dangqun.core.bulk import insert_dicts
 from dangqun.orgs.models import Org, System
 from dangqun.people import audience
 from dangqun.people.audience import Who
+from dangqun.publicity import tally
 from dangqun.publicity.models import (
     Item,
     ItemKind,
@@ -105,6 +106,8 @@ def seed_bulk_publicity(
     written["receipts"] += _flush(Receipt, rows)
     written["results"] += _flush(QuizResult, results)
     progress(f"政策宣传：{written['receipts']} 条阅读回执，{written['results']} 条测验结果")
+    tally.rebuild(Item.objects.filter(pk__in=ids))  # the reach tallies, from what was written
+    progress("政策宣传：阅读统计已生成")
     return written
 
 

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from dangqun.accounts.models import User
 from dangqun.orgs.models import Org
 from dangqun.people.models import Person
-from dangqun.publicity import items
+from dangqun.publicity import items, tally
 from dangqun.publicity.models import Item, QuizResult, Receipt, Theme
 
 BODY = """<h3>一、深刻认识全会的重大意义</h3>
@@ -123,6 +123,7 @@ def seed_demo_publicity(branch: Org, today: dt.date) -> int:
         items.publish(union_admin, notice)
         written += 1
     _partly_confirmed(must, branch)
+    tally.rebuild(Item.objects.filter(created_by__in=[dangwei, union_admin]))  # written directly
     return written
 
 

@@ -48,7 +48,9 @@ def make_item(world, theme, django_capture_on_commit_callbacks):
         if not publish:
             return item
         with django_capture_on_commit_callbacks(execute=True):  # the bell, after commit
-            return items.publish(user, item)
+            item = items.publish(user, item)
+        item.refresh_from_db()  # as the next request reads it: its reach tallies counted
+        return item
 
     return make
 

@@ -1,14 +1,17 @@
 """Concurrent opens and confirms of one item by one person count once (issue #18 §6): the
-unique constraint makes one receipt, the conditional UPDATE one confirmation and one audit row."""
+unique constraint makes one receipt, the conditional UPDATE one confirmation and one audit row —
+and one opening and one confirmation in the reach tally. Readers and recounts at once: the
+tallies end equal to the live count (a recount waits for readers in flight, and they for it)."""
 
 import threading
 
 import pytest
 from django.db import connection
 
+from dangqun.accounts.models import User
 from dangqun.core.models import AuditLog
-from dangqun.publicity import reading
-from dangqun.publicity.models import Receipt
+from dangqun.publicity import reach, reading, tally
+from dangqun.publicity.models import Item, ReachTally, Receipt
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,3 +41,39 @@ def test_eight_confirms_at_once_count_once(world, make_item):
     assert Receipt.objects.filter(item=item).count() == 1
     assert Receipt.objects.get(item=item).confirmed_at is not None
     assert AuditLog.objects.filter(action="publicity.item_confirm").count() == 1
+    flags = ReachTally.objects.filter(item=item).aggregate(**tally.sums())
+    assert (flags["delivered"], flags["opened"], flags["confirmed"]) == (2, 1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_readers_and_recounts_at_once_end_equal_to_the_live_count(world, make_item, make_user):
+    group = make_user("group", role="party_admin", org=world.committee)
+    item = make_item(user=group, org=world.committee, audience_who="everyone")
+    readers = [world.member] + [
+        make_user(p.name, person=p) for p in (world.li, world.wang, world.zhao)
+    ]
+    start, errors = threading.Barrier(12), []
+
+    def work(n):
+        try:
+            start.wait()
+            if n < 8:
+                user = User.objects.select_related("person").get(pk=readers[n % 4].pk)
+                (reading.open_item if n < 4 else reading.confirm)(user, item)
+            else:
+                tally.rebuild(Item.objects.filter(pk=item.pk))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    item = Item.objects.get(pk=item.pk)
+    assert reach.total(group, item) == reach.live_total(group, item)
+    assert (reach.total(group, item).opened, reach.total(group, item).confirmed) == (4, 4)
