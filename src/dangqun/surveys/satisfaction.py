@@ -92,7 +92,9 @@ class Cell:
     responses: int = 0
     index: Decimal | None = None
     items: dict[str, Decimal] = field(default_factory=dict)  # item code → score 0–100
-    below_k: bool = False  # a wave asked this unit, but its answers may not be shown
+    # the whole: a wave ran but its answers may not be shown; a unit: shown, but each weighted
+    # item too few answered (a unit a wave hides is not named at all)
+    below_k: bool = False
     voices: int | None = None  # valid voices; None: not shown to this reader
     satisfaction_rate: Decimal | None = None  # 0–1, rule voices.rates
     resolution_rate: Decimal | None = None
@@ -180,13 +182,15 @@ def compute(user, org_id: int | None = None, count: int = DEFAULT_QUARTERS, last
     waves = [(q, s) for q, s in waves if quarters[0] <= q < end]
     pooled: dict[tuple[int | None, dt.date], _Pool] = defaultdict(_Pool)
     labels: dict[str, str] = {}
-    asked: set[tuple[int | None, dt.date]] = set()  # (unit or None, quarter) a wave asked
     for quarter, survey in waves:
-        _add_wave(survey, quarter, k, wanted, pooled, labels, asked)
-    unit_ids = sorted({u for u, _ in [*pooled, *asked] if u is not None})
+        _add_wave(survey, quarter, k, wanted, pooled, labels)
+    asked = {quarter for quarter, _ in waves}
+    # only units some wave's results page shows: naming one that none shows would tell that
+    # someone there answered
+    unit_ids = sorted({u for u, _ in pooled if u is not None})
     unit_orgs = {o.pk: o for o in Org.objects.filter(pk__in=unit_ids).only("pk", "name", "path")}
     readers = _voice_readers(user, org, unit_orgs)
-    voices = _voices(org, readers, quarters) if readers else {}
+    voices = _voices(org, unit_orgs, readers, quarters) if readers else {}
     rates = get_rule(metrics.RULE).params
 
     def line(unit_id: int | None, label: str) -> Line:
@@ -198,8 +202,9 @@ def compute(user, org_id: int | None = None, count: int = DEFAULT_QUARTERS, last
                 cell.responses = pool.responses
                 cell.items = {c: _round(s) for c, s in pool.scores().items()}
                 cell.index = _round(pool.index(wanted))
-            elif (unit_id, quarter) in asked:
-                cell.below_k = True
+                cell.below_k = cell.index is None  # shown, but every weighted item hidden
+            elif unit_id is None and quarter in asked:
+                cell.below_k = True  # the wave's results page says 不足 k too
             if unit_id in readers:
                 row = metrics.rate_row(voices.get((unit_id, quarter), {}), params=rates)
                 cell.voices = row.valid
@@ -244,12 +249,11 @@ class _Pool:
         return sum(wanted[c] * s for c, s in scores.items()) / total
 
 
-def _add_wave(survey, quarter, k, wanted, pooled, labels, asked) -> None:
+def _add_wave(survey, quarter, k, wanted, pooled, labels) -> None:
     """A wave's shown groups added to the quarter's pools."""
     sizes = results._sizes(survey)
     total = sum(sizes.values())
     units = {u: n for u, n in sizes.items() if u}
-    asked.update((u, quarter) for u in [None, *units])
     if total < k:
         return
     questions = [q for q in survey.questions.all() if q.code in wanted and q.kind in SCALES]
@@ -321,33 +325,35 @@ def _voice_readers(user, org: Org, units: dict[int, Org]) -> set:
     return found
 
 
-def _voices(org: Org, readers: set, quarters: list[dt.date]) -> dict:
+def _voices(org: Org, units: dict[int, Org], readers: set, quarters: list[dt.date]) -> dict:
     """(unit id or None for the whole, quarter) → the counts of the voices raised there, for
-    the rows in ``readers``: the tallies' "company" rows of the months in the window."""
+    the rows in ``readers``: the tallies' "company" rows of the months in the window, each unit's
+    under its own enterprise (a voice handled in another enterprise is counted there too)."""
     base = _base_unit(org)
-    if base.system != System.ENTERPRISE:
-        return {}
-    root = base.path[: Org.steplen]
+    roots = {unit.path[: Org.steplen] for unit in units.values()}
+    if base.system == System.ENTERPRISE:
+        roots.add(base.path[: Org.steplen])
     rows = VoiceTally.objects.filter(
-        root=root,
+        root__in=roots,
         dimension="company",
         month__gte=quarters[0],
         month__lt=next_quarter(quarters[-1]),
-    ).values_list("key", "month", *VOICE_FIELDS)
-    rows = [(int(key) if key else None, month, values) for key, month, *values in rows]
-    under: set | None = None  # the whole's companies; None: every row (the pulse is the group's)
-    if None in readers and base.path != root:
-        keys = {key for key, _, _ in rows if key is not None}
+    ).values_list("root", "key", "month", *VOICE_FIELDS)
+    rows = [(root, int(key) if key else None, month, v) for root, key, month, *v in rows]
+    under: set = set()  # the whole: companies under the pulse's unit, in its enterprise
+    if None in readers and base.system == System.ENTERPRISE:
+        keys = {key for _, key, _, _ in rows if key is not None}
         under = set(
             Org.objects.filter(pk__in=keys, path__startswith=base.path).values_list("pk", flat=True)
         )
+    own_root = {pk: unit.path[: Org.steplen] for pk, unit in units.items()}
     found: dict = defaultdict(lambda: dict.fromkeys(VOICE_FIELDS, 0))
-    for unit, month, values in rows:
+    for root, unit, month, values in rows:
         counts = dict(zip(VOICE_FIELDS, values, strict=True))
         quarter = quarter_of(month)
-        if None in readers and (under is None or unit in under):
+        if unit in under and root == base.path[: Org.steplen]:
             _add(found[(None, quarter)], counts)
-        if unit is not None and unit in readers:
+        if unit in readers and unit is not None and own_root.get(unit) == root:
             _add(found[(unit, quarter)], counts)
     return dict(found)
 

@@ -34,10 +34,11 @@ def exact(value: Fraction) -> Decimal:
     )
 
 
-def wave(world, opens: dt.date, *, org=None) -> Survey:
+def wave(world, opens: dt.date, *, org=None, by=None) -> Survey:
     """A wave of the pulse, opened on ``opens`` and closed."""
-    survey = building.create_from_template(world.owner, org or world.company_a, "pulse")
-    survey = building.publish(world.owner, survey)
+    by = by or world.owner
+    survey = building.create_from_template(by, org or world.company_a, "pulse")
+    survey = building.publish(by, survey)
     Survey.objects.filter(pk=survey.pk).update(
         opens_on=opens, status=Status.CLOSED, closed_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     )
@@ -134,15 +135,23 @@ def test_waves_outside_the_window_and_drafts_do_not_count(world):
 
 
 # Within k -----------------------------------------------------------------------------------
-def test_a_unit_below_k_or_derivable_shows_no_index(world):
+def test_a_unit_below_k_or_derivable_is_not_even_named(world):
+    """甲 10, 乙 3: the results page shows neither; naming them would tell that someone of 乙
+    answered (the security review's finding)."""
     survey = wave(world, dt.date(2026, 10, 20))
     fill_items(survey, world.company_a, 10, {c: 5 for c in satisfaction.weights()})
     fill_items(survey, world.company_b, 3, {c: 1 for c in satisfaction.weights()})
     index = compute(world.owner)
-    for line in index.units:  # 甲 alone would give 乙's three answers by subtraction
-        assert cell(line, Q4).index is None and cell(line, Q4).below_k
-        assert cell(line, Q4).items == {}
+    assert index.units == []
     assert cell(index.whole, Q4).responses == 13
+
+
+def test_one_answer_names_no_unit(world):
+    survey = wave(world, dt.date(2026, 10, 20))
+    fill_items(survey, world.company_b, 1, {c: 1 for c in satisfaction.weights()})
+    index = compute(world.owner)
+    assert index.units == [] and cell(index.whole, Q4).below_k
+    assert cell(index.whole, Q4).responses == 0
 
 
 def test_a_wave_below_k_says_so_for_the_whole_too(world):
@@ -172,6 +181,7 @@ def test_the_index_shows_only_groups_the_results_page_shows(world_wave, a, b, c)
     listed = {line.unit_id: cell(line, Q4) for line in index.units}
     with_index = {u: x.responses for u, x in listed.items() if x.index is not None}
     assert with_index == shown
+    assert set(listed) == set(shown)  # a unit the results page hides is not named
     assert all(n >= k for n in with_index.values())
     whole = cell(index.whole, Q4)
     assert (whole.index is not None) == (a + b + c >= k)
@@ -217,6 +227,58 @@ def test_voices_rates_equal_the_metrics_of_the_same_unit_and_quarter(
     assert got.satisfaction_rate == expected.satisfaction_rate  # (1 + 0.9) ÷ 4
     assert got.resolution_rate == expected.resolution_rate == Decimal("0.5")
     assert cell(index.whole, quarter).voices == 4  # the pulse's organisation: 甲公司
+
+
+def _voice(unit, **extra):
+    from dangqun.voices import intake
+
+    data = {"title": "班车", "content": "早班车太挤"}
+    voice = intake.submit(None, data, unit=unit, channel="qr", identity="anonymous").voice
+    for name, value in extra.items():
+        setattr(voice, name, value)
+    voice.save()
+    return voice
+
+
+def test_the_whole_counts_voices_raised_in_it_not_those_only_handled_there(world, make_user):
+    """A voice from another enterprise handled in 甲公司综合部 is counted under both
+    enterprises' tallies; the group pulse's whole row counts only voices raised in the group."""
+    from dangqun.orgs import services as org_services
+
+    other = org_services.create_org(None, parent=None, name="另一集团", kind="group")
+    other_company = org_services.create_org(None, parent=other, name="丙公司", kind="company")
+    other_dept = org_services.create_org(
+        None, parent=other_company, name="丙公司部", kind="department"
+    )
+    head = make_user("group_mass", role="mass_admin", org=world.group)
+    survey = wave(world, dt.date.today(), org=world.group, by=head)
+    fill_items(survey, world.company_a, 6, {c: 4 for c in satisfaction.weights()})
+    _voice(other_dept, handling_org=world.dept_a)
+    _voice(world.dept_a)
+    index = satisfaction.compute(head, last=dt.date.today())
+    quarter = satisfaction.quarter_of(dt.date.today())
+    assert cell(index.whole, quarter).voices == 1
+    assert cell(index.units[0], quarter).voices == 1
+
+
+def test_a_party_pulse_reads_each_units_voices_under_its_own_enterprise(world, make_user):
+    """A 党委 with no unit runs the pulse: the whole shows no voices (it has no unit), each
+    company its own (it said 0 before the review)."""
+    from dangqun.orgs import services as org_services
+
+    committee = org_services.create_org(None, parent=None, name="临时党委", kind="party_committee")
+    runner = make_user("runner", role="party_admin", org=committee)
+    from dangqun.accounts.services import grant_role
+
+    grant_role(None, runner, "mass_admin", world.group)
+    survey = wave(world, dt.date.today(), org=committee, by=runner)
+    fill_items(survey, world.company_a, 6, {c: 4 for c in satisfaction.weights()})
+    _voice(world.dept_a)
+    _voice(world.dept_a)
+    index = satisfaction.compute(runner, last=dt.date.today())
+    quarter = satisfaction.quarter_of(dt.date.today())
+    assert cell(index.whole, quarter).voices is None
+    assert cell(index.units[0], quarter).voices == 2
 
 
 def test_the_owner_without_voices_capability_sees_index_only(world):

@@ -255,7 +255,8 @@ class Voice(models.Model):
         # fewer for every voice written)
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             before = None if self._state.adding or not self.pk else tally.stored_state(self.pk)
-            moved = before is not None and before["unit_id"] != self.unit_id
+            unit_saved = update_fields is None or {"unit", "unit_id"} & set(update_fields)
+            moved = unit_saved and before is not None and before["unit_id"] != self.unit_id
             if self.unit_id is not None and (self.company_id is None or moved):
                 self.company_id = company_id_of(self.unit_id)
                 if update_fields is not None:
