@@ -125,9 +125,7 @@ def _index_field(help_text: str) -> serializers.DecimalField:
 class IndexCellSerializer(serializers.Serializer):
     quarter = serializers.DateField(help_text="季度的第一天")
     label = serializers.CharField()
-    responses = serializers.IntegerField(
-        help_text="计入的答卷数（该季度未调查或不足 k 份时为 0）"
-    )
+    responses = serializers.IntegerField(help_text="计入的答卷数（该季度未调查或不足 k 份时为 0）")
     index = _index_field("满意度指数（0—100，一位小数）；未调查或不足 k 份时为 null")
     below_k = serializers.BooleanField(
         help_text="全部：该季度有调查但答卷不足 k 份；单位：各计分题作答均不足 k 份"
