@@ -152,7 +152,7 @@ class WithdrawForm(CheckedForm):
 
 
 class RemindForm(CheckedForm):
-    person = forms.IntegerField(label="人员", min_value=1, required=False)
+    person = forms.IntegerField(label="人员", min_value=1, max_value=2**63 - 1, required=False)
 
 
 class QuizForm(forms.Form):

@@ -136,7 +136,7 @@ def root_for(user, item: Item, wanted: str = "") -> Org:
     root = default_root(user, item)
     if root.system != System.ENTERPRISE and item.audience_who == Who.EVERYONE and root.unit_id:
         root = root.unit
-    if wanted.isdigit() and len(wanted) < 12:
+    if wanted.isascii() and wanted.isdigit() and len(wanted) < 12:
         root = Org.objects.filter(pk=int(wanted), path__startswith=root.path).first() or root
     return root
 

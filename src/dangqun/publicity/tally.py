@@ -21,6 +21,7 @@ they are then. Items never published have no rows."""
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -37,7 +38,8 @@ log = logging.getLogger(__name__)
 
 FLAGS = ("delivered", "opened", "confirmed", "answered", "passed")
 PLACE = ("unit_id", "party_branch_id", "union_org_id", "league_org_id")
-ITEMS_PER_CHUNK = 10  # items recounted (and locked) per transaction
+ITEMS_PER_CHUNK = 10  # items of one audience recounted per statement
+PASSES = 5  # attempts at items that readers held
 
 Place = tuple[int, int | None, int | None, int | None]
 
@@ -126,23 +128,70 @@ def _totals(ids: list[int]) -> dict[int, tuple]:
     return {row.pop("item_id"): tuple(row[f] for f in FLAGS) for row in rows.order_by()}
 
 
+class Busy(Exception):
+    """Some items were being read at every attempt: their recount is left for the next one."""
+
+
 def rebuild(items: Iterable[Item] | QuerySet | None = None) -> list[int]:
     """Recount the given items (every published or withdrawn item if None) from the records and
     rewrite their rows; returns the ids whose totals had drifted. Items of one audience are
-    counted together, ``ITEMS_PER_CHUNK`` per transaction, each locked while it is recounted."""
+    counted together, ``ITEMS_PER_CHUNK`` per transaction, each locked while it is recounted. An
+    item whose lock is held by readers at that moment is skipped, not waited for (waiting would
+    hold back other readers and could wait for ever behind a stream of them), and tried again in
+    a later pass; ``Busy`` if some are still held after ``PASSES``."""
     if items is None:
         items = Item.objects.exclude(status=ItemStatus.DRAFT)
     if isinstance(items, QuerySet):
         items = items.select_related("org").prefetch_related("audience_orgs").order_by("pk")
-    groups: dict[tuple, list[Item]] = defaultdict(list)
+    groups: dict[tuple, list[int]] = defaultdict(list)
     for item in items:
         if item.status != ItemStatus.DRAFT:
-            groups[_signature(item)].append(item)
+            groups[_signature(item)].append(item.pk)
+    ids = [pk for group in groups.values() for pk in group]  # one audience after another
     drifted: list[int] = []
-    for group in groups.values():
-        for start in range(0, len(group), ITEMS_PER_CHUNK):
-            drifted += _rebuild_chunk(group[start : start + ITEMS_PER_CHUNK])
-    return drifted
+    for attempt in range(PASSES):
+        if attempt:
+            time.sleep(0.2 * attempt)
+        skipped: list[int] = []
+        for start in range(0, len(ids), ITEMS_PER_CHUNK):
+            done, held = _rebuild_some(ids[start : start + ITEMS_PER_CHUNK])
+            drifted += done
+            skipped += held
+        ids = skipped
+        if not ids:
+            return drifted
+    raise Busy(f"{len(ids)} 条内容正在被阅读，阅读统计留待下次重算：{ids[:20]}")
+
+
+def _rebuild_some(ids: list[int]) -> tuple[list[int], list[int]]:
+    """One transaction: lock what can be locked now of a few items, read them again under the
+    lock (an audience changed since the caller read them is counted as it is now) and recount
+    them, one statement per audience. Returns (drifted ids, ids left for a later pass)."""
+    drifted: list[int] = []
+    with transaction.atomic():
+        locked = _lock(ids)
+        fresh = (
+            Item.objects.filter(pk__in=locked)
+            .exclude(status=ItemStatus.DRAFT)
+            .select_related("org")
+            .prefetch_related("audience_orgs")
+            .order_by("pk")
+        )
+        groups: dict[tuple, list[Item]] = defaultdict(list)
+        for item in fresh:
+            groups[_signature(item)].append(item)
+        for group in groups.values():
+            drifted += _rebuild_chunk(group)
+    return drifted, [pk for pk in ids if pk not in locked]
+
+
+def _lock(ids: list[int]) -> set[int]:
+    """Lock the items no reader holds now (readers add under ``FOR KEY SHARE``); on a database
+    without ``SKIP LOCKED`` (SQLite: one writer at a time anyway) every one."""
+    rows = Item.objects.filter(pk__in=ids).order_by("pk")
+    if connection.features.has_select_for_update_skip_locked:
+        rows = rows.select_for_update(skip_locked=True)
+    return set(rows.values_list("pk", flat=True))
 
 
 _PLACED = " || '.' || ".join(
@@ -178,23 +227,21 @@ WHERE i.id IN ({{items}})
 
 
 def _rebuild_chunk(items: list[Item]) -> list[int]:
-    """Items of one audience recounted in one statement (``_REBUILD``), under their row locks."""
+    """Items of one audience recounted in one statement (``_REBUILD``), inside the caller's
+    transaction, which holds their row locks."""
     ids = [item.pk for item in items]
     audience_sql, audience_params = (
         audience.people(items[0]).order_by().values("pk").query.sql_with_params()
     )
     sql = _REBUILD.format(items=", ".join(["%s"] * len(ids)), audience=audience_sql)
-    with transaction.atomic():
-        # Readers add under FOR KEY SHARE: this waits for those in flight and holds off new ones
-        list(Item.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
-        before = _totals(ids)
-        ReachTally.objects.filter(item_id__in=ids).delete()
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # the grouping in memory, not spilled to disk
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute(sql, [*audience_params, *ids, *ids, *ids])
-        Item.objects.filter(pk__in=ids).update(reach_counted_at=timezone.now())
-        after = _totals(ids)
+    before = _totals(ids)
+    ReachTally.objects.filter(item_id__in=ids).delete()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the grouping in memory, not spilled to disk
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, [*audience_params, *ids, *ids, *ids])
+    Item.objects.filter(pk__in=ids).update(reach_counted_at=timezone.now())
+    after = _totals(ids)
     return [pk for pk in ids if pk in before and before[pk] != after.get(pk, (0,) * len(FLAGS))]
 
 
@@ -202,7 +249,11 @@ def nightly_check() -> list[int]:
     """Every published or withdrawn item recounted; items whose totals had moved are logged (people
     who joined or left an audience since the last recount move them too, so this is a count,
     not an alarm). Returns their ids."""
-    drifted = rebuild()
+    try:
+        drifted = rebuild()
+    except Busy as exc:  # what was counted stays counted; the rest waits for tomorrow
+        log.warning("政策宣传阅读统计未能全部重算：%s", exc)
+        return []
     if drifted:
         log.warning("政策宣传阅读统计已重新计算，%s 条内容的合计有变化", len(drifted))
     return drifted

@@ -139,7 +139,7 @@ def manage(request):
     require(services.reads(request.user), "您无权查看宣传内容管理")
     rows = services.kept_by(request.user).select_related("org", "theme")
     theme = request.GET.get("theme", "")
-    if theme.isdigit():
+    if theme.isascii() and theme.isdigit() and len(theme) < 12:
         rows = rows.filter(theme_id=int(theme))
     shown = list(rows.order_by("-id")[:PAGE_SIZE])
     counts = reach.totals(request.user, shown)

@@ -77,3 +77,41 @@ def test_readers_and_recounts_at_once_end_equal_to_the_live_count(world, make_it
     item = Item.objects.get(pk=item.pk)
     assert reach.total(group, item) == reach.live_total(group, item)
     assert (reach.total(group, item).opened, reach.total(group, item).confirmed) == (4, 4)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_a_recount_skips_an_item_being_read_instead_of_waiting(world, make_item, monkeypatch):
+    """The security review: a recount waiting for an item's readers held back others and could
+    wait for ever behind a stream of them. Now it skips the item, tries again, and gives up
+    (``Busy``) rather than block; once the reader is done it counts."""
+    import time
+
+    from django.db import transaction
+
+    item = make_item()
+    holding, done = threading.Event(), threading.Event()
+
+    def reader():  # a reader's transaction in flight: FOR KEY SHARE on the item, as add takes
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id FROM publicity_item WHERE id = %s FOR KEY SHARE", [item.pk]
+                )
+                holding.set()
+                done.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    holding.wait(5)
+    monkeypatch.setattr(tally, "PASSES", 2)
+    started = time.monotonic()
+    with pytest.raises(tally.Busy):
+        tally.rebuild(Item.objects.filter(pk=item.pk))
+    assert time.monotonic() - started < 3  # skipped, not waited for
+    done.set()
+    thread.join()
+    tally.rebuild(Item.objects.filter(pk=item.pk))
+    assert Item.objects.get(pk=item.pk).reach_counted_at is not None

@@ -237,3 +237,28 @@ def test_rebuild_command(world, make_item, capsys):
     assert _flags(item)["delivered"] == 2
     call_command("rebuild_reach_tallies", "--item", str(item.pk))
     assert "一致" in capsys.readouterr().out
+
+
+def test_a_recount_counts_the_audience_as_it_is_when_locked(world, make_item):
+    """The security review's race: a recount that read the items before an audience edit
+    committed must not write the old audience's counts (it reads them again under the lock)."""
+    item = make_item(audience_who="members")
+    members = _flags(item)["delivered"]
+    stale = Item.objects.prefetch_related("audience_orgs").select_related("org").get(pk=item.pk)
+    Item.objects.filter(pk=item.pk).update(audience_who="everyone")  # an edit commits meanwhile
+    tally.rebuild([stale])
+    fresh = Item.objects.get(pk=item.pk)
+    assert _rows(fresh) == tally.live(fresh)
+    assert _flags(fresh)["delivered"] > members
+
+
+def test_bad_ids_on_reach_and_remind_are_refused_not_500(world, make_item, login):
+    item = make_item()
+    client = login(world.owner)
+    assert client.get(f"/publicity/manage/{item.pk}/?org=²").status_code == 200
+    assert client.get(f"/api/publicity/items/{item.pk}/reach/?org=²").status_code == 200
+    assert client.get("/publicity/manage/?theme=²").status_code == 200
+    huge = client.post(f"/publicity/{item.pk}/do/remind/", {"person": "9" * 20})
+    assert huge.status_code in (200, 302, 400, 422)
+    api = client.post(f"/api/publicity/items/{item.pk}/remind/", {"person": "9" * 20})
+    assert api.status_code == 400
