@@ -62,3 +62,42 @@ def test_the_tally_adds_up_under_concurrent_answers(world, pulse, crowd):
     assert errors == []
     first = pulse.questions.get(position=1)
     assert Tally.objects.get(question=first, item=-1, value=5).count == 8
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+def test_closing_waits_for_an_answer_under_way(world, pulse):
+    """An answer holds its survey FOR SHARE until it commits, so closing (FOR UPDATE) waits for
+    it: no answer commits after its survey closed, and closing's shuffle sees every answer."""
+    import time
+
+    from django.db import transaction
+
+    from dangqun.surveys import building
+
+    holding, go = threading.Event(), threading.Event()
+    finished = {}
+
+    def answering_now():
+        try:
+            with transaction.atomic():
+                assert answering._status_held(pulse.pk) == "open"
+                holding.set()
+                go.wait(10)
+                finished["answer"] = time.monotonic()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=answering_now)
+    thread.start()
+    holding.wait(5)
+
+    def let_go():
+        time.sleep(0.5)
+        go.set()
+
+    threading.Thread(target=let_go).start()
+    building.close(world.owner, pulse)  # waits for the answer's transaction
+    closed = time.monotonic()
+    thread.join()
+    assert closed >= finished["answer"]
