@@ -133,13 +133,12 @@ class Org(MP_Node):
         coarse enough for figures within k. One query (none for a company itself)."""
         if self.kind == Kind.COMPANY:
             return self
-        above = list(
-            Org.objects.filter(path__in=self.ancestor_paths())
-            .only("pk", "path", "kind", "name")
-            .order_by("path")
-        )
-        companies = [o for o in above if o.kind == Kind.COMPANY]
-        return companies[-1] if companies else (above[0] if above else self)
+        line = [
+            *Org.objects.filter(path__in=self.ancestor_paths()).only("pk", "path", "kind", "name"),
+            self,
+        ]
+        found = company_map((o.pk, o.path, o.kind) for o in line)[self.pk]
+        return next(o for o in line if o.pk == found)
 
 
 # The same as ``Org.company`` in SQL, for one unit id (a parameter, twice): whatever of the unit
@@ -153,9 +152,11 @@ COMPANY_OF_UNIT_SQL = """SELECT COALESCE(
 
 
 def company_map(rows) -> dict[int, int]:
-    """``Org.company`` for many organisations at once: ``rows`` are (id, path, kind) of a whole
-    tree (every enterprise organisation); returns {id: company id}. For writers that bypass
-    ``save`` and for filling a new column: one read of the tree, no query per row."""
+    """The company each of many organisations counts for (the deepest 公司 at or above it, else
+    its top unit): ``rows`` are (id, path, kind) holding every ancestor of each (a whole tree,
+    or one unit's line for ``Org.company``); returns {id: company id}. For writers that bypass
+    ``save`` and for filling a new column: one read of the tree, no query per row.
+    ``COMPANY_OF_UNIT_SQL`` is the same rule in SQL, for ``Voice.save``'s one query."""
     rows = list(rows)
     companies = {path: pk for pk, path, kind in rows if kind == Kind.COMPANY}
     tops = {path: pk for pk, path, _ in rows if len(path) == Org.steplen}

@@ -51,7 +51,8 @@ def _keeping(user, today) -> Shown | None:
     )
     if not recent:
         return None
-    figures = [(item, reach.total(user, item)) for item in recent]
+    counts = reach.totals(user, recent)  # one query for all, not one per item
+    figures = [(item, counts[item.pk]) for item in recent]
     numbers = [
         Number(
             item.title[:12],

@@ -222,6 +222,18 @@ class QuizResult(models.Model):
         return f"{self.item_id}/{self.person_id}: {self.correct}/{self.total}"
 
 
+def _placement(null: bool = True) -> models.ForeignKey:
+    """One organisation of a tally row's placement: a plain id, no constraint, no index."""
+    return models.ForeignKey(
+        "orgs.Org",
+        null=null,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+
 class ReachTally(models.Model):
     """How far an item reached, per placement of its audience (``tally.py``, decision 0039):
     the people of one unit, party branch, union and league organisation (``placed`` spells the
@@ -236,37 +248,10 @@ class ReachTally(models.Model):
         Item, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
     )
     placed = models.CharField(max_length=80)  # "unit.branch.union.league", 0 for none
-    unit = models.ForeignKey(
-        "orgs.Org",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    party_branch = models.ForeignKey(
-        "orgs.Org",
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    union_org = models.ForeignKey(
-        "orgs.Org",
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    league_org = models.ForeignKey(
-        "orgs.Org",
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    unit = _placement(null=False)
+    party_branch = _placement()
+    union_org = _placement()
+    league_org = _placement()
     delivered = models.IntegerField(default=0)
     opened = models.IntegerField(default=0)
     confirmed = models.IntegerField(default=0)

@@ -145,13 +145,17 @@ def summarise(
         values = [t for t in texts or [] if isinstance(t, str)]
         out.answered = len(values)
         out.topics = text_topics(values) if values else []
-    if k and (0 < out.answered < k or any(0 < r.count < k for r in _matrix_rows(question, out))):
+    if k and too_few(question, out.answered, [r.count for r in out.rows], k):
         return out.hide()
     return out
 
 
-def _matrix_rows(question: Question, out: QuestionResult) -> list[Row]:
-    return out.rows if question.kind == Kind.MATRIX else []
+def too_few(question: Question, answered: int, item_counts, k: int) -> bool:
+    """Whether a question's figures in a group must be hidden: fewer than k answered it, or (a
+    matrix) one of its items. The satisfaction index leaves out what this hides."""
+    if 0 < answered < k:
+        return True
+    return question.kind == Kind.MATRIX and any(0 < n < k for n in item_counts)
 
 
 def _table(survey: Survey) -> dict[int, Counter]:

@@ -11,13 +11,13 @@
 - **Within k**: a unit's figures come only from what the wave's results page shows — a unit the
   comparison shows (``protect``), without the items hidden there for it — and the whole row from
   waves of at least k responses; so the index shows nothing the results pages would not.
-- **Units**: the unit each response counts for (the respondent's company, ``answering.counted_unit``).
-  A voice counts for the same unit: the deepest 公司 at or above its 反映单位. The voices' rates
-  come from 群众呼声's monthly tallies (rule ``voices.rates``) and are shown only to a reader who
-  may see that unit's voices.
+- **Units**: the unit each response counts for (the respondent's company, ``Org.company``). A
+  voice counts for the same unit (``Voice.company``). The voices' rates come from 群众呼声's
+  monthly tallies' "company" rows (rule ``voices.rates``) and are shown only to a reader who may
+  see that unit's voices; the whole row's only when the pulse stands for a group or a company.
 
-Reads: the series' waves, each wave's tallies and sizes (closed waves' sizes are cached), one
-aggregate over the voice tallies of the window, and the units' names.
+Reads: the series' waves, each wave's questions and tallies (closed waves' sizes are cached), the
+voice tallies' company rows of the window, and the units' names.
 """
 
 from __future__ import annotations
@@ -29,15 +29,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
-from dangqun.accounts.roles import MANAGE_SURVEYS, MANAGE_VOICES, VIEW_SURVEYS, VIEW_VOICES
+from dangqun.accounts.roles import MANAGE_VOICES, VIEW_VOICES
 from dangqun.accounts.scope import Scope
+from dangqun.core.dates import add_months
 from dangqun.core.rules import get_rule
+from dangqun.orgs.models import Kind as OrgKind
 from dangqun.orgs.models import Org, System
-from dangqun.surveys import protect, results
-from dangqun.surveys.models import ANSWERED, SCALES, Kind, Question, Status, Survey
+from dangqun.surveys import protect, results, services
+from dangqun.surveys.models import ANSWERED, SCALES, Question, Status, Survey
 from dangqun.voices import metrics
 from dangqun.voices.models import VoiceTally
 
@@ -56,7 +57,7 @@ def quarter_of(day: dt.date) -> dt.date:
 
 
 def next_quarter(quarter: dt.date) -> dt.date:
-    return dt.date(quarter.year + quarter.month // 10, (quarter.month + 2) % 12 + 1, 1)
+    return add_months(quarter, 3)
 
 
 def quarter_label(quarter: dt.date) -> str:
@@ -69,11 +70,7 @@ def quarter_short(quarter: dt.date) -> str:
 
 def quarters_to(last: dt.date, count: int) -> list[dt.date]:
     """``count`` quarters ending with the one holding ``last``, oldest first."""
-    found = [quarter_of(last)]
-    while len(found) < count:
-        first = found[0]
-        found.insert(0, quarter_of(first - dt.timedelta(days=1)))
-    return found
+    return [add_months(quarter_of(last), -3 * back) for back in range(count - 1, -1, -1)]
 
 
 def wave_start(survey: Survey) -> dt.date:
@@ -122,6 +119,7 @@ class Line:
 @dataclass
 class Index:
     org: Org  # whose pulse
+    series: list[Org]  # every organisation whose pulse the reader may choose
     quarters: list[dt.date]
     k: int
     weights: dict[str, Fraction]
@@ -144,21 +142,9 @@ def weights() -> dict[str, Fraction]:
 
 
 def series_orgs(user) -> list[Org]:
-    """The organisations whose pulse the user may read, highest first."""
-    scope = Scope.of(user)
-    q = Q()
-    for capability in (VIEW_SURVEYS, MANAGE_SURVEYS):
-        if scope.has(capability):
-            q |= scope.within(capability, "org")
-    if not q:
-        return []
-    org_ids = (
-        Survey.objects.filter(q, template=TEMPLATE)
-        .exclude(status=Status.DRAFT)
-        .values("org_id")
-        .distinct()
-    )
-    return list(Org.objects.filter(pk__in=org_ids).order_by("path"))
+    """The organisations whose pulse the user may read (``services.kept_by``), highest first."""
+    pulses = services.kept_by(user).filter(template=TEMPLATE).exclude(status=Status.DRAFT)
+    return list(Org.objects.filter(pk__in=pulses.values("org_id")).order_by("path"))
 
 
 def compute(user, org_id: int | None = None, count: int = DEFAULT_QUARTERS, last=None) -> Index:
@@ -218,6 +204,7 @@ def compute(user, org_id: int | None = None, count: int = DEFAULT_QUARTERS, last
     units.sort(key=lambda row: row.label)
     return Index(
         org=org,
+        series=orgs,
         quarters=quarters,
         k=k,
         weights=wanted,
@@ -274,24 +261,17 @@ def _pool(pool: _Pool, questions: list[Question], counts: Counter, size: int, k,
         if item != ANSWERED:
             split[qid].append((item, value, n))
     for q in questions:
-        if q.pk in hidden:
-            continue
-        low, high = q.scale
         cells = split.get(q.pk, [])
-        if q.kind == Kind.MATRIX:
-            answered = sum(n for _, _, n in cells)
-            rows = Counter()
-            for item, _, n in cells:
-                rows[item] += n
-            small = any(0 < rows.get(i, 0) < k for i in range(len(q.items)))
-        else:
-            answered = counts.get((q.pk, ANSWERED, 0), 0)
-            small = False
-        if answered < k or small:  # as the results page: too few answered it to show
-            continue
+        per_item = Counter()
+        for item, _, n in cells:
+            per_item[item] += n
+        answered = counts.get((q.pk, ANSWERED, 0), 0)
+        if q.pk in hidden or not answered or results.too_few(q, answered, per_item.values(), k):
+            continue  # as the results page: hidden there, so left out here
+        low, high = q.scale
         above_lowest = sum((value - low) * n for _, value, n in cells)  # integers: exact
         pool.points[q.code] += Fraction(above_lowest, high - low)
-        pool.answered[q.code] += answered
+        pool.answered[q.code] += sum(per_item.values())  # a matrix: each item's answer
 
 
 def _round(value: Fraction | None) -> Decimal | None:
@@ -320,8 +300,8 @@ def _voice_readers(user, org: Org, units: dict[int, Org]) -> set:
         return set()
     found = {pk for pk, unit in units.items() if reads(unit)}
     base = _base_unit(org)
-    if base.system == System.ENTERPRISE and reads(base):
-        found.add(None)
+    if base.system == System.ENTERPRISE and base.kind != OrgKind.DEPARTMENT and reads(base):
+        found.add(None)  # a department's voices count for its company: no whole row of its own
     return found
 
 

@@ -12,9 +12,8 @@ from django.db import transaction
 from dangqun.core import audit
 from dangqun.core.rules import get_rule
 from dangqun.surveys import satisfaction
+from dangqun.surveys.exports import XLSX  # noqa: F401 (the views answer with it)
 from dangqun.surveys.satisfaction import Index
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def book(user, index: Index) -> bytes:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 
 from dangqun.accounts.scope import require
 from dangqun.core.ids import parse_id
@@ -105,7 +105,7 @@ def satisfaction_page(request):
                     for code, weight in index.weights.items()
                 ],
                 "items": _items(index, line),
-                "series_orgs": satisfaction.series_orgs(request.user),
+                "series_orgs": index.series,
                 "chart": _chart(index, line, quarter),
                 "count": len(index.quarters),
             }
@@ -125,7 +125,7 @@ def _items(index: Index, line) -> list[tuple[str, object]]:
 def satisfaction_xlsx(request):
     index = _computed(request)
     if index is None:
-        require(False, satisfaction.NO_SERIES)
+        raise Http404(satisfaction.NO_SERIES)
     response = HttpResponse(
         satisfaction_export.book(request.user, index), content_type=satisfaction_export.XLSX
     )
